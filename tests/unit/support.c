@@ -1,0 +1,54 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+#include "lib/printf.h"
+#include "panic.h"
+
+char unit_log[65536];
+static size_t unit_log_len;
+
+void log_reset(void)
+{
+	unit_log_len = 0;
+	unit_log[0] = '\0';
+}
+
+int log_contains(const char *text)
+{
+	return strstr(unit_log, text) != NULL;
+}
+
+/* Host builds of kernel code print through the C library's formatter, so a
+ * test of kernel code never depends on skiff's own formatter being right. */
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(unit_log + unit_log_len, sizeof(unit_log) - unit_log_len, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		unit_log_len += (size_t)n;
+		if (unit_log_len >= sizeof(unit_log))
+			unit_log_len = sizeof(unit_log) - 1;
+	}
+	if (getenv("UNIT_VERBOSE"))
+		fputs(unit_log + unit_log_len - (n > 0 ? (size_t)n : 0), stderr);
+	return n;
+}
+
+/* A kernel panic in host code under test fails that test with its message. */
+void panic(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fail_msg("panic: %s", msg);
+	abort();
+}

@@ -1,0 +1,1 @@
+test_bootinfo_SRCS := kernel/bootinfo.c

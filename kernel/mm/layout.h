@@ -1,0 +1,90 @@
+/*
+ * skiff's memory budget: which pages of RAM skiff keeps (its image, the boot
+ * information, GRUB's modules and one contiguous pool for the page
+ * allocator) and which it gives the guest (all the rest of usable RAM).
+ * Built once from the boot information, before anything allocates.
+ */
+#ifndef SKIFF_MM_LAYOUT_H
+#define SKIFF_MM_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bootinfo.h"
+#include "mm/range.h"
+
+/* Who a page of RAM belongs to.  The skiff labels say why skiff keeps it. */
+enum mm_owner {
+	MM_OWNER_NONE = 0,	/* not usable RAM: firmware, devices, holes */
+	MM_OWNER_GUEST,
+	MM_OWNER_IMAGE,		/* skiff's own code and data */
+	MM_OWNER_BOOTINFO,	/* the Multiboot2 information structure */
+	MM_OWNER_MODULE,	/* a GRUB module, e.g. the guest's kernel */
+	MM_OWNER_POOL,		/* the page allocator's pool */
+};
+
+/* Image, boot information, every module, pool. */
+#define MM_OWNED_MAX		(3 + BOOTINFO_MAX_MODULES)
+
+/* Each non-usable entry of the map cuts at most one more hole into usable
+ * RAM and each owned range one more, so this cannot overflow with a map of
+ * BOOTINFO_MAX_MMAP entries; overflow is still checked and reported. */
+#define MM_LAYOUT_MAX_RANGES	160
+_Static_assert(MM_LAYOUT_MAX_RANGES >= BOOTINFO_MAX_MMAP + MM_OWNED_MAX + 1,
+	       "layout arrays too small for the largest memory map");
+
+struct mm_owned {
+	struct phys_range range;	/* rounded outward to whole pages */
+	enum mm_owner label;
+	uint32_t module;		/* index in boot_info.modules, for modules */
+};
+
+struct mm_layout {
+	/* Usable RAM: type-1 entries, whole pages, minus every other type
+	 * and the first MiB.  Normalised (see range.h). */
+	struct phys_range usable[MM_LAYOUT_MAX_RANGES];
+	size_t usable_count;
+
+	/* What skiff keeps, in the order image, boot info, modules, pool.
+	 * An owned range may reach outside usable RAM (boot info below
+	 * 1 MiB, say); only its usable part counts in the totals. */
+	struct mm_owned skiff[MM_OWNED_MAX];
+	size_t skiff_count;
+	struct phys_range pool;
+
+	/* usable minus everything skiff keeps; normalised. */
+	struct phys_range guest[MM_LAYOUT_MAX_RANGES];
+	size_t guest_count;
+
+	uint64_t ram_bytes;	/* all type-1 bytes of the map, merged */
+	uint64_t usable_bytes;
+	uint64_t skiff_bytes;	/* usable bytes skiff keeps */
+	uint64_t guest_bytes;	/* usable_bytes - skiff_bytes */
+};
+
+/*
+ * Computes the layout from the memory map, skiff's image [image->base,
+ * image->end), the boot information and modules in bi, and a pool of
+ * pool_size bytes (rounded up to whole pages).  The pool goes in the
+ * highest run of free usable RAM below 4 GiB that fits, so that low memory
+ * stays in one piece for the guest and the pool is reachable with 32-bit
+ * addresses; failing that, the lowest run wholly above 4 GiB; failing that,
+ * a run straddling 4 GiB.
+ * Returns 0; -ENOMEM (reported, with the size needed) when the pool fits
+ * nowhere; -ENOSPC when the map is too fragmented for the arrays; -EINVAL
+ * for a pool size of 0.
+ */
+int mm_layout_build(const struct boot_info *bi, const struct phys_range *image,
+		    uint64_t pool_size, struct mm_layout *out);
+
+/* Who owns the page holding pa: MM_OWNER_NONE outside usable RAM, else the
+ * label of the skiff range holding it, else MM_OWNER_GUEST. */
+enum mm_owner mm_layout_owner(const struct mm_layout *l, uint64_t pa);
+
+/* "guest", "image", "boot info", "module", "pool", "none". */
+const char *mm_owner_name(enum mm_owner label);
+
+/* The summary line and one line per range skiff keeps, through kprintf(). */
+void mm_layout_print(const struct mm_layout *l);
+
+#endif

@@ -1,0 +1,1 @@
+test_pmm_SRCS := kernel/mm/pmm.c

@@ -234,6 +234,20 @@ static inline uint16_t str(void)
 	return sel;
 }
 
+/* Reloads CS with a far return and the data segment registers. */
+static inline void load_segments(uint16_t cs, uint16_t ds)
+{
+	__asm__ volatile("pushq %q0\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movw %w1, %%ds\n\t"
+			 "movw %w1, %%es\n\t"
+			 "movw %w1, %%ss"
+			 : : "r"((uint64_t)cs), "r"(ds) : "rax", "memory");
+}
+
 /* Stops this CPU for good: interrupts off, then HLT forever (an NMI or SMI
  * may wake it; it halts again). */
 static inline __attribute__((noreturn)) void halt_forever(void)

@@ -1,0 +1,193 @@
+/*
+ * The Multiboot2 header and the 32-bit entry that reaches long mode.
+ *
+ * GRUB enters here in 32-bit protected mode, paging off, EAX = the
+ * bootloader magic, EBX = the physical address of the boot information
+ * (Multiboot2 spec 3.3).  We build an identity map of the first 4 GiB with
+ * 2 MiB pages, turn on long mode and call kmain(magic, mbi) in C.  Nothing
+ * here may fault before C installs an IDT, so a CPU without long mode is
+ * told so on COM1 and the VGA text screen, then halted.
+ */
+#include "boot/multiboot2.h"
+
+#define CR0_PE		(1 << 0)
+#define CR0_WP		(1 << 16)
+#define CR0_NW		(1 << 29)
+#define CR0_CD		(1 << 30)
+#define CR0_PG		(1 << 31)
+#define CR4_PAE		(1 << 5)
+#define MSR_IA32_EFER	0xc0000080
+#define EFER_LME	(1 << 8)
+#define EFER_NXE	(1 << 11)
+#define CPUID_EXT_LM	(1 << 29)	/* CPUID.80000001H:EDX.LM */
+#define CPUID_EXT_NX	(1 << 20)	/* CPUID.80000001H:EDX.NX */
+#define PTE_P		(1 << 0)
+#define PTE_W		(1 << 1)
+#define PTE_PS		(1 << 7)
+#define BOOT_STACK_SIZE	16384
+#define COM1		0x3f8
+
+/* ---- Multiboot2 header, spec section 3.1 ---- */
+	.section .multiboot2, "a"
+	.balign 8
+mb2_header:
+	.long MB2_HEADER_MAGIC
+	.long MB2_ARCH_I386
+	.long mb2_header_end - mb2_header
+	.long 0x100000000 - (MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+
+	/* Information request (3.1.4): optional, so a loader that lacks a
+	 * tag still boots us and bootinfo reports what is missing. */
+	.balign 8
+1:	.short MB2_HEADER_TAG_INFORMATION_REQUEST, MB2_HEADER_TAG_OPTIONAL
+	.long 2f - 1b
+	.long MB2_TAG_CMDLINE, MB2_TAG_MODULE, MB2_TAG_MMAP, MB2_TAG_FRAMEBUFFER
+	.long MB2_TAG_ACPI_OLD, MB2_TAG_ACPI_NEW, MB2_TAG_EFI64, MB2_TAG_EFI_MMAP
+2:
+	/* Console flags (3.1.9): EGA text is fine, a console is not required.
+	 * There is deliberately no framebuffer tag (3.1.10): with one, GRUB 2.06
+	 * switches a BIOS machine to a VBE graphics mode even when grub.cfg
+	 * asks for text, and that switch crashes GRUB under Bochs.  Under UEFI,
+	 * which has no text mode, GRUB sets a GOP mode and reports it anyway. */
+	.balign 8
+	.short MB2_HEADER_TAG_CONSOLE_FLAGS, MB2_HEADER_TAG_OPTIONAL
+	.long 12
+	.long MB2_CONSOLE_EGA_TEXT_SUPPORTED
+	/* Modules page-aligned (3.1.11): the guest image is one. */
+	.balign 8
+	.short MB2_HEADER_TAG_MODULE_ALIGN, 0
+	.long 8
+	.balign 8
+	.short MB2_HEADER_TAG_END, 0
+	.long 8
+mb2_header_end:
+
+/* ---- 32-bit entry ---- */
+	.section .text.boot, "ax"
+	.code32
+	.globl _start
+_start:
+	cli
+	cld
+	movl $boot_stack + BOOT_STACK_SIZE, %esp
+	movl %eax, %edi			/* keep magic and mbi for kmain */
+	movl %ebx, %esi
+
+	/* Long mode available?  (SDM Vol. 3A 10.8.5) */
+	movl $0x80000000, %eax
+	cpuid
+	cmpl $0x80000001, %eax
+	jb no_long_mode
+	movl $0x80000001, %eax
+	cpuid
+	testl $CPUID_EXT_LM, %edx
+	jz no_long_mode
+	movl %edx, %ebp			/* remember NX support */
+
+	/* Firmware may leave caching off (CR0 = 0xe0000031 seen from GRUB). */
+	movl %cr0, %eax
+	andl $~(CR0_CD | CR0_NW), %eax
+	movl %eax, %cr0
+
+	/* PML4[0] -> PDPT, PDPT[0..3] -> four page directories of 2 MiB pages. */
+	movl $boot_pdpt + (PTE_P | PTE_W), boot_pml4
+	movl $boot_pd + (PTE_P | PTE_W), %eax
+	xorl %ecx, %ecx
+1:	movl %eax, boot_pdpt(, %ecx, 8)
+	addl $4096, %eax
+	incl %ecx
+	cmpl $4, %ecx
+	jb 1b
+	movl $(PTE_P | PTE_W | PTE_PS), %eax
+	xorl %ecx, %ecx
+2:	movl %eax, boot_pd(, %ecx, 8)
+	movl %ecx, %edx			/* high dword: 2 MiB * index >> 32 */
+	shrl $11, %edx
+	movl %edx, boot_pd + 4(, %ecx, 8)
+	addl $0x200000, %eax
+	incl %ecx
+	cmpl $2048, %ecx
+	jb 2b
+
+	movl $boot_pml4, %eax
+	movl %eax, %cr3
+	movl %cr4, %eax
+	orl $CR4_PAE, %eax
+	movl %eax, %cr4
+	movl $MSR_IA32_EFER, %ecx
+	rdmsr
+	orl $EFER_LME, %eax
+	testl $CPUID_EXT_NX, %ebp
+	jz 3f
+	orl $EFER_NXE, %eax
+3:	wrmsr
+	movl %cr0, %eax
+	orl $(CR0_PG | CR0_PE | CR0_WP), %eax
+	movl %eax, %cr0
+
+	lgdt boot_gdt_ptr
+	ljmp $0x08, $long_entry
+
+/* Prints the NUL-terminated string at %esi to COM1 and the VGA text screen. */
+no_long_mode:
+	movl $msg_no_long_mode, %esi
+	movl $0xb8000, %edi
+1:	lodsb
+	testb %al, %al
+	jz 3f
+	movb $0x4f, %ah			/* white on red */
+	movw %ax, (%edi)
+	addl $2, %edi
+	movb %al, %bl
+	movw $COM1 + 5, %dx		/* wait for THR empty (bounded) */
+	movl $100000, %ecx
+2:	inb %dx, %al
+	testb $0x20, %al
+	loopz 2b
+	movw $COM1, %dx
+	movb %bl, %al
+	outb %al, %dx
+	jmp 1b
+3:	cli
+	hlt
+	jmp 3b
+
+	.code64
+long_entry:
+	movw $0x10, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %ss
+	xorl %eax, %eax
+	movw %ax, %fs
+	movw %ax, %gs
+	movl %edi, %edi			/* upper halves are undefined after the switch */
+	movl %esi, %esi
+	movabsq $boot_stack + BOOT_STACK_SIZE, %rsp
+	xorl %ebp, %ebp
+	call kmain
+4:	cli
+	hlt
+	jmp 4b
+
+	.section .rodata
+msg_no_long_mode:
+	.asciz "skiff: this CPU has no 64-bit long mode (CPUID 80000001h EDX bit 29); skiff needs an x86-64 CPU with VT-x. Halted."
+
+	.balign 8
+boot_gdt:
+	.quad 0
+	.quad 0x00209a0000000000	/* 0x08: 64-bit code, present, DPL 0 */
+	.quad 0x0000920000000000	/* 0x10: data, present, writable */
+boot_gdt_end:
+boot_gdt_ptr:
+	.short boot_gdt_end - boot_gdt - 1
+	.long boot_gdt
+
+	.section .bss
+	.balign 4096
+boot_pml4:	.skip 4096
+boot_pdpt:	.skip 4096
+boot_pd:	.skip 4 * 4096
+	.globl boot_stack
+boot_stack:	.skip BOOT_STACK_SIZE

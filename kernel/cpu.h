@@ -1,0 +1,33 @@
+/* skiff's own CPU tables: GDT with a TSS, and the IDT. */
+#ifndef SKIFF_CPU_H
+#define SKIFF_CPU_H
+
+#include <stdint.h>
+
+/* GDT selectors (index << 3).  The VMCS host-state area names them too. */
+#define SEL_KERNEL_CS	0x08
+#define SEL_KERNEL_DS	0x10
+#define SEL_TSS		0x18
+
+/* Interrupt stack table slots (SDM Vol. 3A 7.7): faults that must not
+ * run on a possibly broken stack get a known-good one. */
+#define IST_DOUBLE_FAULT	1
+#define IST_NMI			2
+#define IST_MACHINE_CHECK	3
+
+void gdt_init(void);
+void idt_init(void);
+
+/* The register state trap.S saves; its layout is fixed by trap.S. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	/* pushed by the CPU (SDM Vol. 3A 6.14.2) */
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+void trap_handler(struct trap_frame *tf);
+const char *exception_name(uint64_t vector);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * The IDT and the exception reporter.  skiff runs with interrupts off, so
+ * every vector that arrives is either a CPU exception (a bug in skiff),
+ * an NMI or machine check, or a stray interrupt.  Each is explained on every
+ * console, then skiff stops: never a silent triple-fault reset.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu.h"
+#include "lib/printf.h"
+#include "power.h"
+#include "x86.h"
+
+#define TRAP_STUB_SIZE	16
+#define IDT_VECTORS	256
+#define EXC_NMI		2
+#define EXC_DF		8
+#define EXC_PF		14
+#define EXC_MC		18
+
+_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap.S pushes 22 quadwords");
+_Static_assert(offsetof(struct trap_frame, vector) == 15 * 8, "trap.S: vector after 15 GPRs");
+_Static_assert(offsetof(struct trap_frame, rip) == 17 * 8, "CPU frame after vector and error");
+_Static_assert(sizeof(struct trap_frame) % 16 == 0, "trap.S keeps RSP 16-byte aligned");
+
+/* 64-bit interrupt gate, SDM Vol. 3A 6.14.1 */
+struct __attribute__((packed)) idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;	/* P | DPL | 0 | type */
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct idt_gate) == 16, "64-bit gate is 16 bytes");
+
+#define GATE_INTERRUPT_PRESENT	0x8e	/* P=1, DPL=0, type 0xE */
+
+extern const uint8_t trap_stubs[];
+static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
+
+static uint8_t ist_for(int vector)
+{
+	switch (vector) {
+	case EXC_DF: return IST_DOUBLE_FAULT;
+	case EXC_NMI: return IST_NMI;
+	case EXC_MC: return IST_MACHINE_CHECK;
+	default: return 0;
+	}
+}
+
+void idt_init(void)
+{
+	struct desc_ptr ptr = { .limit = sizeof(idt) - 1, .base = (uint64_t)idt };
+
+	for (int v = 0; v < IDT_VECTORS; v++) {
+		uint64_t addr = (uint64_t)&trap_stubs[v * TRAP_STUB_SIZE];
+
+		idt[v] = (struct idt_gate){
+			.offset_lo = addr & 0xffff,
+			.selector = SEL_KERNEL_CS,
+			.ist = ist_for(v),
+			.type_attr = GATE_INTERRUPT_PRESENT,
+			.offset_mid = (addr >> 16) & 0xffff,
+			.offset_hi = addr >> 32,
+		};
+	}
+	lidt(&ptr);
+}
+
+/* Exception mnemonics and names, SDM Vol. 3A table 6-1. */
+static const char *const exception_names[32] = {
+	[0] = "#DE divide error",		[1] = "#DB debug",
+	[2] = "NMI",				[3] = "#BP breakpoint",
+	[4] = "#OF overflow",			[5] = "#BR bound range exceeded",
+	[6] = "#UD invalid opcode",		[7] = "#NM device not available",
+	[8] = "#DF double fault",		[9] = "coprocessor segment overrun",
+	[10] = "#TS invalid TSS",		[11] = "#NP segment not present",
+	[12] = "#SS stack-segment fault",	[13] = "#GP general protection",
+	[14] = "#PF page fault",		[16] = "#MF x87 floating-point error",
+	[17] = "#AC alignment check",		[18] = "#MC machine check",
+	[19] = "#XM SIMD floating-point",	[20] = "#VE virtualization exception",
+	[21] = "#CP control protection",	[28] = "#HV hypervisor injection",
+	[29] = "#VC VMM communication",		[30] = "#SX security exception",
+};
+
+const char *exception_name(uint64_t vector)
+{
+	if (vector < 32)
+		return exception_names[vector] ? exception_names[vector] : "reserved exception";
+	return "external interrupt";
+}
+
+static void dump_registers(const struct trap_frame *tf)
+{
+	kprintf("  RIP %016lx  CS %04lx  RFLAGS %016lx\n", tf->rip, tf->cs, tf->rflags);
+	kprintf("  RSP %016lx  SS %04lx  CR2 %016lx\n", tf->rsp, tf->ss, read_cr2());
+	kprintf("  CR0 %016lx  CR3 %016lx  CR4 %016lx\n", read_cr0(), read_cr3(), read_cr4());
+	kprintf("  RAX %016lx  RBX %016lx  RCX %016lx\n", tf->rax, tf->rbx, tf->rcx);
+	kprintf("  RDX %016lx  RSI %016lx  RDI %016lx\n", tf->rdx, tf->rsi, tf->rdi);
+	kprintf("  RBP %016lx  R8  %016lx  R9  %016lx\n", tf->rbp, tf->r8, tf->r9);
+	kprintf("  R10 %016lx  R11 %016lx  R12 %016lx\n", tf->r10, tf->r11, tf->r12);
+	kprintf("  R13 %016lx  R14 %016lx  R15 %016lx\n", tf->r13, tf->r14, tf->r15);
+}
+
+/* Follows saved frame pointers (skiff builds with -fno-omit-frame-pointer)
+ * while they stay inside skiff's image, so a bad chain cannot fault again. */
+static void dump_backtrace(uint64_t rbp)
+{
+	extern const char __image_start[], __image_end[];
+
+	kprintf("  call trace:");
+	for (int depth = 0; depth < 16; depth++) {
+		if (rbp < (uint64_t)__image_start || rbp + 16 > (uint64_t)__image_end || (rbp & 7))
+			break;
+		const uint64_t *frame = (const uint64_t *)rbp;
+		kprintf(" %lx", frame[1]);
+		rbp = frame[0];
+	}
+	kprintf("\n");
+}
+
+static int trap_depth;
+
+void trap_handler(struct trap_frame *tf)
+{
+	if (++trap_depth > 1) {
+		/* Faulted while reporting a fault: say the least and stop. */
+		kprintf("\nskiff: nested exception %lu at RIP %lx while reporting; halting\n",
+			tf->vector, tf->rip);
+		halt_forever();
+	}
+	kprintf("\nskiff: PANIC: CPU exception in the hypervisor: vector %lu (%s), error code 0x%lx\n",
+		tf->vector, exception_name(tf->vector), tf->error);
+	if (tf->vector == EXC_PF)
+		kprintf("  page fault at address %016lx: %s, %s, %s\n", read_cr2(),
+			tf->error & 1 ? "protection violation" : "page not present",
+			tf->error & 2 ? "write" : "read",
+			tf->error & 16 ? "instruction fetch" : "data access");
+	dump_registers(tf);
+	dump_backtrace(tf->rbp);
+	kprintf("skiff: this is a bug in skiff itself, not in the guest; stopping\n");
+	system_stop(STOP_STATUS_PANIC);
+}

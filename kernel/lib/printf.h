@@ -25,5 +25,6 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* Writes to every console present (kernel); host tests supply their own. */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int kvprintf(const char *fmt, va_list ap);
 
 #endif

@@ -22,21 +22,30 @@ int log_contains(const char *text)
 
 /* Host builds of kernel code print through the C library's formatter, so a
  * test of kernel code never depends on skiff's own formatter being right. */
-int kprintf(const char *fmt, ...)
+int kvprintf(const char *fmt, va_list ap)
 {
-	va_list ap;
+	size_t start = unit_log_len;
 	int n;
 
-	va_start(ap, fmt);
 	n = vsnprintf(unit_log + unit_log_len, sizeof(unit_log) - unit_log_len, fmt, ap);
-	va_end(ap);
 	if (n > 0) {
 		unit_log_len += (size_t)n;
 		if (unit_log_len >= sizeof(unit_log))
 			unit_log_len = sizeof(unit_log) - 1;
 	}
 	if (getenv("UNIT_VERBOSE"))
-		fputs(unit_log + unit_log_len - (n > 0 ? (size_t)n : 0), stderr);
+		fputs(unit_log + start, stderr);
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf(fmt, ap);
+	va_end(ap);
 	return n;
 }
 

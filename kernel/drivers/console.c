@@ -1,0 +1,93 @@
+/*
+ * The console multiplexer behind kprintf().  Every registered console gets
+ * every byte.  A backlog keeps the log since power-on, so a console found
+ * late (the framebuffer, known only after the boot information is parsed)
+ * still shows everything from the first line: nothing is lost.
+ */
+#include <stdarg.h>
+
+#include "drivers/console.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+#define BACKLOG_SIZE	16384
+
+static struct console *consoles;
+static char backlog[BACKLOG_SIZE];
+static size_t backlog_len;	/* stops growing when full: the start matters most */
+
+void console_register(struct console *con)
+{
+	struct console **tail = &consoles;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	con->next = NULL;
+	*tail = con;
+	con->write(con, backlog, backlog_len);
+}
+
+void console_write(const char *s, size_t n)
+{
+	size_t room = BACKLOG_SIZE - backlog_len;
+	size_t keep = n < room ? n : room;
+
+	memcpy(backlog + backlog_len, s, keep);
+	backlog_len += keep;
+	for (struct console *con = consoles; con; con = con->next)
+		con->write(con, s, n);
+}
+
+void console_describe(char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	for (struct console *con = consoles; con; con = con->next)
+		len += fmt_snprintf(buf + (len < size ? len : size - 1),
+				    len < size ? size - len : 1, "%s%s",
+				    len ? ", " : "", con->name);
+	if (!consoles)
+		fmt_snprintf(buf, size, "none");
+}
+
+/* kprintf collects a line before handing it to the consoles, so each
+ * console sees whole strings rather than single bytes. */
+struct line_buffer {
+	char buf[128];
+	size_t len;
+};
+
+static void line_emit(void *ctx, char c)
+{
+	struct line_buffer *lb = ctx;
+
+	lb->buf[lb->len++] = c;
+	if (c == '\n' || lb->len == sizeof(lb->buf)) {
+		console_write(lb->buf, lb->len);
+		lb->len = 0;
+	}
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	struct line_buffer lb = { .len = 0 };
+	int n = fmt_vformat(line_emit, &lb, fmt, ap);
+
+	if (lb.len)
+		console_write(lb.buf, lb.len);
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}

@@ -1,0 +1,15 @@
+/* 16550-compatible UART, polled, transmit only. */
+#ifndef SKIFF_DRIVERS_UART_H
+#define SKIFF_DRIVERS_UART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define COM1_BASE	0x3f8
+
+/* Probes the UART at the given I/O base, programs 115200 8N1 and registers
+ * it as the "serial" console.  Returns false when no UART answers there
+ * (an appliance without a serial port): then nothing is registered. */
+bool uart_init(uint16_t base);
+
+#endif

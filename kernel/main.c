@@ -1,0 +1,119 @@
+/*
+ * skiff's init order, from GRUB's hand-off to the end of the run.  Read top
+ * to bottom, this is the table of contents of the hypervisor.
+ */
+#include <stdint.h>
+
+#include "bootinfo.h"
+#include "cmdline.h"
+#include "cpu.h"
+#include "debug.h"
+#include "drivers/acpi.h"
+#include "drivers/console.h"
+#include "drivers/fbcon.h"
+#include "drivers/uart.h"
+#include "drivers/vgacon.h"
+#include "lib/printf.h"
+#include "power.h"
+#include "version.h"
+
+#define VGA_TEXT_ADDR	0xb8000
+#define VGA_TEXT_COLS	80
+#define VGA_TEXT_ROWS	25
+/* The boot page tables map the first 4 GiB; the boot information lies there. */
+#define BOOT_MAPPED_LIMIT	(4ull << 30)
+
+void kmain(uint32_t magic, uint64_t mbi_addr);
+
+static struct boot_info boot_info;
+
+/* A screen for machines without a serial port: the framebuffer GRUB set
+ * up (UEFI), else VGA text (BIOS).  The boot page tables map only the
+ * first 4 GiB, so a framebuffer beyond that is left alone until skiff's own
+ * page tables exist. */
+static void screen_init(const struct boot_info *bi)
+{
+	const struct framebuffer_info *fb = &bi->fb;
+	uint64_t end = fb->addr + (uint64_t)fb->pitch * fb->height;
+
+	if (fb->kind != FB_NONE && (end > BOOT_MAPPED_LIMIT || end < fb->addr))
+		return;
+	if (fb->kind == FB_RGB)
+		fbcon_init(fb);
+	else if (fb->kind == FB_EGA_TEXT)
+		vgacon_init(fb->addr, fb->width, fb->height);
+	else if (!bi->efi_system_table)
+		vgacon_init(VGA_TEXT_ADDR, VGA_TEXT_COLS, VGA_TEXT_ROWS);
+}
+
+static void print_screen(const struct framebuffer_info *fb)
+{
+	if (fb->kind == FB_NONE)
+		kprintf("skiff: screen: none handed over by the loader\n");
+	else
+		kprintf("skiff: screen: %s %ux%u, %u bpp, pitch %u, at 0x%lx\n",
+			fb->kind == FB_RGB ? "RGB framebuffer" : "EGA text",
+			fb->width, fb->height, fb->bpp, fb->pitch, fb->addr);
+}
+
+static void apply_cmdline(const struct boot_info *bi)
+{
+	char val[16];
+
+	if (cmdline_get(bi->cmdline, "stop", val, sizeof(val))) {
+		if (val[0] == 'h')
+			power_set_mode(STOP_HALT);
+		else
+			power_set_mode(STOP_POWER_OFF);
+	}
+	if (cmdline_get(bi->cmdline, "fault", val, sizeof(val)))
+		debug_fault(val);
+}
+
+static void print_banner(const struct boot_info *bi)
+{
+	char names[64];
+
+	console_describe(names, sizeof(names));
+	kprintf("skiff %s: a unikernel-style type-1 hypervisor for x86-64\n", SKIFF_VERSION);
+	kprintf("skiff: booted by %s (%s), command line \"%s\"\n",
+		bi->loader_name[0] ? bi->loader_name : "an unnamed loader",
+		bi->efi_system_table ? "UEFI" : "BIOS", bi->cmdline);
+	kprintf("skiff: consoles: %s\n", names);
+	print_screen(&bi->fb);
+}
+
+static void print_memory_summary(const struct boot_info *bi)
+{
+	uint64_t usable = bootinfo_mem_total(bi, MEM_USABLE);
+	uint64_t total = usable + bootinfo_mem_total(bi, MEM_ACPI_RECLAIMABLE) +
+			 bootinfo_mem_total(bi, MEM_ACPI_NVS);
+
+	kprintf("skiff: memory: %lu MiB total RAM, %lu MiB usable, in %u map entries\n",
+		total >> 20, usable >> 20, bi->mmap_count);
+}
+
+void kmain(uint32_t magic, uint64_t mbi_addr)
+{
+	bool serial = uart_init(COM1_BASE);
+
+	gdt_init();
+	idt_init();
+	if (bootinfo_parse(magic, (const void *)mbi_addr,
+			   mbi_addr < BOOT_MAPPED_LIMIT ? BOOT_MAPPED_LIMIT - mbi_addr : 0,
+			   &boot_info) < 0) {
+		if (!serial)
+			vgacon_init(VGA_TEXT_ADDR, VGA_TEXT_COLS, VGA_TEXT_ROWS);
+		kprintf("skiff: cannot continue without valid boot information\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	screen_init(&boot_info);
+	print_banner(&boot_info);
+	if (acpi_init(boot_info.rsdp, boot_info.rsdp_revision) == 0)
+		power_allow_emulator_exit(acpi_is_emulator());
+	apply_cmdline(&boot_info);
+	print_memory_summary(&boot_info);
+
+	kprintf("skiff: nothing more to do yet\n");
+	system_stop(STOP_STATUS_OK);
+}

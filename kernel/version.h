@@ -1,0 +1,8 @@
+#ifndef SKIFF_VERSION_H
+#define SKIFF_VERSION_H
+
+#define SKIFF_VERSION		"0.1"
+#define SKIFF_VERSION_MAJOR	0
+#define SKIFF_VERSION_MINOR	1
+
+#endif

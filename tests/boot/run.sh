@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Boots skiff's real image in emulators and matches what it says.
+#
+# Each tests/boot/cases/NAME.case is a bash fragment that sets:
+#   EMULATOR  bochs | qemu | qemu-uefi
+#   CPU       Bochs CPU model, or QEMU -cpu value (default qemu64)
+#   CMDLINE   skiff's command line (optional)
+#   MEGS      guest RAM in MiB (default 512)
+#   SERIAL    none: the machine has no serial port (QEMU only; then the
+#             screen is read until it shows "halted")
+#   TIMEOUT   seconds before the run counts as hung (default 60)
+#   STATUS    the emulator's expected exit status
+#   EXPECT    array of extended regexes the serial log must match, in order
+#   REJECT    array of regexes that must match no serial line (optional)
+#   SCREEN    array of regexes the screen text must match, in order (QEMU
+#             only; the case must use stop=halt so the screen can be read)
+# Usage: tests/boot/run.sh [case-name ...]   (default: every case)
+# Prints one line per case and ends with "boot: N passed, N failed".
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+[[ $BUILD = /* ]] || BUILD=$root/$BUILD
+cases_dir=$root/tests/boot/cases
+out_root=$BUILD/boot
+JOBS=${JOBS:-2}
+mkdir -p "$out_root"
+
+fbtext=$BUILD/tools/fbtext
+if [[ ! -x $fbtext || $root/tools/fbtext.c -nt $fbtext ]]; then
+	mkdir -p "$BUILD/tools"
+	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$root/kernel" -o "$fbtext" "$root/tools/fbtext.c" || exit 1
+fi
+
+# make_iso DIR CMDLINE: an image whose menu entry passes CMDLINE to skiff.
+make_iso() {
+	local dir=$1 cmdline=$2
+	mkdir -p "$dir/iso/boot/grub"
+	cp "$BUILD/skiff.elf" "$dir/iso/boot/skiff.elf"
+	sed "s|^\(\s*multiboot2 /boot/skiff.elf\).*|\1 $cmdline|" "$root/grub.cfg" >"$dir/iso/boot/grub/grub.cfg"
+	grub-mkrescue -o "$dir/skiff.iso" "$dir/iso" >"$dir/grub-mkrescue.log" 2>&1
+}
+
+run_bochs() {
+	local dir=$1
+	cat >"$dir/bochsrc" <<-RC
+	megs: $MEGS
+	cpu: model=$CPU, ips=100000000
+	romimage: file=/usr/share/bochs/BIOS-bochs-latest
+	vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+	ata0-master: type=cdrom, path=$dir/skiff.iso, status=inserted
+	boot: cdrom
+	com1: enabled=1, mode=file, dev=$dir/serial.log
+	display_library: rfb, options="timeout=0"
+	speaker: enabled=0
+	sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+	port_e9_hack: enabled=1
+	log: $dir/emulator.log
+	panic: action=fatal
+	error: action=report
+	info: action=report
+	debug: action=ignore
+	RC
+	echo c >"$dir/dbg.rc"
+	timeout --signal=KILL "$TIMEOUT" bochs -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/stdout.log" 2>&1
+}
+
+# QEMU with a monitor on a pipe, so a halted machine's screen can be read.
+run_qemu() {
+	local dir=$1 firmware=() serial=(-serial "file:$dir/serial.log") status
+	[[ $EMULATOR == qemu-uefi ]] && firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd)
+	[[ $SERIAL == none ]] && serial=(-serial none)
+	mkfifo "$dir/mon.in" "$dir/mon.out"
+	timeout --signal=KILL "$TIMEOUT" qemu-system-x86_64 -M pc -cpu "$CPU" -m "$MEGS" \
+		"${firmware[@]}" -cdrom "$dir/skiff.iso" -boot d -display none -nic none \
+		-no-reboot "${serial[@]}" -monitor "pipe:$dir/mon" \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 >"$dir/stdout.log" 2>&1 &
+	local pid=$!
+	exec {mon_in}<>"$dir/mon.in" {mon_out}<>"$dir/mon.out"
+	cat <&"$mon_out" >"$dir/mon.log" &
+	local reader=$!
+	if [[ ${#SCREEN[@]} -gt 0 ]]; then
+		read_screen "$dir" "$pid" "$mon_in"
+	fi
+	wait "$pid"; status=$?
+	kill "$reader" 2>/dev/null
+	exec {mon_in}>&- {mon_out}>&-
+	return $status
+}
+
+# Waits for skiff to halt (told by the serial log, or without a serial
+# port by the screen itself), then dumps the screen and quits QEMU.
+read_screen() {
+	local dir=$1 pid=$2 mon=$3
+	for ((i = 0; i < TIMEOUT * 2; i++)); do
+		kill -0 "$pid" 2>/dev/null || return
+		if [[ $SERIAL == none ]]; then
+			dump_screen "$dir" "$mon"
+			screen_text "$dir" | grep -q 'halted' && break
+		else
+			grep -q 'halted' "$dir/serial.log" 2>/dev/null && break
+		fi
+		sleep 0.5
+	done
+	dump_screen "$dir" "$mon"
+	echo quit >&"$mon"
+}
+
+# Asks the monitor for the screen and waits until the file is complete.
+dump_screen() {
+	local dir=$1 mon=$2 file
+	if [[ $EMULATOR == qemu-uefi ]]; then
+		file=$dir/screen.ppm
+		echo "screendump \"$file\"" >&"$mon"
+	else
+		file=$dir/screen.bin
+		echo "pmemsave 0xb8000 4000 \"$file\"" >&"$mon"
+	fi
+	# The monitor answers each command with a prompt once it is done.
+	echo "info version" >&"$mon"
+	for ((j = 0; j < 50; j++)); do
+		[[ -s $file ]] && grep -q 'info version' "$dir/mon.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 0.2
+}
+
+screen_text() {
+	local dir=$1
+	if [[ -f $dir/screen.ppm ]]; then
+		"$fbtext" "$dir/screen.ppm"
+	elif [[ -f $dir/screen.bin ]]; then
+		"$fbtext" --vga "$dir/screen.bin"
+	fi
+}
+
+# match_in_order FILE PATTERN...: every pattern matches a line, in order.
+match_in_order() {
+	local file=$1; shift
+	local from=1 pat n
+	for pat in "$@"; do
+		n=$(tail -n +"$from" "$file" | tr -d '\r' | grep -n -E -m1 -- "$pat" | cut -d: -f1)
+		if [[ -z $n ]]; then
+			echo "$pat"
+			return 1
+		fi
+		from=$((from + n))
+	done
+}
+
+run_case() {
+	local name=$1 dir=$out_root/$1 status missing
+	EMULATOR=bochs CPU="" CMDLINE="" MEGS=512 TIMEOUT=60 STATUS=0 SERIAL=com1
+	EXPECT=() REJECT=() SCREEN=()
+	# shellcheck disable=SC1090
+	source "$cases_dir/$name.case"
+	[[ -n $CPU ]] || CPU=$([[ $EMULATOR == bochs ]] && echo corei7_skylake_x || echo qemu64)
+	rm -rf "$dir" && mkdir -p "$dir"
+	if ! make_iso "$dir" "$CMDLINE"; then
+		echo "FAIL $name: grub-mkrescue failed (see $dir/grub-mkrescue.log)"
+		return 1
+	fi
+	local start=$SECONDS
+	if [[ $EMULATOR == bochs ]]; then run_bochs "$dir"; else run_qemu "$dir"; fi
+	status=$?
+	touch "$dir/serial.log"
+	tr -d '\r' <"$dir/serial.log" >"$dir/serial.txt"
+	local why=""
+	if [[ $status -eq 137 ]]; then
+		why="timed out after ${TIMEOUT}s"
+	elif missing=$(match_in_order "$dir/serial.txt" "${EXPECT[@]}"); [[ -n $missing ]]; then
+		why="serial log lacks /$missing/"
+	elif [[ $status -ne $STATUS ]]; then
+		why="exit status $status, expected $STATUS"
+	fi
+	for pat in "${REJECT[@]}"; do
+		[[ -z $why ]] && grep -q -E -- "$pat" "$dir/serial.txt" && why="serial log has /$pat/"
+	done
+	if [[ -z $why && ${#SCREEN[@]} -gt 0 ]]; then
+		screen_text "$dir" >"$dir/screen.txt"
+		missing=$(match_in_order "$dir/screen.txt" "${SCREEN[@]}") || why="screen lacks /$missing/"
+	fi
+	if [[ -z $why ]]; then
+		echo "PASS $name ($((SECONDS - start))s, $EMULATOR)"
+		return 0
+	fi
+	echo "FAIL $name: $why ($dir)"
+	sed 's/^/    | /' "$dir/serial.txt" | tail -n 25
+	return 1
+}
+
+if [[ $# -gt 0 ]]; then names=("$@"); else
+	names=()
+	for f in "$cases_dir"/*.case; do names+=("$(basename "$f" .case)"); done
+fi
+
+# Run the cases JOBS at a time; each writes its report to its own folder.
+export -f run_case make_iso run_bochs run_qemu read_screen dump_screen screen_text match_in_order
+export root BUILD cases_dir out_root fbtext
+printf '%s\n' "${names[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_case "$1" >"$out_root/$1.result" 2>&1' _ {}
+
+passed=0 failed=0
+for name in "${names[@]}"; do
+	cat "$out_root/$name.result"
+	if head -n1 "$out_root/$name.result" | grep -q '^PASS'; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+done
+echo "boot: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

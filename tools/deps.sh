@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Checks that the Debian packages a target needs are installed.  As root it
+# installs what is missing; otherwise it prints the one apt-get line to run.
+# Usage: tools/deps.sh deps|deps-build|deps-unit|deps-boot
+set -euo pipefail
+
+build="gcc make binutils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools"
+unit="gcc make libcmocka-dev"
+boot="$build bochs bochsbios vgabios qemu-system-x86 ovmf"
+
+case "${1:-deps}" in
+deps-build) want=$build ;;
+deps-unit) want=$unit ;;
+deps-boot) want=$boot ;;
+*) want="$build $unit $boot" ;;
+esac
+
+missing=()
+for pkg in $want; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	[[ $status == "install ok installed" ]] || missing+=("$pkg")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+# Remove duplicates while keeping order.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | awk '!seen[$0]++')
+if [[ $(id -u) -eq 0 ]]; then
+	echo "skiff: installing missing Debian packages: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	echo "skiff: packages installed"
+else
+	echo "skiff: missing Debian packages. Run:"
+	echo "  sudo apt-get install ${missing[*]}"
+	exit 1
+fi

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# make run: boot skiff's image in the best machine this host offers.
+# QEMU with KVM when /dev/kvm works and the CPU offers nested VT-x;
+# otherwise Bochs with a VT-x CPU model (slower, but exact).
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+[[ $BUILD = /* ]] || BUILD=$root/$BUILD
+iso=$BUILD/skiff.iso
+MEGS=${MEGS:-512}
+BOCHS_CPU=${BOCHS_CPU:-corei7_skylake_x}
+
+kvm_reason() {
+	[[ -r /dev/kvm && -w /dev/kvm ]] || { echo "/dev/kvm is missing or not accessible"; return 1; }
+	grep -qw vmx /proc/cpuinfo || { echo "the CPU does not offer VT-x (no vmx flag in /proc/cpuinfo)"; return 1; }
+	local nested=/sys/module/kvm_intel/parameters/nested
+	[[ -r $nested ]] && grep -qE '^(Y|1)$' "$nested" ||
+		{ echo "kvm_intel is not loaded with nested=1"; return 1; }
+	echo "/dev/kvm works and kvm_intel offers nested VT-x"
+}
+
+if why=$(kvm_reason); then
+	echo "skiff: running in QEMU with -enable-kvm -cpu host: $why"
+	exec qemu-system-x86_64 -enable-kvm -cpu host -m "$MEGS" -cdrom "$iso" -boot d \
+		-nic none -serial stdio -display none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=4
+fi
+
+echo "skiff: running in Bochs ($BOCHS_CPU, emulated VT-x): $why"
+dir=$BUILD/run
+mkdir -p "$dir"
+: >"$dir/serial.log"
+cat >"$dir/bochsrc" <<RC
+megs: $MEGS
+cpu: model=$BOCHS_CPU, ips=100000000
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+ata0-master: type=cdrom, path=$iso, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$dir/serial.log
+display_library: rfb, options="timeout=0"
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+port_e9_hack: enabled=1
+log: $dir/bochs.log
+panic: action=fatal
+error: action=report
+info: action=report
+debug: action=ignore
+RC
+echo c >"$dir/dbg.rc"
+echo "skiff: serial output follows; Bochs's own log is $dir/bochs.log"
+bochs -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/bochs.out" 2>&1 &
+pid=$!
+tail -n +1 -f --pid="$pid" "$dir/serial.log"
+wait "$pid"

@@ -1,0 +1,1 @@
+test_ept_SRCS := kernel/mm/ept.c kernel/mm/mtrr.c

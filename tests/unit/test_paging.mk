@@ -1,0 +1,1 @@
+test_paging_SRCS := kernel/mm/paging.c

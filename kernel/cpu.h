@@ -2,6 +2,7 @@
 #ifndef SKIFF_CPU_H
 #define SKIFF_CPU_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* GDT selectors (index << 3).  The VMCS host-state area names them too. */
@@ -16,6 +17,8 @@
 #define IST_MACHINE_CHECK	3
 
 void gdt_init(void);
+/* The guard page under each of skiff's stacks; returns how many. */
+size_t cpu_stack_guards(uint64_t *out, size_t max);
 void idt_init(void);
 
 /* The register state trap.S saves; its layout is fixed by trap.S. */

@@ -1,6 +1,6 @@
 /*
- * Faults on request ("fault=ud", "fault=pf", "fault=gp" on the command
- * line), so the exception reporter can be seen and tested: in a lab, this
+ * Faults on request ("fault=ud", "fault=pf", "fault=gp", "fault=stack" on
+ * the command line), so the exception reporter can be seen and tested: in a lab, this
  * is how a student checks that a mistake in skiff is explained.
  */
 #include <stdint.h>
@@ -13,6 +13,17 @@
 #define UNMAPPED_ADDRESS	0x0000008000000000ull
 #define NON_CANONICAL_ADDRESS	0x0000800000000000ull
 
+/* Recurses until the stack runs into its guard page. */
+static __attribute__((noinline)) uint64_t overflow_stack(uint64_t depth)
+{
+	volatile uint8_t frame[256];
+
+	frame[0] = (uint8_t)depth;
+	if (depth == UINT64_MAX)	/* never: the guard page stops it long before */
+		return 0;
+	return overflow_stack(depth + 1) + frame[0];
+}
+
 void debug_fault(const char *kind)
 {
 	kprintf("skiff: fault=%s requested on the command line\n", kind);
@@ -22,6 +33,8 @@ void debug_fault(const char *kind)
 		*(volatile uint64_t *)UNMAPPED_ADDRESS = 1;
 	else if (strcmp(kind, "gp") == 0)
 		(void)*(volatile uint64_t *)NON_CANONICAL_ADDRESS;
+	else if (strcmp(kind, "stack") == 0)
+		overflow_stack(0);
 	else
-		kprintf("skiff: unknown fault kind \"%s\" (ud, pf or gp); ignored\n", kind);
+		kprintf("skiff: unknown fault kind \"%s\" (ud, pf, gp or stack); ignored\n", kind);
 }

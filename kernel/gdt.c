@@ -23,9 +23,17 @@ _Static_assert(sizeof(struct tss64) == 104, "64-bit TSS is 104 bytes");
 _Static_assert(offsetof(struct tss64, ist) == 0x24, "IST1 at offset 0x24");
 
 #define IST_STACK_SIZE	8192
+#define GUARD_SIZE	4096
+
+/* Each stack sits on a guard page that skiff's page tables leave unmapped. */
+struct guarded_stack {
+	uint8_t guard[GUARD_SIZE];
+	uint8_t stack[IST_STACK_SIZE];
+};
 
 static struct tss64 tss;
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static struct guarded_stack ist_stacks[3] __attribute__((aligned(4096)));
+_Static_assert(sizeof(struct guarded_stack) % 4096 == 0, "guards stay page-aligned");
 
 /* Descriptor bits, SDM Vol. 3A 3.4.5 */
 #define DESC_P		(1ull << 47)
@@ -58,13 +66,25 @@ void gdt_init(void)
 {
 	struct desc_ptr ptr = { .limit = sizeof(gdt) - 1, .base = (uint64_t)gdt };
 
-	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0][IST_STACK_SIZE];
-	tss.ist[IST_NMI - 1] = (uint64_t)&ist_stacks[1][IST_STACK_SIZE];
-	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)&ist_stacks[2][IST_STACK_SIZE];
+	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0].stack[IST_STACK_SIZE];
+	tss.ist[IST_NMI - 1] = (uint64_t)&ist_stacks[1].stack[IST_STACK_SIZE];
+	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)&ist_stacks[2].stack[IST_STACK_SIZE];
 	tss.iomap_base = sizeof(tss);	/* no I/O permission bitmap */
 	gdt_set_tss();
 
 	lgdt(&ptr);
 	load_segments(SEL_KERNEL_CS, SEL_KERNEL_DS);
 	ltr(SEL_TSS);
+}
+
+size_t cpu_stack_guards(uint64_t *out, size_t max)
+{
+	extern const char boot_stack_guard[];
+	size_t n = 0;
+
+	if (n < max)
+		out[n++] = (uint64_t)boot_stack_guard;
+	for (size_t i = 0; i < sizeof(ist_stacks) / sizeof(ist_stacks[0]) && n < max; i++)
+		out[n++] = (uint64_t)ist_stacks[i].guard;
+	return n;
 }

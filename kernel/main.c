@@ -14,6 +14,7 @@
 #include "drivers/uart.h"
 #include "drivers/vgacon.h"
 #include "lib/printf.h"
+#include "mm/mm.h"
 #include "power.h"
 #include "version.h"
 
@@ -66,6 +67,14 @@ static void apply_cmdline(const struct boot_info *bi)
 		else
 			power_set_mode(STOP_POWER_OFF);
 	}
+}
+
+/* Faults on request come last, once skiff's own page tables (with their
+ * stack guard pages) are in place. */
+static void debug_requests(const struct boot_info *bi)
+{
+	char val[16];
+
 	if (cmdline_get(bi->cmdline, "fault", val, sizeof(val)))
 		debug_fault(val);
 }
@@ -113,6 +122,11 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		power_allow_emulator_exit(acpi_is_emulator());
 	apply_cmdline(&boot_info);
 	print_memory_summary(&boot_info);
+	if (mm_init(&boot_info) < 0) {
+		kprintf("skiff: cannot continue without memory for skiff and its guest\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	debug_requests(&boot_info);
 
 	kprintf("skiff: nothing more to do yet\n");
 	system_stop(STOP_STATUS_OK);

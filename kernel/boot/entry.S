@@ -189,5 +189,9 @@ boot_gdt_ptr:
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4 * 4096
+	/* Left unmapped by skiff's page tables: an overflow faults (#DF on
+	 * its IST stack explains it) instead of corrupting the tables above. */
+	.globl boot_stack_guard
+boot_stack_guard: .skip 4096
 	.globl boot_stack
 boot_stack:	.skip BOOT_STACK_SIZE

@@ -1,0 +1,171 @@
+#include <stdint.h>
+
+#include "config.h"
+#include "cpu.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "mm/mm.h"
+#include "mm/mtrr.h"
+#include "mm/paging.h"
+#include "mm/pmm.h"
+#include "panic.h"
+#include "x86.h"
+
+extern const char __image_start[], __text_end[], __rodata_end[], __image_end[];
+
+#define MAX_STACK_GUARDS 8
+
+static struct mm_layout layout;
+static struct mtrr_state mtrrs;
+static struct paging host_paging;
+
+static uint64_t pool_page_alloc(void *ctx)
+{
+	(void)ctx;
+	return mm_alloc_page();
+}
+
+/* Page tables are written through their physical address: skiff's own map
+ * is the identity, and so was the boot map before it. */
+static void *pool_page_virt(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (void *)pa;
+}
+
+static const struct pt_pages pool_pages = { .alloc = pool_page_alloc, .to_virt = pool_page_virt };
+
+/* skiff maps all of physical memory it may touch: every map entry (RAM,
+ * ACPI tables, reserved), the framebuffer, and at least the 4 GiB below
+ * which PCs put their MMIO. */
+static uint64_t host_phys_limit(const struct boot_info *bi)
+{
+	uint64_t limit = 4ull << 30;
+
+	for (uint32_t i = 0; i < bi->mmap_count; i++) {
+		uint64_t end = bi->mmap[i].base + bi->mmap[i].length;
+
+		if (end > limit && end > bi->mmap[i].base)
+			limit = end;
+	}
+	if (bi->fb.kind != FB_NONE) {
+		uint64_t fb_end = bi->fb.addr + (uint64_t)bi->fb.pitch * bi->fb.height;
+
+		if (fb_end > limit)
+			limit = fb_end;
+	}
+	return align_up(limit, SIZE_1G);
+}
+
+static int host_paging_init(const struct boot_info *bi)
+{
+	uint64_t guards[MAX_STACK_GUARDS];
+	struct paging_caps caps = paging_caps_decode(cpuid(0x80000001, 0).edx);
+	struct skiff_image img = {
+		.text = { (uint64_t)__image_start, (uint64_t)__text_end },
+		.rodata = { (uint64_t)__text_end, (uint64_t)__rodata_end },
+		.data = { (uint64_t)__rodata_end, (uint64_t)__image_end },
+		.guards = guards,
+		.nguards = cpu_stack_guards(guards, MAX_STACK_GUARDS),
+	};
+	struct wx_report wx;
+	int err;
+
+	err = paging_init(&host_paging, &caps, &pool_pages);
+	if (err == 0)
+		err = paging_build_skiff(&host_paging, &img, host_phys_limit(bi));
+	if (err < 0) {
+		kprintf("skiff: paging: cannot build skiff's page tables (error %d)\n", err);
+		return err;
+	}
+	paging_activate(&host_paging);
+	paging_print(&host_paging);
+	/* A W+X page with NX available would be skiff's own bug. */
+	if (paging_check_wx(&host_paging, &wx) == -EPERM)
+		panic("paging: %zu writable and executable pages, first at 0x%lx",
+		      wx.wx_leaves, wx.first_wx);
+	return 0;
+}
+
+const struct mm_layout *mm_layout(void)
+{
+	return &layout;
+}
+
+uint64_t mm_alloc_page(void)
+{
+	return pmm_alloc_page(pmm_global());
+}
+
+int mm_init(const struct boot_info *bi)
+{
+	struct phys_range image = {
+		.base = (uint64_t)__image_start,
+		.end = (uint64_t)__image_end,
+	};
+	int err;
+
+	err = mm_layout_build(bi, &image, CONFIG_POOL_SIZE, &layout);
+	if (err < 0) {
+		kprintf("skiff: mm: cannot lay out memory (error %d)\n", err);
+		return err;
+	}
+	mm_layout_print(&layout);
+	if (layout.guest_bytes < CONFIG_GUEST_MIN_MEMORY) {
+		kprintf("skiff: mm: the guest would get %lu KiB, less than the %llu KiB configured minimum\n",
+			layout.guest_bytes >> 10, CONFIG_GUEST_MIN_MEMORY >> 10);
+		return -ENOMEM;
+	}
+	err = pmm_init(pmm_global(), layout.pool.base, layout.pool.end - layout.pool.base);
+	if (err < 0) {
+		kprintf("skiff: mm: cannot start the page pool (error %d)\n", err);
+		return err;
+	}
+	mtrr_read(&mtrrs);
+	mtrr_describe(&mtrrs);
+	return host_paging_init(bi);
+}
+
+static uint64_t ept_page_alloc(void *ctx)
+{
+	(void)ctx;
+	return mm_alloc_page();
+}
+
+static void *ept_page_virt(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (void *)pa;	/* skiff's page tables identity-map all memory */
+}
+
+/* Guest-physical space covers every usable page and at least the 4 GiB
+ * below which PCs put their MMIO. */
+static uint64_t guest_phys_limit(void)
+{
+	uint64_t limit = 4ull << 30;
+
+	if (layout.usable_count && layout.usable[layout.usable_count - 1].end > limit)
+		limit = layout.usable[layout.usable_count - 1].end;
+	return align_up(limit, SIZE_2M);
+}
+
+int mm_build_ept(const struct ept_caps *caps, struct ept *out)
+{
+	static const struct ept_pages pages = { .alloc = ept_page_alloc, .to_virt = ept_page_virt };
+	struct phys_range keep[MM_OWNED_MAX];
+	struct ept_caps c = *caps;
+	int err;
+
+	for (size_t i = 0; i < layout.skiff_count; i++)
+		keep[i] = layout.skiff[i].range;
+	c.phys_addr_width = mtrrs.phys_addr_width;
+	err = ept_init(out, &c, &pages);
+	if (err < 0)
+		return err;
+	err = ept_map_identity(out, layout.usable, layout.usable_count, keep,
+			       layout.skiff_count, guest_phys_limit(), &mtrrs);
+	if (err < 0)
+		return err;
+	ept_describe(out);
+	return 0;
+}

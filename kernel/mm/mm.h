@@ -1,0 +1,29 @@
+/*
+ * Memory bring-up: the layout of physical memory (what skiff keeps, what
+ * the guest gets), skiff's page pool and its own page tables, and the EPT.
+ * The rest of skiff asks here for pages and never walks the memory map.
+ */
+#ifndef SKIFF_MM_MM_H
+#define SKIFF_MM_MM_H
+
+#include <stdint.h>
+
+#include "bootinfo.h"
+#include "mm/ept.h"
+#include "mm/layout.h"
+
+/* Computes the layout, starts the pool and switches to skiff's own page
+ * tables.  Returns a negative error (already reported) when memory cannot
+ * be laid out: then skiff must not start a guest. */
+int mm_init(const struct boot_info *bi);
+
+const struct mm_layout *mm_layout(void);
+
+/* A zeroed page from skiff's pool, or 0 (reported) when the pool is empty. */
+uint64_t mm_alloc_page(void);
+
+/* Builds the guest's identity EPT: all of guest-physical space up to the
+ * top of RAM (at least 4 GiB) except skiff's pages.  caps come from VT-x. */
+int mm_build_ept(const struct ept_caps *caps, struct ept *out);
+
+#endif

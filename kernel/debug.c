@@ -9,8 +9,9 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-/* Above the 4 GiB the boot page tables map, so the access must fault. */
-#define UNMAPPED_ADDRESS	0x0000008000000000ull
+/* Near the top of the canonical lower half: no PC has memory there, so
+ * skiff's page tables never map it. */
+#define UNMAPPED_ADDRESS	0x00007ff000000000ull
 #define NON_CANONICAL_ADDRESS	0x0000800000000000ull
 
 /* Recurses until the stack runs into its guard page. */

@@ -17,6 +17,7 @@
 #include "mm/mm.h"
 #include "power.h"
 #include "version.h"
+#include "vmx/probe.h"
 
 #define VGA_TEXT_ADDR	0xb8000
 #define VGA_TEXT_COLS	80
@@ -27,6 +28,8 @@
 void kmain(uint32_t magic, uint64_t mbi_addr);
 
 static struct boot_info boot_info;
+static struct vmx_features vmx_features;
+static struct ept guest_ept;
 
 /* A screen for machines without a serial port: the framebuffer GRUB set
  * up (UEFI), else VGA text (BIOS).  The boot page tables map only the
@@ -127,6 +130,14 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	debug_requests(&boot_info);
+	if (vmx_probe(&vmx_features) < 0) {
+		kprintf("skiff: cannot run a guest on this machine; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	if (mm_build_ept(&vmx_features.ept, &guest_ept) < 0) {
+		kprintf("skiff: cannot build the guest's EPT; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
 
 	kprintf("skiff: nothing more to do yet\n");
 	system_stop(STOP_STATUS_OK);

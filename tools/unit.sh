@@ -22,5 +22,11 @@ for bin in "$@"; do
 		grep -E '^\[  (FAILED|ERROR)|FAILED|ERROR|error|runtime error|Sanitizer' <<<"$out" | head -n 40 | sed 's/^/    | /'
 	fi
 done
+# Rules the compiler enforces (typed VMCS accessors) count as tests too.
+cf=$(tools/compile_fail.sh); cf_rc=$?
+echo "$cf" | grep -v '^compile-fail:'
+passed=$((passed + $(sed -n 's/^compile-fail: \([0-9]*\) passed.*/\1/p' <<<"$cf")))
+failed=$((failed + $(sed -n 's/^compile-fail: [0-9]* passed, \([0-9]*\) failed/\1/p' <<<"$cf")))
+[[ $cf_rc -ne 0 ]] && broken=1
 echo "unit: $passed passed, $failed failed"
 [[ $failed -eq 0 && $broken -eq 0 ]]

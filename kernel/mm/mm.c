@@ -35,9 +35,10 @@ static void *pool_page_virt(void *ctx, uint64_t pa)
 
 static const struct pt_pages pool_pages = { .alloc = pool_page_alloc, .to_virt = pool_page_virt };
 
-/* skiff maps all of physical memory it may touch: every map entry (RAM,
- * ACPI tables, reserved), the framebuffer, and at least the 4 GiB below
- * which PCs put their MMIO. */
+/* skiff maps all of physical memory it may touch: RAM and ACPI tables,
+ * the framebuffer, and the 4 GiB below which PCs put their MMIO.  Reserved
+ * ranges above that are skipped: QEMU, for one, reserves a range just below
+ * 1 TiB, and mapping up to it would cost a thousand table pages. */
 static uint64_t host_phys_limit(const struct boot_info *bi)
 {
 	uint64_t limit = 4ull << 30;
@@ -45,6 +46,8 @@ static uint64_t host_phys_limit(const struct boot_info *bi)
 	for (uint32_t i = 0; i < bi->mmap_count; i++) {
 		uint64_t end = bi->mmap[i].base + bi->mmap[i].length;
 
+		if (bi->mmap[i].type == MEM_RESERVED || bi->mmap[i].type == MEM_BAD)
+			continue;
 		if (end > limit && end > bi->mmap[i].base)
 			limit = end;
 	}
@@ -166,6 +169,8 @@ int mm_build_ept(const struct ept_caps *caps, struct ept *out)
 			       layout.skiff_count, guest_phys_limit(), &mtrrs);
 	if (err < 0)
 		return err;
+	kprintf("skiff: ept: guest-physical 0-%lu MiB identity-mapped, without skiff's %zu ranges\n",
+		guest_phys_limit() >> 20, layout.skiff_count);
 	ept_describe(out);
 	return 0;
 }

@@ -6,6 +6,8 @@
  *     the width check and not a broken include;
  *   - without it, compiling fails with "incompatible type for argument 1
  *     of 'vmcs_read32'".
+ * right-define: VMCS_RIGHT_WIDTH
+ * expect: incompatible type for argument 1 of 'vmcs_read32'
  */
 #include "vmx/vmcs.h"
 

@@ -22,36 +22,34 @@ kvm_reason() {
 
 if why=$(kvm_reason); then
 	echo "skiff: running in QEMU with -enable-kvm -cpu host: $why"
-	exec qemu-system-x86_64 -enable-kvm -cpu host -m "$MEGS" -cdrom "$iso" -boot d \
+	qemu-system-x86_64 -enable-kvm -cpu host -m "$MEGS" -cdrom "$iso" -boot d \
 		-nic none -serial stdio -display none -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=4
+	rc=$?
+	# isa-debug-exit turns skiff's status s into (s << 1) | 1.
+	if (( rc & 1 )); then
+		echo "skiff: run ended with status $((rc >> 1))"
+		exit $((rc >> 1))
+	fi
+	exit "$rc"
 fi
 
 echo "skiff: running in Bochs ($BOCHS_CPU, emulated VT-x): $why"
 dir=$BUILD/run
 mkdir -p "$dir"
 : >"$dir/serial.log"
-cat >"$dir/bochsrc" <<RC
-megs: $MEGS
-cpu: model=$BOCHS_CPU, ips=100000000
-romimage: file=/usr/share/bochs/BIOS-bochs-latest
-vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
-ata0-master: type=cdrom, path=$iso, status=inserted
-boot: cdrom
-com1: enabled=1, mode=file, dev=$dir/serial.log
-display_library: rfb, options="timeout=0"
-speaker: enabled=0
-sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
-port_e9_hack: enabled=1
-log: $dir/bochs.log
-panic: action=fatal
-error: action=report
-info: action=report
-debug: action=ignore
-RC
+"$root/tools/bochsrc.sh" "$iso" "$BOCHS_CPU" "$MEGS" "$dir/serial.log" "$dir/bochs.log" >"$dir/bochsrc"
 echo c >"$dir/dbg.rc"
 echo "skiff: serial output follows; Bochs's own log is $dir/bochs.log"
 bochs -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/bochs.out" 2>&1 &
 pid=$!
 tail -n +1 -f --pid="$pid" "$dir/serial.log"
 wait "$pid"
+# Bochs exits with 1 whatever skiff's status; the transcript has the real one.
+status=$(sed -n 's/^skiff: stop\(ping\|ped\) with status \([0-9]*\).*/\2/p' "$dir/serial.log" | tail -n1)
+if [[ -z $status ]]; then
+	echo "skiff: Bochs ended without skiff saying how it stopped; see $dir/bochs.log"
+	exit 1
+fi
+echo "skiff: run ended with status $status"
+exit "$status"

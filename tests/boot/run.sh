@@ -43,24 +43,7 @@ make_iso() {
 
 run_bochs() {
 	local dir=$1
-	cat >"$dir/bochsrc" <<-RC
-	megs: $MEGS
-	cpu: model=$CPU, ips=100000000
-	romimage: file=/usr/share/bochs/BIOS-bochs-latest
-	vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
-	ata0-master: type=cdrom, path=$dir/skiff.iso, status=inserted
-	boot: cdrom
-	com1: enabled=1, mode=file, dev=$dir/serial.log
-	display_library: rfb, options="timeout=0"
-	speaker: enabled=0
-	sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
-	port_e9_hack: enabled=1
-	log: $dir/emulator.log
-	panic: action=fatal
-	error: action=report
-	info: action=report
-	debug: action=ignore
-	RC
+	"$root/tools/bochsrc.sh" "$dir/skiff.iso" "$CPU" "$MEGS" "$dir/serial.log" "$dir/emulator.log" >"$dir/bochsrc"
 	echo c >"$dir/dbg.rc"
 	timeout --signal=KILL "$TIMEOUT" bochs -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/stdout.log" 2>&1
 }

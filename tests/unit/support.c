@@ -61,3 +61,39 @@ void panic(const char *fmt, ...)
 	fail_msg("panic: %s", msg);
 	abort();
 }
+
+#define ARENA_PAGE 4096u
+
+void arena_init(struct arena *a, uint64_t base, size_t pages)
+{
+	a->mem = aligned_alloc(ARENA_PAGE, pages * ARENA_PAGE);
+	assert_non_null(a->mem);
+	a->base = base;
+	a->used = 0;
+	a->cap = pages;
+}
+
+void arena_release(struct arena *a)
+{
+	free(a->mem);
+	a->mem = NULL;
+}
+
+uint64_t arena_alloc(void *ctx)
+{
+	struct arena *a = ctx;
+
+	if (a->used == a->cap)
+		return 0;
+	memset(a->mem + a->used * ARENA_PAGE, 0, ARENA_PAGE);
+	return a->base + a->used++ * ARENA_PAGE;
+}
+
+void *arena_to_virt(void *ctx, uint64_t pa)
+{
+	struct arena *a = ctx;
+
+	if (pa < a->base || pa >= a->base + a->used * ARENA_PAGE || pa % ARENA_PAGE)
+		return NULL;
+	return a->mem + (pa - a->base);
+}

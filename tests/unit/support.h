@@ -20,4 +20,20 @@ int log_contains(const char *text);
 #define assert_log_contains(text) \
 	do { if (!log_contains(text)) fail_msg("log lacks \"%s\"; log was:\n%s", (text), unit_log); } while (0)
 
+
+/*
+ * A page arena standing in for physical memory in page-table tests:
+ * pages are handed out from base upward, zeroed, and only handed-out pages
+ * translate back (a stray table address shows up as NULL).
+ */
+struct arena {
+	uint8_t *mem;
+	uint64_t base;		/* "physical" address of mem[0] */
+	size_t used, cap;	/* pages */
+};
+void arena_init(struct arena *a, uint64_t base, size_t pages);
+void arena_release(struct arena *a);
+uint64_t arena_alloc(void *ctx);
+void *arena_to_virt(void *ctx, uint64_t pa);
+
 #endif

@@ -20,31 +20,6 @@
 #define ARENA_PA	(64 * MiB)
 #define ARENA_PAGES	256
 
-struct arena {
-	uint8_t *mem;
-	size_t used, cap;
-};
-
-static uint64_t arena_alloc(void *ctx)
-{
-	struct arena *a = ctx;
-
-	if (a->used == a->cap)
-		return 0;
-	memset(a->mem + a->used * PAGE_SIZE, 0, PAGE_SIZE);
-	return ARENA_PA + a->used++ * PAGE_SIZE;
-}
-
-/* Only pages handed out translate: a stray table address shows up here. */
-static void *arena_to_virt(void *ctx, uint64_t pa)
-{
-	struct arena *a = ctx;
-
-	if (pa < ARENA_PA || pa >= ARENA_PA + a->used * PAGE_SIZE || !is_aligned(pa, PAGE_SIZE))
-		return NULL;
-	return a->mem + (pa - ARENA_PA);
-}
-
 struct fixture {
 	struct arena arena;
 	struct pt_pages pages;
@@ -56,9 +31,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->arena.mem = aligned_alloc(PAGE_SIZE, ARENA_PAGES * PAGE_SIZE);
-	assert_non_null(f->arena.mem);
-	f->arena.cap = ARENA_PAGES;
+	arena_init(&f->arena, ARENA_PA, ARENA_PAGES);
 	f->pages = (struct pt_pages){ .alloc = arena_alloc, .to_virt = arena_to_virt, .ctx = &f->arena };
 	log_reset();
 	*state = f;
@@ -69,7 +42,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	free(f->arena.mem);
+	arena_release(&f->arena);
 	free(f);
 	return 0;
 }

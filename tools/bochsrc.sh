@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Prints a Bochs configuration that boots an ISO headless, serial to a file.
+# Usage: tools/bochsrc.sh ISO CPU_MODEL MEGS SERIAL_FILE LOG_FILE
+# (Facts behind each line: ../shared/notes/emulators.md.)
+set -euo pipefail
+iso=$1 cpu=$2 megs=$3 serial=$4 log=$5
+cat <<RC
+megs: $megs
+cpu: model=$cpu, ips=100000000
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+ata0-master: type=cdrom, path=$iso, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$serial
+display_library: rfb, options="timeout=0"
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+port_e9_hack: enabled=1
+log: $log
+panic: action=fatal
+error: action=report
+info: action=report
+debug: action=ignore
+RC

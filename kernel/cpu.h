@@ -20,6 +20,10 @@ void gdt_init(void);
 /* The guard page under each of skiff's stacks; returns how many. */
 size_t cpu_stack_guards(uint64_t *out, size_t max);
 void idt_init(void);
+/* For the VMCS host-state area: where the TSS lives, and the top of the
+ * stack every VM exit starts on (16-byte aligned, guard page below). */
+uint64_t cpu_tss_base(void);
+uint64_t cpu_exit_stack_top(void);
 
 /* The register state trap.S saves; its layout is fixed by trap.S. */
 struct trap_frame {

@@ -31,9 +31,20 @@ struct guarded_stack {
 	uint8_t stack[IST_STACK_SIZE];
 };
 
+/* Every VM exit starts on this stack (HOST_RSP), empty each time: exit
+ * handlers report guest crashes from here, so it is larger than an IST's. */
+#define EXIT_STACK_SIZE	16384
+
+struct guarded_exit_stack {
+	uint8_t guard[GUARD_SIZE];
+	uint8_t stack[EXIT_STACK_SIZE];
+};
+
 static struct tss64 tss;
 static struct guarded_stack ist_stacks[3] __attribute__((aligned(4096)));
+static struct guarded_exit_stack exit_stack __attribute__((aligned(4096)));
 _Static_assert(sizeof(struct guarded_stack) % 4096 == 0, "guards stay page-aligned");
+_Static_assert(sizeof(struct guarded_exit_stack) % 4096 == 0, "guards stay page-aligned");
 
 /* Descriptor bits, SDM Vol. 3A 3.4.5 */
 #define DESC_P		(1ull << 47)
@@ -86,5 +97,17 @@ size_t cpu_stack_guards(uint64_t *out, size_t max)
 		out[n++] = (uint64_t)boot_stack_guard;
 	for (size_t i = 0; i < sizeof(ist_stacks) / sizeof(ist_stacks[0]) && n < max; i++)
 		out[n++] = (uint64_t)ist_stacks[i].guard;
+	if (n < max)
+		out[n++] = (uint64_t)exit_stack.guard;
 	return n;
+}
+
+uint64_t cpu_tss_base(void)
+{
+	return (uint64_t)&tss;
+}
+
+uint64_t cpu_exit_stack_top(void)
+{
+	return (uint64_t)&exit_stack.stack[EXIT_STACK_SIZE];
 }

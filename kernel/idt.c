@@ -1,9 +1,11 @@
 /*
  * The IDT and the exception reporter.  skiff runs with interrupts off, so
- * every vector that arrives is either a CPU exception (a bug in skiff),
+ * every vector that arrives is either a CPU exception (a bug in skiff,
+ * except the #GP that kernel/safe_insn.S expects and fixes up),
  * an NMI or machine check, or a stray interrupt.  Each is explained on every
  * console, then skiff stops: never a silent triple-fault reset.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +18,7 @@
 #define IDT_VECTORS	256
 #define EXC_NMI		2
 #define EXC_DF		8
+#define EXC_GP		13
 #define EXC_PF		14
 #define EXC_MC		18
 
@@ -124,8 +127,34 @@ static void dump_backtrace(uint64_t rbp)
 
 static int trap_depth;
 
+/* kernel/safe_insn.S: where a #GP is expected, and where to resume. */
+extern const char rdmsr_safe_insn[], rdmsr_safe_fixup[];
+extern const char wrmsr_safe_insn[], wrmsr_safe_fixup[];
+extern const char xsetbv_safe_insn[], xsetbv_safe_fixup[];
+
+static const struct {
+	const char *insn, *fixup;
+} gp_fixups[] = {
+	{ rdmsr_safe_insn, rdmsr_safe_fixup },
+	{ wrmsr_safe_insn, wrmsr_safe_fixup },
+	{ xsetbv_safe_insn, xsetbv_safe_fixup },
+};
+
+static bool gp_fixup(struct trap_frame *tf)
+{
+	for (size_t i = 0; i < sizeof(gp_fixups) / sizeof(gp_fixups[0]); i++) {
+		if (tf->rip == (uint64_t)gp_fixups[i].insn) {
+			tf->rip = (uint64_t)gp_fixups[i].fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
 void trap_handler(struct trap_frame *tf)
 {
+	if (tf->vector == EXC_GP && gp_fixup(tf))
+		return;
 	if (++trap_depth > 1) {
 		/* Faulted while reporting a fault: say the least and stop. */
 		kprintf("\nskiff: nested exception %lu at RIP %lx while reporting; halting\n",

@@ -7,6 +7,7 @@
 /* Statuses skiff itself stops with; a guest's exit status passes through. */
 #define STOP_STATUS_OK		0
 #define STOP_STATUS_BOOT_ERROR	0x7d	/* bad boot information, missing hardware */
+#define STOP_STATUS_GUEST_CRASH	0x7e	/* the guest crashed or hung */
 #define STOP_STATUS_PANIC	0x7f	/* a broken invariant of skiff */
 
 enum stop_mode {

@@ -248,6 +248,12 @@ static inline void load_segments(uint16_t cs, uint16_t ds)
 			 : : "r"((uint64_t)cs), "r"(ds) : "rax", "memory");
 }
 
+/* kernel/safe_insn.S: RDMSR, WRMSR and XSETBV with operands the guest
+ * chose.  0, or -1 when the CPU raised #GP (nothing changed then). */
+int rdmsr_safe(uint32_t msr, uint64_t *value);
+int wrmsr_safe(uint32_t msr, uint64_t value);
+int xsetbv_safe(uint32_t xcr, uint64_t value);
+
 /* Stops this CPU for good: interrupts off, then HLT forever (an NMI or SMI
  * may wake it; it halts again). */
 static inline __attribute__((noreturn)) void halt_forever(void)

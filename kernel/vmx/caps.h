@@ -36,6 +36,7 @@
 #define MSR_IA32_VMX_VMFUNC			0x491	/* A.11, if vmx_has_vmfunc() */
 #define MSR_IA32_VMX_PROCBASED_CTLS3		0x492	/* A.3.4 */
 #define MSR_IA32_VMX_EXIT_CTLS2			0x493	/* A.4.2 */
+#define VMX_MSR_LAST				MSR_IA32_VMX_EXIT_CTLS2
 
 /* ---- IA32_VMX_BASIC, SDM Vol. 3D A.1 ---- */
 #define VMX_BASIC_REVISION_MASK		0x7fffffffull		/* bits 30:0 */

@@ -103,6 +103,12 @@ enum exit_reason {
 /* Entries in a table indexed by basic exit reason (holes included). */
 #define EXIT_REASON_COUNT	(EXIT_REASON_MAX + 1)
 
+/* The numbers the SDM leaves undefined, as a constant expression for
+ * compile-time checks, and how many reasons it does define. */
+#define EXIT_REASON_IS_HOLE(r)	((r) == 35 || (r) == 38 || (r) == 42)
+#define EXIT_REASON_HOLES	3
+#define EXIT_REASONS_DEFINED	(EXIT_REASON_COUNT - EXIT_REASON_HOLES)
+
 /*
  * The exit-reason field, SDM Vol. 3C 25.9.1 (Table "Format of Exit Reason"):
  *   bits 15:0  basic exit reason

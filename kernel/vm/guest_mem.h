@@ -1,0 +1,37 @@
+/*
+ * The guest's RAM as skiff sees it: the normalised set of guest-physical
+ * ranges the layout gave the guest (mm_layout.guest), and how skiff reaches
+ * them.  Guest memory is identity-mapped, so in skiff a guest-physical
+ * address is also the address skiff uses (bias 0); host tests place the
+ * same ranges in a buffer and set bias to its offset.
+ *
+ * Every guest pointer skiff follows goes through guest_mem_ptr(), which
+ * answers NULL unless the whole span lies in one guest range: a span that
+ * wraps, touches skiff's pages or crosses a hole between ranges is refused.
+ */
+#ifndef SKIFF_VM_GUEST_MEM_H
+#define SKIFF_VM_GUEST_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/range.h"
+
+struct guest_mem {
+	const struct phys_range *ranges;	/* normalised, guest-physical */
+	size_t count;
+	uintptr_t bias;				/* host address = gpa + bias */
+};
+
+/* True when [gpa, gpa + len) lies wholly inside one guest range.  A length
+ * of 0 is inside when gpa is (or is the end of a range). */
+bool guest_mem_contains(const struct guest_mem *m, uint64_t gpa, uint64_t len);
+
+/* Where skiff reaches [gpa, gpa + len), or NULL when it is not all guest RAM. */
+void *guest_mem_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len);
+
+/* Total bytes of guest RAM. */
+uint64_t guest_mem_bytes(const struct guest_mem *m);
+
+#endif

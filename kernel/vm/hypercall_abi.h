@@ -1,0 +1,64 @@
+/*
+ * The hypercall ABI between skiff and its guest: the one header both sides
+ * include (skiff in 64-bit mode, guests in 32-bit or 64-bit mode), so it
+ * uses nothing but <stdint.h>.
+ *
+ * A guest calls skiff with VMCALL:
+ *   RAX  call number (HC_*)
+ *   RDI, RSI, RDX  arguments 0, 1, 2
+ *   RAX  result on return: >= 0 on success, a negative HC_E* on failure.
+ * Every other register is preserved.  A 32-bit guest uses EAX, EDI, ESI,
+ * EDX; skiff then reads only the low 32 bits of each argument and the
+ * result is sign-extended from 32 bits, so -HC_EFAULT reads the same in
+ * both modes.
+ *
+ * Pointers are guest-physical addresses (skiff's guests run identity-mapped
+ * or with paging off when they call).  A buffer must lie wholly inside the
+ * guest's RAM as its Multiboot2 memory map gives it; anything else, and any
+ * length over the call's limit, fails with -HC_EFAULT or -HC_EINVAL and
+ * changes nothing.
+ */
+#ifndef SKIFF_VM_HYPERCALL_ABI_H
+#define SKIFF_VM_HYPERCALL_ABI_H
+
+#include <stdint.h>
+
+/* ABI version: major in bits 31:16, minor in bits 15:0.  A new call bumps
+ * the minor; a changed meaning bumps the major. */
+#define HC_ABI_MAJOR		1
+#define HC_ABI_MINOR		0
+#define HC_ABI_VERSION		((HC_ABI_MAJOR << 16) | HC_ABI_MINOR)
+
+/* Call numbers. */
+#define HC_VERSION		0	/* () -> HC_ABI_VERSION */
+#define HC_CONSOLE_WRITE	1	/* (gpa buf, len) -> bytes written */
+#define HC_EXIT			2	/* (status 0..255) -> does not return */
+#define HC_CALLS		3	/* one past the last call number */
+
+/* Longest buffer one HC_CONSOLE_WRITE takes; longer is -HC_EINVAL. */
+#define HC_CONSOLE_MAX		4096
+
+/* Error numbers, returned negated in RAX.  The same values as skiff's own
+ * kernel/lib/errno.h, so one errno table explains both. */
+#define HC_EFAULT		14	/* a pointer outside guest RAM */
+#define HC_EINVAL		22	/* a bad length or argument */
+#define HC_ENOSYS		38	/* no such call number */
+
+/* CPUID leaves skiff answers for the guest (the "hypervisor present" bit,
+ * CPUID.1:ECX[31], is set).  0x40000000: EAX = highest skiff leaf,
+ * EBX:ECX:EDX = the 12-byte signature.  0x40000001: EAX = skiff's version
+ * (major << 16 | minor), EBX = HC_ABI_VERSION. */
+#define HV_CPUID_SIGNATURE	0x40000000u
+#define HV_CPUID_VERSION	0x40000001u
+#define HV_CPUID_MAX		HV_CPUID_VERSION
+#define HV_SIGNATURE		"skiffskiffvm"	/* exactly 12 bytes: EBX, ECX, EDX */
+
+/* Ports skiff keeps.  A write of V to HV_PORT_EXIT (QEMU's isa-debug-exit
+ * port) ends the guest with status V & 0xff; writing the bytes
+ * "Shutdown" to HV_PORT_BOCHS_SHUTDOWN ends it with status 0.  COM1 is
+ * emulated: the guest's output and skiff's own stay whole lines. */
+#define HV_PORT_COM1		0x3f8
+#define HV_PORT_EXIT		0xf4
+#define HV_PORT_BOCHS_SHUTDOWN	0x8900
+
+#endif

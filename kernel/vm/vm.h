@@ -1,0 +1,88 @@
+/*
+ * The vendor-neutral guest model (ARCHITECTURE.md "The way data flows"):
+ * the guest's memory, its devices and hypercalls, its boot, and what
+ * happens when it ends or misbehaves.  The VT-x code (kernel/vmx) decodes
+ * each exit and calls these with plain values; nothing here knows a VMCS.
+ */
+#ifndef SKIFF_VM_VM_H
+#define SKIFF_VM_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bootinfo.h"
+#include "mm/layout.h"
+#include "vm/gconsole.h"
+#include "vm/guest_mem.h"
+#include "vm/hypercall.h"
+#include "vm/ports.h"
+#include "x86.h"
+
+/* Where and how the guest starts (Multiboot2: EAX magic, EBX info). */
+struct vm_entry {
+	uint64_t rip;
+	uint32_t eax, ebx;
+};
+
+enum vm_incident_kind {
+	VM_INCIDENT_CRASH,	/* triple fault, unhandled exit, EPT violation, ... */
+	VM_INCIDENT_HANG,	/* the guest stopped making progress */
+};
+
+struct vm_incident {
+	const char *what;	/* "triple fault" */
+	uint64_t rip;		/* guest RIP when it happened */
+	enum vm_incident_kind kind;
+};
+
+struct vm {
+	struct guest_mem mem;
+	struct gconsole console;
+	struct vm_ports ports;
+	struct vm_hc_ctx hc;
+	struct vm_entry entry;
+	const char *guest_name;
+	unsigned incidents;	/* sequence number of the last incident */
+};
+
+/* The guest's RAM from the layout; devices in their reset state. */
+void vm_init(struct vm *vm, const struct mm_layout *layout);
+
+/* Loads the guest (a GRUB module marked "guest", else the built-in one),
+ * builds its Multiboot2 information, fills vm->entry.  Negative error,
+ * reported, when the guest cannot be started. */
+int vm_load(struct vm *vm, const struct boot_info *bi);
+
+/* ---- called from exit handlers ---- */
+
+/* The guest's partial output line goes out before skiff prints. */
+void vm_console_flush(struct vm *vm);
+
+/* skiff's CPUID leaves (0x40000000 and up): true with *r filled, false
+ * for a leaf that is the CPU's. */
+bool vm_cpuid(struct vm *vm, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
+
+/* A VMCALL: the result for RAX.  Does not return when the guest exits. */
+int64_t vm_hypercall_exit(struct vm *vm, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			  bool guest_64bit);
+
+/* IN or OUT to a port skiff keeps: *value in, or out for IN.  Does not
+ * return when the guest ends itself through an exit port. */
+void vm_port_io_exit(struct vm *vm, uint16_t port, unsigned size, bool in, uint32_t *value);
+
+/* The guest asked to end: its status and the exit counts, then the
+ * compiled-in policy for a guest exit. */
+__attribute__((noreturn)) void vm_guest_exited(struct vm *vm, int status);
+
+/* The guest crashed or hung (already reported with its state): recorded,
+ * then the compiled-in policy. */
+__attribute__((noreturn)) void vm_incident(struct vm *vm, const struct vm_incident *inc);
+
+/* VM entry itself failed: skiff's fault, not the guest's (already
+ * reported).  Stops with STOP_STATUS_PANIC. */
+__attribute__((noreturn)) void vm_entry_failed(struct vm *vm, uint64_t rip);
+
+/* Provided by the backend (kernel/vmx/exit.c): the exit-count table. */
+void vm_arch_print_exit_stats(void);
+
+#endif

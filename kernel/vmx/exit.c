@@ -1,0 +1,293 @@
+/*
+ * The C side of every VM exit (SDM Vol. 3C chapter 28 "VM Exits"):
+ * vmx_exit_handler() is what exit_stub.S calls.  In order:
+ *   1. bit 31 of the exit reason: a failed VM entry is explained, never
+ *      looked up in the table as if the guest had run;
+ *   2. the count for the reason (printed at the end of the run);
+ *   3. the table entry: a handler, #UD for the guest, or a fatal report;
+ *   4. an event whose delivery the exit interrupted is delivered again.
+ * Also here: the helpers handlers share (skip an instruction, inject an
+ * event, report a crash with the guest's full state), and the reports of
+ * a VMLAUNCH/VMRESUME that failed outright (VMfail).
+ */
+#include "lib/printf.h"
+#include "vm/vm.h"
+#include "vmx/exit.h"
+#include "vmx/exit_info.h"
+#include "vmx/exit_reason.h"
+#include "vmx/exit_table.h"
+#include "vmx/vcpu.h"
+#include "vmx/vm_error.h"
+#include "vmx/vmcs.h"
+#include "x86.h"
+
+/* Exits by basic reason; the last slot counts reasons beyond the table. */
+static uint64_t exit_counts[EXIT_REASON_COUNT + 1];
+
+/* Set when a handler injects an event, so step 4 does not overwrite it. */
+static bool injected;
+
+/* ---- helpers for handlers ---- */
+
+void vmx_skip_instruction(void)
+{
+	uint64_t rip = vmcs_read_natural(GUEST_RIP);
+	uint32_t len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
+
+	/* A 32-bit guest's RIP wraps at 4 GiB; a 64-bit one never gets near. */
+	if (!(vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST))
+		rip = (uint32_t)(rip + len);
+	else
+		rip += len;
+	vmcs_write_natural(GUEST_RIP, rip);
+	/* The instruction completed: STI and MOV SS blocking end with it
+	 * (SDM Vol. 3C 25.4.2), and a single step owes its trap. */
+	if (intr & (GUEST_INTR_BLOCK_STI | GUEST_INTR_BLOCK_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_STATE,
+			     intr & ~(GUEST_INTR_BLOCK_STI | GUEST_INTR_BLOCK_MOV_SS));
+	if (vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_TF)
+		vmcs_write_natural(GUEST_PENDING_DBG_EXCEPTIONS,
+				   vmcs_read_natural(GUEST_PENDING_DBG_EXCEPTIONS) | GUEST_PENDING_DBG_BS);
+}
+
+void vmx_inject(uint8_t vector, enum intr_type type, bool has_error, uint32_t error,
+		uint32_t insn_len)
+{
+	vmcs_write32(VM_ENTRY_INTR_INFO, intr_info_make(vector, type, has_error));
+	if (has_error)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	if (intr_type_has_length(type))
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, insn_len);
+	injected = true;
+}
+
+void vmx_inject_ud(void)
+{
+	vmx_inject(VECTOR_UD, INTR_TYPE_HW_EXCEPTION, false, 0, 0);
+}
+
+void vmx_inject_gp(void)
+{
+	vmx_inject(VECTOR_GP, INTR_TYPE_HW_EXCEPTION, true, 0, 0);
+}
+
+uint64_t vmx_guest_rip(void)
+{
+	return vmcs_read_natural(GUEST_RIP);
+}
+
+/* ---- reports ---- */
+
+static void dump_segment(const char *name, struct vmcs_field16 sel, struct vmcs_field_natural base,
+			 struct vmcs_field32 limit, struct vmcs_field32 ar)
+{
+	kprintf("  %-4s sel %04x base %016lx limit %08x access %05x\n", name, vmcs_read16(sel),
+		vmcs_read_natural(base), vmcs_read32(limit), vmcs_read32(ar));
+}
+
+static void dump_guest_state(const struct guest_regs *r)
+{
+	const uint64_t *g = r->gpr;
+
+	kprintf("  RAX %016lx RBX %016lx RCX %016lx RDX %016lx\n", g[0], g[3], g[1], g[2]);
+	kprintf("  RSI %016lx RDI %016lx RBP %016lx RSP %016lx\n", g[6], g[7], g[5],
+		vmcs_read_natural(GUEST_RSP));
+	kprintf("  R8  %016lx R9  %016lx R10 %016lx R11 %016lx\n", g[8], g[9], g[10], g[11]);
+	kprintf("  R12 %016lx R13 %016lx R14 %016lx R15 %016lx\n", g[12], g[13], g[14], g[15]);
+	kprintf("  RIP %016lx RFLAGS %016lx EFER %016lx\n", vmcs_read_natural(GUEST_RIP),
+		vmcs_read_natural(GUEST_RFLAGS), vmcs_read64(GUEST_IA32_EFER));
+	kprintf("  CR0 %016lx (guest sees %016lx) CR3 %016lx\n", vmcs_read_natural(GUEST_CR0),
+		vmcs_read_natural(CR0_READ_SHADOW), vmcs_read_natural(GUEST_CR3));
+	kprintf("  CR4 %016lx (guest sees %016lx) DR7 %016lx\n", vmcs_read_natural(GUEST_CR4),
+		vmcs_read_natural(CR4_READ_SHADOW), vmcs_read_natural(GUEST_DR7));
+	dump_segment("CS", GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_ACCESS_RIGHTS);
+	dump_segment("SS", GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_ACCESS_RIGHTS);
+	dump_segment("DS", GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_ACCESS_RIGHTS);
+	dump_segment("ES", GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_ACCESS_RIGHTS);
+	dump_segment("FS", GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_ACCESS_RIGHTS);
+	dump_segment("GS", GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_ACCESS_RIGHTS);
+	dump_segment("TR", GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_ACCESS_RIGHTS);
+	dump_segment("LDTR", GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
+		     GUEST_LDTR_ACCESS_RIGHTS);
+	kprintf("  GDTR base %016lx limit %04x  IDTR base %016lx limit %04x\n",
+		vmcs_read_natural(GUEST_GDTR_BASE), vmcs_read32(GUEST_GDTR_LIMIT),
+		vmcs_read_natural(GUEST_IDTR_BASE), vmcs_read32(GUEST_IDTR_LIMIT));
+	kprintf("  interruptibility %x, activity %u, pending debug %lx, entry controls %x\n",
+		vmcs_read32(GUEST_INTERRUPTIBILITY_STATE), vmcs_read32(GUEST_ACTIVITY_STATE),
+		vmcs_read_natural(GUEST_PENDING_DBG_EXCEPTIONS), vmcs_read32(VM_ENTRY_CONTROLS));
+}
+
+static void print_exit(uint32_t reason)
+{
+	uint16_t basic = exit_reason_basic(reason);
+
+	kprintf("  exit reason %u (%s)%s, qualification 0x%lx\n", basic, exit_reason_name(basic),
+		exit_reason_is_entry_failure(reason) ? ", VM-entry failure" : "",
+		vmcs_read_natural(EXIT_QUALIFICATION));
+	kprintf("  exit interruption info %08x error %x, IDT vectoring info %08x error %x, "
+		"instruction length %u\n",
+		vmcs_read32(VM_EXIT_INTR_INFO), vmcs_read32(VM_EXIT_INTR_ERROR_CODE),
+		vmcs_read32(IDT_VECTORING_INFO), vmcs_read32(IDT_VECTORING_ERROR_CODE),
+		vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	kprintf("  guest-physical address %016lx, guest linear address %016lx\n",
+		vmcs_read64(GUEST_PHYSICAL_ADDRESS), vmcs_read_natural(GUEST_LINEAR_ADDRESS));
+}
+
+void vmx_guest_crash(const char *what, const char *detail)
+{
+	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
+	struct vm_incident inc = {
+		.what = what,
+		.rip = vmcs_read_natural(GUEST_RIP),
+		.kind = VM_INCIDENT_CRASH,
+	};
+
+	vm_console_flush(vmx_vcpu.vm);
+	kprintf("skiff: guest crash: %s at RIP 0x%lx%s%s\n", what, inc.rip,
+		detail ? ": " : "", detail ? detail : "");
+	print_exit(reason);
+	dump_guest_state(&vmx_guest_regs);
+	vm_incident(vmx_vcpu.vm, &inc);
+}
+
+void vmx_guest_hang(const char *what)
+{
+	struct vm_incident inc = {
+		.what = what,
+		.rip = vmcs_read_natural(GUEST_RIP),
+		.kind = VM_INCIDENT_HANG,
+	};
+
+	vm_console_flush(vmx_vcpu.vm);
+	kprintf("skiff: guest hang: %s at RIP 0x%lx\n", what, inc.rip);
+	dump_guest_state(&vmx_guest_regs);
+	vm_incident(vmx_vcpu.vm, &inc);
+}
+
+/*
+ * VM-entry failure (bit 31): the CPU checked the guest state or loaded
+ * MSRs and refused (SDM Vol. 3C 27.8).  The qualification says which for
+ * reason 33 (table 28-1... "Exit Qualification for VM-Entry Failure").
+ */
+static const char *entry_failure_detail(uint16_t basic, uint64_t qual)
+{
+	if (basic == EXIT_REASON_MSR_LOADING)
+		return "loading an MSR from the VM-entry MSR-load area failed";
+	if (basic == EXIT_REASON_MACHINE_CHECK_DURING_ENTRY)
+		return "a machine check occurred during VM entry";
+	switch (qual) {
+	case 2: return "loading the PDPTEs failed (guest PAE paging)";
+	case 3: return "injecting an NMI was blocked";
+	case 4: return "the VMCS link pointer is invalid";
+	default: return "a guest-state field breaks a VM-entry check (SDM Vol. 3C 27.3.1)";
+	}
+}
+
+__attribute__((noreturn))
+static void entry_failure(uint32_t reason)
+{
+	uint16_t basic = exit_reason_basic(reason);
+
+	vm_console_flush(vmx_vcpu.vm);
+	kprintf("skiff: vmx: VM entry failed: exit reason 0x%x (%s): %s\n", reason,
+		exit_reason_name(basic),
+		entry_failure_detail(basic, vmcs_read_natural(EXIT_QUALIFICATION)));
+	print_exit(reason);
+	dump_guest_state(&vmx_guest_regs);
+	vm_entry_failed(vmx_vcpu.vm, vmcs_read_natural(GUEST_RIP));
+}
+
+void vmx_exit_entry_failure(struct guest_regs *regs)
+{
+	(void)regs;
+	entry_failure(vmcs_read32(VM_EXIT_REASON));
+}
+
+/* VMLAUNCH or VMRESUME itself failed (SDM Vol. 3C 31.2): with a current
+ * VMCS the error number says which rule (vm_error.c has the SDM's words). */
+void vmx_entry_failed_report(const char *insn, enum vmx_status st)
+{
+	vm_console_flush(vmx_vcpu.vm);
+	if (st == VMX_FAIL_VALID) {
+		uint32_t err = vmcs_read32(VM_INSTRUCTION_ERROR);
+
+		kprintf("skiff: vmx: %s failed: VM-instruction error %u: %s\n", insn, err,
+			vm_instruction_error_name(err));
+	} else {
+		kprintf("skiff: vmx: %s failed: VMfailInvalid (no current VMCS)\n", insn);
+	}
+	if (st == VMX_FAIL_VALID)
+		dump_guest_state(&vmx_guest_regs);
+	vm_entry_failed(vmx_vcpu.vm, st == VMX_FAIL_VALID ? vmcs_read_natural(GUEST_RIP) : 0);
+}
+
+void vmx_resume_failed(int fail_invalid);
+void vmx_resume_failed(int fail_invalid)
+{
+	vmx_entry_failed_report("VMRESUME", fail_invalid ? VMX_FAIL_INVALID : VMX_FAIL_VALID);
+}
+
+/* ---- dispatch ---- */
+
+/* SDM Vol. 3C 28.2.4: an exit during event delivery leaves the event in
+ * the IDT-vectoring information; unless the handler injected something
+ * else, deliver it again on the next entry. */
+static void redeliver_interrupted_event(void)
+{
+	uint32_t info = vmcs_read32(IDT_VECTORING_INFO);
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	vmx_inject(intr_info_vector(info), intr_info_type(info), info & INTR_INFO_ERROR_CODE,
+		   vmcs_read32(IDT_VECTORING_ERROR_CODE), vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+}
+
+void vmx_exit_handler(void);
+void vmx_exit_handler(void)
+{
+	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
+	uint16_t basic = exit_reason_basic(reason);
+	const struct exit_entry *e;
+
+	if (exit_reason_is_entry_failure(reason))
+		entry_failure(reason);
+	exit_counts[basic < EXIT_REASON_COUNT ? basic : EXIT_REASON_COUNT]++;
+	if (basic >= EXIT_REASON_COUNT) {
+		vmx_guest_crash("an exit reason this skiff does not know", NULL);
+		return;
+	}
+
+	injected = false;
+	e = &vmx_exit_table[basic];
+	switch (e->policy) {
+	case EXIT_HANDLE:
+		e->fn(&vmx_guest_regs);
+		break;
+	case EXIT_INJECT_UD:
+		vmx_inject_ud();
+		break;
+	case EXIT_FATAL:
+	case EXIT_UNSET:
+		vmx_guest_crash("unhandled VM exit", e->why ? e->why : "no entry in the exit table");
+		return;
+	}
+	if (!injected)
+		redeliver_interrupted_event();
+}
+
+/* ---- statistics ---- */
+
+void vm_arch_print_exit_stats(void)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++)
+		total += exit_counts[i];
+	kprintf("skiff: %lu VM exits by reason:\n", total);
+	for (unsigned i = 0; i < EXIT_REASON_COUNT; i++)
+		if (exit_counts[i])
+			kprintf("  %-28s %10lu\n", exit_reason_name(i), exit_counts[i]);
+	if (exit_counts[EXIT_REASON_COUNT])
+		kprintf("  %-28s %10lu\n", "(beyond the SDM's list)", exit_counts[EXIT_REASON_COUNT]);
+}

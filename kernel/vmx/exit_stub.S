@@ -1,0 +1,100 @@
+/*
+ * The only assembly between the guest and skiff's C code.
+ *
+ * VM exit (SDM Vol. 3C 28.5): the CPU loads the host state from the VMCS:
+ * RIP = vmx_exit_stub, RSP = the empty top of skiff's exit stack, RFLAGS =
+ * 2 (interrupts off).  Nothing else of the guest's general registers is
+ * saved by the CPU, so the stub stores them in vmx_guest_regs (one vCPU:
+ * a fixed global, reached RIP-relative without needing a free register),
+ * calls vmx_exit_handler(), and when that returns loads them back and
+ * resumes the guest.  Every exit starts afresh at the top of the exit
+ * stack, so a handler that never returns (the guest ended, or was
+ * restarted) leaves nothing behind.
+ *
+ * VM entry: vmx_launch() saves skiff's callee-saved registers, loads the
+ * guest's and executes VMLAUNCH.  On success it never returns (the next
+ * thing skiff runs is vmx_exit_stub).  On VMfail it restores skiff's
+ * registers and returns the failure as enum vmx_status.  A failed
+ * VMRESUME goes to vmx_resume_failed() (C, does not return).
+ */
+#include "vm/guest_regs.h"
+
+#define REG(n)	vmx_guest_regs + GUEST_REG_OFFSET(n)(%rip)
+
+/* vmx_status values, kernel/vmx/vmx_insn.h */
+#define VMX_FAIL_INVALID	1
+#define VMX_FAIL_VALID		2
+
+.macro load_guest_regs
+	mov REG(1), %rcx
+	mov REG(2), %rdx
+	mov REG(3), %rbx
+	mov REG(5), %rbp
+	mov REG(6), %rsi
+	mov REG(7), %rdi
+	mov REG(8), %r8
+	mov REG(9), %r9
+	mov REG(10), %r10
+	mov REG(11), %r11
+	mov REG(12), %r12
+	mov REG(13), %r13
+	mov REG(14), %r14
+	mov REG(15), %r15
+	mov REG(0), %rax
+.endm
+
+	.text
+	.globl vmx_exit_stub
+	.type vmx_exit_stub, @function
+vmx_exit_stub:
+	mov %rax, REG(0)
+	mov %rcx, REG(1)
+	mov %rdx, REG(2)
+	mov %rbx, REG(3)
+	mov %rbp, REG(5)
+	mov %rsi, REG(6)
+	mov %rdi, REG(7)
+	mov %r8, REG(8)
+	mov %r9, REG(9)
+	mov %r10, REG(10)
+	mov %r11, REG(11)
+	mov %r12, REG(12)
+	mov %r13, REG(13)
+	mov %r14, REG(14)
+	mov %r15, REG(15)
+	/* HOST_RSP is 16-byte aligned, as the ABI wants before a call;
+	 * a zero frame pointer ends skiff's call traces here. */
+	xor %ebp, %ebp
+	call vmx_exit_handler
+	load_guest_regs
+	vmresume
+	/* Only reached when VMRESUME failed: CF = VMfailInvalid, ZF = VMfailValid. */
+	setc %dil
+	movzbl %dil, %edi
+	call vmx_resume_failed
+	ud2
+	.size vmx_exit_stub, . - vmx_exit_stub
+
+	.globl vmx_launch
+	.type vmx_launch, @function
+vmx_launch:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	load_guest_regs
+	vmlaunch
+	/* VMLAUNCH failed: CF = VMfailInvalid, ZF = VMfailValid. */
+	mov $VMX_FAIL_INVALID, %eax
+	jc 1f
+	mov $VMX_FAIL_VALID, %eax
+1:	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+	.size vmx_launch, . - vmx_launch

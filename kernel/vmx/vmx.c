@@ -1,0 +1,425 @@
+/*
+ * VMX operation and the VMCS (SDM Vol. 3C chapters 24 "Introduction to
+ * VMX", 25 "Virtual Machine Control Structures" and 27 "VM Entries"):
+ *
+ *   vmx_enable()  CR0/CR4 forced to what IA32_VMX_CR{0,4}_FIXED{0,1} say,
+ *                 the VMXON region, VMXON.
+ *   vmx_setup()   the VMCS: every control derived from the (TRUE)
+ *                 capability MSRs, the I/O and MSR bitmaps, host state
+ *                 taken from the running kernel, guest state as Multiboot2
+ *                 prescribes for the guest's first instruction.
+ *   vmx_run()     VMLAUNCH; from then on skiff runs only in exit handlers.
+ *
+ * Nothing here is tuned to one CPU model: a control skiff needs and the
+ * CPU lacks is reported by name and skiff stops; a control it merely
+ * likes is used where allowed.
+ */
+#include "cpu.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "vm/ports.h"
+#include "vmx/caps.h"
+#include "vmx/exit.h"
+#include "vmx/exit_info.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_insn.h"
+#include "x86.h"
+
+struct vmx_vcpu vmx_vcpu;
+struct guest_regs vmx_guest_regs;
+
+/* IA32_VMX_MISC bits, SDM Vol. 3D A.6 */
+#define VMX_MISC_ACTIVITY_HLT		(1ull << 6)
+
+/* Exceptions skiff intercepts and reflects back into the guest: #DB and
+ * #AC, whose delivery can loop forever inside the CPU when the guest's IDT
+ * makes them recur (CVE-2015-8104, CVE-2015-5307); with the intercept each
+ * delivery is a VM exit, so skiff keeps control. */
+#define INTERCEPTED_EXCEPTIONS	((1u << 1) | (1u << 17))
+
+/* Segment access rights, SDM Vol. 3C 25.4.1 table "Format of Access Rights" */
+#define AR_CODE32	0xc09b	/* execute/read, accessed, S, P, D/B, G */
+#define AR_DATA32	0xc093	/* read/write, accessed, S, P, D/B, G */
+#define AR_TSS32_BUSY	0x008b	/* busy 32-bit TSS, P */
+#define AR_UNUSABLE	(1u << 16)
+
+/* Guest selectors: the guest loads its own GDT before reloading a segment
+ * register, so these only need to be consistent (RPL 0, TI 0). */
+#define GUEST_SEL_CODE	0x08
+#define GUEST_SEL_DATA	0x10
+
+#define VMCS_LINK_NONE	(~0ull)
+
+static uint64_t alloc_page(void)
+{
+	return mm_alloc_page();	/* zeroed; 0 when the pool is empty (reported) */
+}
+
+/* ---- VMX operation ---- */
+
+/* SDM Vol. 3C 24.8: in VMX operation CR0 and CR4 must keep the bits the
+ * FIXED MSRs force.  BIOS and GRUB may leave CD/NW set; the FIXED0 MSR
+ * does not require them clear, so they stay as they are. */
+static int fix_control_registers(struct vmx_vcpu *v)
+{
+	uint64_t cr0 = read_cr0(), cr4 = read_cr4() | CR4_VMXE;
+
+	v->cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
+	v->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
+	v->cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
+	v->cr4_fixed1 = rdmsr(MSR_IA32_VMX_CR4_FIXED1);
+
+	if (vmx_cr_violations(vmx_cr_adjust(cr0, v->cr0_fixed0, v->cr0_fixed1),
+			      v->cr0_fixed0, v->cr0_fixed1) ||
+	    vmx_cr_violations(vmx_cr_adjust(cr4, v->cr4_fixed0, v->cr4_fixed1),
+			      v->cr4_fixed0, v->cr4_fixed1)) {
+		kprintf("skiff: vmx: the CR0/CR4 fixed-bit MSRs contradict each other "
+			"(CR0 0x%lx/0x%lx, CR4 0x%lx/0x%lx)\n",
+			v->cr0_fixed0, v->cr0_fixed1, v->cr4_fixed0, v->cr4_fixed1);
+		return -ENODEV;
+	}
+	write_cr0(vmx_cr_adjust(cr0, v->cr0_fixed0, v->cr0_fixed1));
+	write_cr4(vmx_cr_adjust(cr4, v->cr4_fixed0, v->cr4_fixed1));
+	return 0;
+}
+
+int vmx_enable(const struct vmx_features *f)
+{
+	struct vmx_vcpu *v = &vmx_vcpu;
+	enum vmx_status st;
+
+	v->features = f;
+	if (fix_control_registers(v) < 0)
+		return -ENODEV;
+	v->vmxon_region = alloc_page();
+	if (!v->vmxon_region)
+		return -ENOMEM;
+	/* SDM Vol. 3C 25.11.5: the region starts with the revision identifier. */
+	*(uint32_t *)v->vmxon_region = f->basic.revision;
+	st = vmx_vmxon(v->vmxon_region);
+	if (st != VMX_SUCCEED) {
+		kprintf("skiff: vmx: VMXON failed (%s) with the region at 0x%lx, CR0 0x%lx, CR4 0x%lx\n",
+			st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid",
+			v->vmxon_region, read_cr0(), read_cr4());
+		return -EIO;
+	}
+	kprintf("skiff: vmx: in VMX root operation (CR0 0x%lx, CR4 0x%lx)\n", read_cr0(), read_cr4());
+	return 0;
+}
+
+/* ---- controls ---- */
+
+static int adjust(const struct vmx_features *f, enum vmx_ctls which, uint32_t wanted,
+		  uint32_t optional, uint32_t *out)
+{
+	uint64_t msr = which == VMX_CTLS_PROCBASED2 ? f->procbased_ctls2 :
+		       rdmsr(vmx_ctls_msr(f->basic_msr, which));
+	uint32_t missing;
+
+	if (vmx_adjust_controls(msr, wanted, optional, out, &missing) < 0) {
+		vmx_report_missing(which, missing);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/*
+ * What skiff asks for, and why:
+ * - no pin-based controls: external interrupts and NMIs go straight to the
+ *   guest, which owns the devices;
+ * - HLT exiting (a halt with interrupts off would hang the run silently),
+ *   I/O and MSR bitmaps (only what skiff virtualizes exits);
+ * - EPT and unrestricted guest (required), VPID when present, and the
+ *   "enable" controls without which RDTSCP, INVPCID and XSAVES would raise
+ *   #UD although CPUID offers them (the CPUID handler hides what is off);
+ * - a 64-bit host, EFER switched on entry and exit, PAT too if possible.
+ * CR3 load/store exiting are default1 without the TRUE MSRs; the CR
+ * handler emulates them then.
+ */
+static int choose_controls(struct vmx_vcpu *v)
+{
+	const struct vmx_features *f = v->features;
+	uint32_t optional2 = SECONDARY_EXEC_ENABLE_RDTSCP | SECONDARY_EXEC_ENABLE_INVPCID |
+			     SECONDARY_EXEC_ENABLE_XSAVES;
+
+	if (f->vpid)
+		optional2 |= SECONDARY_EXEC_ENABLE_VPID;
+	if (adjust(f, VMX_CTLS_PINBASED, 0, 0, &v->pin) < 0 ||
+	    adjust(f, VMX_CTLS_PROCBASED, CPU_BASED_HLT_EXITING | CPU_BASED_USE_IO_BITMAPS |
+		   CPU_BASED_USE_MSR_BITMAPS | CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0,
+		   &v->proc) < 0 ||
+	    adjust(f, VMX_CTLS_PROCBASED2, SECONDARY_EXEC_ENABLE_EPT |
+		   SECONDARY_EXEC_UNRESTRICTED_GUEST, optional2, &v->proc2) < 0 ||
+	    adjust(f, VMX_CTLS_EXIT, VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
+		   VM_EXIT_LOAD_IA32_EFER, VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT,
+		   &v->exit) < 0 ||
+	    adjust(f, VMX_CTLS_ENTRY, VM_ENTRY_LOAD_IA32_EFER, VM_ENTRY_LOAD_IA32_PAT,
+		   &v->entry) < 0)
+		return -ENODEV;
+	/* PAT is switched only when both directions are. */
+	if (!(v->exit & VM_EXIT_LOAD_IA32_PAT) || !(v->entry & VM_ENTRY_LOAD_IA32_PAT)) {
+		v->exit &= ~(VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT);
+		v->entry &= ~VM_ENTRY_LOAD_IA32_PAT;
+	}
+	v->exception_bitmap = INTERCEPTED_EXCEPTIONS;
+	v->misc = rdmsr(MSR_IA32_VMX_MISC);
+	v->vpid = (v->proc2 & SECONDARY_EXEC_ENABLE_VPID) ? 1 : 0;
+	return 0;
+}
+
+/* ---- bitmaps (SDM Vol. 3C 25.6.4 and 25.6.9) ---- */
+
+static void bitmap_set(uint8_t *map, uint32_t bit)
+{
+	map[bit / 8] |= (uint8_t)(1u << (bit % 8));
+}
+
+/* I/O bitmap A covers ports 0-0x7fff, B 0x8000-0xffff; a set bit exits. */
+static void build_io_bitmaps(struct vmx_vcpu *v)
+{
+	uint8_t *a = (uint8_t *)v->io_bitmap_a, *b = (uint8_t *)v->io_bitmap_b;
+
+	for (size_t i = 0; i < VM_PORT_RANGES; i++) {
+		const struct vm_port_range *r = &vm_port_ranges[i];
+
+		for (uint32_t port = r->first; port < (uint32_t)r->first + r->count; port++)
+			bitmap_set(port < 0x8000 ? a : b, port & 0x7fff);
+	}
+}
+
+/*
+ * MSR bitmap: four 1 KiB quarters, read-low (MSRs 0-0x1fff), read-high
+ * (0xc0000000-0xc0001fff), write-low, write-high.  MSRs outside both
+ * ranges always exit.  Intercepted: IA32_FEATURE_CONTROL (reads as locked
+ * with VMX off), the VMX capability MSRs (#GP: the guest has no VMX) and
+ * writes of EFER (validated).
+ */
+#define MSR_BITMAP_READ_LOW	0
+#define MSR_BITMAP_READ_HIGH	1024
+#define MSR_BITMAP_WRITE_LOW	2048
+#define MSR_BITMAP_WRITE_HIGH	3072
+#define MSR_HIGH_BASE		0xc0000000u
+
+static void msr_intercept(uint8_t *map, uint32_t msr, bool reads, bool writes)
+{
+	bool high = msr >= MSR_HIGH_BASE;
+	uint32_t index = msr & 0x1fff;
+
+	if (reads)
+		bitmap_set(map + (high ? MSR_BITMAP_READ_HIGH : MSR_BITMAP_READ_LOW), index);
+	if (writes)
+		bitmap_set(map + (high ? MSR_BITMAP_WRITE_HIGH : MSR_BITMAP_WRITE_LOW), index);
+}
+
+static void build_msr_bitmap(struct vmx_vcpu *v)
+{
+	uint8_t *map = (uint8_t *)v->msr_bitmap;
+
+	msr_intercept(map, MSR_IA32_FEATURE_CONTROL, true, true);
+	for (uint32_t msr = MSR_IA32_VMX_BASIC; msr <= VMX_MSR_LAST; msr++)
+		msr_intercept(map, msr, true, true);
+	msr_intercept(map, MSR_IA32_EFER, false, true);
+}
+
+/* ---- the VMCS ---- */
+
+static void write_controls(const struct vmx_vcpu *v, const struct ept *ept)
+{
+	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, v->pin);
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, v->proc);
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, v->proc2);
+	vmcs_write32(VM_EXIT_CONTROLS, v->exit);
+	vmcs_write32(VM_ENTRY_CONTROLS, v->entry);
+	vmcs_write32(EXCEPTION_BITMAP, v->exception_bitmap);
+	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write32(CR3_TARGET_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_INTR_INFO, 0);
+	vmcs_write64(IO_BITMAP_A, v->io_bitmap_a);
+	vmcs_write64(IO_BITMAP_B, v->io_bitmap_b);
+	vmcs_write64(MSR_BITMAP, v->msr_bitmap);
+	vmcs_write64(EPT_POINTER, ept_pointer(ept));
+	if (v->vpid)
+		vmcs_write16(VIRTUAL_PROCESSOR_ID, v->vpid);
+	vmcs_write_natural(CR0_GUEST_HOST_MASK, v->cr0_mask);
+	vmcs_write_natural(CR4_GUEST_HOST_MASK, v->cr4_mask);
+}
+
+/* SDM Vol. 3C 25.5 and 28.5: the state the CPU loads on every VM exit is
+ * skiff's as it runs now, except RSP and RIP, which start the exit path. */
+static void write_host_state(void)
+{
+	struct desc_ptr gdtr, idtr;
+
+	sgdt(&gdtr);
+	sidt(&idtr);
+	vmcs_write_natural(HOST_CR0, read_cr0());
+	vmcs_write_natural(HOST_CR3, read_cr3());
+	vmcs_write_natural(HOST_CR4, read_cr4());
+	vmcs_write16(HOST_CS_SELECTOR, SEL_KERNEL_CS);
+	vmcs_write16(HOST_SS_SELECTOR, SEL_KERNEL_DS);
+	vmcs_write16(HOST_DS_SELECTOR, SEL_KERNEL_DS);
+	vmcs_write16(HOST_ES_SELECTOR, SEL_KERNEL_DS);
+	vmcs_write16(HOST_FS_SELECTOR, 0);
+	vmcs_write16(HOST_GS_SELECTOR, 0);
+	vmcs_write16(HOST_TR_SELECTOR, SEL_TSS);
+	vmcs_write_natural(HOST_FS_BASE, 0);
+	vmcs_write_natural(HOST_GS_BASE, 0);
+	vmcs_write_natural(HOST_TR_BASE, cpu_tss_base());
+	vmcs_write_natural(HOST_GDTR_BASE, gdtr.base);
+	vmcs_write_natural(HOST_IDTR_BASE, idtr.base);
+	vmcs_write32(HOST_IA32_SYSENTER_CS, 0);
+	vmcs_write_natural(HOST_IA32_SYSENTER_ESP, 0);
+	vmcs_write_natural(HOST_IA32_SYSENTER_EIP, 0);
+	vmcs_write64(HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
+	if (vmx_vcpu.exit & VM_EXIT_LOAD_IA32_PAT)
+		vmcs_write64(HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+	vmcs_write_natural(HOST_RSP, cpu_exit_stack_top());
+	vmcs_write_natural(HOST_RIP, (uint64_t)vmx_exit_stub);
+}
+
+static void write_segment(struct vmcs_field16 sel, struct vmcs_field_natural base,
+			  struct vmcs_field32 limit, struct vmcs_field32 ar,
+			  uint16_t s, uint32_t lim, uint32_t rights)
+{
+	vmcs_write16(sel, s);
+	vmcs_write_natural(base, 0);
+	vmcs_write32(limit, lim);
+	vmcs_write32(ar, rights);
+}
+
+/*
+ * The guest's first instruction, as the Multiboot2 specification (3.3
+ * "I386 machine state") prescribes: 32-bit protected mode, paging off,
+ * flat 4 GiB code and data segments, interrupts off, EAX = the magic,
+ * EBX = the information's address.  Everything else at its reset value
+ * (SDM Vol. 3A 10.1.1 table "IA-32 and Intel 64 Processor States Following
+ * Power-up, Reset, or INIT").  With unrestricted guest, PE and PG are the
+ * guest's own choice; the other fixed CR0/CR4 bits (NE, VMXE) are forced
+ * in the real registers and hidden behind the read shadows.
+ */
+void vmx_set_guest_entry(const struct vm_entry *entry)
+{
+	struct vmx_vcpu *v = &vmx_vcpu;
+	uint64_t cr0 = CR0_PE | CR0_ET;
+
+	vmcs_write_natural(GUEST_CR0, vmx_guest_cr0_adjust(cr0, v->cr0_fixed0, v->cr0_fixed1, true));
+	vmcs_write_natural(CR0_READ_SHADOW, cr0);
+	vmcs_write_natural(GUEST_CR3, 0);
+	vmcs_write_natural(GUEST_CR4, vmx_cr_adjust(0, v->cr4_fixed0, v->cr4_fixed1));
+	vmcs_write_natural(CR4_READ_SHADOW, 0);
+	vmcs_write_natural(GUEST_DR7, 0x400);
+	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write64(GUEST_IA32_EFER, 0);
+	if (v->entry & VM_ENTRY_LOAD_IA32_PAT)
+		vmcs_write64(GUEST_IA32_PAT, 0x0007040600070406ull);	/* power-on PAT */
+	vmcs_write32(GUEST_IA32_SYSENTER_CS, 0);
+	vmcs_write_natural(GUEST_IA32_SYSENTER_ESP, 0);
+	vmcs_write_natural(GUEST_IA32_SYSENTER_EIP, 0);
+
+	write_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_ACCESS_RIGHTS,
+		      GUEST_SEL_CODE, 0xffffffff, AR_CODE32);
+	write_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_ACCESS_RIGHTS,
+		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	write_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_ACCESS_RIGHTS,
+		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	write_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_ACCESS_RIGHTS,
+		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	write_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_ACCESS_RIGHTS,
+		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	write_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_ACCESS_RIGHTS,
+		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	/* VM entry wants a usable busy TSS in TR even with unrestricted
+	 * guest (27.3.1.2); the guest never uses it before loading its own. */
+	write_segment(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_ACCESS_RIGHTS,
+		      0, 0xff, AR_TSS32_BUSY);
+	write_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
+		      GUEST_LDTR_ACCESS_RIGHTS, 0, 0, AR_UNUSABLE);
+	vmcs_write_natural(GUEST_GDTR_BASE, 0);
+	vmcs_write32(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write_natural(GUEST_IDTR_BASE, 0);
+	vmcs_write32(GUEST_IDTR_LIMIT, 0xffff);
+
+	vmcs_write_natural(GUEST_RSP, 0);
+	vmcs_write_natural(GUEST_RIP, entry->rip);
+	vmcs_write_natural(GUEST_RFLAGS, RFLAGS_FIXED);
+	vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, 0);
+	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write_natural(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write64(VMCS_LINK_POINTER, VMCS_LINK_NONE);
+	vmcs_write32(VM_ENTRY_CONTROLS, v->entry & ~VM_ENTRY_IA32E_MODE_GUEST);
+
+	memset(&vmx_guest_regs, 0, sizeof(vmx_guest_regs));
+	vmx_guest_regs.gpr[GUEST_REG_RAX] = entry->eax;
+	vmx_guest_regs.gpr[GUEST_REG_RBX] = entry->ebx;
+}
+
+/* The CR0/CR4 bits skiff owns are the ones VMX operation fixes: the guest
+ * must not clear NE or see VMXE, and may not set a bit the CPU forbids.
+ * PE and PG are the guest's with unrestricted guest; CD and NW too (VM
+ * entry ignores them). */
+static void choose_cr_masks(struct vmx_vcpu *v)
+{
+	uint64_t cr0_free = CR0_PE | CR0_PG | CR0_CD | CR0_NW;
+
+	v->cr0_mask = (v->cr0_fixed0 | ~v->cr0_fixed1) & ~cr0_free;
+	v->cr4_mask = v->cr4_fixed0 | ~v->cr4_fixed1;
+}
+
+int vmx_setup(struct vm *vm, const struct ept *ept)
+{
+	struct vmx_vcpu *v = &vmx_vcpu;
+	enum vmx_status st;
+
+	v->vm = vm;
+	if (choose_controls(v) < 0)
+		return -ENODEV;
+	choose_cr_masks(v);
+	v->vmcs = alloc_page();
+	v->msr_bitmap = alloc_page();
+	v->io_bitmap_a = alloc_page();
+	v->io_bitmap_b = alloc_page();
+	if (!v->vmcs || !v->msr_bitmap || !v->io_bitmap_a || !v->io_bitmap_b)
+		return -ENOMEM;
+	build_io_bitmaps(v);
+	build_msr_bitmap(v);
+
+	*(uint32_t *)v->vmcs = v->features->basic.revision;
+	st = vmx_vmclear(v->vmcs);
+	if (st == VMX_SUCCEED)
+		st = vmx_vmptrld(v->vmcs);
+	if (st != VMX_SUCCEED) {
+		kprintf("skiff: vmx: VMCLEAR/VMPTRLD of the VMCS at 0x%lx failed (%s)\n", v->vmcs,
+			st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");
+		return -EIO;
+	}
+	write_controls(v, ept);
+	write_host_state();
+	if (!(v->misc & VMX_MISC_ACTIVITY_HLT))
+		kprintf("skiff: vmx: no HLT activity state: a halted guest is resumed at once\n");
+	kprintf("skiff: vmx: VMCS at 0x%lx: pin 0x%x, cpu 0x%x, secondary 0x%x, exit 0x%x, entry 0x%x, VPID %s\n",
+		v->vmcs, v->pin, v->proc, v->proc2, v->exit, v->entry, v->vpid ? "1" : "off");
+	return 0;
+}
+
+bool vmx_halt_state_supported(void)
+{
+	return (vmx_vcpu.misc & VMX_MISC_ACTIVITY_HLT) != 0;
+}
+
+void vmx_run(void)
+{
+	enum vmx_status st;
+
+	vm_console_flush(vmx_vcpu.vm);
+	st = (enum vmx_status)vmx_launch();
+	/* Only a VMfail returns here; a guest-state error arrives as an exit. */
+	vmx_entry_failed_report("VMLAUNCH", st);
+}

@@ -1,0 +1,56 @@
+/*
+ * The guest's console output.  Bytes the guest writes (to the COM1 model or
+ * with HC_CONSOLE_WRITE) are gathered into a line and handed on as whole
+ * lines, so the guest's stream and skiff's own log never interleave
+ * mid-line on a console they share.
+ *
+ * A line goes out through the output hook (in skiff: console_write() of
+ * drivers/console.h) as one call that always ends in '\n':
+ *   - when the guest writes '\n';
+ *   - when a line outgrows GCONSOLE_LINE_MAX bytes: the first
+ *     GCONSOLE_LINE_MAX bytes go out with a '\n' appended and the line goes
+ *     on in a new one, so nothing is lost;
+ *   - on gconsole_flush(), with a '\n' appended to a partial line.
+ *
+ * A guest must not be able to drive skiff's consoles (escape sequences,
+ * cursor moves, clearing the screen), and those consoles are ASCII (the VGA
+ * text and framebuffer fonts, the serial transcript matched by the boot
+ * tests).  So only printable ASCII (0x20..0x7e) and '\t' pass as they are;
+ * '\r' is dropped (a guest that writes "\r\n" gets one line end); every
+ * other byte (controls, ESC, DEL, 0x80..0xff) shows as '?', so a
+ * reader sees that something was there.  Lines carry no prefix.
+ */
+#ifndef SKIFF_VM_GCONSOLE_H
+#define SKIFF_VM_GCONSOLE_H
+
+#include <stddef.h>
+
+#define GCONSOLE_LINE_MAX	256	/* bytes of a line before it is broken */
+#define GCONSOLE_UNPRINTABLE	'?'	/* shown for a byte that is not passed */
+
+/* Receives one whole line, '\n' included. */
+typedef void (*gconsole_out_fn)(const char *s, size_t n);
+
+struct gconsole {
+	gconsole_out_fn out;
+	size_t len;				/* bytes held in line[] */
+	char line[GCONSOLE_LINE_MAX + 1];	/* + the '\n' a line ends with */
+};
+
+/* Starts with an empty line; out must not be NULL. */
+void gconsole_init(struct gconsole *gc, gconsole_out_fn out);
+
+/* One byte from the guest (the UART model's transmit path). */
+void gconsole_putc(struct gconsole *gc, char c);
+
+/* n bytes from the guest, already checked to be readable (HC_CONSOLE_WRITE).
+ * Each byte is read once.  Complete lines go out; a partial last line waits
+ * for its end or for gconsole_flush(). */
+void gconsole_write(struct gconsole *gc, const char *s, size_t n);
+
+/* Sends a partial line out, ending it with '\n'; nothing when the line is
+ * empty.  skiff calls it before it prints anything of its own while the
+ * guest runs, and when the guest has ended. */
+void gconsole_flush(struct gconsole *gc);
+
+#endif

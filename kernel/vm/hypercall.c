@@ -1,0 +1,70 @@
+/*
+ * The hypercalls skiff offers its guest; the ABI is vm/hypercall_abi.h,
+ * the calling convention for the exit handler is in hypercall.h.
+ */
+#include "vm/hypercall.h"
+
+#define HC_EXIT_STATUS_MAX	255
+
+_Static_assert(HC_CALLS == HC_EXIT + 1, "a new call needs its case below");
+
+/* (gpa, len) -> len.  Checks run cheapest first, and the buffer is read
+ * only once guest_mem_ptr() has vouched for all of it.  gpa 0 is not
+ * special: it is RAM exactly when guest_mem says so.  The bytes join the
+ * guest's line buffer, shared with its UART, so whole lines come out
+ * whichever way the guest wrote them. */
+static int64_t hc_console_write(struct vm_hc_ctx *ctx, uint64_t gpa,
+				uint64_t len)
+{
+	const char *buf;
+
+	if (len == 0)
+		return 0;
+	if (len > HC_CONSOLE_MAX)
+		return -HC_EINVAL;
+	buf = guest_mem_ptr(ctx->mem, gpa, len);
+	if (!buf)
+		return -HC_EFAULT;
+	gconsole_write(ctx->console, buf, len);
+	return (int64_t)len;
+}
+
+static int64_t hc_exit(struct vm_hc_ctx *ctx, uint64_t status)
+{
+	if (status > HC_EXIT_STATUS_MAX)
+		return -HC_EINVAL;
+	ctx->exit_status = (uint8_t)status;
+	ctx->exited = true;
+	return 0;
+}
+
+/* A switch rather than a table of handlers: with three calls it reads as
+ * well, and it lets the compiler inline them into the VMCALL path, which
+ * is counted in instructions.  A call number with no case is -HC_ENOSYS. */
+static int64_t hc_dispatch(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
+			   uint64_t a1)
+{
+	switch (nr) {
+	case HC_VERSION:
+		return HC_ABI_VERSION;
+	case HC_CONSOLE_WRITE:
+		return hc_console_write(ctx, a0, a1);
+	case HC_EXIT:
+		return hc_exit(ctx, a0);
+	default:
+		return -HC_ENOSYS;
+	}
+}
+
+int64_t vm_hypercall(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
+		     uint64_t a1, uint64_t a2, bool guest_64bit)
+{
+	(void)a2;	/* no call of ABI 1.0 takes a third argument */
+	if (guest_64bit)
+		return hc_dispatch(ctx, nr, a0, a1);
+	/* Every result fits in 32 bits (HC_ABI_VERSION, at most
+	 * HC_CONSOLE_MAX bytes, -HC_E*), so the sign extension changes no
+	 * value: it states what a 32-bit guest gets. */
+	return (int32_t)hc_dispatch(ctx, (uint32_t)nr, (uint32_t)a0,
+				    (uint32_t)a1);
+}

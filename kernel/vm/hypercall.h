@@ -1,0 +1,48 @@
+/*
+ * skiff's side of the hypercall ABI (vm/hypercall_abi.h): the VMCALL exit
+ * handler reads the call number and arguments from the guest's registers
+ * and hands them here as plain values.
+ *
+ * Every guest pointer is checked with guest_mem_ptr() before it is read;
+ * a failed check changes nothing and returns -HC_EFAULT.
+ */
+#ifndef SKIFF_VM_HYPERCALL_H
+#define SKIFF_VM_HYPERCALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm/gconsole.h"
+#include "vm/guest_mem.h"
+#include "vm/hypercall_abi.h"
+
+struct vm_hc_ctx {
+	const struct guest_mem *mem;	/* the guest's RAM, for pointer checks */
+	struct gconsole *console;	/* where HC_CONSOLE_WRITE goes */
+	bool exited;			/* set by a successful HC_EXIT */
+	uint8_t exit_status;		/* its status, valid once exited */
+};
+
+/*
+ * Performs call nr with arguments a0..a2 (RDI, RSI, RDX) and returns the
+ * value for the guest's RAX.
+ *
+ * guest_64bit: the guest executed VMCALL in 64-bit mode (IA32_EFER.LMA and
+ * CS.L both set).  Otherwise (protected, compatibility or real mode) the
+ * call number and the arguments are truncated to their low 32 bits, and
+ * the result is returned already sign-extended from 32 bits.  The caller
+ * stores the result, cast to uint64_t, in the guest's RAX.  Outside 64-bit
+ * mode only EAX is the guest's to see (the upper halves of registers are
+ * undefined there), so storing all 64 bits or just the low 32,
+ * zero-extended, gives it the same EAX: 0xfffffff2 for -HC_EFAULT, where
+ * a 64-bit guest reads 0xfffffffffffffff2.
+ *
+ * After HC_EXIT has succeeded, ctx->exited is true: the guest has ended
+ * with ctx->exit_status and must not be resumed, and the result is 0
+ * (meaningless to the guest, which does not return from HC_EXIT).
+ * Failures are negative HC_E* values and leave the guest running.
+ */
+int64_t vm_hypercall(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
+		     uint64_t a1, uint64_t a2, bool guest_64bit);
+
+#endif

@@ -1,0 +1,227 @@
+#include "support.h"
+
+#include <string.h>
+
+#include "vm/gconsole.h"
+
+/* Everything the console handed out, concatenated.  capture() checks on
+ * every call that it got exactly one whole line. */
+static char out[8192];
+static size_t out_len;
+static unsigned out_lines;
+static struct gconsole gc;
+
+static void capture(const char *s, size_t n)
+{
+	assert_in_range(n, 1, GCONSOLE_LINE_MAX + 1);
+	assert_int_equal(s[n - 1], '\n');
+	assert_null(memchr(s, '\n', n - 1));
+	assert_true(out_len + n < sizeof(out));
+	memcpy(out + out_len, s, n);
+	out_len += n;
+	out[out_len] = '\0';
+	out_lines++;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	out_len = 0;
+	out[0] = '\0';
+	out_lines = 0;
+	gconsole_init(&gc, capture);
+	return 0;
+}
+
+static void write_str(const char *s)
+{
+	gconsole_write(&gc, s, strlen(s));
+}
+
+static void test_line_goes_out_at_newline(void **state)
+{
+	(void)state;
+	write_str("hello\n");
+	assert_string_equal(out, "hello\n");
+	assert_int_equal(out_lines, 1);
+}
+
+static void test_partial_line_waits_for_its_end(void **state)
+{
+	(void)state;
+	write_str("abc");
+	assert_int_equal(out_lines, 0);
+	gconsole_putc(&gc, 'd');
+	assert_int_equal(out_lines, 0);
+	write_str("e\n");
+	assert_string_equal(out, "abcde\n");
+	assert_int_equal(out_lines, 1);
+}
+
+static void test_flush_ends_partial_line(void **state)
+{
+	(void)state;
+	write_str("no newline");
+	gconsole_flush(&gc);
+	assert_string_equal(out, "no newline\n");
+	gconsole_flush(&gc);
+	write_str("next\n");
+	assert_string_equal(out, "no newline\nnext\n");
+	assert_int_equal(out_lines, 2);
+}
+
+static void test_flush_of_empty_line_prints_nothing(void **state)
+{
+	(void)state;
+	gconsole_flush(&gc);
+	assert_int_equal(out_lines, 0);
+	write_str("x\n");
+	gconsole_flush(&gc);
+	assert_string_equal(out, "x\n");
+	assert_int_equal(out_lines, 1);
+}
+
+static void test_several_lines_in_one_write(void **state)
+{
+	(void)state;
+	write_str("a\nbb\n\nccc");
+	assert_string_equal(out, "a\nbb\n\n");
+	assert_int_equal(out_lines, 3);
+	gconsole_flush(&gc);
+	assert_string_equal(out, "a\nbb\n\nccc\n");
+}
+
+static void test_carriage_return_dropped(void **state)
+{
+	(void)state;
+	write_str("one\r\ntwo\r\n\r");
+	assert_string_equal(out, "one\ntwo\n");
+	gconsole_flush(&gc);	/* a lone '\r' starts no line */
+	assert_int_equal(out_lines, 2);
+}
+
+static void test_escape_sequences_defused(void **state)
+{
+	(void)state;
+	write_str("\x1b[2J\x1b]0;title\aok\n");
+	assert_string_equal(out, "?[2J?]0;title?ok\n");
+}
+
+static void test_tab_kept_other_controls_shown_as_mark(void **state)
+{
+	static const char in[] = "a\tb\0c\x7f\bd\x0c\n";
+
+	(void)state;
+	gconsole_write(&gc, in, sizeof(in) - 1);
+	assert_string_equal(out, "a\tb?c??d?\n");
+}
+
+static void test_bytes_above_ascii_shown_as_mark(void **state)
+{
+	(void)state;
+	write_str("caf\xc3\xa9 \x9b" "31m\xff\n");
+	assert_string_equal(out, "caf?? ?31m?\n");
+}
+
+static void test_line_of_exactly_max_is_one_line(void **state)
+{
+	char in[GCONSOLE_LINE_MAX + 1];
+
+	(void)state;
+	memset(in, 'x', GCONSOLE_LINE_MAX);
+	in[GCONSOLE_LINE_MAX] = '\n';
+	gconsole_write(&gc, in, sizeof(in));
+	assert_int_equal(out_lines, 1);
+	assert_int_equal(out_len, GCONSOLE_LINE_MAX + 1);
+	assert_memory_equal(out, in, sizeof(in));
+}
+
+/* 600 bytes and a '\n': lines of 256, 256 and 88, each with '\n'. */
+static void test_long_line_broken_nothing_lost(void **state)
+{
+	char in[601], joined[601];
+	size_t j = 0;
+
+	(void)state;
+	for (size_t i = 0; i < 600; i++)
+		in[i] = (char)('a' + i % 26);
+	in[600] = '\n';
+	gconsole_write(&gc, in, sizeof(in));
+	assert_int_equal(out_lines, 3);
+	assert_int_equal(out_len, 603);
+	assert_int_equal(out[256], '\n');
+	assert_int_equal(out[513], '\n');
+	for (size_t i = 0; i < out_len; i++)
+		if (out[i] != '\n')
+			joined[j++] = out[i];
+	assert_int_equal(j, 600);
+	assert_memory_equal(joined, in, 600);
+}
+
+static void test_full_line_waits_like_any_other(void **state)
+{
+	(void)state;
+	for (int i = 0; i < GCONSOLE_LINE_MAX; i++)
+		gconsole_putc(&gc, 'y');
+	assert_int_equal(out_lines, 0);
+	gconsole_putc(&gc, 'z');
+	assert_int_equal(out_lines, 1);
+	assert_int_equal(out_len, GCONSOLE_LINE_MAX + 1);
+	gconsole_flush(&gc);
+	assert_string_equal(out + out_len - 2, "z\n");
+}
+
+/* The UART model and the hypercall feed one line. */
+static void test_putc_and_write_share_the_line(void **state)
+{
+	(void)state;
+	gconsole_putc(&gc, 'A');
+	write_str("BC");
+	gconsole_putc(&gc, '\r');
+	gconsole_putc(&gc, '\n');
+	assert_string_equal(out, "ABC\n");
+}
+
+/* The fast copy loop of gconsole_write() and gconsole_putc() agree on
+ * every byte value and on line breaking. */
+static void test_byte_by_byte_equals_bulk(void **state)
+{
+	char in[1000], bulk[sizeof(out)];
+	size_t bulk_len;
+
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (char)(i * 7 % 256);
+	memset(in + 300, 'k', 400);
+	gconsole_write(&gc, in, sizeof(in));
+	gconsole_flush(&gc);
+	memcpy(bulk, out, out_len);
+	bulk_len = out_len;
+	setup(state);
+	for (size_t i = 0; i < sizeof(in); i++)
+		gconsole_putc(&gc, in[i]);
+	gconsole_flush(&gc);
+	assert_int_equal(out_len, bulk_len);
+	assert_memory_equal(out, bulk, bulk_len);
+	assert_true(bulk_len > 700);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_line_goes_out_at_newline, setup),
+		cmocka_unit_test_setup(test_partial_line_waits_for_its_end, setup),
+		cmocka_unit_test_setup(test_flush_ends_partial_line, setup),
+		cmocka_unit_test_setup(test_flush_of_empty_line_prints_nothing, setup),
+		cmocka_unit_test_setup(test_several_lines_in_one_write, setup),
+		cmocka_unit_test_setup(test_carriage_return_dropped, setup),
+		cmocka_unit_test_setup(test_escape_sequences_defused, setup),
+		cmocka_unit_test_setup(test_tab_kept_other_controls_shown_as_mark, setup),
+		cmocka_unit_test_setup(test_bytes_above_ascii_shown_as_mark, setup),
+		cmocka_unit_test_setup(test_line_of_exactly_max_is_one_line, setup),
+		cmocka_unit_test_setup(test_long_line_broken_nothing_lost, setup),
+		cmocka_unit_test_setup(test_full_line_waits_like_any_other, setup),
+		cmocka_unit_test_setup(test_putc_and_write_share_the_line, setup),
+		cmocka_unit_test_setup(test_byte_by_byte_equals_bulk, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1 @@
+test_gconsole_SRCS := kernel/vm/gconsole.c

@@ -1,0 +1,297 @@
+#include "support.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sanitizer/asan_interface.h>
+
+#include "vm/hypercall.h"
+
+/*
+ * Guest RAM: [0, 0x1000) and [0x2000, 0x4000) of a host buffer of exactly
+ * 0x4000 bytes (guest_mem.bias = its address).  [0x1000, 0x2000) stands
+ * for pages skiff keeps: it is poisoned, so AddressSanitizer fails a test
+ * if a hypercall reads there, as it does for a read past the buffer's end.
+ */
+#define RAM_SIZE	0x4000
+#define HOLE		0x1000
+#define HOLE_END	0x2000
+
+static const struct phys_range ram_ranges[] = {
+	{ 0, HOLE }, { HOLE_END, RAM_SIZE },
+};
+static const struct phys_range high_ranges[] = {	/* no page 0 */
+	{ HOLE_END, RAM_SIZE },
+};
+
+static char *ram;
+static struct guest_mem mem;
+static struct gconsole gc;
+static struct vm_hc_ctx ctx;
+static char out[8192];
+static size_t out_len;
+
+static void capture(const char *s, size_t n)
+{
+	assert_int_equal(s[n - 1], '\n');
+	assert_true(out_len + n < sizeof(out));
+	memcpy(out + out_len, s, n);
+	out_len += n;
+	out[out_len] = '\0';
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	ram = malloc(RAM_SIZE);
+	assert_non_null(ram);
+	memset(ram, 'R', RAM_SIZE);
+	ASAN_POISON_MEMORY_REGION(ram + HOLE, HOLE_END - HOLE);
+	mem = (struct guest_mem){ ram_ranges, 2, (uintptr_t)ram };
+	out_len = 0;
+	out[0] = '\0';
+	gconsole_init(&gc, capture);
+	ctx = (struct vm_hc_ctx){ .mem = &mem, .console = &gc };
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ASAN_UNPOISON_MEMORY_REGION(ram + HOLE, HOLE_END - HOLE);
+	free(ram);
+	return 0;
+}
+
+static int64_t hc64(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	return vm_hypercall(&ctx, nr, a0, a1, 0, true);
+}
+
+static int64_t hc32(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	return vm_hypercall(&ctx, nr, a0, a1, 0, false);
+}
+
+/* Puts text into guest RAM at gpa (never into the hole). */
+static void poke(uint64_t gpa, const char *text)
+{
+	memcpy(ram + gpa, text, strlen(text));
+}
+
+static void test_version_in_both_modes(void **state)
+{
+	(void)state;
+	assert_int_equal(hc64(HC_VERSION, 0, 0), 0x00010000);
+	assert_int_equal(hc32(HC_VERSION, 0, 0), 0x00010000);
+	assert_false(ctx.exited);
+}
+
+static void test_console_write_prints_whole_lines(void **state)
+{
+	(void)state;
+	poke(0x2000, "hello\nabc");
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, 9), 9);
+	assert_string_equal(out, "hello\n");
+	poke(0x3000, "def\n");
+	assert_int_equal(hc32(HC_CONSOLE_WRITE, 0x3000, 4), 4);
+	assert_string_equal(out, "hello\nabcdef\n");
+	assert_false(ctx.exited);
+}
+
+static void test_console_write_defuses_control_bytes(void **state)
+{
+	(void)state;
+	poke(0x2000, "\x1b[31mred\x1b[0m\r\n");
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, 14), 14);
+	assert_string_equal(out, "?[31mred?[0m\n");
+}
+
+static void test_zero_length_writes_nothing(void **state)
+{
+	(void)state;
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, 0), 0);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0xdead00000000ull, 0), 0);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE, 0), 0);
+	gconsole_flush(&gc);
+	assert_int_equal(out_len, 0);
+}
+
+static void test_unaligned_buffers(void **state)
+{
+	(void)state;
+	poke(0x2003, "odd\n");
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2003, 4), 4);
+	poke(RAM_SIZE - 3, "end");
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, RAM_SIZE - 3, 3), 3);
+	poke(HOLE - 1, "!");
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE - 1, 1), 1);
+	gconsole_flush(&gc);
+	assert_string_equal(out, "odd\nend!\n");
+}
+
+static void test_length_limits(void **state)
+{
+	(void)state;
+	memset(ram + 0x2000, 'a', HC_CONSOLE_MAX);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, HC_CONSOLE_MAX), HC_CONSOLE_MAX);
+	gconsole_flush(&gc);
+	/* 4096 bytes in lines of 256, each with its '\n' */
+	assert_int_equal(out_len, HC_CONSOLE_MAX + HC_CONSOLE_MAX / GCONSOLE_LINE_MAX);
+	out_len = 0;
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, HC_CONSOLE_MAX + 1), -HC_EINVAL);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, ~0ull), -HC_EINVAL);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, 1ull << 32), -HC_EINVAL);
+	/* The length is refused before the pointer is looked at. */
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE, 0x100000), -HC_EINVAL);
+	gconsole_flush(&gc);
+	assert_int_equal(out_len, 0);
+}
+
+static void test_wrapping_buffer_faults(void **state)
+{
+	(void)state;
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0xfffffffffffffff0ull, 0x20), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, ~0ull, 1), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, ~0ull - 0xfff, 0x1000), -HC_EFAULT);
+	/* 32-bit: 0xfffffff0 + 0x20 does not wrap 64-bit, but is not RAM. */
+	assert_int_equal(hc32(HC_CONSOLE_WRITE, 0xfffffff0u, 0x20), -HC_EFAULT);
+	assert_int_equal(out_len, 0);
+}
+
+/* The hole is poisoned: any read there would fail the test. */
+static void test_skiff_pages_fault(void **state)
+{
+	(void)state;
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE, 1), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE + 0x800, 16), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE - 0x10, 0x20), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE_END - 0x10, 0x20), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x800, 0x1000), -HC_EFAULT);
+	gconsole_flush(&gc);
+	assert_int_equal(out_len, 0);
+}
+
+/* One byte past RAM is past the host buffer: AddressSanitizer watches. */
+static void test_end_of_ram_faults(void **state)
+{
+	(void)state;
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, RAM_SIZE - 0x10, 0x11), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, RAM_SIZE, 1), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x100000, 1), -HC_EFAULT);
+	gconsole_flush(&gc);
+	assert_int_equal(out_len, 0);
+}
+
+static void test_gpa_zero_is_ram_only_if_guest_mem_says_so(void **state)
+{
+	(void)state;
+	poke(0, "zero\n");
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0, 5), 5);
+	assert_int_equal(hc32(HC_CONSOLE_WRITE, 0, 5), 5);
+	assert_string_equal(out, "zero\nzero\n");
+	mem = (struct guest_mem){ high_ranges, 1, (uintptr_t)ram };
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0, 5), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0, 1), -HC_EFAULT);
+	assert_int_equal(out_len, 10);
+}
+
+static void test_unknown_call_numbers(void **state)
+{
+	static const uint64_t unknown[] = {
+		HC_CALLS, 3, 0xffff, 0xffffffffull, 1ull << 32, ~0ull,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		assert_int_equal(hc64(unknown[i], 0, 0), -HC_ENOSYS);
+	assert_int_equal(hc32(HC_CALLS, 0, 0), -HC_ENOSYS);
+	assert_int_equal(hc32(0xffffffffull, 0, 0), -HC_ENOSYS);
+	/* Every number below HC_CALLS is a call (HC_EXIT with a bad status
+	 * so the guest stays). */
+	for (uint64_t nr = 0; nr < HC_CALLS; nr++)
+		assert_int_not_equal(hc64(nr, 0x100, 0), -HC_ENOSYS);
+	assert_false(ctx.exited);
+}
+
+/* A 32-bit guest's registers are read as EAX, EDI, ESI: the upper halves
+ * are whatever they were and must not count. */
+static void test_32bit_mode_truncates_arguments(void **state)
+{
+	(void)state;
+	poke(0x2000, "low\n");
+	assert_int_equal(hc32(0xabcd000000000000ull | HC_CONSOLE_WRITE,
+			      0xffffffff00002000ull, 0x100000004ull), 4);
+	assert_string_equal(out, "low\n");
+	assert_int_equal(hc32(0x100000000ull | HC_VERSION, 0, 0), HC_ABI_VERSION);
+	/* The same registers in 64-bit mode mean something else. */
+	assert_int_equal(hc64(0xabcd000000000000ull | HC_CONSOLE_WRITE, 0x2000, 4), -HC_ENOSYS);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0xffffffff00002000ull, 4), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, 0x100000004ull), -HC_EINVAL);
+	assert_string_equal(out, "low\n");
+}
+
+/* What the caller stores in RAX: -14 either way, 0xfffffff2 in EAX. */
+static void test_32bit_errors_sign_extend(void **state)
+{
+	int64_t r;
+
+	(void)state;
+	r = hc32(HC_CONSOLE_WRITE, HOLE, 1);
+	assert_int_equal(r, -HC_EFAULT);
+	assert_int_equal((uint64_t)r, 0xfffffffffffffff2ull);
+	assert_int_equal((uint32_t)r, 0xfffffff2u);
+	assert_int_equal((uint64_t)hc32(7, 0, 0), 0xffffffffffffffdaull);
+	assert_int_equal((uint64_t)hc32(HC_EXIT, 256, 0), 0xffffffffffffffeaull);
+}
+
+static void test_exit_with_each_edge_status(void **state)
+{
+	static const uint64_t statuses[] = { 0, 1, 42, 255 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		ctx.exited = false;
+		ctx.exit_status = 0x77;
+		assert_int_equal(hc64(HC_EXIT, statuses[i], 0), 0);
+		assert_true(ctx.exited);
+		assert_int_equal(ctx.exit_status, statuses[i]);
+	}
+}
+
+static void test_exit_with_bad_status_keeps_guest_running(void **state)
+{
+	(void)state;
+	assert_int_equal(hc64(HC_EXIT, 256, 0), -HC_EINVAL);
+	assert_int_equal(hc64(HC_EXIT, ~0ull, 0), -HC_EINVAL);
+	assert_int_equal(hc64(HC_EXIT, 0x100000007ull, 0), -HC_EINVAL);
+	assert_int_equal(hc32(HC_EXIT, 0x80000000u, 0), -HC_EINVAL);
+	assert_false(ctx.exited);
+	/* 32-bit: the upper half of RDI is not the guest's. */
+	assert_int_equal(hc32(HC_EXIT, 0xffffffff00000007ull, 0), 0);
+	assert_true(ctx.exited);
+	assert_int_equal(ctx.exit_status, 7);
+}
+
+int main(void)
+{
+#define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_version_in_both_modes),
+		T(test_console_write_prints_whole_lines),
+		T(test_console_write_defuses_control_bytes),
+		T(test_zero_length_writes_nothing),
+		T(test_unaligned_buffers),
+		T(test_length_limits),
+		T(test_wrapping_buffer_faults),
+		T(test_skiff_pages_fault),
+		T(test_end_of_ram_faults),
+		T(test_gpa_zero_is_ram_only_if_guest_mem_says_so),
+		T(test_unknown_call_numbers),
+		T(test_32bit_mode_truncates_arguments),
+		T(test_32bit_errors_sign_extend),
+		T(test_exit_with_each_edge_status),
+		T(test_exit_with_bad_status_keeps_guest_running),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

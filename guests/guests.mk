@@ -1,0 +1,68 @@
+# Guests: Multiboot2 kernels for i386 that skiff (or GRUB, on bare metal)
+# boots.  Included from GNUmakefile, which gives BUILD, LD and WARNINGS.
+#
+# Each folder guests/<name>/ (except runtime/ and tools/) is one guest:
+# its sources and those of guests/runtime/ link into $(BUILD)/guests/<name>.elf,
+# an ELF32 executable loaded at 1 MiB (guests/runtime/linker.ld).  The
+# image gets every guest at /boot/guests/<name>.elf, and the default guest
+# (BUILTIN_GUEST) is also linked into skiff by kernel/vm/builtin_guest.S.
+
+GUESTS        := $(filter-out runtime tools,$(notdir $(patsubst %/,%,$(wildcard guests/*/))))
+GUEST_ELFS    := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
+
+# 32-bit, freestanding, general registers only (no x87/MMX/SSE state for
+# the guest to manage), no PIC: a guest runs where it is linked.  -Ikernel
+# for the two headers shared with skiff: boot/multiboot2.h and
+# vm/hypercall_abi.h.
+GUEST_CFLAGS  := -m32 -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -fno-builtin \
+                 -fno-stack-protector -fno-pic -fno-pie -mgeneral-regs-only \
+                 -mno-mmx -mno-sse -mno-sse2 -fno-omit-frame-pointer \
+                 -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
+                 -Iguests/runtime -Ikernel -MMD -MP
+GUEST_ASFLAGS := $(GUEST_CFLAGS) -D__ASSEMBLY__
+GUEST_LDFLAGS := -m elf_i386 -nostdlib -static -no-pie -z max-page-size=0x1000 \
+                 -z noexecstack -T guests/runtime/linker.ld
+
+guest_srcs     = $(sort $(wildcard guests/$(1)/*.c guests/$(1)/*.S))
+guest_objs     = $(patsubst %,$(BUILD)/%.o,$(call guest_srcs,$(1)))
+GUEST_RT_OBJS := $(call guest_objs,runtime)
+GUEST_OBJS    := $(GUEST_RT_OBJS) $(foreach g,$(GUESTS),$(call guest_objs,$(g)))
+MB2CHECK      := $(BUILD)/guests/mb2check
+
+.PHONY: guests
+guests: $(GUEST_ELFS)
+
+# Static pattern rules, so the kernel's $(BUILD)/%.c.o rule (64-bit
+# flags) never builds a guest object.
+$(filter %.c.o,$(GUEST_OBJS)): $(BUILD)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(filter %.S.o,$(GUEST_OBJS)): $(BUILD)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_ASFLAGS) -c $< -o $@
+
+# A guest links, then the host tool checks its ELF and Multiboot2 headers
+# the way skiff's loader will; a broken header fails the build here.
+define guest_rule
+$(BUILD)/guests/$(1).elf: $(GUEST_RT_OBJS) $(call guest_objs,$(1)) guests/runtime/linker.ld $(MB2CHECK)
+	$$(LD) $$(GUEST_LDFLAGS) -o $$@.tmp $(GUEST_RT_OBJS) $(call guest_objs,$(1))
+	$(MB2CHECK) $$@.tmp
+	mv $$@.tmp $$@
+endef
+$(foreach g,$(GUESTS),$(eval $(call guest_rule,$(g))))
+
+$(MB2CHECK): guests/tools/mb2check.c kernel/boot/multiboot2.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=gnu11 -O2 $(WARNINGS) -Ikernel -o $@ $<
+
+# ---- the built-in guest, linked into skiff ----
+# kernel/vm/builtin_guest.h names it; read the name from there so the two
+# cannot disagree.  builtin_guest.S .incbins the ELF whose path it is given.
+BUILTIN_GUEST := $(shell sed -n 's/^.define BUILTIN_GUEST_NAME[[:space:]]*"\(.*\)".*/\1/p' kernel/vm/builtin_guest.h)
+BUILTIN_GUEST_ELF := $(BUILD)/guests/$(BUILTIN_GUEST).elf
+
+$(BUILD)/kernel/vm/builtin_guest.S.o: $(BUILTIN_GUEST_ELF)
+$(BUILD)/kernel/vm/builtin_guest.S.o: KASFLAGS += -DBUILTIN_GUEST_ELF='"$(abspath $(BUILTIN_GUEST_ELF))"'
+
+-include $(GUEST_OBJS:.o=.d)

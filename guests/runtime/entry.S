@@ -1,0 +1,97 @@
+/*
+ * Where every guest starts: the Multiboot2 header and the 32-bit entry.
+ *
+ * A Multiboot2 loader (GRUB on bare metal, or skiff) enters _start in
+ * 32-bit protected mode with paging off, EAX = the bootloader magic and
+ * EBX = the physical address of the boot information (spec 3.3).  CS and
+ * DS are flat, but GDTR and IDTR may point anywhere and there is no stack,
+ * so before any C runs we load our own GDT, reload every segment register,
+ * zero .bss and set up a stack.  runtime_main() (runtime.c) does the rest.
+ */
+#include "boot/multiboot2.h"
+
+#define GDT_CODE	0x08
+#define GDT_DATA	0x10
+#define STACK_SIZE	16384
+
+/* ---- Multiboot2 header, spec 3.1: 8-byte aligned in the first 32 KiB ---- */
+	.section .multiboot2, "a"
+	.balign MB2_HEADER_ALIGN
+mb2_header:
+	.long MB2_HEADER_MAGIC
+	.long MB2_ARCH_I386
+	.long mb2_header_end - mb2_header
+	.long 0x100000000 - (MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+
+	/* Information request (3.1.4), optional: a loader that cannot give
+	 * a tag still boots us, and the guest reports what is missing.  We
+	 * ask only for tags every loader has; anything else is an ELF
+	 * executable's business (no address or entry tags: ELF gives both). */
+	.balign 8
+1:	.short MB2_HEADER_TAG_INFORMATION_REQUEST, MB2_HEADER_TAG_OPTIONAL
+	.long 2f - 1b
+	.long MB2_TAG_CMDLINE, MB2_TAG_BOOT_LOADER_NAME, MB2_TAG_MMAP
+2:
+	.balign 8
+	.short MB2_HEADER_TAG_END, 0
+	.long 8
+mb2_header_end:
+
+/* ---- 32-bit entry ---- */
+	.section .text.entry, "ax"
+	.code32
+	.globl _start
+_start:
+	cli
+	cld
+	movl %eax, %ebp			/* keep magic and info for runtime_main */
+	movl %ebx, %esi
+
+	/* The loader's GDT may be gone or at an address we will overwrite;
+	 * a far jump reloads CS from ours, then the data segments. */
+	lgdt gdt_ptr
+	ljmp $GDT_CODE, $1f
+1:	movw $GDT_DATA, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %fs
+	movw %ax, %gs
+	movw %ax, %ss
+
+	/* The loader zeroes .bss when it loads us (3.1: memsz beyond
+	 * filesz), but a guest re-entered without being reloaded would find
+	 * last run's data there.  Zeroing costs microseconds, so always do
+	 * it.  The stack lives in .bss too, so this comes before it. */
+	movl $__bss_start, %edi
+	movl $__bss_end, %ecx
+	subl %edi, %ecx
+	xorl %eax, %eax
+	rep stosb
+
+	movl $stack + STACK_SIZE, %esp
+	pushl $0			/* EFLAGS: IF, TF, DF and AC all clear */
+	popfl
+	pushl %esi			/* runtime_main(magic, info) */
+	pushl %ebp
+	xorl %ebp, %ebp			/* ends frame-pointer walks here */
+	call runtime_main
+2:	cli				/* runtime_main does not return */
+	hlt
+	jmp 2b
+
+/* Flat 4 GiB code and data, ring 0.  The accessed bits are preset so the
+ * CPU never writes to this table (SDM Vol. 3A 3.4.5.1). */
+	.section .rodata
+	.balign 8
+gdt:
+	.quad 0				/* the null descriptor */
+	.quad 0x00cf9b000000ffff	/* 0x08: code, 32-bit, execute/read */
+	.quad 0x00cf93000000ffff	/* 0x10: data, read/write */
+gdt_end:
+gdt_ptr:
+	.short gdt_end - gdt - 1
+	.long gdt
+
+	.section .bss
+	.balign 16
+stack:	.skip STACK_SIZE

@@ -1,0 +1,54 @@
+#include <stdarg.h>
+
+#include "printf.h"
+#include "report.h"
+
+static unsigned total, failures;
+
+static void vreport(int cond, const char *name, const char *fmt, va_list ap)
+{
+	char why[160];
+
+	total++;
+	if (cond) {
+		printf("PASS %s\n", name);
+		return;
+	}
+	failures++;
+	if (fmt) {
+		vsnprintf(why, sizeof(why), fmt, ap);
+		printf("FAIL %s: %s\n", name, why);
+	} else {
+		printf("FAIL %s\n", name);
+	}
+}
+
+void report_detail(int cond, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(cond, name, fmt, ap);
+	va_end(ap);
+}
+
+void report(int cond, const char *name)
+{
+	report_detail(cond, name, NULL);
+}
+
+void report_skip(const char *name, const char *why)
+{
+	total++;
+	printf("PASS %s (%s)\n", name, why);
+}
+
+unsigned report_total(void)
+{
+	return total;
+}
+
+unsigned report_failures(void)
+{
+	return failures;
+}

@@ -17,7 +17,9 @@
 #include "mm/mm.h"
 #include "power.h"
 #include "version.h"
+#include "vm/vm.h"
 #include "vmx/probe.h"
+#include "vmx/vmx.h"
 
 #define VGA_TEXT_ADDR	0xb8000
 #define VGA_TEXT_COLS	80
@@ -30,6 +32,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr);
 static struct boot_info boot_info;
 static struct vmx_features vmx_features;
 static struct ept guest_ept;
+static struct vm guest;
 
 /* A screen for machines without a serial port: the framebuffer GRUB set
  * up (UEFI), else VGA text (BIOS).  The boot page tables map only the
@@ -139,6 +142,16 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 
-	kprintf("skiff: nothing more to do yet\n");
-	system_stop(STOP_STATUS_OK);
+	vm_init(&guest, mm_layout());
+	if (vm_load(&guest, &boot_info) < 0) {
+		kprintf("skiff: cannot load the guest; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	if (vmx_enable(&vmx_features) < 0 || vmx_setup(&guest, &guest_ept) < 0) {
+		kprintf("skiff: cannot set up VT-x for the guest; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	vmx_set_guest_entry(&guest.entry);
+	kprintf("skiff: starting the guest at 0x%lx\n", guest.entry.rip);
+	vmx_run();
 }

@@ -7,7 +7,8 @@
  *   RAX  call number (HC_*)
  *   RDI, RSI, RDX  arguments 0, 1, 2
  *   RAX  result on return: >= 0 on success, a negative HC_E* on failure.
- * Every other register is preserved.  A 32-bit guest uses EAX, EDI, ESI,
+ * Every other register is preserved.  Only the guest's kernel may call:
+ * VMCALL at CPL > 0 raises #UD, as on a machine without skiff.  A 32-bit guest uses EAX, EDI, ESI,
  * EDX; skiff then reads only the low 32 bits of each argument and the
  * result is sign-extended from 32 bits, so -HC_EFAULT reads the same in
  * both modes.
@@ -32,7 +33,8 @@
 /* Call numbers. */
 #define HC_VERSION		0	/* () -> HC_ABI_VERSION */
 #define HC_CONSOLE_WRITE	1	/* (gpa buf, len) -> bytes written */
-#define HC_EXIT			2	/* (status 0..255) -> does not return */
+#define HC_EXIT			2	/* (status 0..255) -> does not return;
+					 * a status over 255 is -HC_EINVAL */
 #define HC_CALLS		3	/* one past the last call number */
 
 /* Longest buffer one HC_CONSOLE_WRITE takes; longer is -HC_EINVAL. */
@@ -54,7 +56,8 @@
 #define HV_SIGNATURE		"skiffskiffvm"	/* exactly 12 bytes: EBX, ECX, EDX */
 
 /* Ports skiff keeps.  A write of V to HV_PORT_EXIT (QEMU's isa-debug-exit
- * port) ends the guest with status V & 0xff; writing the bytes
+ * port) ends the guest with status V & 0xff (skiff's own run then ends with
+ * that status, which QEMU reports as (status << 1) | 1); writing the bytes
  * "Shutdown" to HV_PORT_BOCHS_SHUTDOWN ends it with status 0.  COM1 is
  * emulated: the guest's output and skiff's own stay whole lines. */
 #define HV_PORT_COM1		0x3f8

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "drivers/console.h"
 #include "lib/printf.h"
+#include "panic.h"
 #include "power.h"
 #include "version.h"
 #include "vm/vm.h"
@@ -73,8 +74,14 @@ int64_t vm_hypercall_exit(struct vm *vm, uint64_t nr, uint64_t a0, uint64_t a1, 
 
 void vm_port_io_exit(struct vm *vm, uint16_t port, unsigned size, bool in, uint32_t *value)
 {
-	if (vm_port_io(&vm->ports, port, size, in, value) == VM_PORT_EXIT)
+	int ret = vm_port_io(&vm->ports, port, size, in, value);
+
+	if (ret == VM_PORT_EXIT)
 		vm_guest_exited(vm, vm->ports.exit_status);
+	/* Only the I/O bitmap's ports exit, with sizes 1, 2 or 4. */
+	if (ret < 0)
+		panic("vm: port 0x%x, size %u exited but is not one of skiff's ports (error %d)",
+		      port, size, ret);
 }
 
 __attribute__((noreturn))

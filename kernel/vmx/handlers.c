@@ -34,6 +34,22 @@ static bool guest_long_mode(void)
 	return (vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST) != 0;
 }
 
+/* CR0 or CR4 as the guest reads it: the read shadow for the bits skiff
+ * owns (the mask), the real register for the rest (SDM Vol. 3C 26.3). */
+static uint64_t guest_visible_cr0(void)
+{
+	uint64_t mask = vmx_vcpu.cr0_mask;
+
+	return (vmcs_read_natural(GUEST_CR0) & ~mask) | (vmcs_read_natural(CR0_READ_SHADOW) & mask);
+}
+
+static uint64_t guest_visible_cr4(void)
+{
+	uint64_t mask = vmx_vcpu.cr4_mask;
+
+	return (vmcs_read_natural(GUEST_CR4) & ~mask) | (vmcs_read_natural(CR4_READ_SHADOW) & mask);
+}
+
 /* A register the guest reads back: full width in 64-bit mode, else the
  * low 32 bits with the upper half cleared, as a 32-bit write does. */
 static void set_result(uint64_t *reg, uint64_t value)
@@ -138,7 +154,7 @@ void vmx_exit_cpuid(struct guest_regs *regs)
 	struct cpuid_regs r;
 
 	if (!vm_cpuid(vmx_vcpu.vm, leaf, sub, &r)) {
-		uint64_t cr4 = vmcs_read_natural(CR4_READ_SHADOW);
+		uint64_t cr4 = guest_visible_cr4();
 
 		r = cpuid(leaf, sub);
 		if (leaf == 1) {
@@ -287,7 +303,7 @@ static void guest_write_cr4(uint64_t value)
 {
 	struct vmx_vcpu *v = &vmx_vcpu;
 	uint64_t unsupported = ~v->cr4_fixed1 & ~v->cr4_fixed0;
-	uint64_t old = vmcs_read_natural(CR4_READ_SHADOW);
+	uint64_t old = guest_visible_cr4();
 
 	if ((value & (CR4_VMXE | unsupported)) ||
 	    (guest_long_mode() && !(value & CR4_PAE))) {
@@ -313,7 +329,7 @@ void vmx_exit_cr_access(struct guest_regs *regs)
 {
 	struct cr_access a = cr_access_decode(vmcs_read_natural(EXIT_QUALIFICATION));
 	uint64_t value = a.reg == GUEST_REG_RSP ? vmcs_read_natural(GUEST_RSP) : *gpr(regs, a.reg);
-	uint64_t shadow = vmcs_read_natural(CR0_READ_SHADOW);
+	uint64_t shadow = guest_visible_cr0();
 
 	if (!guest_long_mode())
 		value = LOW32(value);
@@ -475,7 +491,7 @@ void vmx_exit_xsetbv(struct guest_regs *regs)
 	uint32_t xcr = (uint32_t)regs->gpr[GUEST_REG_RCX];
 	uint64_t value = LOW32(regs->gpr[GUEST_REG_RAX]) | (regs->gpr[GUEST_REG_RDX] << 32);
 
-	if (!(vmcs_read_natural(CR4_READ_SHADOW) & CR4_OSXSAVE)) {
+	if (!(guest_visible_cr4() & CR4_OSXSAVE)) {
 		vmx_inject_ud();
 		return;
 	}

@@ -63,10 +63,17 @@ static uint64_t alloc_page(void)
 
 /* SDM Vol. 3C 24.8: in VMX operation CR0 and CR4 must keep the bits the
  * FIXED MSRs force.  BIOS and GRUB may leave CD/NW set; the FIXED0 MSR
- * does not require them clear, so they stay as they are. */
+ * does not require them clear, so they stay as they are.  CR4.OSXSAVE is
+ * set where the CPU has XSAVE: XSETBV, which skiff executes for the guest,
+ * is #UD without it. */
+#define CPUID_1_ECX_XSAVE	(1u << 26)
+
 static int fix_control_registers(struct vmx_vcpu *v)
 {
 	uint64_t cr0 = read_cr0(), cr4 = read_cr4() | CR4_VMXE;
+
+	if (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE)
+		cr4 |= CR4_OSXSAVE;
 
 	v->cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
 	v->cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
@@ -136,7 +143,9 @@ static int adjust(const struct vmx_features *f, enum vmx_ctls which, uint32_t wa
  * - EPT and unrestricted guest (required), VPID when present, and the
  *   "enable" controls without which RDTSCP, INVPCID and XSAVES would raise
  *   #UD although CPUID offers them (the CPUID handler hides what is off);
- * - a 64-bit host, EFER switched on entry and exit, PAT too if possible.
+ * - a 64-bit host; DR7, IA32_DEBUGCTL and EFER switched on entry and
+ *   exit (the guest's hardware breakpoints survive its exits), PAT too if
+ *   possible.
  * CR3 load/store exiting are default1 without the TRUE MSRs; the CR
  * handler emulates them then.
  */
@@ -154,10 +163,11 @@ static int choose_controls(struct vmx_vcpu *v)
 		   &v->proc) < 0 ||
 	    adjust(f, VMX_CTLS_PROCBASED2, SECONDARY_EXEC_ENABLE_EPT |
 		   SECONDARY_EXEC_UNRESTRICTED_GUEST, optional2, &v->proc2) < 0 ||
-	    adjust(f, VMX_CTLS_EXIT, VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
-		   VM_EXIT_LOAD_IA32_EFER, VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT,
+	    adjust(f, VMX_CTLS_EXIT, VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_DEBUG_CONTROLS |
+		   VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER, VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT,
 		   &v->exit) < 0 ||
-	    adjust(f, VMX_CTLS_ENTRY, VM_ENTRY_LOAD_IA32_EFER, VM_ENTRY_LOAD_IA32_PAT,
+	    adjust(f, VMX_CTLS_ENTRY, VM_ENTRY_LOAD_DEBUG_CONTROLS | VM_ENTRY_LOAD_IA32_EFER,
+		   VM_ENTRY_LOAD_IA32_PAT,
 		   &v->entry) < 0)
 		return -ENODEV;
 	/* PAT is switched only when both directions are. */

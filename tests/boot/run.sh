@@ -5,6 +5,8 @@
 #   EMULATOR  bochs | qemu | qemu-uefi
 #   CPU       Bochs CPU model, or QEMU -cpu value (default qemu64)
 #   CMDLINE   skiff's command line (optional)
+#   MODULE    a GRUB module line after skiff's, e.g. the guest that replaces
+#             the built-in one: "/boot/guests/selftest.elf guest crash=ept"
 #   MEGS      guest RAM in MiB (default 512)
 #   SERIAL    none: the machine has no serial port (QEMU only; then the
 #             screen is read until it shows "halted")
@@ -32,12 +34,15 @@ if [[ ! -x $fbtext || $root/tools/fbtext.c -nt $fbtext ]]; then
 	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$root/kernel" -o "$fbtext" "$root/tools/fbtext.c" || exit 1
 fi
 
-# make_iso DIR CMDLINE: an image whose menu entry passes CMDLINE to skiff.
+# make_iso DIR CMDLINE [MODULE]: an image whose menu entry passes CMDLINE
+# to skiff and loads MODULE (a path and its command line) after it.
 make_iso() {
-	local dir=$1 cmdline=$2
-	mkdir -p "$dir/iso/boot/grub"
+	local dir=$1 cmdline=$2 module=${3:-} add=""
+	mkdir -p "$dir/iso/boot/grub" "$dir/iso/boot/guests"
 	cp "$BUILD/skiff.elf" "$dir/iso/boot/skiff.elf"
-	sed "s|^\(\s*multiboot2 /boot/skiff.elf\).*|\1 $cmdline|" "$root/grub.cfg" >"$dir/iso/boot/grub/grub.cfg"
+	cp "$BUILD"/guests/*.elf "$dir/iso/boot/guests/"
+	[[ -n $module ]] && add="\n\tmodule2 $module"
+	sed "s|^\(\s*multiboot2 /boot/skiff.elf\).*|\1 $cmdline$add|" "$root/grub.cfg" >"$dir/iso/boot/grub/grub.cfg"
 	grub-mkrescue -o "$dir/skiff.iso" "$dir/iso" >"$dir/grub-mkrescue.log" 2>&1
 }
 
@@ -133,13 +138,13 @@ match_in_order() {
 
 run_case() {
 	local name=$1 dir=$out_root/$1 status missing
-	EMULATOR=bochs CPU="" CMDLINE="" MEGS=512 TIMEOUT=60 STATUS=0 SERIAL=com1
+	EMULATOR=bochs CPU="" CMDLINE="" MODULE="" MEGS=512 TIMEOUT=60 STATUS=0 SERIAL=com1
 	EXPECT=() REJECT=() SCREEN=()
 	# shellcheck disable=SC1090
 	source "$cases_dir/$name.case"
 	[[ -n $CPU ]] || CPU=$([[ $EMULATOR == bochs ]] && echo corei7_skylake_x || echo qemu64)
 	rm -rf "$dir" && mkdir -p "$dir"
-	if ! make_iso "$dir" "$CMDLINE"; then
+	if ! make_iso "$dir" "$CMDLINE" "$MODULE"; then
 		echo "FAIL $name: grub-mkrescue failed (see $dir/grub-mkrescue.log)"
 		return 1
 	fi

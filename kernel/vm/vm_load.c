@@ -1,0 +1,110 @@
+/*
+ * The guest's boot: skiff is its Multiboot2 boot loader (ARCHITECTURE.md
+ * "The guest contract").  The image is a GRUB module whose command line
+ * starts with the word "guest" (the rest is the guest's own command line),
+ * else the one linked into skiff (kernel/vm/builtin_guest.S).  Its
+ * segments go to guest RAM, its Multiboot2 information right after them,
+ * and it starts at its entry point with EAX = the Multiboot2 magic and
+ * EBX = the information's address.
+ */
+#include "bootinfo.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "vm/builtin_guest.h"
+#include "vm/elf_load.h"
+#include "vm/mb2_guest.h"
+#include "vm/vm.h"
+
+#define GUEST_MARK	"guest"
+
+struct guest_source {
+	const void *image;
+	size_t size;
+	const char *cmdline;	/* the guest's own */
+	const char *name;
+};
+
+/* "guest" alone or followed by a space: the rest is the guest's. */
+static const char *guest_module_args(const char *cmdline)
+{
+	size_t n = strlen(GUEST_MARK);
+
+	if (strncmp(cmdline, GUEST_MARK, n) != 0 || (cmdline[n] != '\0' && cmdline[n] != ' '))
+		return NULL;
+	cmdline += n;
+	while (*cmdline == ' ')
+		cmdline++;
+	return cmdline;
+}
+
+static void choose_guest(const struct boot_info *bi, struct guest_source *src)
+{
+	for (uint32_t i = 0; i < bi->module_count; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		const char *args = guest_module_args(m->cmdline);
+
+		if (!args)
+			continue;
+		*src = (struct guest_source){
+			.image = (const void *)m->start,
+			.size = m->end - m->start,
+			.cmdline = args,
+			.name = "module",
+		};
+		kprintf("skiff: guest: GRUB module %u (%lu bytes, \"%s\") replaces the built-in %s\n",
+			i, m->end - m->start, m->cmdline, BUILTIN_GUEST_NAME);
+		return;
+	}
+	*src = (struct guest_source){
+		.image = builtin_guest_start,
+		.size = (size_t)(builtin_guest_end - builtin_guest_start),
+		.cmdline = BUILTIN_GUEST_NAME,
+		.name = BUILTIN_GUEST_NAME,
+	};
+	kprintf("skiff: guest: the built-in %s (%lu bytes)\n", BUILTIN_GUEST_NAME, src->size);
+}
+
+int vm_load(struct vm *vm, const struct boot_info *bi)
+{
+	const struct mm_layout *l = mm_layout();
+	struct phys_range kept[MM_OWNED_MAX];
+	static struct guest_image img;	/* large: not on the boot stack */
+	struct guest_source src;
+	uint64_t info;
+	int err;
+
+	choose_guest(bi, &src);
+	vm->guest_name = src.name;
+	err = elf_load_guest(src.image, src.size, &vm->mem, &img);
+	if (err < 0)
+		return err;
+	for (size_t i = 0; i < l->skiff_count; i++)
+		kept[i] = l->skiff[i].range;
+	struct mb2_guest_input in = {
+		.mem = &vm->mem,
+		.mmap = bi->mmap,
+		.mmap_count = bi->mmap_count,
+		.kept = kept,
+		.kept_count = l->skiff_count,
+		.cmdline = src.cmdline,
+		.loader_name = MB2_GUEST_LOADER_NAME,
+		.rsdp = bi->rsdp,
+		.rsdp_len = sizeof(bi->rsdp),
+		.rsdp_revision = bi->rsdp_revision,
+	};
+	err = mb2_guest_setup(&in, img.load_end, &info);
+	if (err < 0)
+		return err;
+	vm->entry = (struct vm_entry){
+		.rip = img.entry,
+		.eax = MULTIBOOT2_BOOTLOADER_MAGIC,
+		.ebx = (uint32_t)info,
+	};
+	kprintf("skiff: guest: ELF%u loaded at 0x%lx-0x%lx, entry 0x%x, "
+		"Multiboot2 information at 0x%lx, command line \"%s\"\n",
+		img.elf_class == ELFCLASS64 ? 64 : 32, img.load_base, img.load_end, img.entry,
+		info, src.cmdline);
+	return 0;
+}

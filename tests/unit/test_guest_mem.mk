@@ -1,0 +1,1 @@
+test_guest_mem_SRCS := kernel/vm/guest_mem.c

@@ -1,0 +1,1 @@
+test_mb2_guest_SRCS := kernel/vm/mb2_guest.c kernel/vm/guest_mem.c kernel/bootinfo.c

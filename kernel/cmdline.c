@@ -41,3 +41,10 @@ bool cmdline_get(const char *cmdline, const char *key, char *val, size_t size)
 	}
 	return found;
 }
+
+bool cmdline_has_value(const char *cmdline, const char *key, const char *value)
+{
+	char val[32];
+
+	return cmdline_get(cmdline, key, val, sizeof(val)) && strcmp(val, value) == 0;
+}

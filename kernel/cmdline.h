@@ -10,4 +10,7 @@
  * occurrence wins, as people expect when appending to a command line. */
 bool cmdline_get(const char *cmdline, const char *key, char *val, size_t size);
 
+/* True when key is present with exactly this value ("fault=guest-state"). */
+bool cmdline_has_value(const char *cmdline, const char *key, const char *value);
+
 #endif

@@ -16,6 +16,9 @@
 #define IST_NMI			2
 #define IST_MACHINE_CHECK	3
 
+/* The TSC when skiff's first instruction ran (kernel/boot/entry.S). */
+extern uint64_t boot_tsc;
+
 void gdt_init(void);
 /* The guard page under each of skiff's stacks; returns how many. */
 size_t cpu_stack_guards(uint64_t *out, size_t max);

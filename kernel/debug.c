@@ -36,6 +36,9 @@ void debug_fault(const char *kind)
 		(void)*(volatile uint64_t *)NON_CANONICAL_ADDRESS;
 	else if (strcmp(kind, "stack") == 0)
 		overflow_stack(0);
+	else if (strcmp(kind, "guest-state") == 0)
+		kprintf("skiff: the guest's state will be broken just before its VM entry\n");
 	else
-		kprintf("skiff: unknown fault kind \"%s\" (ud, pf, gp or stack); ignored\n", kind);
+		kprintf("skiff: unknown fault kind \"%s\" (ud, pf, gp, stack or guest-state); ignored\n",
+			kind);
 }

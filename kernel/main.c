@@ -85,6 +85,13 @@ static void debug_requests(const struct boot_info *bi)
 		debug_fault(val);
 }
 
+/* Requests that need the guest's VMCS: fault=guest-state. */
+static void guest_debug_requests(const struct boot_info *bi)
+{
+	if (cmdline_has_value(bi->cmdline, "fault", "guest-state"))
+		vmx_debug_break_guest_state();
+}
+
 static void print_banner(const struct boot_info *bi)
 {
 	char names[64];
@@ -152,6 +159,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	vmx_set_guest_entry(&guest.entry);
+	guest_debug_requests(&boot_info);
 	kprintf("skiff: starting the guest at 0x%lx\n", guest.entry.rip);
-	vmx_run();
+	vmx_run(cmdline_has_value(boot_info.cmdline, "entry_check", "first"));
 }

@@ -2,11 +2,12 @@
  * The hypercalls skiff offers its guest; the ABI is vm/hypercall_abi.h,
  * the calling convention for the exit handler is in hypercall.h.
  */
+#include "lib/string.h"
 #include "vm/hypercall.h"
 
 #define HC_EXIT_STATUS_MAX	255
 
-_Static_assert(HC_CALLS == HC_EXIT + 1, "a new call needs its case below");
+_Static_assert(HC_CALLS == HC_BOOT_TSC + 1, "a new call needs its case below");
 
 /* (gpa, len) -> len.  Checks run cheapest first, and the buffer is read
  * only once guest_mem_ptr() has vouched for all of it.  gpa 0 is not
@@ -38,6 +39,36 @@ static int64_t hc_exit(struct vm_hc_ctx *ctx, uint64_t status)
 	return 0;
 }
 
+/* (gpa, len) -> entries: the exit counts and cycles, as many as fit. */
+static int64_t hc_exit_stats(struct vm_hc_ctx *ctx, uint64_t gpa, uint64_t len)
+{
+	size_t n = len / sizeof(struct hc_exit_stat);
+	struct hc_exit_stat *out;
+
+	if (len > HC_EXIT_STATS_MAX * sizeof(struct hc_exit_stat))
+		return -HC_EINVAL;
+	if (n > ctx->stats_count)
+		n = ctx->stats_count;
+	if (n == 0)
+		return 0;
+	out = guest_mem_ptr(ctx->mem, gpa, n * sizeof(*out));
+	if (!out)
+		return -HC_EFAULT;
+	memcpy(out, ctx->stats, n * sizeof(*out));
+	return (int64_t)n;
+}
+
+/* (gpa) -> 0: the TSC at skiff's first instruction, 8 bytes at gpa. */
+static int64_t hc_boot_tsc(struct vm_hc_ctx *ctx, uint64_t gpa)
+{
+	uint8_t *out = guest_mem_ptr(ctx->mem, gpa, sizeof(ctx->boot_tsc));
+
+	if (!out)
+		return -HC_EFAULT;
+	memcpy(out, &ctx->boot_tsc, sizeof(ctx->boot_tsc));
+	return 0;
+}
+
 /* A switch rather than a table of handlers: with three calls it reads as
  * well, and it lets the compiler inline them into the VMCALL path, which
  * is counted in instructions.  A call number with no case is -HC_ENOSYS. */
@@ -51,6 +82,10 @@ static int64_t hc_dispatch(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
 		return hc_console_write(ctx, a0, a1);
 	case HC_EXIT:
 		return hc_exit(ctx, a0);
+	case HC_EXIT_STATS:
+		return hc_exit_stats(ctx, a0, a1);
+	case HC_BOOT_TSC:
+		return hc_boot_tsc(ctx, a0);
 	default:
 		return -HC_ENOSYS;
 	}
@@ -63,7 +98,7 @@ int64_t vm_hypercall(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
 	if (guest_64bit)
 		return hc_dispatch(ctx, nr, a0, a1);
 	/* Every result fits in 32 bits (HC_ABI_VERSION, at most
-	 * HC_CONSOLE_MAX bytes, -HC_E*), so the sign extension changes no
+	 * HC_CONSOLE_MAX bytes or HC_EXIT_STATS_MAX entries, -HC_E*), so the sign extension changes no
 	 * value: it states what a 32-bit guest gets. */
 	return (int32_t)hc_dispatch(ctx, (uint32_t)nr, (uint32_t)a0,
 				    (uint32_t)a1);

@@ -19,6 +19,9 @@
 struct vm_hc_ctx {
 	const struct guest_mem *mem;	/* the guest's RAM, for pointer checks */
 	struct gconsole *console;	/* where HC_CONSOLE_WRITE goes */
+	const struct hc_exit_stat *stats;	/* for HC_EXIT_STATS */
+	size_t stats_count;
+	uint64_t boot_tsc;		/* for HC_BOOT_TSC */
 	bool exited;			/* set by a successful HC_EXIT */
 	uint8_t exit_status;		/* its status, valid once exited */
 };

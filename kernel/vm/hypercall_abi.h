@@ -27,7 +27,7 @@
 /* ABI version: major in bits 31:16, minor in bits 15:0.  A new call bumps
  * the minor; a changed meaning bumps the major. */
 #define HC_ABI_MAJOR		1
-#define HC_ABI_MINOR		0
+#define HC_ABI_MINOR		1
 #define HC_ABI_VERSION		((HC_ABI_MAJOR << 16) | HC_ABI_MINOR)
 
 /* Call numbers. */
@@ -35,7 +35,22 @@
 #define HC_CONSOLE_WRITE	1	/* (gpa buf, len) -> bytes written */
 #define HC_EXIT			2	/* (status 0..255) -> does not return;
 					 * a status over 255 is -HC_EINVAL */
-#define HC_CALLS		3	/* one past the last call number */
+#define HC_EXIT_STATS		3	/* (gpa buf, len) -> entries written */
+#define HC_BOOT_TSC		4	/* (gpa u64) -> 0 */
+#define HC_CALLS		5	/* one past the last call number */
+
+/* HC_EXIT_STATS fills buf with struct hc_exit_stat[], indexed by the basic
+ * exit reason of the CPU's virtualization (VT-x: SDM Vol. 3D appendix C),
+ * as many whole entries as len holds (at most HC_EXIT_STATS_MAX).  cycles
+ * is the TSC time skiff spent from each VM exit to the next VM entry (in
+ * Bochs, where the TSC counts instructions: skiff's instructions).
+ * HC_BOOT_TSC writes the TSC value at skiff's first instruction to the
+ * 8 bytes at gpa (the guest reads its own first TSC to get the boot cost). */
+struct hc_exit_stat {
+	uint64_t count;
+	uint64_t cycles;
+};
+#define HC_EXIT_STATS_MAX	128
 
 /* Longest buffer one HC_CONSOLE_WRITE takes; longer is -HC_EINVAL. */
 #define HC_CONSOLE_MAX		4096

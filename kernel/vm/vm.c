@@ -4,6 +4,7 @@
  * ends (it exits, crashes or hangs) under the compiled-in policy.
  */
 #include "config.h"
+#include "cpu.h"
 #include "drivers/console.h"
 #include "lib/printf.h"
 #include "panic.h"
@@ -21,7 +22,9 @@ void vm_init(struct vm *vm, const struct mm_layout *layout)
 	vm->mem = (struct guest_mem){ .ranges = layout->guest, .count = layout->guest_count };
 	gconsole_init(&vm->console, console_out);
 	vm_ports_init(&vm->ports, &vm->console);
-	vm->hc = (struct vm_hc_ctx){ .mem = &vm->mem, .console = &vm->console };
+	vm->hc = (struct vm_hc_ctx){ .mem = &vm->mem, .console = &vm->console,
+				     .boot_tsc = boot_tsc };
+	vm->hc.stats = vm_arch_exit_stats(&vm->hc.stats_count);
 	vm->incidents = 0;
 }
 

@@ -82,7 +82,9 @@ __attribute__((noreturn)) void vm_incident(struct vm *vm, const struct vm_incide
  * reported).  Stops with STOP_STATUS_PANIC. */
 __attribute__((noreturn)) void vm_entry_failed(struct vm *vm, uint64_t rip);
 
-/* Provided by the backend (kernel/vmx/exit.c): the exit-count table. */
+/* Provided by the backend (kernel/vmx/exit.c): the exit-count table, and
+ * the statistics themselves (count entries, indexed by exit reason). */
 void vm_arch_print_exit_stats(void);
+const struct hc_exit_stat *vm_arch_exit_stats(size_t *count);
 
 #endif

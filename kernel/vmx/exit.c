@@ -12,6 +12,7 @@
  */
 #include "lib/printf.h"
 #include "vm/vm.h"
+#include "vmx/entry_check.h"
 #include "vmx/exit.h"
 #include "vmx/exit_info.h"
 #include "vmx/exit_reason.h"
@@ -21,8 +22,13 @@
 #include "vmx/vmcs.h"
 #include "x86.h"
 
-/* Exits by basic reason; the last slot counts reasons beyond the table. */
-static uint64_t exit_counts[EXIT_REASON_COUNT + 1];
+#define DEBUGCTL_BTF	(1ull << 1)	/* single-step on branches */
+
+/* Exits and the TSC cycles skiff spent on them (from the exit handler's
+ * start to its return, which is just before VMRESUME), by basic reason;
+ * the last slot is for reasons beyond the table.  The guest reads them
+ * with HC_EXIT_STATS. */
+static struct hc_exit_stat exit_stats[EXIT_REASON_COUNT + 1];
 
 /* Set when a handler injects an event, so step 4 does not overwrite it. */
 static bool injected;
@@ -46,7 +52,9 @@ void vmx_skip_instruction(void)
 	if (intr & (GUEST_INTR_BLOCK_STI | GUEST_INTR_BLOCK_MOV_SS))
 		vmcs_write32(GUEST_INTERRUPTIBILITY_STATE,
 			     intr & ~(GUEST_INTR_BLOCK_STI | GUEST_INTR_BLOCK_MOV_SS));
-	if (vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_TF)
+	/* With IA32_DEBUGCTL.BTF the trap waits for a branch instead. */
+	if ((vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_TF) &&
+	    !(vmcs_read64(GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
 		vmcs_write_natural(GUEST_PENDING_DBG_EXCEPTIONS,
 				   vmcs_read_natural(GUEST_PENDING_DBG_EXCEPTIONS) | GUEST_PENDING_DBG_BS);
 }
@@ -67,9 +75,13 @@ void vmx_inject_ud(void)
 	vmx_inject(VECTOR_UD, INTR_TYPE_HW_EXCEPTION, false, 0, 0);
 }
 
+/* In real mode (unrestricted guest, CR0.PE = 0) no exception pushes an
+ * error code, and VM entry refuses one (SDM Vol. 3C 27.2.1.3). */
 void vmx_inject_gp(void)
 {
-	vmx_inject(VECTOR_GP, INTR_TYPE_HW_EXCEPTION, true, 0, 0);
+	bool protected_mode = vmcs_read_natural(GUEST_CR0) & CR0_PE;
+
+	vmx_inject(VECTOR_GP, INTR_TYPE_HW_EXCEPTION, protected_mode, 0, 0);
 }
 
 uint64_t vmx_guest_rip(void)
@@ -184,6 +196,22 @@ static const char *entry_failure_detail(uint16_t basic, uint64_t qual)
 	}
 }
 
+/* The software VM-entry checker names the rule the CPU would not: one
+ * line per broken rule, then a summary. */
+void vmx_explain_entry(void)
+{
+	struct entry_check_report r;
+	int n = vmx_entry_check_cpu(&r);
+
+	if (n == 0)
+		kprintf("skiff: entry check: no rule of SDM 27.2/27.3.1 broken "
+			"(not modelled: memory contents, MSR-load entries)\n");
+	else
+		kprintf("skiff: entry check: %d violation(s): %u control, %u host, %u guest\n", n,
+			r.by_kind[ENTRY_CHECK_CONTROL], r.by_kind[ENTRY_CHECK_HOST],
+			r.by_kind[ENTRY_CHECK_GUEST]);
+}
+
 __attribute__((noreturn))
 static void entry_failure(uint32_t reason)
 {
@@ -193,6 +221,7 @@ static void entry_failure(uint32_t reason)
 	kprintf("skiff: vmx: VM entry failed: exit reason 0x%x (%s): %s\n", reason,
 		exit_reason_name(basic),
 		entry_failure_detail(basic, vmcs_read_natural(EXIT_QUALIFICATION)));
+	vmx_explain_entry();
 	print_exit(reason);
 	dump_guest_state(&vmx_guest_regs);
 	vm_entry_failed(vmx_vcpu.vm, vmcs_read_natural(GUEST_RIP));
@@ -217,8 +246,10 @@ void vmx_entry_failed_report(const char *insn, enum vmx_status st)
 	} else {
 		kprintf("skiff: vmx: %s failed: VMfailInvalid (no current VMCS)\n", insn);
 	}
-	if (st == VMX_FAIL_VALID)
+	if (st == VMX_FAIL_VALID) {
+		vmx_explain_entry();
 		dump_guest_state(&vmx_guest_regs);
+	}
 	vm_entry_failed(vmx_vcpu.vm, st == VMX_FAIL_VALID ? vmcs_read_natural(GUEST_RIP) : 0);
 }
 
@@ -246,17 +277,18 @@ static void redeliver_interrupted_event(void)
 void vmx_exit_handler(void);
 void vmx_exit_handler(void)
 {
+	uint64_t start = rdtsc();
 	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
 	uint16_t basic = exit_reason_basic(reason);
+	struct hc_exit_stat *stat;
 	const struct exit_entry *e;
 
 	if (exit_reason_is_entry_failure(reason))
 		entry_failure(reason);
-	exit_counts[basic < EXIT_REASON_COUNT ? basic : EXIT_REASON_COUNT]++;
-	if (basic >= EXIT_REASON_COUNT) {
+	stat = &exit_stats[basic < EXIT_REASON_COUNT ? basic : EXIT_REASON_COUNT];
+	stat->count++;
+	if (basic >= EXIT_REASON_COUNT)
 		vmx_guest_crash("an exit reason this skiff does not know", NULL);
-		return;
-	}
 
 	injected = false;
 	e = &vmx_exit_table[basic];
@@ -270,24 +302,36 @@ void vmx_exit_handler(void)
 	case EXIT_FATAL:
 	case EXIT_UNSET:
 		vmx_guest_crash("unhandled VM exit", e->why ? e->why : "no entry in the exit table");
-		return;
 	}
 	if (!injected)
 		redeliver_interrupted_event();
+	stat->cycles += rdtsc() - start;
 }
 
 /* ---- statistics ---- */
+
+const struct hc_exit_stat *vm_arch_exit_stats(size_t *count)
+{
+	*count = EXIT_REASON_COUNT + 1;
+	return exit_stats;
+}
+
+static void print_stat(const char *name, const struct hc_exit_stat *s)
+{
+	kprintf("  %-28s %10lu %14lu %8lu\n", name, s->count, s->cycles, s->cycles / s->count);
+}
 
 void vm_arch_print_exit_stats(void)
 {
 	uint64_t total = 0;
 
 	for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++)
-		total += exit_counts[i];
-	kprintf("skiff: %lu VM exits by reason:\n", total);
+		total += exit_stats[i].count;
+	kprintf("skiff: %lu VM exits by reason (TSC cycles in skiff, exit to entry):\n", total);
+	kprintf("  %-28s %10s %14s %8s\n", "reason", "count", "cycles", "each");
 	for (unsigned i = 0; i < EXIT_REASON_COUNT; i++)
-		if (exit_counts[i])
-			kprintf("  %-28s %10lu\n", exit_reason_name(i), exit_counts[i]);
-	if (exit_counts[EXIT_REASON_COUNT])
-		kprintf("  %-28s %10lu\n", "(beyond the SDM's list)", exit_counts[EXIT_REASON_COUNT]);
+		if (exit_stats[i].count)
+			print_stat(exit_reason_name(i), &exit_stats[i]);
+	if (exit_stats[EXIT_REASON_COUNT].count)
+		print_stat("(beyond the SDM's list)", &exit_stats[EXIT_REASON_COUNT]);
 }

@@ -29,6 +29,10 @@ uint64_t vmx_guest_rip(void);
 __attribute__((noreturn)) void vmx_guest_crash(const char *what, const char *detail);
 __attribute__((noreturn)) void vmx_guest_hang(const char *what);
 
+/* Runs the software VM-entry checker on the current VMCS and prints what
+ * it finds (kernel/vmx/entry_check.c). */
+void vmx_explain_entry(void);
+
 /* VMLAUNCH/VMRESUME failed with VMfail: explained, then vm_entry_failed(). */
 __attribute__((noreturn)) void vmx_entry_failed_report(const char *insn, enum vmx_status st);
 

@@ -68,11 +68,12 @@ static inline bool intr_type_has_length(enum intr_type type)
 	       type == INTR_TYPE_SW_EXCEPTION;
 }
 
-/* Exceptions that push an error code in protected mode (SDM Vol. 3A 7.15):
- * #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP. */
+/* Exceptions VM entry lets skiff inject with an error code in protected
+ * mode (SDM Vol. 3C 27.2.1.3): #DF, #TS, #NP, #SS, #GP, #PF, #AC.  (#CP
+ * pushes one too, but entry accepts it only with IA32_VMX_BASIC[56].) */
 static inline bool exception_has_error_code(uint8_t vector)
 {
-	return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21;
+	return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
 }
 
 /* ---- exit qualification for control-register accesses, table 28-3 ---- */

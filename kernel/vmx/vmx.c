@@ -424,11 +424,21 @@ bool vmx_halt_state_supported(void)
 	return (vmx_vcpu.misc & VMX_MISC_ACTIVITY_HLT) != 0;
 }
 
-void vmx_run(void)
+/* fault=guest-state: a TR that is an available TSS, not a busy one (SDM
+ * Vol. 3C 27.3.1.2), so that VM entry fails and the checker explains it. */
+void vmx_debug_break_guest_state(void)
+{
+	kprintf("skiff: debug: breaking the guest state on purpose: TR type 9 (available TSS)\n");
+	vmcs_write32(GUEST_TR_ACCESS_RIGHTS, AR_TSS32_BUSY & ~0x2u);
+}
+
+void vmx_run(bool check_first)
 {
 	enum vmx_status st;
 
 	vm_console_flush(vmx_vcpu.vm);
+	if (check_first)
+		vmx_explain_entry();
 	st = (enum vmx_status)vmx_launch();
 	/* Only a VMfail returns here; a guest-state error arrives as an exit. */
 	vmx_entry_failed_report("VMLAUNCH", st);

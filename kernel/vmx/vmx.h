@@ -22,8 +22,13 @@ int vmx_setup(struct vm *vm, const struct ept *ept);
 /* Guest state for the guest's first instruction (also on a restart). */
 void vmx_set_guest_entry(const struct vm_entry *entry);
 
-/* VMLAUNCH.  Does not return: the run ends in an exit handler. */
-__attribute__((noreturn)) void vmx_run(void);
+/* VMLAUNCH, after running the software entry checker if check_first.
+ * Does not return: the run ends in an exit handler. */
+__attribute__((noreturn)) void vmx_run(bool check_first);
+
+/* Debug request fault=guest-state: break one guest-state field so that
+ * VM entry fails and its explanation can be seen. */
+void vmx_debug_break_guest_state(void);
 
 /* Whether the CPU can park a guest in the HLT activity state. */
 bool vmx_halt_state_supported(void);

@@ -41,6 +41,17 @@ static void test_value_truncated(void **state)
 	assert_string_equal(v, "abc");
 }
 
+static void test_has_value(void **state)
+{
+	(void)state;
+	assert_true(cmdline_has_value("a fault=guest-state b", "fault", "guest-state"));
+	assert_false(cmdline_has_value("fault=guest-statex", "fault", "guest-state"));
+	assert_false(cmdline_has_value("fault=guest", "fault", "guest-state"));
+	assert_false(cmdline_has_value("entry_check", "entry_check", "first"));
+	assert_true(cmdline_has_value("entry_check", "entry_check", ""));
+	assert_false(cmdline_has_value("", "fault", ""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -48,6 +59,7 @@ int main(void)
 		cmocka_unit_test(test_prefix_is_not_a_match),
 		cmocka_unit_test(test_last_occurrence_wins),
 		cmocka_unit_test(test_value_truncated),
+		cmocka_unit_test(test_has_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,11 +78,60 @@ static void poke(uint64_t gpa, const char *text)
 	memcpy(ram + gpa, text, strlen(text));
 }
 
+static const struct hc_exit_stat stats[3] = {
+	{ .count = 5, .cycles = 500 }, { .count = 0, .cycles = 0 }, { .count = 7, .cycles = 70 },
+};
+
+static void test_exit_stats_copies_what_fits(void **state)
+{
+	struct hc_exit_stat got[3];
+
+	(void)state;
+	ctx.stats = stats;
+	ctx.stats_count = 3;
+	/* room for two entries and a half: two are written */
+	assert_int_equal(hc64(HC_EXIT_STATS, 0x2000, 2 * sizeof(got[0]) + 8), 2);
+	memcpy(got, ram + 0x2000, sizeof(got));
+	assert_int_equal(got[0].count, 5);
+	assert_int_equal(got[0].cycles, 500);
+	assert_int_equal(got[1].count, 0);
+	/* more room than entries: all three */
+	assert_int_equal(hc32(HC_EXIT_STATS, 0x2000, 10 * sizeof(got[0])), 3);
+	memcpy(got, ram + 0x2000, sizeof(got));
+	assert_int_equal(got[2].count, 7);
+	assert_int_equal(hc64(HC_EXIT_STATS, 0x2000, 0), 0);
+}
+
+static void test_exit_stats_checks_its_buffer(void **state)
+{
+	(void)state;
+	ctx.stats = stats;
+	ctx.stats_count = 3;
+	assert_int_equal(hc64(HC_EXIT_STATS, HOLE, 3 * sizeof(stats[0])), -HC_EFAULT);
+	assert_int_equal(hc64(HC_EXIT_STATS, ~0ull - 8, 3 * sizeof(stats[0])), -HC_EFAULT);
+	assert_int_equal(hc64(HC_EXIT_STATS, 0x2000, (HC_EXIT_STATS_MAX + 1) * sizeof(stats[0])),
+			 -HC_EINVAL);
+}
+
+static void test_boot_tsc(void **state)
+{
+	uint64_t got = 0;
+
+	(void)state;
+	ctx.boot_tsc = 0x123456789abcull;
+	assert_int_equal(hc32(HC_BOOT_TSC, 0x3000, 0), 0);
+	memcpy(&got, ram + 0x3000, sizeof(got));
+	assert_int_equal(got, 0x123456789abcull);
+	assert_int_equal(hc64(HC_BOOT_TSC, HOLE, 0), -HC_EFAULT);
+	assert_int_equal(hc64(HC_BOOT_TSC, RAM_SIZE - 4, 0), -HC_EFAULT);
+}
+
 static void test_version_in_both_modes(void **state)
 {
 	(void)state;
-	assert_int_equal(hc64(HC_VERSION, 0, 0), 0x00010000);
-	assert_int_equal(hc32(HC_VERSION, 0, 0), 0x00010000);
+	/* ABI 1.1: 1.0 plus HC_EXIT_STATS and HC_BOOT_TSC */
+	assert_int_equal(hc64(HC_VERSION, 0, 0), 0x00010001);
+	assert_int_equal(hc32(HC_VERSION, 0, 0), 0x00010001);
 	assert_false(ctx.exited);
 }
 
@@ -198,7 +247,7 @@ static void test_gpa_zero_is_ram_only_if_guest_mem_says_so(void **state)
 static void test_unknown_call_numbers(void **state)
 {
 	static const uint64_t unknown[] = {
-		HC_CALLS, 3, 0xffff, 0xffffffffull, 1ull << 32, ~0ull,
+		HC_CALLS, 0x100, 0xffff, 0xffffffffull, 1ull << 32, ~0ull,
 	};
 
 	(void)state;
@@ -277,6 +326,9 @@ int main(void)
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_version_in_both_modes),
+		T(test_exit_stats_copies_what_fits),
+		T(test_exit_stats_checks_its_buffer),
+		T(test_boot_tsc),
 		T(test_console_write_prints_whole_lines),
 		T(test_console_write_defuses_control_bytes),
 		T(test_zero_length_writes_nothing),

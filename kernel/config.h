@@ -15,21 +15,45 @@
 #define CONFIG_GUEST_MIN_MEMORY	(4ull << 20)
 
 /* What skiff does when its guest ends: POLICY_POWER_OFF (the status is
- * the guest's, or STOP_STATUS_GUEST_CRASH) or POLICY_HALT (the report stays
- * on every console).  The command line's stop=halt also chooses halt. */
+ * the guest's, or STOP_STATUS_GUEST_CRASH), POLICY_HALT (the report stays
+ * on every console) or POLICY_RESTART (the guest starts again from the
+ * pristine image skiff keeps, at most CONFIG_RESTART_LIMIT times in a run,
+ * waiting CONFIG_RESTART_BACKOFF_MS before the first restart and twice as
+ * long before each next one, up to CONFIG_RESTART_BACKOFF_MAX_MS; past the
+ * limit skiff powers off).  The command line may override each for a run:
+ * on_exit=, on_crash=, on_hang= (poweroff, halt, restart), restarts=,
+ * backoff=, watchdog= (ms, 0 = off); stop=halt chooses halt at the end. */
 #define POLICY_POWER_OFF	1
 #define POLICY_HALT		2
+#define POLICY_RESTART		3
 #define CONFIG_ON_GUEST_EXIT	POLICY_POWER_OFF	/* it exited by itself */
 #define CONFIG_ON_GUEST_CRASH	POLICY_POWER_OFF	/* triple fault, unhandled exit, EPT violation */
-#define CONFIG_ON_GUEST_HANG	POLICY_POWER_OFF	/* HLT with interrupts off */
+#define CONFIG_ON_GUEST_HANG	POLICY_POWER_OFF	/* HLT with interrupts off, watchdog */
+#define CONFIG_RESTART_LIMIT	3
+#define CONFIG_RESTART_BACKOFF_MS	100
+#define CONFIG_RESTART_BACKOFF_MAX_MS	10000
+
+/* Watchdog: a guest that runs this long with interrupts off and without a
+ * single VM exit has hung (VMX preemption timer).  0 turns it off. */
+#define CONFIG_WATCHDOG_MS	1000
+
+/* The same exception reflected this many times in a row, with no other
+ * exit between, is a guest stuck in its own exception delivery (the #AC
+ * and #DB loops of CVE-2015-5307 and CVE-2015-8104): a hang. */
+#define CONFIG_EXCEPTION_FLOOD	10000
 
 _Static_assert(CONFIG_POOL_SIZE % 4096 == 0, "pool is whole pages");
 _Static_assert(CONFIG_POOL_SIZE >= (1ull << 20), "pool of at least 1 MiB: page and EPT tables need it");
 _Static_assert(CONFIG_POOL_SIZE <= (1ull << 30), "a pool over 1 GiB is not thin");
 _Static_assert(CONFIG_GUEST_MIN_MEMORY % 4096 == 0, "guest minimum is whole pages");
-#define CONFIG_POLICY_VALID(p)	((p) == POLICY_POWER_OFF || (p) == POLICY_HALT)
-_Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_EXIT), "guest exit policy: power off or halt");
-_Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_CRASH), "guest crash policy: power off or halt");
-_Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_HANG), "guest hang policy: power off or halt");
+#define CONFIG_POLICY_VALID(p)	((p) == POLICY_POWER_OFF || (p) == POLICY_HALT || (p) == POLICY_RESTART)
+_Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_EXIT), "guest exit policy: power off, halt or restart");
+_Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_CRASH), "guest crash policy: power off, halt or restart");
+_Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_HANG), "guest hang policy: power off, halt or restart");
+_Static_assert(CONFIG_RESTART_LIMIT <= 100000, "a restart limit, not an endless loop");
+_Static_assert(CONFIG_RESTART_BACKOFF_MS <= CONFIG_RESTART_BACKOFF_MAX_MS, "back-off grows up to its maximum");
+_Static_assert(CONFIG_RESTART_BACKOFF_MAX_MS <= 3600000, "back-off of at most an hour");
+_Static_assert(CONFIG_WATCHDOG_MS == 0 || CONFIG_WATCHDOG_MS >= 10, "a watchdog period of at least 10 ms");
+_Static_assert(CONFIG_EXCEPTION_FLOOD >= 100, "a flood is more than a few nested exceptions");
 
 #endif

@@ -11,8 +11,10 @@
 #include "drivers/acpi.h"
 #include "drivers/console.h"
 #include "drivers/fbcon.h"
+#include "drivers/tsc.h"
 #include "drivers/uart.h"
 #include "drivers/vgacon.h"
+#include "integrity.h"
 #include "lib/printf.h"
 #include "mm/mm.h"
 #include "power.h"
@@ -85,6 +87,18 @@ static void debug_requests(const struct boot_info *bi)
 		debug_fault(val);
 }
 
+/* What no guest may change: skiff's code and read-only data, the guest's
+ * pristine image (for restarts) and the memory layout. */
+static void watch_integrity(const struct vm *vm)
+{
+	extern const char __image_start[], __rodata_end[];
+
+	integrity_watch("skiff's code and read-only data", __image_start,
+			(size_t)(__rodata_end - __image_start));
+	integrity_watch("the guest's pristine image", vm->source.image, vm->source.size);
+	integrity_watch("the memory layout", mm_layout(), sizeof(struct mm_layout));
+}
+
 /* Requests that need the guest's VMCS: fault=guest-state. */
 static void guest_debug_requests(const struct boot_info *bi)
 {
@@ -135,6 +149,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		power_allow_emulator_exit(acpi_is_emulator());
 	apply_cmdline(&boot_info);
 	print_memory_summary(&boot_info);
+	tsc_calibrate();
 	if (mm_init(&boot_info) < 0) {
 		kprintf("skiff: cannot continue without memory for skiff and its guest\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
@@ -150,16 +165,19 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	}
 
 	vm_init(&guest, mm_layout());
+	vm_policy_init(&guest.policy, boot_info.cmdline);
 	if (vm_load(&guest, &boot_info) < 0) {
 		kprintf("skiff: cannot load the guest; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
+	watch_integrity(&guest);
 	if (vmx_enable(&vmx_features) < 0 || vmx_setup(&guest, &guest_ept) < 0) {
 		kprintf("skiff: cannot set up VT-x for the guest; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	vmx_set_guest_entry(&guest.entry);
 	guest_debug_requests(&boot_info);
+	vm_start(&guest);
 	kprintf("skiff: starting the guest at 0x%lx\n", guest.entry.rip);
 	vmx_run(cmdline_has_value(boot_info.cmdline, "entry_check", "first"));
 }

@@ -35,15 +35,42 @@ struct vm_incident {
 	enum vm_incident_kind kind;
 };
 
+/* The policy in force: config.h's, or the command line's for this run. */
+struct vm_policy {
+	int on_exit, on_crash, on_hang;		/* POLICY_* */
+	unsigned restarts;			/* at most this many restarts */
+	unsigned backoff_ms, backoff_max_ms;
+	unsigned watchdog_ms;			/* 0: no watchdog */
+};
+
+/* Where the guest's pristine image lies (skiff keeps it: a module in
+ * skiff's memory, or the built-in one in skiff's read-only data). */
+struct vm_source {
+	const void *image;
+	size_t size;
+	const char *cmdline;
+	const char *name;
+};
+
 struct vm {
 	struct guest_mem mem;
 	struct gconsole console;
 	struct vm_ports ports;
 	struct vm_hc_ctx hc;
 	struct vm_entry entry;
+	struct vm_source source;
+	struct vm_policy policy;
 	const char *guest_name;
 	unsigned incidents;	/* sequence number of the last incident */
+	unsigned restarts;	/* restarts so far */
+	size_t pool_free_at_start;	/* for the restart check */
 };
+
+/* config.h's policy, overridden by the command line's words. */
+void vm_policy_init(struct vm_policy *p, const char *cmdline);
+
+/* Loads the guest again from its pristine image (a restart). */
+int vm_reload(struct vm *vm);
 
 /* The guest's RAM from the layout; devices in their reset state. */
 void vm_init(struct vm *vm, const struct mm_layout *layout);
@@ -52,6 +79,10 @@ void vm_init(struct vm *vm, const struct mm_layout *layout);
  * builds its Multiboot2 information, fills vm->entry.  Negative error,
  * reported, when the guest cannot be started. */
 int vm_load(struct vm *vm, const struct boot_info *bi);
+
+/* Just before the first VM entry: the baselines the integrity and
+ * restart checks compare against. */
+void vm_start(struct vm *vm);
 
 /* ---- called from exit handlers ---- */
 
@@ -81,6 +112,10 @@ __attribute__((noreturn)) void vm_incident(struct vm *vm, const struct vm_incide
 /* VM entry itself failed: skiff's fault, not the guest's (already
  * reported).  Stops with STOP_STATUS_PANIC. */
 __attribute__((noreturn)) void vm_entry_failed(struct vm *vm, uint64_t rip);
+
+/* Provided by the backend (kernel/vmx): a fresh VMCS state for vm->entry
+ * and VM entry.  Does not return. */
+__attribute__((noreturn)) void vm_arch_restart(struct vm *vm);
 
 /* Provided by the backend (kernel/vmx/exit.c): the exit-count table, and
  * the statistics themselves (count entries, indexed by exit reason). */

@@ -7,6 +7,8 @@
  * and it starts at its entry point with EAX = the Multiboot2 magic and
  * EBX = the information's address.
  */
+#include <stdbool.h>
+
 #include "bootinfo.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -18,13 +20,6 @@
 #include "vm/vm.h"
 
 #define GUEST_MARK	"guest"
-
-struct guest_source {
-	const void *image;
-	size_t size;
-	const char *cmdline;	/* the guest's own */
-	const char *name;
-};
 
 /* "guest" alone or followed by a space: the rest is the guest's. */
 static const char *guest_module_args(const char *cmdline)
@@ -39,7 +34,7 @@ static const char *guest_module_args(const char *cmdline)
 	return cmdline;
 }
 
-static void choose_guest(const struct boot_info *bi, struct guest_source *src)
+static void choose_guest(const struct boot_info *bi, struct vm_source *src)
 {
 	for (uint32_t i = 0; i < bi->module_count; i++) {
 		const struct boot_module *m = &bi->modules[i];
@@ -47,7 +42,7 @@ static void choose_guest(const struct boot_info *bi, struct guest_source *src)
 
 		if (!args)
 			continue;
-		*src = (struct guest_source){
+		*src = (struct vm_source){
 			.image = (const void *)m->start,
 			.size = m->end - m->start,
 			.cmdline = args,
@@ -57,7 +52,7 @@ static void choose_guest(const struct boot_info *bi, struct guest_source *src)
 			i, m->end - m->start, m->cmdline, BUILTIN_GUEST_NAME);
 		return;
 	}
-	*src = (struct guest_source){
+	*src = (struct vm_source){
 		.image = builtin_guest_start,
 		.size = (size_t)(builtin_guest_end - builtin_guest_start),
 		.cmdline = BUILTIN_GUEST_NAME,
@@ -66,33 +61,34 @@ static void choose_guest(const struct boot_info *bi, struct guest_source *src)
 	kprintf("skiff: guest: the built-in %s (%lu bytes)\n", BUILTIN_GUEST_NAME, src->size);
 }
 
-int vm_load(struct vm *vm, const struct boot_info *bi)
+static const struct boot_info *boot;
+
+/* Segments into guest RAM, then the Multiboot2 information after them. */
+static int load(struct vm *vm, bool report)
 {
 	const struct mm_layout *l = mm_layout();
+	const struct vm_source *src = &vm->source;
 	struct phys_range kept[MM_OWNED_MAX];
-	static struct guest_image img;	/* large: not on the boot stack */
-	struct guest_source src;
+	static struct guest_image img;	/* large: not on the stack */
 	uint64_t info;
 	int err;
 
-	choose_guest(bi, &src);
-	vm->guest_name = src.name;
-	err = elf_load_guest(src.image, src.size, &vm->mem, &img);
+	err = elf_load_guest(src->image, src->size, &vm->mem, &img);
 	if (err < 0)
 		return err;
 	for (size_t i = 0; i < l->skiff_count; i++)
 		kept[i] = l->skiff[i].range;
 	struct mb2_guest_input in = {
 		.mem = &vm->mem,
-		.mmap = bi->mmap,
-		.mmap_count = bi->mmap_count,
+		.mmap = boot->mmap,
+		.mmap_count = boot->mmap_count,
 		.kept = kept,
 		.kept_count = l->skiff_count,
-		.cmdline = src.cmdline,
+		.cmdline = src->cmdline,
 		.loader_name = MB2_GUEST_LOADER_NAME,
-		.rsdp = bi->rsdp,
-		.rsdp_len = sizeof(bi->rsdp),
-		.rsdp_revision = bi->rsdp_revision,
+		.rsdp = boot->rsdp,
+		.rsdp_len = sizeof(boot->rsdp),
+		.rsdp_revision = boot->rsdp_revision,
 	};
 	err = mb2_guest_setup(&in, img.load_end, &info);
 	if (err < 0)
@@ -102,9 +98,31 @@ int vm_load(struct vm *vm, const struct boot_info *bi)
 		.eax = MULTIBOOT2_BOOTLOADER_MAGIC,
 		.ebx = (uint32_t)info,
 	};
-	kprintf("skiff: guest: ELF%u loaded at 0x%lx-0x%lx, entry 0x%x, "
-		"Multiboot2 information at 0x%lx, command line \"%s\"\n",
-		img.elf_class == ELFCLASS64 ? 64 : 32, img.load_base, img.load_end, img.entry,
-		info, src.cmdline);
+	if (report)
+		kprintf("skiff: guest: ELF%u loaded at 0x%lx-0x%lx, entry 0x%x, "
+			"Multiboot2 information at 0x%lx, command line \"%s\"\n",
+			img.elf_class == ELFCLASS64 ? 64 : 32, img.load_base, img.load_end,
+			img.entry, info, src->cmdline);
 	return 0;
+}
+
+int vm_load(struct vm *vm, const struct boot_info *bi)
+{
+	boot = bi;
+	choose_guest(bi, &vm->source);
+	vm->guest_name = vm->source.name;
+	return load(vm, true);
+}
+
+/* The image is skiff's own copy, out of the guest's reach (the EPT does
+ * not map it), so a restart starts from exactly what GRUB handed over.
+ * Guest RAM outside the segments and the information is not cleared: the
+ * guest gets fresh code, data and bss, not a scrubbed machine. */
+int vm_reload(struct vm *vm)
+{
+	int err = load(vm, false);
+
+	if (err == 0)
+		kprintf("skiff: guest: reloaded from its pristine image (restart %u)\n", vm->restarts);
+	return err;
 }

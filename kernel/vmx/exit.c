@@ -291,6 +291,8 @@ void vmx_exit_handler(void)
 		vmx_guest_crash("an exit reason this skiff does not know", NULL);
 
 	injected = false;
+	if (basic != EXIT_REASON_EXCEPTION_NMI)
+		vmx_exception_streak = 0;
 	e = &vmx_exit_table[basic];
 	switch (e->policy) {
 	case EXIT_HANDLE:

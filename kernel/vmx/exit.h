@@ -14,6 +14,9 @@
 #define VECTOR_GP	13
 #define VECTOR_AC	17
 
+/* Exception exits in a row (handlers.c counts, exit.c resets). */
+extern unsigned vmx_exception_streak;
+
 /* Moves the guest past the instruction that exited, as if it had run. */
 void vmx_skip_instruction(void);
 

@@ -51,7 +51,8 @@ extern const struct exit_entry vmx_exit_table[EXIT_REASON_COUNT];
 	X(vmx_exit_ept_violation)	\
 	X(vmx_exit_ept_misconfig)	\
 	X(vmx_exit_wbinvd)		\
-	X(vmx_exit_xsetbv)
+	X(vmx_exit_xsetbv)		\
+	X(vmx_exit_preemption_timer)
 
 #define VMX_DECLARE_HANDLER(name) void name(struct guest_regs *regs);
 VMX_EXIT_HANDLERS(VMX_DECLARE_HANDLER)

@@ -5,6 +5,7 @@
  * guest on; what is not VT-x specific (hypercalls, ports, the hypervisor
  * CPUID leaves, the crash policy) is the vendor-neutral vm's business.
  */
+#include "config.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "mm/layout.h"
@@ -68,6 +69,11 @@ static void set_result(uint64_t *reg, uint64_t value)
 #define DR6_FIXED1	0xffff0ff0ull
 #define DR6_EXIT_BITS	0x600full	/* B0-B3, BD, BS */
 
+/* Reflections of the same exception in a row, with no other exit between
+ * (exit.c resets the count on any other exit). */
+unsigned vmx_exception_streak;
+static uint8_t streak_vector;
+
 void vmx_exit_exception(struct guest_regs *regs)
 {
 	uint32_t info = vmcs_read32(VM_EXIT_INTR_INFO);
@@ -75,6 +81,18 @@ void vmx_exit_exception(struct guest_regs *regs)
 	enum intr_type type = intr_info_type(info);
 
 	(void)regs;
+	if (vector != streak_vector)
+		vmx_exception_streak = 0;
+	streak_vector = vector;
+	if (++vmx_exception_streak >= CONFIG_EXCEPTION_FLOOD) {
+		char what[64];
+
+		fmt_snprintf(what, sizeof(what), "exception flood: %s delivered %u times in a row",
+			     vector == VECTOR_AC ? "#AC" : vector == VECTOR_DB ? "#DB" : "an exception",
+			     vmx_exception_streak);
+		vmx_exception_streak = 0;
+		vmx_guest_hang(what);
+	}
 	if (type == INTR_TYPE_NMI) {
 		vmx_inject(VECTOR_NMI, INTR_TYPE_NMI, false, 0, 0);
 		return;
@@ -126,6 +144,24 @@ void vmx_exit_window(struct guest_regs *regs)
 	(void)regs;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
 		     ~(CPU_BASED_INTERRUPT_WINDOW_EXITING | CPU_BASED_NMI_WINDOW_EXITING));
+}
+
+/*
+ * The watchdog's timer ran out: the guest ran a whole period without one
+ * VM exit.  With interrupts on it may just be computing (its interrupts
+ * reach it without exits); with interrupts off nothing can stop it but
+ * skiff: a hang.
+ */
+void vmx_exit_preemption_timer(struct guest_regs *regs)
+{
+	char what[80];
+
+	(void)regs;
+	if (vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_IF)
+		return;
+	fmt_snprintf(what, sizeof(what), "no VM exit for %u ms with interrupts disabled (watchdog)",
+		     vmx_vcpu.vm->policy.watchdog_ms);
+	vmx_guest_hang(what);
 }
 
 /* ---- CPUID ---- */

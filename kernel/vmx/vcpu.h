@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mm/ept.h"
 #include "vm/guest_regs.h"
 #include "vm/vm.h"
 #include "vmx/probe.h"
@@ -28,6 +29,8 @@ struct vmx_vcpu {
 	 * writes that would change them exit (SDM Vol. 3C 26.3 / 25.6.6). */
 	uint64_t cr0_mask, cr4_mask;
 	uint16_t vpid;			/* 0: VPID not in use */
+	const struct ept *ept;
+	uint32_t preemption_timer;	/* watchdog period in timer units; 0: off */
 };
 
 extern struct vmx_vcpu vmx_vcpu;

@@ -15,10 +15,12 @@
  * likes is used where allowed.
  */
 #include "cpu.h"
+#include "drivers/tsc.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
+#include "panic.h"
 #include "vm/ports.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
@@ -120,6 +122,35 @@ int vmx_enable(const struct vmx_features *f)
 
 /* ---- controls ---- */
 
+/* IA32_VMX_MISC[4:0]: the preemption timer counts down once every
+ * 2^rate TSC ticks (SDM Vol. 3C 26.5.1). */
+#define VMX_MISC_PREEMPTION_RATE(misc)	((unsigned)((misc) & 0x1f))
+
+/*
+ * The watchdog is the VMX preemption timer without "save preemption timer
+ * value": every VM entry reloads the full period, so it fires only when
+ * the guest runs a whole period without one exit (vmx_exit_preemption_timer
+ * then decides whether that is a hang).
+ */
+static void choose_watchdog(struct vmx_vcpu *v)
+{
+	unsigned ms = v->vm->policy.watchdog_ms;
+	uint64_t units;
+
+	v->preemption_timer = 0;
+	if (!ms)
+		return;
+	if (!(v->pin & PIN_BASED_VMX_PREEMPTION_TIMER)) {
+		kprintf("skiff: watchdog: this CPU has no VMX preemption timer: a guest that loops "
+			"with interrupts off will not be caught\n");
+		return;
+	}
+	units = tsc_ticks_for_ms(ms) >> VMX_MISC_PREEMPTION_RATE(v->misc);
+	v->preemption_timer = units > 0xffffffffull ? 0xffffffffu : units ? (uint32_t)units : 1;
+	kprintf("skiff: watchdog: %u ms without a VM exit and with interrupts off is a hang "
+		"(VMX preemption timer, %u units)\n", ms, v->preemption_timer);
+}
+
 static int adjust(const struct vmx_features *f, enum vmx_ctls which, uint32_t wanted,
 		  uint32_t optional, uint32_t *out)
 {
@@ -157,7 +188,8 @@ static int choose_controls(struct vmx_vcpu *v)
 
 	if (f->vpid)
 		optional2 |= SECONDARY_EXEC_ENABLE_VPID;
-	if (adjust(f, VMX_CTLS_PINBASED, 0, 0, &v->pin) < 0 ||
+	if (adjust(f, VMX_CTLS_PINBASED, 0,
+		   v->vm->policy.watchdog_ms ? PIN_BASED_VMX_PREEMPTION_TIMER : 0, &v->pin) < 0 ||
 	    adjust(f, VMX_CTLS_PROCBASED, CPU_BASED_HLT_EXITING | CPU_BASED_USE_IO_BITMAPS |
 		   CPU_BASED_USE_MSR_BITMAPS | CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0,
 		   &v->proc) < 0 ||
@@ -177,6 +209,7 @@ static int choose_controls(struct vmx_vcpu *v)
 	}
 	v->exception_bitmap = INTERCEPTED_EXCEPTIONS;
 	v->misc = rdmsr(MSR_IA32_VMX_MISC);
+	choose_watchdog(v);
 	v->vpid = (v->proc2 & SECONDARY_EXEC_ENABLE_VPID) ? 1 : 0;
 	return 0;
 }
@@ -258,6 +291,8 @@ static void write_controls(const struct vmx_vcpu *v, const struct ept *ept)
 	vmcs_write64(EPT_POINTER, ept_pointer(ept));
 	if (v->vpid)
 		vmcs_write16(VIRTUAL_PROCESSOR_ID, v->vpid);
+	if (v->pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, v->preemption_timer);
 	vmcs_write_natural(CR0_GUEST_HOST_MASK, v->cr0_mask);
 	vmcs_write_natural(CR4_GUEST_HOST_MASK, v->cr4_mask);
 }
@@ -389,6 +424,7 @@ int vmx_setup(struct vm *vm, const struct ept *ept)
 	enum vmx_status st;
 
 	v->vm = vm;
+	v->ept = ept;
 	if (choose_controls(v) < 0)
 		return -ENODEV;
 	choose_cr_masks(v);
@@ -417,6 +453,27 @@ int vmx_setup(struct vm *vm, const struct ept *ept)
 	kprintf("skiff: vmx: VMCS at 0x%lx: pin 0x%x, cpu 0x%x, secondary 0x%x, exit 0x%x, entry 0x%x, VPID %s\n",
 		v->vmcs, v->pin, v->proc, v->proc2, v->exit, v->entry, v->vpid ? "1" : "off");
 	return 0;
+}
+
+/*
+ * A restart under the crash policy: the guest's memory was reloaded
+ * (vm_reload); the VMCS goes back to its launch state (VMCLEAR, SDM Vol. 3C
+ * 25.11.3) with every field written afresh, the guest's cached
+ * translations are dropped, and VMLAUNCH starts it at its entry point.
+ */
+void vm_arch_restart(struct vm *vm)
+{
+	struct vmx_vcpu *v = &vmx_vcpu;
+
+	if (vmx_vmclear(v->vmcs) != VMX_SUCCEED || vmx_vmptrld(v->vmcs) != VMX_SUCCEED)
+		panic("vmx: VMCLEAR/VMPTRLD of skiff's own VMCS at 0x%lx failed", v->vmcs);
+	write_controls(v, v->ept);
+	write_host_state();
+	vmx_set_guest_entry(&vm->entry);
+	vmx_invept(INVEPT_SINGLE_CONTEXT, ept_pointer(v->ept));
+	if (v->vpid)
+		vmx_invvpid(INVVPID_SINGLE_CONTEXT, v->vpid, 0);
+	vmx_run(false);
 }
 
 bool vmx_halt_state_supported(void)

@@ -1,0 +1,29 @@
+/*
+ * Time from the TSC: its rate is measured once against the 8254 PIT
+ * (1.193182 MHz, present on PCs and emulated by firmware and emulators),
+ * so skiff can say "N ms after boot" and run its watchdog in milliseconds.
+ * In Bochs the TSC counts instructions and the PIT runs in virtual time,
+ * so the rate found is Bochs's instructions per virtual second.
+ */
+#ifndef SKIFF_DRIVERS_TSC_H
+#define SKIFF_DRIVERS_TSC_H
+
+#include <stdint.h>
+
+/* Measures the TSC rate; 0 on success, negative (reported) when the PIT
+ * does not answer, in which case a 1 GHz guess is used. */
+int tsc_calibrate(void);
+
+/* TSC ticks per second (after tsc_calibrate). */
+uint64_t tsc_hz(void);
+
+/* Milliseconds since skiff's first instruction. */
+uint64_t tsc_ms_since_boot(void);
+
+/* TSC ticks in ms milliseconds. */
+uint64_t tsc_ticks_for_ms(uint64_t ms);
+
+/* Busy-waits ms milliseconds. */
+void tsc_delay_ms(uint64_t ms);
+
+#endif

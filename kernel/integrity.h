@@ -1,0 +1,28 @@
+/*
+ * skiff's proof that a guest did not touch it: a checksum over what must
+ * never change while guests come and go (skiff's code and read-only data,
+ * the guest's pristine image, the memory layout), taken before the guest
+ * first starts and compared after every incident.
+ */
+#ifndef SKIFF_INTEGRITY_H
+#define SKIFF_INTEGRITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A 64-bit multiply-xor hash over 8-byte words (fast enough for the boot
+ * budget), folded to 32 bits.  Bytes past the last whole word count too. */
+uint32_t integrity_hash(const void *p, size_t n, uint64_t seed);
+
+/* Registers a region to watch; at most INTEGRITY_MAX_REGIONS. */
+#define INTEGRITY_MAX_REGIONS	8
+void integrity_watch(const char *name, const void *p, size_t n);
+
+/* Takes the baseline and prints it. */
+void integrity_baseline(void);
+
+/* Compares with the baseline and prints "unchanged" or, per region, what
+ * changed.  Returns 0 when unchanged. */
+int integrity_check(void);
+
+#endif

@@ -37,15 +37,12 @@ static bool injected;
 
 void vmx_skip_instruction(void)
 {
-	uint64_t rip = vmcs_read_natural(GUEST_RIP);
-	uint32_t len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	uint64_t rip = vmcs_read_natural(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
 
-	/* A 32-bit guest's RIP wraps at 4 GiB; a 64-bit one never gets near. */
-	if (!(vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST))
-		rip = (uint32_t)(rip + len);
-	else
-		rip += len;
+	/* A 32-bit guest's EIP wraps at 4 GiB; only then is the mode asked. */
+	if ((rip >> 32) && !(vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST))
+		rip = (uint32_t)rip;
 	vmcs_write_natural(GUEST_RIP, rip);
 	/* The instruction completed: STI and MOV SS blocking end with it
 	 * (SDM Vol. 3C 25.4.2), and a single step owes its trap. */
@@ -263,7 +260,27 @@ void vmx_resume_failed(int fail_invalid)
 
 /* SDM Vol. 3C 28.2.4: an exit during event delivery leaves the event in
  * the IDT-vectoring information; unless the handler injected something
- * else, deliver it again on the next entry. */
+ * else, deliver it again on the next entry.  Only exits that can happen
+ * while an event is delivered need the check; instruction exits (CPUID,
+ * VMCALL, I/O, ...) cannot, which keeps it off their path. */
+static bool exit_may_interrupt_delivery(uint16_t basic)
+{
+	switch (basic) {
+	case EXIT_REASON_EXCEPTION_NMI:
+	case EXIT_REASON_EXTERNAL_INTERRUPT:
+	case EXIT_REASON_TRIPLE_FAULT:
+	case EXIT_REASON_TASK_SWITCH:
+	case EXIT_REASON_APIC_ACCESS:
+	case EXIT_REASON_EPT_VIOLATION:
+	case EXIT_REASON_EPT_MISCONFIG:
+	case EXIT_REASON_PML_FULL:
+	case EXIT_REASON_SPP_EVENT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void redeliver_interrupted_event(void)
 {
 	uint32_t info = vmcs_read32(IDT_VECTORING_INFO);
@@ -305,7 +322,7 @@ void vmx_exit_handler(void)
 	case EXIT_UNSET:
 		vmx_guest_crash("unhandled VM exit", e->why ? e->why : "no entry in the exit table");
 	}
-	if (!injected)
+	if (!injected && exit_may_interrupt_delivery(basic))
 		redeliver_interrupted_event();
 	stat->cycles += rdtsc() - start;
 }

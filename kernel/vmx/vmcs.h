@@ -372,22 +372,34 @@ void vmcs_raw_write(uint32_t enc, uint64_t value);
 __attribute__((noreturn))
 void vmcs_access_failed(const char *insn, uint32_t enc, enum vmx_status status);
 
+/*
+ * The hot path of every exit reads and writes a handful of fields, so each
+ * access is one VMREAD/VMWRITE and one branch on CF|ZF ("below or equal":
+ * either kind of VMfail).  Only on failure is the instruction repeated
+ * through vmx_insn.h to learn which kind, for the report.
+ */
 static inline uint64_t vmcs_raw_read(uint32_t enc)
 {
 	uint64_t value;
-	enum vmx_status status = vmx_vmread(enc, &value);
+	bool fail;
 
-	if (status != VMX_SUCCEED)
-		vmcs_access_failed("VMREAD", enc, status);
+	__asm__ volatile("vmread %[enc], %[val]"
+			 : "=@ccbe"(fail), [val] "=r"(value)
+			 : [enc] "r"((uint64_t)enc) : "memory");
+	if (__builtin_expect(fail, 0))
+		vmcs_access_failed("VMREAD", enc, vmx_vmread(enc, &value));
 	return value;
 }
 
 static inline void vmcs_raw_write(uint32_t enc, uint64_t value)
 {
-	enum vmx_status status = vmx_vmwrite(enc, value);
+	bool fail;
 
-	if (status != VMX_SUCCEED)
-		vmcs_access_failed("VMWRITE", enc, status);
+	__asm__ volatile("vmwrite %[val], %[enc]"
+			 : "=@ccbe"(fail)
+			 : [enc] "r"((uint64_t)enc), [val] "r"(value) : "memory");
+	if (__builtin_expect(fail, 0))
+		vmcs_access_failed("VMWRITE", enc, vmx_vmwrite(enc, value));
 }
 #endif
 

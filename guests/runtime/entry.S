@@ -42,9 +42,15 @@ mb2_header_end:
 	.code32
 	.globl _start
 _start:
+	movl %eax, %ebp			/* keep magic and info for runtime_main */
+	/* The TSC at (nearly) our first instruction, for the boot cost
+	 * (entry.h).  DS is flat on entry (spec 3.3), and .data is not
+	 * zeroed below as .bss is.  RDTSC clobbers only EDX beyond EAX. */
+	rdtsc
+	movl %eax, guest_entry_tsc
+	movl %edx, guest_entry_tsc + 4
 	cli
 	cld
-	movl %eax, %ebp			/* keep magic and info for runtime_main */
 	movl %ebx, %esi
 
 	/* The loader's GDT may be gone or at an address we will overwrite;
@@ -91,6 +97,12 @@ gdt_end:
 gdt_ptr:
 	.short gdt_end - gdt - 1
 	.long gdt
+
+	.section .data
+	.balign 8
+	.globl guest_entry_tsc
+guest_entry_tsc:
+	.quad 0
 
 	.section .bss
 	.balign 16

@@ -1,0 +1,137 @@
+/*
+ * INIT and SIPI sent by the guest to its own local APIC through the
+ * interrupt command register (SDM Vol. 3A 11.6.1, figure 11-12; "ICR"),
+ * in xAPIC mode (MMIO at IA32_APIC_BASE).  An INIT reaching a CPU in VMX
+ * non-root operation is a VM exit (SDM Vol. 3C 26.2: "INIT signals"), and
+ * skiff has no second CPU state to give its guest: it must report the
+ * reset and apply its policy.  A SIPI exits only in the wait-for-SIPI
+ * state (26.2), which the guest never enters; otherwise a SIPI is dropped,
+ * as on a CPU that is running.
+ */
+#include "attack.h"
+#include "fault.h"
+#include "printf.h"
+#include "x86.h"
+
+#define APIC_BASE_X2APIC	(1u << 10)	/* IA32_APIC_BASE (SDM 11.4.4) */
+#define APIC_BASE_ENABLE	(1u << 11)
+#define APIC_BASE_ADDR_MASK	0xfffff000u
+#define APIC_ID			0x020		/* xAPIC register offsets */
+#define APIC_ICR_LOW		0x300
+#define APIC_ICR_HIGH		0x310
+#define APIC_ID_SHIFT		24		/* the ID's bits in APIC_ID */
+#define ICR_DEST_SHIFT		24		/* and in ICR_HIGH */
+/* ICR_LOW fields, figure 11-12. */
+#define ICR_DM_INIT		(5u << 8)	/* delivery mode */
+#define ICR_DM_STARTUP		(6u << 8)
+#define ICR_SEND_PENDING	(1u << 12)	/* delivery status */
+#define ICR_LEVEL_ASSERT	(1u << 14)
+#define ICR_TRIGGER_LEVEL	(1u << 15)
+#define ICR_ALL_INCLUDING_SELF	(2u << 18)	/* destination shorthand */
+#define ICR_SPINS		1000000		/* polls of the delivery status */
+/* SDM 9.4.4.1 (MP initialization, "INIT-SIPI-SIPI"): 10 ms after INIT,
+ * 200 us between SIPIs.  Without a timer, a bounded spin stands in. */
+#define INIT_WAIT_SPINS		1000000
+#define SIPI_WAIT_SPINS		20000
+/* The SIPI vector is the page the woken CPU starts at in real mode. */
+#define SIPI_PAGE		0x8000u
+#define SIPI_VECTOR		(SIPI_PAGE >> 12)
+
+/* The real-mode code at SIPI_PAGE, should a SIPI ever start the CPU:
+ * CLI, then HLT forever; which skiff must report as a hang. */
+static const uint8_t sipi_parking[] = { 0xfa, 0xf4, 0xeb, 0xfd };	/* cli; hlt; jmp $-1 */
+
+static uint32_t apic;
+
+/* The xAPIC's base; 0 (and a line saying why) when it cannot be used. */
+static uint32_t apic_find(const char *attack)
+{
+	uint64_t base;
+	int vec = rdmsr_safe(MSR_IA32_APIC_BASE, &base);
+
+	if (vec != FAULT_NONE) {
+		printf("attack: %s: RDMSR IA32_APIC_BASE raised %s\n", attack, fault_name(vec));
+		return 0;
+	}
+	if (!(base & APIC_BASE_ENABLE) || (base & APIC_BASE_X2APIC)) {
+		printf("attack: %s: the local APIC is %s (IA32_APIC_BASE 0x%08x)\n", attack,
+		       base & APIC_BASE_X2APIC ? "in x2APIC mode" : "disabled", (uint32_t)base);
+		return 0;
+	}
+	return (uint32_t)base & APIC_BASE_ADDR_MASK;
+}
+
+static void spin(unsigned n)
+{
+	for (volatile unsigned i = 0; i < n; i++)
+		;
+}
+
+/* Sends one IPI: the destination first, since writing ICR_LOW sends it
+ * (11.6.1); then waits for the APIC to take it. */
+static void icr_send(uint32_t dest_id, uint32_t low)
+{
+	mmio_write32(apic + APIC_ICR_HIGH, dest_id << ICR_DEST_SHIFT);
+	mmio_write32(apic + APIC_ICR_LOW, low);
+	for (int i = 0; i < ICR_SPINS; i++)
+		if (!(mmio_read32(apic + APIC_ICR_LOW) & ICR_SEND_PENDING))
+			return;
+}
+
+/*
+ * INIT to its own APIC ID: delivery mode INIT, level assert (edge
+ * trigger, as in the SDM's INIT-SIPI-SIPI sequence); then the de-assert
+ * the SDM describes for INIT (11.6.1, "INIT Level De-assert": level 0,
+ * trigger mode level, the "all including self" shorthand; processors
+ * since the Pentium 4 ignore it).  Under skiff the first is the end.
+ */
+static void send_init(const char *attack, uint32_t self)
+{
+	printf("attack: %s: INIT (level assert) to APIC ID %u\n", attack, self);
+	icr_send(self, ICR_DM_INIT | ICR_LEVEL_ASSERT);
+	printf("attack: %s: INIT (level de-assert)\n", attack);
+	icr_send(self, ICR_DM_INIT | ICR_TRIGGER_LEVEL | ICR_ALL_INCLUDING_SELF);
+}
+
+static void send_sipi(const char *attack, uint32_t self)
+{
+	printf("attack: %s: SIPI (vector 0x%02x) to APIC ID %u\n", attack, SIPI_VECTOR, self);
+	icr_send(self, ICR_DM_STARTUP | ICR_LEVEL_ASSERT | SIPI_VECTOR);
+}
+
+static bool apic_ready(const char *attack, uint32_t *self)
+{
+	apic = apic_find(attack);
+	if (!apic)
+		return false;
+	*self = mmio_read32(apic + APIC_ID) >> APIC_ID_SHIFT;
+	return true;
+}
+
+void attack_init_self(void)
+{
+	uint32_t self;
+
+	if (!apic_ready("init-self", &self))
+		return;
+	send_init("init-self", self);
+}
+
+/* First a SIPI alone, which a running CPU ignores (the run must go on),
+ * then INIT, SIPI, SIPI as the SDM's MP start-up does (9.4.4.1). */
+void attack_sipi_self(void)
+{
+	uint32_t self;
+
+	if (!apic_ready("sipi-self", &self))
+		return;
+	for (unsigned i = 0; i < sizeof(sipi_parking); i++)
+		((volatile uint8_t *)SIPI_PAGE)[i] = sipi_parking[i];
+	send_sipi("sipi-self", self);
+	printf("attack: sipi-self: still running after a lone SIPI, as a running CPU should be\n");
+	send_init("sipi-self", self);
+	spin(INIT_WAIT_SPINS);
+	send_sipi("sipi-self", self);
+	spin(SIPI_WAIT_SPINS);
+	send_sipi("sipi-self", self);
+}

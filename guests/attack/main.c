@@ -1,0 +1,121 @@
+/*
+ * attack: a guest that attacks skiff on purpose, so that skiff's boot
+ * tests can check it contains each attack: it reports the incident, keeps
+ * its own memory intact and applies its policy.  attack=<name> on the
+ * command line chooses one; the guest prints
+ *	attack: <name>: <what it does>
+ * and does it.  Without a known name it lists the attacks and exits with
+ * status ATTACK_EXIT_USAGE.
+ */
+#include <stddef.h>
+
+#include "attack.h"
+#include "mb2.h"
+#include "printf.h"
+#include "runtime.h"
+#include "string.h"
+
+#define ATTACK_KEY		"attack="
+#define ATTACK_NAME_MAX		32
+#define ATTACK_EXIT_USAGE	2
+
+const char guest_name[] = "attack";
+const struct mb2_info *attack_mbi;
+
+struct attack {
+	const char *name;
+	const char *what;
+	void (*run)(void);	/* fatal: returns only if skiff let it go on */
+	int (*check)(void);	/* non-fatal: returns the exit status */
+};
+
+static const struct attack attacks[] = {
+	{ "read-skiff", "read skiff's memory at its identity address: an EPT violation",
+	  .run = attack_read_skiff },
+	{ "write-skiff", "write to skiff's memory at its identity address: an EPT violation",
+	  .run = attack_write_skiff },
+	{ "exec-skiff", "jump into skiff's memory at its identity address: an EPT violation",
+	  .run = attack_exec_skiff },
+	{ "paging-read-skiff", "own page tables map a virtual page to skiff's memory; "
+	  "read through it: an EPT violation", .run = attack_paging_read_skiff },
+	{ "paging-write-skiff", "own page tables map a virtual page to skiff's memory; "
+	  "write through it: an EPT violation", .run = attack_paging_write_skiff },
+	{ "triple", "IDT of not-present gates, then UD2: #UD, #NP, #DF, shutdown: a triple fault",
+	  .run = attack_triple },
+	{ "cli-loop", "CLI, then a jump to itself: no VM exit ever again", .run = attack_cli_loop },
+	{ "ac-flood", "CVE-2015-5307: ring-3 #AC handler, misaligned ring-3 stack: "
+	  "#AC recurs in its own delivery", .run = attack_ac_flood },
+	{ "db-flood", "CVE-2015-8104: data breakpoint on the #DB gate of the IDT: "
+	  "#DB recurs after its own delivery", .run = attack_db_flood },
+	{ "init-self", "INIT to its own local APIC (assert, then de-assert)",
+	  .run = attack_init_self },
+	{ "sipi-self", "a lone SIPI, then INIT and SIPI to its own local APIC",
+	  .run = attack_sipi_self },
+	{ "nonfatal", "what skiff must refuse without ending the run; one line per check",
+	  .check = attack_nonfatal },
+	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
+	  .run = attack_crash_loop },
+};
+
+#define ATTACK_COUNT	(sizeof(attacks) / sizeof(attacks[0]))
+
+/* Copies the value of the first "attack=" word of cmdline into buf;
+ * false when there is none. */
+static bool attack_name(const char *cmdline, char *buf, size_t size)
+{
+	const size_t key_len = sizeof(ATTACK_KEY) - 1;
+	const char *p = cmdline;
+
+	while (p && *p) {
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, ATTACK_KEY, key_len) == 0) {
+			size_t n = 0;
+
+			p += key_len;
+			while (p[n] && p[n] != ' ' && n + 1 < size) {
+				buf[n] = p[n];
+				n++;
+			}
+			buf[n] = '\0';
+			return true;
+		}
+		while (*p && *p != ' ')
+			p++;
+	}
+	return false;
+}
+
+static int usage(const char *given)
+{
+	if (given)
+		printf("attack: no attack named \"%s\"; choose one of:", given);
+	else
+		printf("attack: no attack=<name> on the command line; choose one of:");
+	for (size_t i = 0; i < ATTACK_COUNT; i++)
+		printf(" %s", attacks[i].name);
+	printf("\n");
+	return ATTACK_EXIT_USAGE;
+}
+
+int guest_main(const struct mb2_info *mbi)
+{
+	char name[ATTACK_NAME_MAX];
+
+	attack_mbi = mbi;
+	if (!attack_name(mb2_cmdline(mbi), name, sizeof(name)))
+		return usage(NULL);
+	for (size_t i = 0; i < ATTACK_COUNT; i++) {
+		const struct attack *a = &attacks[i];
+
+		if (strcmp(name, a->name) != 0)
+			continue;
+		printf("attack: %s: %s\n", a->name, a->what);
+		if (a->check)
+			return a->check();
+		a->run();
+		printf("attack: %s: still running, so it did not end the run\n", a->name);
+		return GUEST_EXIT_FATAL;
+	}
+	return usage(name);
+}

@@ -1,0 +1,118 @@
+/*
+ * MSRs and CR4 that would hand VT-x to the guest, or that guard reserved
+ * state: each must raise #GP, as on a CPU whose VMX is locked off (SDM
+ * Vol. 4, IA32_FEATURE_CONTROL; Vol. 3D appendix A, the capability MSRs
+ * exist only where CPUID shows VMX) and as the CPU does for reserved bits
+ * (Vol. 3A 2.2.1, IA32_EFER; 2.5, CR4.VMXE without VMX).
+ */
+#include "attack.h"
+#include "fault.h"
+#include "printf.h"
+#include "report.h"
+#include "x86.h"
+
+#define FEATURE_CONTROL_LOCK		(1u << 0)
+#define FEATURE_CONTROL_VMXON_IN_SMX	(1u << 1)
+#define FEATURE_CONTROL_VMXON		(1u << 2)
+#define MSR_IA32_VMX_LAST		0x493	/* IA32_VMX_EXIT_CTLS2 */
+#define EFER_SCE_BIT			0
+#define EFER_LME_BIT			8
+#define EFER_LMA_BIT			10	/* the CPU's; not a reserved bit */
+#define EFER_NXE_BIT			11
+#define EFER_BITS			64
+#define NAME_MAX			32
+
+static void feature_control_locked(void)
+{
+	uint64_t v = 0;
+	int vec = rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &v);
+
+	if (vec != FAULT_NONE) {
+		report_detail(0, "feature-control-locked", "RDMSR raised %s", fault_name(vec));
+		return;
+	}
+	report_detail((v & FEATURE_CONTROL_LOCK) &&
+		      !(v & (FEATURE_CONTROL_VMXON_IN_SMX | FEATURE_CONTROL_VMXON)),
+		      "feature-control-locked",
+		      "value 0x%08x: want lock (bit 0) set, VMXON bits 1 and 2 clear", (uint32_t)v);
+}
+
+static void feature_control_write(void)
+{
+	uint64_t v = 0;
+	int vec;
+
+	/* What it reads (locked) is harmless to write back, should the
+	 * write go through. */
+	rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &v);
+	vec = wrmsr_safe(MSR_IA32_FEATURE_CONTROL, v | FEATURE_CONTROL_VMXON);
+	report_detail(vec == VEC_GP, "feature-control-write-gp", "WRMSR raised %s, not #GP",
+		      fault_name(vec));
+}
+
+/* One line per capability MSR: RDMSR and WRMSR must both #GP. */
+static void vmx_capability_msrs(void)
+{
+	for (uint32_t msr = MSR_IA32_VMX_BASIC; msr <= MSR_IA32_VMX_LAST; msr++) {
+		char name[NAME_MAX];
+		uint64_t v = 0;
+		int rd = rdmsr_safe(msr, &v);
+		int wr = wrmsr_safe(msr, 0);
+
+		snprintf(name, sizeof(name), "vmx-msr-0x%x-gp", msr);
+		report_detail(rd == VEC_GP && wr == VEC_GP, name,
+			      "RDMSR raised %s, WRMSR raised %s; want #GP for both",
+			      fault_name(rd), fault_name(wr));
+	}
+}
+
+static bool efer_bit_reserved(unsigned bit)
+{
+	return bit != EFER_SCE_BIT && bit != EFER_LME_BIT && bit != EFER_LMA_BIT &&
+	       bit != EFER_NXE_BIT;
+}
+
+/* One line per reserved EFER bit, set alone on top of the current value. */
+static void efer_reserved_bits(void)
+{
+	uint64_t efer = 0;
+	int vec = rdmsr_safe(MSR_IA32_EFER, &efer);
+
+	if (vec != FAULT_NONE) {
+		report_detail(0, "efer-read", "RDMSR EFER raised %s", fault_name(vec));
+		return;
+	}
+	for (unsigned bit = 0; bit < EFER_BITS; bit++) {
+		char name[NAME_MAX];
+		uint64_t value = efer | 1ull << bit;
+
+		if (!efer_bit_reserved(bit))
+			continue;
+		snprintf(name, sizeof(name), "efer-bit-%u-gp", bit);
+		vec = wrmsr_safe(MSR_IA32_EFER, value);
+		if (vec == FAULT_NONE)
+			wrmsr_safe(MSR_IA32_EFER, efer);	/* undo it */
+		report_detail(vec == VEC_GP, name, "WRMSR of 0x%08x%08x raised %s, not #GP",
+			      (uint32_t)(value >> 32), (uint32_t)value, fault_name(vec));
+	}
+}
+
+static void cr4_vmxe(void)
+{
+	uint32_t saved = read_cr4();
+	int vec = write_cr4_safe(saved | CR4_VMXE);
+
+	if (vec == FAULT_NONE)
+		write_cr4(saved);
+	report_detail(vec == VEC_GP, "cr4-vmxe-gp", "MOV to CR4 of 0x%08x raised %s, not #GP",
+		      saved | CR4_VMXE, fault_name(vec));
+}
+
+void nonfatal_msr_checks(void)
+{
+	feature_control_locked();
+	feature_control_write();
+	vmx_capability_msrs();
+	efer_reserved_bits();
+	cr4_vmxe();
+}

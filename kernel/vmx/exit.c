@@ -81,6 +81,22 @@ void vmx_inject_gp(void)
 	vmx_inject(VECTOR_GP, INTR_TYPE_HW_EXCEPTION, protected_mode, 0, 0);
 }
 
+/* CR0 or CR4 as the guest reads it: the read shadow for the bits skiff
+ * owns (the mask), the real register for the rest (SDM Vol. 3C 26.3). */
+uint64_t vmx_guest_cr0(void)
+{
+	uint64_t mask = vmx_vcpu.cr0_mask;
+
+	return (vmcs_read_natural(GUEST_CR0) & ~mask) | (vmcs_read_natural(CR0_READ_SHADOW) & mask);
+}
+
+uint64_t vmx_guest_cr4(void)
+{
+	uint64_t mask = vmx_vcpu.cr4_mask;
+
+	return (vmcs_read_natural(GUEST_CR4) & ~mask) | (vmcs_read_natural(CR4_READ_SHADOW) & mask);
+}
+
 uint64_t vmx_guest_rip(void)
 {
 	return vmcs_read_natural(GUEST_RIP);
@@ -107,9 +123,9 @@ static void dump_guest_state(const struct guest_regs *r)
 	kprintf("  RIP %016lx RFLAGS %016lx EFER %016lx\n", vmcs_read_natural(GUEST_RIP),
 		vmcs_read_natural(GUEST_RFLAGS), vmcs_read64(GUEST_IA32_EFER));
 	kprintf("  CR0 %016lx (guest sees %016lx) CR3 %016lx\n", vmcs_read_natural(GUEST_CR0),
-		vmcs_read_natural(CR0_READ_SHADOW), vmcs_read_natural(GUEST_CR3));
+		vmx_guest_cr0(), vmcs_read_natural(GUEST_CR3));
 	kprintf("  CR4 %016lx (guest sees %016lx) DR7 %016lx\n", vmcs_read_natural(GUEST_CR4),
-		vmcs_read_natural(CR4_READ_SHADOW), vmcs_read_natural(GUEST_DR7));
+		vmx_guest_cr4(), vmcs_read_natural(GUEST_DR7));
 	dump_segment("CS", GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_ACCESS_RIGHTS);
 	dump_segment("SS", GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_ACCESS_RIGHTS);
 	dump_segment("DS", GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_ACCESS_RIGHTS);

@@ -27,6 +27,9 @@ void vmx_inject_ud(void);
 void vmx_inject_gp(void);		/* #GP(0) */
 
 uint64_t vmx_guest_rip(void);
+/* CR0/CR4 as the guest reads them (shadow for skiff's bits). */
+uint64_t vmx_guest_cr0(void);
+uint64_t vmx_guest_cr4(void);
 
 /* A guest crash or hang: full report, then the crash policy (vm_incident). */
 __attribute__((noreturn)) void vmx_guest_crash(const char *what, const char *detail);

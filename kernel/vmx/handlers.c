@@ -35,22 +35,6 @@ static bool guest_long_mode(void)
 	return (vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST) != 0;
 }
 
-/* CR0 or CR4 as the guest reads it: the read shadow for the bits skiff
- * owns (the mask), the real register for the rest (SDM Vol. 3C 26.3). */
-static uint64_t guest_visible_cr0(void)
-{
-	uint64_t mask = vmx_vcpu.cr0_mask;
-
-	return (vmcs_read_natural(GUEST_CR0) & ~mask) | (vmcs_read_natural(CR0_READ_SHADOW) & mask);
-}
-
-static uint64_t guest_visible_cr4(void)
-{
-	uint64_t mask = vmx_vcpu.cr4_mask;
-
-	return (vmcs_read_natural(GUEST_CR4) & ~mask) | (vmcs_read_natural(CR4_READ_SHADOW) & mask);
-}
-
 /* A register the guest reads back: full width in 64-bit mode, else the
  * low 32 bits with the upper half cleared, as a 32-bit write does. */
 static void set_result(uint64_t *reg, uint64_t value)
@@ -69,10 +53,13 @@ static void set_result(uint64_t *reg, uint64_t value)
 #define DR6_FIXED1	0xffff0ff0ull
 #define DR6_EXIT_BITS	0x600full	/* B0-B3, BD, BS */
 
-/* Reflections of the same exception in a row, with no other exit between
- * (exit.c resets the count on any other exit). */
+/* Reflections of the same exception at the same RIP in a row, with no
+ * other exit between (exit.c resets the count on any other exit).  Both
+ * CVE loops re-deliver without the guest advancing; a debugger single-
+ * stepping moves RIP every time and is left alone. */
 unsigned vmx_exception_streak;
 static uint8_t streak_vector;
+static uint64_t streak_rip;
 
 void vmx_exit_exception(struct guest_regs *regs)
 {
@@ -80,10 +67,13 @@ void vmx_exit_exception(struct guest_regs *regs)
 	uint8_t vector = intr_info_vector(info);
 	enum intr_type type = intr_info_type(info);
 
+	uint64_t rip = vmcs_read_natural(GUEST_RIP);
+
 	(void)regs;
-	if (vector != streak_vector)
+	if (vector != streak_vector || rip != streak_rip)
 		vmx_exception_streak = 0;
 	streak_vector = vector;
+	streak_rip = rip;
 	if (++vmx_exception_streak >= CONFIG_EXCEPTION_FLOOD) {
 		char what[64];
 
@@ -190,7 +180,7 @@ void vmx_exit_cpuid(struct guest_regs *regs)
 	struct cpuid_regs r;
 
 	if (!vm_cpuid(vmx_vcpu.vm, leaf, sub, &r)) {
-		uint64_t cr4 = guest_visible_cr4();
+		uint64_t cr4 = vmx_guest_cr4();
 
 		r = cpuid(leaf, sub);
 		if (leaf == 1) {
@@ -339,7 +329,7 @@ static void guest_write_cr4(uint64_t value)
 {
 	struct vmx_vcpu *v = &vmx_vcpu;
 	uint64_t unsupported = ~v->cr4_fixed1 & ~v->cr4_fixed0;
-	uint64_t old = guest_visible_cr4();
+	uint64_t old = vmx_guest_cr4();
 
 	if ((value & (CR4_VMXE | unsupported)) ||
 	    (guest_long_mode() && !(value & CR4_PAE))) {
@@ -365,7 +355,7 @@ void vmx_exit_cr_access(struct guest_regs *regs)
 {
 	struct cr_access a = cr_access_decode(vmcs_read_natural(EXIT_QUALIFICATION));
 	uint64_t value = a.reg == GUEST_REG_RSP ? vmcs_read_natural(GUEST_RSP) : *gpr(regs, a.reg);
-	uint64_t shadow = guest_visible_cr0();
+	uint64_t shadow = vmx_guest_cr0();
 
 	if (!guest_long_mode())
 		value = LOW32(value);
@@ -527,7 +517,7 @@ void vmx_exit_xsetbv(struct guest_regs *regs)
 	uint32_t xcr = (uint32_t)regs->gpr[GUEST_REG_RCX];
 	uint64_t value = LOW32(regs->gpr[GUEST_REG_RAX]) | (regs->gpr[GUEST_REG_RDX] << 32);
 
-	if (!(guest_visible_cr4() & CR4_OSXSAVE)) {
+	if (!(vmx_guest_cr4() & CR4_OSXSAVE)) {
 		vmx_inject_ud();
 		return;
 	}

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Checks that the Debian packages a target needs are installed.  As root it
 # installs what is missing; otherwise it prints the one apt-get line to run.
-# Usage: tools/deps.sh deps|deps-build|deps-unit|deps-boot
+# Usage: tools/deps.sh deps|deps-build|deps-unit|deps-boot|deps-fuzz
 set -euo pipefail
 
 build="gcc make binutils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools"
 unit="gcc make libcmocka-dev"
 boot="$build bochs bochsbios vgabios qemu-system-x86 ovmf"
+# libFuzzer and the sanitizer runtimes for clang come in libclang-rt-14-dev.
+fuzz="clang libclang-rt-14-dev"
 
 case "${1:-deps}" in
 deps-build) want=$build ;;
 deps-unit) want=$unit ;;
 deps-boot) want=$boot ;;
-*) want="$build $unit $boot" ;;
+deps-fuzz) want=$fuzz ;;
+*) want="$build $unit $boot $fuzz" ;;
 esac
 
 missing=()

@@ -1,0 +1,61 @@
+# Fuzzing: clang libFuzzer harnesses for the parsers the guest or the
+# firmware controls, built for the host with AddressSanitizer and UBSan.
+# Included from GNUmakefile, which gives BUILD and .SECONDEXPANSION.
+#
+#   make fuzz          each harness for FUZZ_TIME seconds (default 60),
+#                      from its seeds; findings in $(BUILD)/fuzz/findings/
+#   make fuzz-smoke    each harness over its seeds and regressions plus a
+#                      short fixed-seed mutation run (part of make test)
+#
+# tests/fuzz/fuzz_X.c is harness X; FUZZ_X_SRCS names the kernel sources
+# it links.  tests/fuzz/run.sh runs them; tests/fuzz/README.md has the rest.
+
+FUZZ_TIME ?= 60
+FUZZ_CC   ?= clang
+
+FUZZERS := bootinfo elf_load hypercall ports mb2_guest cmdline acpi
+
+FUZZ_bootinfo_SRCS  := kernel/bootinfo.c
+FUZZ_elf_load_SRCS  := kernel/vm/elf_load.c kernel/vm/guest_mem.c
+FUZZ_hypercall_SRCS := kernel/vm/hypercall.c kernel/vm/guest_mem.c kernel/vm/gconsole.c
+FUZZ_ports_SRCS     := kernel/vm/ports.c kernel/vm/uart_model.c kernel/vm/gconsole.c
+FUZZ_mb2_guest_SRCS := kernel/vm/mb2_guest.c kernel/vm/guest_mem.c kernel/bootinfo.c
+FUZZ_cmdline_SRCS   := kernel/cmdline.c
+FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
+
+# -O1 -g as libFuzzer's documentation suggests; every sanitizer finding
+# stops the run.  Kernel sources are built without -Werror: gcc enforces
+# the warning set on them, and a warning only clang gives must not stop
+# the fuzzing of code that is otherwise fine.  The harnesses use -Werror.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer \
+               -DSKIFF_HOST_TEST -Ikernel -Itests/fuzz -MMD -MP
+FUZZ_WARN   := -Wall -Wextra -Wshadow -Wundef
+FUZZ_OBJ    := $(BUILD)/fuzz/obj
+FUZZ_BINS   := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
+fuzz_objs    = $(patsubst %.c,$(FUZZ_OBJ)/%.fo,tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_support.c $(FUZZ_$(1)_SRCS))
+
+$(FUZZ_OBJ)/tests/fuzz/%.fo: tests/fuzz/%.c | deps-fuzz
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WARN) -Werror -c $< -o $@
+
+$(FUZZ_OBJ)/kernel/%.fo: kernel/%.c | deps-fuzz
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WARN) -c $< -o $@
+
+# Objects are shared between harnesses: keep them.
+.SECONDARY: $(foreach f,$(FUZZERS),$(call fuzz_objs,$(f)))
+
+$(BUILD)/fuzz/fuzz_%: $$(call fuzz_objs,$$*)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@BUILD=$(BUILD) tests/fuzz/run.sh fuzz $(FUZZ_TIME) $(FUZZERS)
+
+fuzz-smoke: fuzz-build
+	@BUILD=$(BUILD) tests/fuzz/run.sh smoke 0 $(FUZZERS)
+
+-include $(shell find $(FUZZ_OBJ) -name '*.d' 2>/dev/null)

@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+"""Writes the fuzz harnesses' seed corpora into tests/fuzz/corpus/<name>/.
+
+Each seed is a small, valid input of the kind the harness takes, written
+from the specifications (Multiboot2 2.0, the System V ELF ABI, ACPI 6.4) or
+in the input format the harness documents at its top, so the fuzzer starts
+from inputs that get past the first checks.  With a build directory as the
+argument, the hello guest's ELF file, stripped, is a seed too.
+
+Usage: tests/fuzz/mkseeds.py [BUILD]     (run from the repository's top)
+"""
+import os
+import shutil
+import struct
+import subprocess
+import sys
+
+OUT = os.path.join("tests", "fuzz", "corpus")
+
+
+def write(name, seed, data):
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, seed), "wb") as f:
+        f.write(data)
+
+
+def pad8(b):
+    return b + b"\0" * (-len(b) % 8)
+
+
+def u8(v): return struct.pack("<B", v & 0xff)
+def u16(v): return struct.pack("<H", v & 0xffff)
+def u32(v): return struct.pack("<I", v & 0xffffffff)
+def u64(v): return struct.pack("<Q", v & 0xffffffffffffffff)
+
+
+def checksum(b):
+    return (-sum(b)) & 0xff
+
+
+# ---- Multiboot2 boot information (3.6) ----
+
+def tag(t, payload):
+    return pad8(u32(t) + u32(8 + len(payload)) + payload)
+
+
+def mbi(tags):
+    body = b"".join(tags) + u32(0) + u32(8)
+    return u32(8 + len(body)) + u32(0) + body
+
+
+def rsdp(revision, rsdt=0, xsdt=0, oem=b"BOCHS "):
+    v1 = b"RSD PTR " + b"\0" + oem + u8(revision) + u32(rsdt)
+    v1 = v1[:8] + u8(checksum(v1)) + v1[9:]
+    if revision < 2:
+        return v1
+    v2 = v1 + u32(36) + u64(xsdt) + b"\0" + b"\0\0\0"
+    return v2[:32] + u8(checksum(v2)) + v2[33:]
+
+
+QEMU_MAP = [(0x0, 0x9fc00, 1), (0x9fc00, 0x400, 2), (0xf0000, 0x10000, 2),
+            (0x100000, 0x1fee0000, 1), (0x1ffe0000, 0x20000, 2), (0xfffc0000, 0x40000, 2)]
+
+
+def mmap_tag(entries):
+    return tag(6, u32(24) + u32(0) + b"".join(
+        u64(b) + u64(l) + u32(t) + u32(0) for b, l, t in entries))
+
+
+def bootinfo_seeds():
+    bios = mbi([
+        tag(1, b"console=ttyS0 guest=hello\0"),
+        tag(2, b"GRUB 2.06\0"),
+        tag(3, u32(0x200000) + u32(0x204100) + b"/boot/guests/hello.elf\0"),
+        tag(4, u32(639) + u32(523136)),
+        tag(5, u32(0x80) + u32(0xffffffff) + u32(0xffffffff)),
+        mmap_tag(QEMU_MAP),
+        # EGA text: 80x25 cells of 2 bytes at 0xb8000.
+        tag(8, u64(0xb8000) + u32(160) + u32(80) + u32(25) + u8(16) + u8(2) + u16(0)),
+        # APM: version, cseg, offset, cseg_16, dseg, flags, 3 lengths.
+        tag(10, u16(0x102) + u16(0xf000) + u32(0x9d4e) + b"".join(u16(0) for _ in range(6))),
+        tag(14, rsdp(0, rsdt=0x1ffe1000)),
+        tag(21, u32(0x100000)),
+    ])
+    write("bootinfo", "grub-bios", bios)
+    uefi = mbi([
+        tag(1, b"\0"),
+        tag(2, b"GRUB 2.12\0"),
+        tag(4, u32(640) + u32(1047552)),
+        mmap_tag([(0, 0xa0000, 1), (0x100000, 0x700000, 1), (0x800000, 0x8000, 4),
+                  (0x808000, 0x8000, 1), (0x810000, 0xf0000, 4), (0x900000, 0x3eb00000, 1),
+                  (0x3f400000, 0x200000, 3), (0xffc00000, 0x400000, 2), (0x100000000, 0x1000, 5)]),
+        # Direct colour, 32 bpp, red 16:8, green 8:8, blue 0:8.
+        tag(8, u64(0x80000000) + u32(4096) + u32(1024) + u32(768) + u8(32) + u8(1) + u16(0)
+            + bytes([16, 8, 8, 8, 0, 8])),
+        tag(12, u64(0x3f9ee018)),
+        tag(13, u8(3) + u8(0) + b"\0" * 6 + b"_SM3_" + b"\0" * 19),
+        tag(15, rsdp(2, rsdt=0x3f77e074, xsdt=0x3f77e0e8)),
+        tag(17, u32(48) + u32(1) + b"\0" * 48),
+        tag(20, u64(0x3e9c4b98)),
+    ])
+    write("bootinfo", "grub-uefi", uefi)
+
+
+# ---- ELF images with a Multiboot2 header (gABI 4, 5; Multiboot2 3.1) ----
+
+def mb2_header(tags):
+    body = b"".join(pad8(u16(t) + u16(f) + u32(8 + len(p)) + p) for t, f, p in tags)
+    body += u16(0) + u16(0) + u32(8)
+    length = 16 + len(body)
+    magic = 0xe85250d6
+    return u32(magic) + u32(0) + u32(length) + u32(-(magic + length)) + body
+
+
+def elf(cls, entry, segments, header_tags, mb2_off=0x1000):
+    """segments: (p_type, flags, offset, paddr, vaddr, data, memsz)"""
+    is64 = cls == 2
+    ehsize, phentsize = (64, 56) if is64 else (52, 32)
+    ident = b"\x7fELF" + bytes([cls, 1, 1]) + b"\0" * 9
+    fixed = (u16(2) + u16(62 if is64 else 3) + u32(1)
+             + (u64(entry) + u64(ehsize) + u64(0) if is64 else u32(entry) + u32(ehsize) + u32(0))
+             + u32(0) + u16(ehsize) + u16(phentsize) + u16(len(segments)) + u16(0) + u16(0)
+             + u16(0))
+    image = bytearray(ident + fixed)
+    for t, fl, off, paddr, vaddr, data, memsz in segments:
+        if is64:
+            image += u32(t) + u32(fl) + u64(off) + u64(vaddr) + u64(paddr) + u64(len(data)) \
+                + u64(memsz) + u64(0x1000)
+        else:
+            image += u32(t) + u32(off) + u32(vaddr) + u32(paddr) + u32(len(data)) + u32(memsz) \
+                + u32(fl) + u32(0x1000)
+    end = max([mb2_off + 512] + [off + len(d) for _, _, off, _, _, d, _ in segments])
+    image += b"\0" * (end - len(image))
+    for _, _, off, _, _, data, _ in segments:
+        image[off:off + len(data)] = data
+    hdr = mb2_header(header_tags)
+    image[mb2_off:mb2_off + len(hdr)] = hdr
+    return bytes(image)
+
+
+def elf_seeds(build):
+    text = b"\x90" * 0x600
+    # A higher-half ELF64: vaddr 0xffffffff80100000 at paddr 1 MiB, asking
+    # for every tag skiff gives (the framebuffer optionally), with optional
+    # console flags, module alignment and relocatable tags.
+    hh = 0xffffffff80000000
+    seg64 = [(1, 5, 0x1000, 0x100000, hh + 0x100000, text, 0x600),
+             (1, 6, 0x2000, 0x11c000, hh + 0x11c000, b"data" * 64, 0x3000),
+             (4, 4, 0x1800, 0, 0, b"", 0)]
+    tags64 = [(1, 0, b"".join(u32(t) for t in (1, 2, 3, 4, 6, 14, 15))),
+              (1, 1, u32(8) + u32(5)),
+              (4, 1, u32(2)),
+              (6, 1, b""),
+              (10, 1, u32(0x100000) + u32(0xffffffff) + u32(0x1000) + u32(1))]
+    write("elf_load", "elf64-higher-half", elf(2, hh + 0x100010, seg64, tags64))
+    # ELF32 with an entry address tag and a bss-only segment in RAM B.
+    seg32 = [(0, 0, 0, 0, 0, b"", 0),
+             (1, 5, 0x1000, 0x100000, 0x100000, text, 0x600),
+             (1, 6, 0x1800, 0x120000, 0x120000, b"", 0x8000)]
+    tags32 = [(3, 0, u32(0x100040)), (1, 0, u32(6))]
+    write("elf_load", "elf32-entry-tag", elf(1, 0x100000, seg32, tags32))
+    guest = os.path.join(build, "guests", "hello.elf") if build else None
+    if guest and os.path.exists(guest):
+        out = os.path.join(OUT, "elf_load", "hello-guest")
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        subprocess.run(["strip", "-o", out, guest], check=True)
+
+
+# ---- hypercall sequences (fuzz_hypercall.c's input format) ----
+
+def hc(nr, a0, a1, is64=True, junk=0):
+    """One call: a defined call number (or any, raw, above 31), a raw
+    pointer and length; junk goes in the call number's upper half."""
+    if nr > 31:
+        head = u8(0x80 | (1 if is64 else 0)) + u64(nr)
+    else:
+        head = u8((nr << 1) | (1 if is64 else 0) | (0x40 if junk else 0)) + \
+            (u32(junk) if junk else b"")
+    return head + u8(0) + u64(a0) + u8(0) + u64(a1) + u64(0)
+
+
+def hypercall_seeds():
+    write("hypercall", "console-and-exit",
+          u8(64) + hc(0, 0, 0) + hc(0, 0, 0, is64=False)
+          + hc(1, 0x100, 64) + hc(1, 0x7ff0, 0x20) + hc(1, 0x9000, 4096)
+          + hc(1, 0xa000, 4097) + hc(1, 0x1_0000_0200, 16, is64=False, junk=7)
+          + hc(2, 300, 0) + hc(2, 3, 0))
+    write("hypercall", "stats-and-tsc",
+          u8(70) + hc(3, 0x9000, 0x100) + hc(3, 0x7f00, 0x800) + hc(3, 0x9000, 0x801)
+          + hc(4, 0xfff8, 0) + hc(4, 0xfffc, 0) + hc(4, 0, 0, is64=False) + hc(1 << 32, 0, 0))
+
+
+# ---- port accesses (fuzz_ports.c's input format) ----
+
+NEAR_PORTS = [0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0x3f5, 0x3f6, 0x3f7, 0x3f8, 0x3f9,
+              0x3fa, 0x3fb, 0x3fc, 0x3fd, 0x3fe, 0x3ff, 0x400, 0x88fd, 0x88fe, 0x88ff, 0x8900,
+              0x8901, 0xfffd, 0xfffe, 0xffff, 0x0000]
+SIZE_INDEX = {1: 0, 2: 1, 4: 2}
+
+
+def io(port, value=0, size=1, is_in=False):
+    wide = size > 1 or value > 0xff
+    for how in range(128):
+        if how % 3 == SIZE_INDEX[size] and bool(how & 8) == is_in and bool(how & 0x40) == wide:
+            break
+    return u8(how) + u8(NEAR_PORTS.index(port)) + (u32(value) if wide else u8(value))
+
+
+def ports_seeds():
+    init = [io(0x3f9, 0), io(0x3fb, 0x80), io(0x3f8, 1), io(0x3f9, 0), io(0x3fb, 3),
+            io(0x3fa, 0xc7), io(0x3fc, 0x0b),
+            # loopback probe, as drivers do it
+            io(0x3fc, 0x1e), io(0x3f8, 0xae), io(0x3fd, is_in=True), io(0x3f8, is_in=True),
+            io(0x3fe, is_in=True), io(0x3fc, 0x0f), io(0x3fe, is_in=True), io(0x3fa, is_in=True)]
+    text = b"".join(io(0x3fd, is_in=True) + io(0x3f8, c) for c in b"Hello, skiff\r\n\x1b[2J")
+    write("ports", "com1-driver", b"".join(init) + text + io(0x3f8, 0x0a0d, size=2))
+    write("ports", "bochs-shutdown", io(0x8900, ord("S")) + b"".join(
+        io(0x8900, c) for c in b"Shutdown") + io(0x8900, 0, is_in=True))
+    write("ports", "exit-port", io(0xf5, is_in=True) + io(0xf3, 0x2a00, size=2)
+          + io(0xf4, 0x12345678, size=4))
+
+
+# ---- guest Multiboot2 information inputs (fuzz_mb2_guest.c's format) ----
+
+def raw_addr(v): return u8(0) + u64(v)
+def raw_len(v): return u8(0) + u64(v)
+
+
+def mb2_input(flags, mmap, kept, cmdline, min_addr):
+    b = u8(flags) + u8(len(mmap)) + u8(len(kept)) + u16(len(cmdline))
+    for base, length, t in mmap:
+        b += raw_addr(base) + raw_len(length) + u8(t - 1)
+    for base, end in kept:
+        b += raw_addr(base) + raw_len(end - base)
+    return b + cmdline + raw_addr(min_addr)
+
+
+def mb2_guest_seeds():
+    mib = 1 << 20
+    kept = [(0x4000, 0x6000), (0x8000, 0x9000), (16 * mib, 18 * mib)]
+    write("mb2_guest", "qemu-setup",
+          u8(0) + mb2_input(2, QEMU_MAP, kept, b"console=ttyS0 quiet", 0x2000))
+    messy = [(0x100000, 0x400000, 1), (0x200000, 0x1000, 3), (0x1ff000, 0x3000, 4),
+             (0x300000, 0x10000, 7), (0x300000, 0x10000, 5), (0x0, 0x9fc00, 1),
+             (0xfffffffffffff000, 0x2000, 2), (0x0, 0, 1), (0x400000, 0x1000, 1)]
+    write("mb2_guest", "overlapping-build-at",
+          u8(1) + raw_addr(0xa000) + u32(0x6000)
+          + mb2_input(1, messy, [(0x180000, 0x181000), (0x100000, 0x200000)], b"", 0))
+
+
+# ---- command lines (fuzz_cmdline.c's format) ----
+
+def cmdline_seeds():
+    write("cmdline", "last-wins",
+          u8(16) + b"guest\0selftest\0console=ttyS0 guest=hello\tguest=selftest quiet")
+    write("cmdline", "bare-key", u8(3) + b"quiet\0\0quiet=1 quietly quiet")
+    write("cmdline", "fault-policy",
+          u8(8) + b"fault\0guest-state\0fault=guest-statex fault=guest-state on_crash=restart")
+
+
+# ---- ACPI tables (fuzz_acpi.c's format; physical memory from 0xe0000) ----
+
+MEM_BASE = 0xe0000
+
+
+def sdt(sig, body, revision=1):
+    length = 36 + len(body)
+    h = sig + u32(length) + u8(revision) + u8(0) + b"BOCHS " + b"BXPC    " + u32(1) \
+        + b"BXPC" + u32(1)
+    t = h + body
+    return t[:9] + u8(checksum(t)) + t[10:]
+
+
+def gas(space, width, addr):
+    return u8(space) + u8(width) + u8(0) + u8(2) + u64(addr)
+
+
+def fadt(dsdt, pm1a=0x604, pm1b=0, smi=0, enable=0, x_dsdt=0, x_pm1a=None, x_pm1b=None):
+    b = u32(0) + u32(dsdt) + u8(0) + u8(0) + u16(9) + u32(smi) + u8(enable) + u8(0) + u8(0) \
+        + u8(0) + u32(0x600) + u32(0) + u32(pm1a) + u32(pm1b) + u32(0) + u32(0x608) + u32(0x620) \
+        + u32(0) + u8(4) + u8(2) + u8(0) + u8(4) + u8(16) + u8(0) + u8(0) + u8(0) + u16(0) \
+        + u16(0) + u16(0) + u16(0) + u8(0) + u8(0) + u8(0) + u8(0) + u8(0x32) + u16(0) + u8(0) \
+        + u32(0)
+    assert len(b) == 116 - 36
+    b += gas(1, 8, 0xcf9) + u8(6) + u16(0) + u8(0) + u64(0) + u64(x_dsdt) + gas(0, 0, 0) \
+        + gas(0, 0, 0) + (x_pm1a or gas(0, 0, 0)) + (x_pm1b or gas(0, 0, 0))
+    return sdt(b"FACP", b, revision=3)
+
+
+S5_PLAIN = b"\x10\x0a\x5c\x00" + b"\x08_S5_\x12\x06\x04\x0a\x05\x0a\x05\x00\x00"
+S5_ROOT_WORD = b"\x08\\_S5_\x12\x0a\x04\x0b\x07\x00\x0b\x03\x00\x00\x00"
+
+
+def layout(tables):
+    """tables: (offset, bytes) in memory from MEM_BASE; returns the memory."""
+    end = max(off + len(t) for off, t in tables)
+    mem = bytearray(end)
+    for off, t in tables:
+        mem[off:off + len(t)] = t
+    return bytes(mem)
+
+
+def acpi_seeds():
+    a = lambda off: MEM_BASE + off
+    # No RSDP from the loader: found by the scan at 0xe0000, RSDT, FADT 1.0
+    # style, DSDT with Name(_S5_, Package(){5, 5, 0, 0}).
+    mem = layout([(0x000, rsdp(0, rsdt=a(0x40))),
+                  (0x040, sdt(b"RSDT", u32(a(0x80)))),
+                  (0x080, fadt(a(0x180))),
+                  (0x180, sdt(b"DSDT", S5_PLAIN))])
+    write("acpi", "scan-rsdt", u8(4 | 0) + u16(0) + b"\0" * 36 + mem)
+    # ACPI 2.0 RSDP copy, XSDT naming an APIC table, the FADT and an SSDT;
+    # \_S5_ only in the SSDT; PM1a/PM1b through the X_ generic addresses.
+    mem = layout([(0x000, sdt(b"XSDT", u64(a(0x300)) + u64(a(0x80)) + u64(a(0x200)))),
+                  (0x080, fadt(0, pm1a=0, x_dsdt=a(0x180), x_pm1a=gas(1, 16, 0x604),
+                               x_pm1b=gas(0, 16, 0xfed00000))),
+                  (0x180, sdt(b"DSDT", b"\x10\x05\x5c\x00\xa3")),
+                  (0x200, sdt(b"SSDT", S5_ROOT_WORD)),
+                  (0x300, sdt(b"APIC", u32(0xfee00000) + u32(1)))])
+    head = rsdp(2, rsdt=0, xsdt=a(0))
+    write("acpi", "xsdt-ssdt", u8(4 | 2 | 8) + u16(0) + head + mem)
+    # ACPI 1.0 copy; SCI_EN clear and an SMI_CMD port to hand over with.
+    mem = layout([(0x000, sdt(b"RSDT", u32(a(0x40)))),
+                  (0x040, fadt(a(0x140), smi=0xb2, enable=0xf1)),
+                  (0x140, sdt(b"DSDT", S5_PLAIN))])
+    write("acpi", "rsdp1-smi", u8(4 | 1) + u16(0) + rsdp(0, rsdt=a(0)) + b"\0" * 16 + mem)
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else None
+    if not os.path.isdir(OUT):
+        sys.exit("run from the repository's top")
+    bootinfo_seeds()
+    elf_seeds(build)
+    hypercall_seeds()
+    ports_seeds()
+    mb2_guest_seeds()
+    cmdline_seeds()
+    acpi_seeds()
+
+
+if __name__ == "__main__":
+    main()

@@ -44,7 +44,10 @@ bool cmdline_get(const char *cmdline, const char *key, char *val, size_t size)
 
 bool cmdline_has_value(const char *cmdline, const char *key, const char *value)
 {
-	char val[32];
+	char val[64];
 
+	/* A value that could fill val could match a longer one cut to fit. */
+	if (strlen(value) >= sizeof(val) - 1)
+		return false;
 	return cmdline_get(cmdline, key, val, sizeof(val)) && strcmp(val, value) == 0;
 }

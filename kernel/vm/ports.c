@@ -97,7 +97,11 @@ int vm_port_io(struct vm_ports *p, uint16_t port, unsigned size, bool in,
 
 	if (size != 1 && size != 2 && size != 4)
 		return -EINVAL;
-	if (!touches_intercepted(port, size))
+	/* An access that wraps past 0xffff exits whatever the I/O bitmap
+	 * says (SDM Vol. 3C 26.1.3, "use I/O bitmaps"): the guest can make
+	 * one, so it is handled like any access that strays outside skiff's
+	 * ports (writes dropped, reads all-ones), never refused. */
+	if ((uint32_t)port + size <= 0x10000 && !touches_intercepted(port, size))
 		return -ENODEV;
 	for (unsigned k = 0; k < size; k++) {
 		uint16_t at = (uint16_t)(port + k);

@@ -73,7 +73,9 @@ void vm_ports_init(struct vm_ports *p, struct gconsole *console);
  * Returns VM_PORT_DONE, or VM_PORT_EXIT when the write ended the guest
  * (bytes after the one that did are not handled), or:
  *   -EINVAL  size is not 1, 2 or 4;
- *   -ENODEV  no byte of the access touches an intercepted port.
+ *   -ENODEV  no byte of the access touches an intercepted port, and it
+ *            does not wrap past 0xffff (a wrapping access always exits
+ *            and is handled, byte by byte, like any other).
  * Both are a caller's mistake (a bad decode, an I/O bitmap that disagrees
  * with vm_port_ranges[]), never the guest's doing.
  */

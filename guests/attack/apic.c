@@ -8,17 +8,12 @@
  * state (26.2), which the guest never enters; otherwise a SIPI is dropped,
  * as on a CPU that is running.
  */
+#include "apic.h"
 #include "attack.h"
 #include "fault.h"
 #include "printf.h"
 #include "x86.h"
 
-#define APIC_BASE_X2APIC	(1u << 10)	/* IA32_APIC_BASE (SDM 11.4.4) */
-#define APIC_BASE_ENABLE	(1u << 11)
-#define APIC_BASE_ADDR_MASK	0xfffff000u
-#define APIC_ID			0x020		/* xAPIC register offsets */
-#define APIC_ICR_LOW		0x300
-#define APIC_ICR_HIGH		0x310
 #define APIC_ID_SHIFT		24		/* the ID's bits in APIC_ID */
 #define ICR_DEST_SHIFT		24		/* and in ICR_HIGH */
 /* ICR_LOW fields, figure 11-12. */
@@ -44,21 +39,16 @@ static const uint8_t sipi_parking[] = { 0xfa, 0xf4, 0xeb, 0xfd };	/* cli; hlt; j
 static uint32_t apic;
 
 /* The xAPIC's base; 0 (and a line saying why) when it cannot be used. */
-static uint32_t apic_find(const char *attack)
+static uint32_t find_apic(const char *attack)
 {
-	uint64_t base;
-	int vec = rdmsr_safe(MSR_IA32_APIC_BASE, &base);
+	uint32_t base;
+	const char *why = apic_find(&base);
 
-	if (vec != FAULT_NONE) {
-		printf("attack: %s: RDMSR IA32_APIC_BASE raised %s\n", attack, fault_name(vec));
+	if (why) {
+		printf("attack: %s: %s\n", attack, why);
 		return 0;
 	}
-	if (!(base & APIC_BASE_ENABLE) || (base & APIC_BASE_X2APIC)) {
-		printf("attack: %s: the local APIC is %s (IA32_APIC_BASE 0x%08x)\n", attack,
-		       base & APIC_BASE_X2APIC ? "in x2APIC mode" : "disabled", (uint32_t)base);
-		return 0;
-	}
-	return (uint32_t)base & APIC_BASE_ADDR_MASK;
+	return base;
 }
 
 static void spin(unsigned n)
@@ -101,7 +91,7 @@ static void send_sipi(const char *attack, uint32_t self)
 
 static bool apic_ready(const char *attack, uint32_t *self)
 {
-	apic = apic_find(attack);
+	apic = find_apic(attack);
 	if (!apic)
 		return false;
 	*self = mmio_read32(apic + APIC_ID) >> APIC_ID_SHIFT;

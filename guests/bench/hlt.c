@@ -11,23 +11,12 @@
  */
 #include <stddef.h>
 
+#include "apic.h"
 #include "bench.h"
 #include "fault.h"
 #include "trap.h"
 #include "x86.h"
 
-#define APIC_BASE_X2APIC	(1u << 10)	/* IA32_APIC_BASE bits */
-#define APIC_BASE_ENABLE	(1u << 11)
-#define APIC_BASE_ADDR_MASK	0xfffff000u
-#define APIC_EOI		0x0b0		/* xAPIC register offsets */
-#define APIC_SVR		0x0f0
-#define APIC_LVT_TIMER		0x320
-#define APIC_TIMER_INITIAL	0x380
-#define APIC_TIMER_DIVIDE	0x3e0
-#define APIC_SVR_ENABLE		(1u << 8)
-#define APIC_LVT_MASKED		(1u << 16)	/* timer mode 0: one-shot */
-#define APIC_DIVIDE_BY_1	0xb
-#define APIC_SPURIOUS_VECTOR	0xff
 #define TIMER_VECTOR		0x40
 /* Long enough for the HLT exit to finish before the timer fires (tens of
  * microseconds at a 100 MHz-1 GHz timer clock), short for 100 rounds. */
@@ -40,31 +29,26 @@ static void timer_interrupt(struct trap_frame *f)
 {
 	(void)f;
 	timer_fired = 1;
-	mmio_write32(apic + APIC_EOI, 0);
+	apic_eoi(apic);
 }
 
 const char *hlt_setup(void)
 {
-	uint64_t base;
+	const char *why;
 
 	if (bench_in_bochs)
 		return "not meaningful in Bochs (its TSC jumps by virtual time while halted)";
-	if (rdmsr_safe(MSR_IA32_APIC_BASE, &base) != FAULT_NONE)
-		return "RDMSR IA32_APIC_BASE faulted";
-	if (!(base & APIC_BASE_ENABLE) || (base & APIC_BASE_X2APIC))
-		return "no local APIC in xAPIC mode";
-	apic = (uint32_t)base & APIC_BASE_ADDR_MASK;
+	why = apic_find(&apic);
+	if (why)
+		return why;
 	trap_set_handler(TIMER_VECTOR, timer_interrupt);
-	mmio_write32(apic + APIC_SVR, APIC_SVR_ENABLE | APIC_SPURIOUS_VECTOR);
-	mmio_write32(apic + APIC_TIMER_DIVIDE, APIC_DIVIDE_BY_1);
-	mmio_write32(apic + APIC_LVT_TIMER, TIMER_VECTOR);
 	return NULL;
 }
 
 static void timer_arm(void)
 {
 	timer_fired = 0;
-	mmio_write32(apic + APIC_TIMER_INITIAL, TIMER_COUNT);
+	apic_timer_start(apic, TIMER_VECTOR, TIMER_COUNT);
 }
 
 /* Something other than the timer (an NMI) may end a HLT early; wait for
@@ -115,7 +99,6 @@ uint32_t hlt_baseline(void)
 
 void hlt_teardown(void)
 {
-	mmio_write32(apic + APIC_LVT_TIMER, APIC_LVT_MASKED | TIMER_VECTOR);
-	mmio_write32(apic + APIC_TIMER_INITIAL, 0);
+	apic_timer_stop(apic, TIMER_VECTOR);
 	trap_set_handler(TIMER_VECTOR, NULL);
 }

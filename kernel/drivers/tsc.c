@@ -52,11 +52,6 @@ int tsc_calibrate(void)
 	return 0;
 }
 
-uint64_t tsc_hz(void)
-{
-	return hz;
-}
-
 uint64_t tsc_ticks_for_ms(uint64_t ms)
 {
 	return ms * (hz / 1000);

@@ -14,9 +14,6 @@
  * does not answer, in which case a 1 GHz guess is used. */
 int tsc_calibrate(void);
 
-/* TSC ticks per second (after tsc_calibrate). */
-uint64_t tsc_hz(void);
-
 /* Milliseconds since skiff's first instruction. */
 uint64_t tsc_ms_since_boot(void);
 

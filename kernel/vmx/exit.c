@@ -97,11 +97,6 @@ uint64_t vmx_guest_cr4(void)
 	return (vmcs_read_natural(GUEST_CR4) & ~mask) | (vmcs_read_natural(CR4_READ_SHADOW) & mask);
 }
 
-uint64_t vmx_guest_rip(void)
-{
-	return vmcs_read_natural(GUEST_RIP);
-}
-
 /* ---- reports ---- */
 
 static void dump_segment(const char *name, struct vmcs_field16 sel, struct vmcs_field_natural base,

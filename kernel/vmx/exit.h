@@ -26,7 +26,6 @@ void vmx_inject(uint8_t vector, enum intr_type type, bool has_error, uint32_t er
 void vmx_inject_ud(void);
 void vmx_inject_gp(void);		/* #GP(0) */
 
-uint64_t vmx_guest_rip(void);
 /* CR0/CR4 as the guest reads them (shadow for skiff's bits). */
 uint64_t vmx_guest_cr0(void);
 uint64_t vmx_guest_cr4(void);

@@ -172,36 +172,42 @@ void vmx_exit_preemption_timer(struct guest_regs *regs)
  * (RDTSCP, INVPCID, XSAVES would #UD); OSXSAVE and OSPKE mirror the
  * guest's CR4, not skiff's.  0x40000000 and up are skiff's (vm.c).
  */
+/* The CPU's answer for a leaf that is not skiff's, edited as above. */
+static struct cpuid_regs guest_cpu_leaf(uint32_t leaf, uint32_t sub)
+{
+	uint32_t proc2 = vmx_vcpu.proc2;
+	struct cpuid_regs r = cpuid(leaf, sub);
+
+	if (leaf == 1) {
+		r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE);
+		r.ecx |= CPUID_1_ECX_HYPERVISOR;
+		if (vmx_guest_cr4() & CR4_OSXSAVE)
+			r.ecx |= CPUID_1_ECX_OSXSAVE;
+	} else if (leaf == 7 && sub == 0) {
+		if (!(proc2 & SECONDARY_EXEC_ENABLE_INVPCID))
+			r.ebx &= ~CPUID_7_EBX_INVPCID;
+		r.ecx &= ~CPUID_7_ECX_OSPKE;
+		if (vmx_guest_cr4() & CR4_PKE)
+			r.ecx |= CPUID_7_ECX_OSPKE;
+	} else if (leaf == 0xd && sub == 1) {
+		if (!(proc2 & SECONDARY_EXEC_ENABLE_XSAVES))
+			r.eax &= ~CPUID_D1_EAX_XSAVES;
+	} else if (leaf == 0x80000001) {
+		if (!(proc2 & SECONDARY_EXEC_ENABLE_RDTSCP))
+			r.edx &= ~CPUID_80000001_EDX_RDTSCP;
+	}
+	return r;
+}
+
 void vmx_exit_cpuid(struct guest_regs *regs)
 {
 	uint32_t leaf = (uint32_t)regs->gpr[GUEST_REG_RAX];
 	uint32_t sub = (uint32_t)regs->gpr[GUEST_REG_RCX];
-	uint32_t proc2 = vmx_vcpu.proc2;
 	struct cpuid_regs r;
 
-	if (!vm_cpuid(vmx_vcpu.vm, leaf, sub, &r)) {
-		uint64_t cr4 = vmx_guest_cr4();
-
-		r = cpuid(leaf, sub);
-		if (leaf == 1) {
-			r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE);
-			r.ecx |= CPUID_1_ECX_HYPERVISOR;
-			if (cr4 & CR4_OSXSAVE)
-				r.ecx |= CPUID_1_ECX_OSXSAVE;
-		} else if (leaf == 7 && sub == 0) {
-			if (!(proc2 & SECONDARY_EXEC_ENABLE_INVPCID))
-				r.ebx &= ~CPUID_7_EBX_INVPCID;
-			r.ecx &= ~CPUID_7_ECX_OSPKE;
-			if (cr4 & CR4_PKE)
-				r.ecx |= CPUID_7_ECX_OSPKE;
-		} else if (leaf == 0xd && sub == 1) {
-			if (!(proc2 & SECONDARY_EXEC_ENABLE_XSAVES))
-				r.eax &= ~CPUID_D1_EAX_XSAVES;
-		} else if (leaf == 0x80000001) {
-			if (!(proc2 & SECONDARY_EXEC_ENABLE_RDTSCP))
-				r.edx &= ~CPUID_80000001_EDX_RDTSCP;
-		}
-	}
+	/* The range test inline keeps the common leaves off vm_cpuid's call. */
+	if ((leaf & 0xffffff00u) != HV_CPUID_SIGNATURE || !vm_cpuid(vmx_vcpu.vm, leaf, sub, &r))
+		r = guest_cpu_leaf(leaf, sub);
 	regs->gpr[GUEST_REG_RAX] = r.eax;
 	regs->gpr[GUEST_REG_RBX] = r.ebx;
 	regs->gpr[GUEST_REG_RCX] = r.ecx;

@@ -71,7 +71,7 @@ run_bochs() {
 		printf 'c\ntrace on\nc\ntrace off\nc\n' >"$dir/dbg.rc"
 	fi
 	: >"$dir/serial.log"
-	timeout --signal=KILL "$TIMEOUT" bochs -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" \
+	timeout --signal=KILL "$TIMEOUT" "$root/tools/bochs.sh" -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" \
 		</dev/null >"$dir/bochs.out" 2>&1
 }
 

@@ -50,7 +50,7 @@ run_bochs() {
 	local dir=$1
 	"$root/tools/bochsrc.sh" "$dir/skiff.iso" "$CPU" "$MEGS" "$dir/serial.log" "$dir/emulator.log" >"$dir/bochsrc"
 	echo c >"$dir/dbg.rc"
-	timeout --signal=KILL "$TIMEOUT" bochs -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/stdout.log" 2>&1
+	timeout --signal=KILL "$TIMEOUT" "$root/tools/bochs.sh" -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/stdout.log" 2>&1
 }
 
 # QEMU with a monitor on a pipe, so a halted machine's screen can be read.
@@ -156,6 +156,9 @@ run_case() {
 	local why=""
 	if [[ $status -eq 137 ]]; then
 		why="timed out after ${TIMEOUT}s"
+	elif [[ $EMULATOR == bochs && $status -gt 128 ]]; then
+		# Bochs ends with 1 whatever the guest did; more is its own crash.
+		why="bochs died of signal $((status - 128)), see $dir/stdout.log and emulator.log"
 	elif missing=$(match_in_order "$dir/serial.txt" "${EXPECT[@]}"); [[ -n $missing ]]; then
 		why="serial log lacks /$missing/"
 	elif [[ $status -ne $STATUS ]]; then

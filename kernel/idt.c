@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cpu.h"
+#include "drivers/console.h"
 #include "lib/printf.h"
 #include "power.h"
 #include "x86.h"
@@ -159,6 +160,7 @@ void trap_handler(struct trap_frame *tf)
 		/* Faulted while reporting a fault: say the least and stop. */
 		kprintf("\nskiff: nested exception %lu at RIP %lx while reporting; halting\n",
 			tf->vector, tf->rip);
+		console_flush();
 		halt_forever();
 	}
 	kprintf("\nskiff: PANIC: CPU exception in the hypervisor: vector %lu (%s), error code 0x%lx\n",

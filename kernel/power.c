@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "drivers/acpi.h"
+#include "drivers/console.h"
 #include "lib/printf.h"
 #include "power.h"
 #include "x86.h"
@@ -45,12 +46,15 @@ void system_stop(int status)
 	cli();
 	if (stop_mode == STOP_HALT) {
 		kprintf("skiff: stopped with status %d; halted (stop=halt)\n", status);
+		console_flush();
 		halt_forever();
 	}
 	kprintf("skiff: stopping with status %d: powering off\n", status);
+	console_flush();	/* the queued log must reach the wire before power goes */
 	if (emulator_exit_allowed)
 		emulator_exit(status);
 	err = acpi_power_off();
 	kprintf("skiff: ACPI power off failed (error %d); halted\n", err);
+	console_flush();
 	halt_forever();
 }

@@ -24,6 +24,7 @@
 #include "printf.h"
 #include "runtime.h"
 #include "string.h"
+#include "uart.h"
 
 #define BOCHS_WORD	"bochs"
 #define TRACE_KEY	"trace="
@@ -87,6 +88,7 @@ static bool run_op(const struct bench_op *op)
 		printf("bench: %s skipped: %s\n", op->name, why);
 		return true;
 	}
+	uart_flush();	/* the last figures' line must be out first (guest_main) */
 	for (uint32_t i = 0; i < op->warmup; i++) {
 		op->timed();
 		op->baseline();
@@ -186,6 +188,11 @@ int guest_main(const struct mb2_info *mbi)
 	bench_in_bochs = find_word(cmdline, BOCHS_WORD, true) != NULL;
 	if (!skiff_usable())
 		return 1;
+	/* skiff's serial console queues its output and feeds the line on VM
+	 * exits and on timer ticks (the boot log goes out while the guest
+	 * already runs).  Before anything is timed, wait until the line is
+	 * idle (COM1's LSR.TEMT), so that none of that lands in the figures. */
+	uart_flush();
 	trace_one(cmdline);
 	printf("bench: unit %s\n", bench_in_bochs ? "instructions" : "cycles");
 	printf("bench: iterations %u after %u of warm-up, minus the same with a NOP\n",

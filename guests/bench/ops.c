@@ -104,7 +104,9 @@ static uint32_t version_baseline(void)
  * skiff breaks a line of GCONSOLE_LINE_MAX (256) bytes by itself, and that
  * write would also pay for printing the line; so the timed writes go in
  * lines of CONSOLE_SPACES, each begun with a label and ended with '\n'
- * through the UART, outside the TSC reads.  The serial log gets one such
+ * through the UART, outside the TSC reads, which then wait for skiff to
+ * have sent the line (it queues serial output and feeds the wire on
+ * exits).  The serial log gets one such
  * line, blank after the label, per CONSOLE_SPACES rounds (warm-up too).
  */
 #define CONSOLE_SPACES	200
@@ -132,6 +134,7 @@ static uint32_t console_timed(void)
 		printf("\n");
 		console_line_start();
 		console_column = 1;
+		uart_flush();	/* skiff queues the line: let it out untimed */
 	}
 	return TIME_VMCALL("vmcall", HC_CONSOLE_WRITE, &console_byte, 1);
 }

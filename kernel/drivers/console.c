@@ -12,6 +12,7 @@
 
 #define BACKLOG_SIZE	16384
 
+bool console_output_queued;
 static struct console *consoles;
 static char backlog[BACKLOG_SIZE];
 static size_t backlog_len;	/* stops growing when full: the start matters most */
@@ -36,6 +37,24 @@ void console_write(const char *s, size_t n)
 	backlog_len += keep;
 	for (struct console *con = consoles; con; con = con->next)
 		con->write(con, s, n);
+}
+
+void console_pump(void)
+{
+	bool queued = false;
+
+	for (struct console *con = consoles; con; con = con->next)
+		if (con->poll && con->poll(con))
+			queued = true;
+	console_output_queued = queued;
+}
+
+void console_flush(void)
+{
+	for (struct console *con = consoles; con; con = con->next)
+		if (con->flush)
+			con->flush(con);
+	console_output_queued = false;
 }
 
 void console_describe(char *buf, size_t size)

@@ -1,5 +1,6 @@
 /* The TSC's rate against the PIT; see tsc.h. */
 #include "cpu.h"
+#include "drivers/console.h"
 #include "drivers/tsc.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -66,6 +67,8 @@ void tsc_delay_ms(uint64_t ms)
 {
 	uint64_t end = rdtsc() + tsc_ticks_for_ms(ms);
 
-	while (rdtsc() < end)
+	while (rdtsc() < end) {
+		console_poll();	/* the wait is the serial line's time to catch up */
 		pause();
+	}
 }

@@ -1,4 +1,4 @@
-/* 16550-compatible UART, polled, transmit only. */
+/* 16550-compatible UART, polled, transmit only, output queued (uart.c). */
 #ifndef SKIFF_DRIVERS_UART_H
 #define SKIFF_DRIVERS_UART_H
 

@@ -27,6 +27,7 @@ void vm_init(struct vm *vm, const struct mm_layout *layout)
 	vm->mem = (struct guest_mem){ .ranges = layout->guest, .count = layout->guest_count };
 	gconsole_init(&vm->console, console_out);
 	vm_ports_init(&vm->ports, &vm->console);
+	vm->ports.com1.line_busy = &console_output_queued;
 	vm->hc = (struct vm_hc_ctx){ .mem = &vm->mem, .console = &vm->console,
 				     .boot_tsc = boot_tsc };
 	vm->hc.stats = vm_arch_exit_stats(&vm->hc.stats_count);

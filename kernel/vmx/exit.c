@@ -10,6 +10,7 @@
  * event, report a crash with the guest's full state), and the reports of
  * a VMLAUNCH/VMRESUME that failed outright (VMfail).
  */
+#include "drivers/console.h"
 #include "lib/printf.h"
 #include "vm/vm.h"
 #include "vmx/entry_check.h"
@@ -335,7 +336,37 @@ void vmx_exit_handler(void)
 	}
 	if (!injected && exit_may_interrupt_delivery(basic))
 		redeliver_interrupted_event();
+	console_poll();
+	vmx_timer_arm();
 	stat->cycles += rdtsc() - start;
+}
+
+/*
+ * The preemption timer has two periods (vmx.c, choose_watchdog): the
+ * watchdog's, and short drain ticks while console output is queued, so
+ * that the serial line is fed even when the guest makes no exits.  A
+ * VMWRITE only when the period changes.
+ */
+void vmx_timer_arm(void)
+{
+	struct vmx_vcpu *v = &vmx_vcpu;
+	uint32_t want = console_output_queued ? v->drain_tick : v->preemption_timer;
+
+	if (want != v->timer_loaded) {
+		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, want);
+		v->timer_loaded = want;
+		v->quiet_exits = UINT64_MAX;	/* the first tick starts the count */
+	}
+}
+
+uint64_t vmx_exits_other_than(uint16_t basic)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++)
+		if (i != basic)
+			total += exit_stats[i].count;
+	return total;
 }
 
 /* ---- statistics ---- */

@@ -6,6 +6,7 @@
  * CPUID leaves, the crash policy) is the vendor-neutral vm's business.
  */
 #include "config.h"
+#include "drivers/tsc.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "mm/layout.h"
@@ -137,20 +138,43 @@ void vmx_exit_window(struct guest_regs *regs)
 }
 
 /*
- * The watchdog's timer ran out: the guest ran a whole period without one
- * VM exit.  With interrupts on it may just be computing (its interrupts
- * reach it without exits); with interrupts off nothing can stop it but
- * skiff: a hang.
+ * The preemption timer ran out.  As the watchdog, the guest ran a whole
+ * period without one VM exit.  With interrupts on it may just be
+ * computing (its interrupts reach it without exits); with interrupts off
+ * nothing can stop it but skiff: a hang.
+ * As a drain tick (console output queued, vmx_timer_arm) the exit itself
+ * fed the serial line; the watchdog's period then counts from the last
+ * tick that saw any other exit.
  */
+static bool drain_tick_is_hang(struct vmx_vcpu *v, bool interrupts_on)
+{
+	uint64_t now = rdtsc();
+	uint64_t exits = vmx_exits_other_than(EXIT_REASON_PREEMPTION_TIMER);
+
+	if (exits != v->quiet_exits) {
+		v->quiet_exits = exits;
+		v->quiet_since_tsc = now;
+		return false;
+	}
+	return !interrupts_on &&
+	       now - v->quiet_since_tsc >= tsc_ticks_for_ms(v->vm->policy.watchdog_ms);
+}
+
 void vmx_exit_preemption_timer(struct guest_regs *regs)
 {
+	struct vmx_vcpu *v = &vmx_vcpu;
+	bool interrupts_on = vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_IF;
 	char what[80];
 
 	(void)regs;
-	if (vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_IF)
+	if (v->timer_loaded != v->preemption_timer) {
+		if (!drain_tick_is_hang(v, interrupts_on))
+			return;
+	} else if (interrupts_on) {
 		return;
+	}
 	fmt_snprintf(what, sizeof(what), "no VM exit for %u ms with interrupts disabled (watchdog)",
-		     vmx_vcpu.vm->policy.watchdog_ms);
+		     v->vm->policy.watchdog_ms);
 	vmx_guest_hang(what);
 }
 

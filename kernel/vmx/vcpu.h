@@ -31,10 +31,22 @@ struct vmx_vcpu {
 	uint16_t vpid;			/* 0: VPID not in use */
 	const struct ept *ept;
 	uint32_t preemption_timer;	/* watchdog period in timer units; 0: off */
+	/* While console output is queued the timer ticks every drain_tick
+	 * units instead, to feed the serial line (vmx_timer_arm, exit.c). */
+	uint32_t drain_tick;
+	uint32_t timer_loaded;		/* VMX_PREEMPTION_TIMER_VALUE as written */
+	/* Drain ticks are skiff's, not the guest's progress: the watchdog
+	 * counts from the last tick that saw another exit. */
+	uint64_t quiet_since_tsc, quiet_exits;
 };
 
 extern struct vmx_vcpu vmx_vcpu;
 extern struct guest_regs vmx_guest_regs;
+
+/* exit.c: loads the timer value the next VM entry needs. */
+void vmx_timer_arm(void);
+/* exit.c: VM exits so far, but for those of one basic reason. */
+uint64_t vmx_exits_other_than(uint16_t basic);
 
 /* exit_stub.S */
 void vmx_exit_stub(void);

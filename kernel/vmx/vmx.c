@@ -130,8 +130,11 @@ int vmx_enable(const struct vmx_features *f)
  * The watchdog is the VMX preemption timer without "save preemption timer
  * value": every VM entry reloads the full period, so it fires only when
  * the guest runs a whole period without one exit (vmx_exit_preemption_timer
- * then decides whether that is a hang).
+ * then decides whether that is a hang).  While skiff's console has output
+ * queued, the same timer ticks every DRAIN_TICK_MS instead: 1 ms is 11
+ * bytes at 115200 baud, so the UART's 16-byte FIFO never runs dry.
  */
+#define DRAIN_TICK_MS	1
 static void choose_watchdog(struct vmx_vcpu *v)
 {
 	unsigned ms = v->vm->policy.watchdog_ms;
@@ -147,6 +150,8 @@ static void choose_watchdog(struct vmx_vcpu *v)
 	}
 	units = tsc_ticks_for_ms(ms) >> VMX_MISC_PREEMPTION_RATE(v->misc);
 	v->preemption_timer = units > 0xffffffffull ? 0xffffffffu : units ? (uint32_t)units : 1;
+	units = tsc_ticks_for_ms(DRAIN_TICK_MS) >> VMX_MISC_PREEMPTION_RATE(v->misc);
+	v->drain_tick = units < v->preemption_timer ? (units ? (uint32_t)units : 1) : v->preemption_timer;
 	kprintf("skiff: watchdog: %u ms without a VM exit and with interrupts off is a hang "
 		"(VMX preemption timer, %u units)\n", ms, v->preemption_timer);
 }
@@ -270,7 +275,7 @@ static void build_msr_bitmap(struct vmx_vcpu *v)
 
 /* ---- the VMCS ---- */
 
-static void write_controls(const struct vmx_vcpu *v, const struct ept *ept)
+static void write_controls(struct vmx_vcpu *v, const struct ept *ept)
 {
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, v->pin);
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, v->proc);
@@ -293,6 +298,7 @@ static void write_controls(const struct vmx_vcpu *v, const struct ept *ept)
 		vmcs_write16(VIRTUAL_PROCESSOR_ID, v->vpid);
 	if (v->pin & PIN_BASED_VMX_PREEMPTION_TIMER)
 		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, v->preemption_timer);
+	v->timer_loaded = v->preemption_timer;	/* vmx_timer_arm may change it */
 	vmcs_write_natural(CR0_GUEST_HOST_MASK, v->cr0_mask);
 	vmcs_write_natural(CR4_GUEST_HOST_MASK, v->cr4_mask);
 }
@@ -496,6 +502,7 @@ void vmx_run(bool check_first)
 	vm_console_flush(vmx_vcpu.vm);
 	if (check_first)
 		vmx_explain_entry();
+	vmx_timer_arm();	/* the boot log is likely still on its way out */
 	st = (enum vmx_status)vmx_launch();
 	/* Only a VMfail returns here; a guest-state error arrives as an exit. */
 	vmx_entry_failed_report("VMLAUNCH", st);

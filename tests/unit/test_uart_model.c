@@ -54,6 +54,21 @@ static void test_starting_state_is_as_a_boot_loader_leaves_it(void **state)
 	assert_int_equal(rd(UART_REG_DLM), 0x00);
 }
 
+/* While skiff's own line is still sending, TEMT says so; THRE does not
+ * change: the model takes bytes at once. */
+static void test_temt_follows_the_line(void **state)
+{
+	bool busy = true;
+
+	(void)state;
+	u.line_busy = &busy;
+	assert_int_equal(rd(UART_REG_LSR), UART_LSR_THRE);
+	wr(UART_REG_THR, 'x');
+	assert_int_equal(rd(UART_REG_LSR), UART_LSR_THRE);
+	busy = false;
+	assert_int_equal(rd(UART_REG_LSR), UART_LSR_THRE | UART_LSR_TEMT);
+}
+
 static void test_thr_goes_to_guest_console(void **state)
 {
 	(void)state;
@@ -282,6 +297,7 @@ int main(void)
 		cmocka_unit_test_setup(test_without_fifo_new_byte_overwrites, setup),
 		cmocka_unit_test_setup(test_fcr_clears_the_receiver, setup),
 		cmocka_unit_test_setup(test_read_only_and_reserved_bits, setup),
+		cmocka_unit_test_setup(test_temt_follows_the_line, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -440,18 +440,15 @@ static void print_wx(const struct wx_report *r, int rc)
 		kprintf("W^X holds\n");
 }
 
-void paging_print(const struct paging *p)
+void paging_print(const struct paging *p, const struct wx_report *r, int wx)
 {
-	struct wx_report r;
-	int rc = paging_check_wx(p, &r);
-
 	kprintf("skiff: paging: identity map of ");
-	print_size(r.top);
+	print_size(r->top);
 	kprintf(": %zu x 1 GiB, %zu x 2 MiB, %zu x 4 KiB pages in %zu table pages; ",
-		r.leaves_1g, r.leaves_2m, r.leaves_4k, p->table_pages);
+		r->leaves_1g, r->leaves_2m, r->leaves_4k, p->table_pages);
 	if (p->has_image)
 		kprintf("text %s, rodata %s, data %s; %zu guard pages; ",
 			section_perms(p, p->text), section_perms(p, p->rodata),
 			section_perms(p, p->data), p->guard_pages);
-	print_wx(&r, rc);
+	print_wx(r, wx);
 }

@@ -266,44 +266,48 @@ int paging_lookup(const struct paging *p, uint64_t va, struct pt_translation *ou
 
 /* ---- the W^X walk ---- */
 
-static void wx_count_leaf(const struct paging *p, struct wx_report *r, uint64_t va,
-			  int level, bool writable, bool xd)
+/* Adds the leaves one table holds at this level to the report's counts. */
+static void wx_count_leaves(struct wx_report *r, int level, size_t leaves)
 {
-	uint64_t span = level_span(level);
-
 	if (level == PT_LEVEL_PT)
-		r->leaves_4k++;
+		r->leaves_4k += leaves;
 	else if (level == PT_LEVEL_PD)
-		r->leaves_2m++;
+		r->leaves_2m += leaves;
 	else
-		r->leaves_1g++;
-	r->mapped_bytes += span;
-	r->top = va + span;		/* the walk goes up in address */
-	if (writable && (!p->nx || !xd)) {
-		if (r->wx_leaves++ == 0)
-			r->first_wx = va;
-	}
+		r->leaves_1g += leaves;
+	r->mapped_bytes += leaves * level_span(level);
 }
 
 /* Visits every present entry of one table; writable and xd are what the
- * levels above say (SDM 4.6.1: R/W must be set, XD clear, at every level). */
+ * levels above say (SDM 4.6.1: R/W must be set, XD clear, at every level).
+ * A table holds up to 512 leaves, so each costs only a few instructions:
+ * counts are kept here and added once. */
 static void wx_walk(const struct paging *p, uint64_t table_pa, int level, uint64_t va,
 		    bool writable, bool xd, struct wx_report *r)
 {
 	const uint64_t *table = pt_table(p, table_pa);
+	uint64_t span = level_span(level);
+	size_t leaves = 0;
 	unsigned i;
 
 	for (i = 0; i < PT_ENTRIES; i++) {
-		uint64_t entry = table[i], at = va + i * level_span(level);
-		bool w = writable && (entry & PTE_WRITE), x_off = xd || (entry & PTE_XD);
+		uint64_t entry = table[i], at = va + i * span;
+		bool w, x_off;
 
 		if (!(entry & PTE_PRESENT))
 			continue;
-		if (entry_is_table(entry, level))
+		w = writable && (entry & PTE_WRITE);
+		x_off = xd || (entry & PTE_XD);
+		if (entry_is_table(entry, level)) {
 			wx_walk(p, entry & PTE_ADDR_MASK, level - 1, at, w, x_off, r);
-		else
-			wx_count_leaf(p, r, at, level, w, x_off);
+			continue;
+		}
+		leaves++;
+		r->top = at + span;		/* the walk goes up in address */
+		if (w && (!p->nx || !x_off) && r->wx_leaves++ == 0)
+			r->first_wx = at;
 	}
+	wx_count_leaves(r, level, leaves);
 }
 
 int paging_check_wx(const struct paging *p, struct wx_report *r)

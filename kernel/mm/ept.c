@@ -236,17 +236,17 @@ static int ept_child(struct ept *e, uint64_t *entry, int level, uint64_t **child
 static uint64_t ept_write_leaves(struct ept *e, uint64_t *entry, int level, uint64_t addr,
 				 uint64_t end, uint64_t attrs)
 {
-	uint64_t span = level_span(level);
-	uint64_t leaf = attrs | (level > EPT_LEVEL_PT ? EPT_LARGE_PAGE : 0);
-	size_t added = 0, removed = 0;
+	uint64_t span = level_span(level), whole = (end - addr) / span, i;
+	uint64_t value = attrs ? addr | attrs | (level > EPT_LEVEL_PT ? EPT_LARGE_PAGE : 0) : 0;
+	uint64_t step = attrs ? span : 0;
+	size_t removed = 0;
 
-	for (; end - addr >= span && !entry_is_table(*entry, level); addr += span, entry++) {
-		removed += entry_present(*entry);
-		*entry = attrs ? addr | leaf : 0;
-		added += attrs != 0;
+	for (i = 0; i < whole && !entry_is_table(entry[i], level); i++, value += step) {
+		removed += entry_present(entry[i]);
+		entry[i] = value;
 	}
-	e->leaves[level] += added - removed;
-	return addr;
+	e->leaves[level] += (attrs ? i : 0) - removed;
+	return addr + i * span;
 }
 
 /* Makes [base, end), inside what table (at level) covers, leaves with

@@ -127,15 +127,16 @@ static uint64_t make_leaf(uint64_t addr, uint64_t attrs, int level)
 static int pt_split(struct paging *p, uint64_t *entry, int level)
 {
 	uint64_t pa = pt_alloc_table(p), *child, span = level_span(level - 1);
-	uint64_t attrs = *entry & PT_LEAF_ATTRS;
 	uint64_t base = *entry & PTE_ADDR_MASK & ~(level_span(level) - 1);
+	uint64_t leaf = make_leaf(base, *entry & PT_LEAF_ATTRS, level - 1);
 	unsigned i;
 
 	if (!pa)
 		return -ENOMEM;
 	child = pt_table(p, pa);
-	for (i = 0; i < PT_ENTRIES; i++)
-		child[i] = make_leaf(base + i * span, attrs, level - 1);
+	/* The 512 leaves differ only in their address: one add each. */
+	for (i = 0; i < PT_ENTRIES; i++, leaf += span)
+		child[i] = leaf;
 	*entry = pa | PT_TABLE_BITS;
 	return 0;
 }

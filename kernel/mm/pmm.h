@@ -60,9 +60,9 @@ int pmm_init(struct pmm *p, uint64_t base, uint64_t size);
 /* The kernel's pool, set up once with pmm_init(pmm_global(), ...). */
 struct pmm *pmm_global(void);
 
-/* One zeroed page, O(1) amortized.  Returns its address, or 0 (reported) when the
- * pool is exhausted; 0 is never a valid result (the first page of a pool
- * always holds bookkeeping). */
+/* One zeroed page, O(1) amortized.  Returns its address, or 0 (reported)
+ * when the pool is exhausted; 0 is never a valid result (the first page of
+ * a pool always holds bookkeeping). */
 uint64_t pmm_alloc_page(struct pmm *p);
 
 /* Returns a page that pmm_alloc_page() or pmm_alloc_pages() handed out,

@@ -51,7 +51,8 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	arena_init(&f->arena, ARENA_PA, ARENA_PAGES);
-	f->pages = (struct ept_pages){ .alloc = arena_alloc, .to_virt = counting_to_virt, .ctx = &f->arena };
+	f->pages = (struct ept_pages){ .alloc = arena_alloc, .to_virt = counting_to_virt,
+				      .ctx = &f->arena };
 	table_visits = 0;
 	log_reset();
 	*state = f;

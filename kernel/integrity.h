@@ -10,8 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A 64-bit multiply-xor hash over 8-byte words (fast enough for the boot
- * budget), folded to 32 bits.  Bytes past the last whole word count too. */
+/* A 64-bit multiply-xor hash over 8-byte words in four interleaved lanes
+ * (fast enough for the boot budget), folded to 32 bits.  Bytes past the
+ * last whole word count too. */
 uint32_t integrity_hash(const void *p, size_t n, uint64_t seed);
 
 /* Registers a region to watch; at most INTEGRITY_MAX_REGIONS. */

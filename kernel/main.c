@@ -149,7 +149,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		power_allow_emulator_exit(acpi_is_emulator());
 	apply_cmdline(&boot_info);
 	print_memory_summary(&boot_info);
-	tsc_calibrate();
+	tsc_calibrate_start();	/* measures while skiff boots; read below */
 	if (mm_init(&boot_info) < 0) {
 		kprintf("skiff: cannot continue without memory for skiff and its guest\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
@@ -171,6 +171,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	watch_integrity(&guest);
+	tsc_calibrate();	/* the watchdog set up next counts in TSC ticks */
 	if (vmx_enable(&vmx_features) < 0 || vmx_setup(&guest, &guest_ept) < 0) {
 		kprintf("skiff: cannot set up VT-x for the guest; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);

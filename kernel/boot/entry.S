@@ -103,12 +103,12 @@ _start:
 	incl %ecx
 	cmpl $4, %ecx
 	jb 1b
+	/* Only the low dwords: every address is below 4 GiB, and the high
+	 * dwords are .bss, which the loader clears (the PML4 and PDPT above
+	 * rely on that too). */
 	movl $(PTE_P | PTE_W | PTE_PS), %eax
 	xorl %ecx, %ecx
 2:	movl %eax, boot_pd(, %ecx, 8)
-	movl %ecx, %edx			/* high dword: 2 MiB * index >> 32 */
-	shrl $11, %edx
-	movl %edx, boot_pd + 4(, %ecx, 8)
 	addl $0x200000, %eax
 	incl %ecx
 	cmpl $2048, %ecx

@@ -10,8 +10,16 @@
 
 #include <stdint.h>
 
-/* Measures the TSC rate; 0 on success, negative (reported) when the PIT
- * does not answer, in which case a 1 GHz guess is used. */
+/*
+ * The measurement runs while skiff boots: tsc_calibrate_start() starts the
+ * PIT counting, and tsc_calibrate() reads how far it got, waiting only if
+ * that is under 2 ms (or measuring 2 ms afresh if the boot took longer than
+ * the PIT's 54.9 ms reach), then reports the rate.  Until then times use a
+ * 1 GHz guess.  tsc_calibrate() returns 0, or negative (reported) when the
+ * PIT does not count, and the guess stays.  Without tsc_calibrate_start()
+ * it measures on its own.
+ */
+void tsc_calibrate_start(void);
 int tsc_calibrate(void);
 
 /* Milliseconds since skiff's first instruction. */

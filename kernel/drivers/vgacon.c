@@ -1,6 +1,6 @@
 /*
  * VGA text-mode console.  Text memory is small (4000 bytes at 80x25), so
- * scrolling simply moves the cells up.
+ * scrolling simply moves the cells up (some 500 string moves of 8 bytes).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,18 +15,30 @@
 /* Code page 437's small filled square, for bytes the log should not contain. */
 #define VGACON_UNPRINTABLE	0xfe
 
-static void vgacon_set_cell(struct vgacon *vc, uint32_t col, uint32_t row, uint8_t ch)
-{
-	uint8_t *cell = vc->mem + ((size_t)row * vc->cols + col) * VGACON_CELL_BYTES;
+/* A cell as one 16-bit store: the character in the low byte (the lower
+ * address), the attribute above it.  Text memory is also read bytewise. */
+typedef uint16_t vga_cell __attribute__((may_alias));
+#define VGACON_CELL(ch)		((vga_cell)((uint8_t)(ch) | VGACON_ATTR << 8))
 
-	cell[0] = ch;
-	cell[1] = VGACON_ATTR;
+static vga_cell *vgacon_cell(struct vgacon *vc, uint32_t col, uint32_t row)
+{
+	return (vga_cell *)(vc->mem + ((size_t)row * vc->cols + col) * VGACON_CELL_BYTES);
 }
 
-static void vgacon_clear_row(struct vgacon *vc, uint32_t row)
+/* Four cells as one 64-bit store, for clearing. */
+typedef uint64_t vga_cells4 __attribute__((may_alias, aligned(2)));
+#define VGACON_CELLS4(ch)	(VGACON_CELL(ch) * 0x0001000100010001ull)
+
+/* Blanks rows [first, first + count), four cells a store. */
+static void vgacon_clear_rows(struct vgacon *vc, uint32_t first, uint32_t count)
 {
-	for (uint32_t col = 0; col < vc->cols; col++)
-		vgacon_set_cell(vc, col, row, ' ');
+	vga_cell *cell = vgacon_cell(vc, 0, first);
+	size_t n = (size_t)count * vc->cols;
+
+	for (; n >= 4; n -= 4, cell += 4)
+		*(vga_cells4 *)cell = VGACON_CELLS4(' ');
+	for (; n; n--)
+		*cell++ = VGACON_CELL(' ');
 }
 
 int vgacon_setup(struct vgacon *vc, void *mem, uint32_t cols, uint32_t rows)
@@ -41,8 +53,7 @@ int vgacon_setup(struct vgacon *vc, void *mem, uint32_t cols, uint32_t rows)
 	vc->rows = rows;
 	vc->col = 0;
 	vc->row = 0;
-	for (uint32_t row = 0; row < rows; row++)
-		vgacon_clear_row(vc, row);
+	vgacon_clear_rows(vc, 0, rows);
 	return 0;
 }
 
@@ -56,14 +67,19 @@ static void vgacon_newline(struct vgacon *vc)
 		return;
 	}
 	memmove(vc->mem, vc->mem + line, line * (vc->rows - 1));
-	vgacon_clear_row(vc, vc->rows - 1);
+	vgacon_clear_rows(vc, vc->rows - 1, 1);
+}
+
+static bool vgacon_printable(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u >= 0x20 && u <= 0x7e;
 }
 
 static uint8_t vgacon_char(char c)
 {
-	unsigned char u = (unsigned char)c;
-
-	return u >= 0x20 && u <= 0x7e ? u : VGACON_UNPRINTABLE;
+	return vgacon_printable(c) ? (uint8_t)c : VGACON_UNPRINTABLE;
 }
 
 void vgacon_putc(struct vgacon *vc, char c)
@@ -88,8 +104,29 @@ void vgacon_putc(struct vgacon *vc, char c)
 	}
 	if (vc->col == vc->cols)	/* wrap pending, as in fbcon_putc */
 		vgacon_newline(vc);
-	vgacon_set_cell(vc, vc->col, vc->row, vgacon_char(c));
+	*vgacon_cell(vc, vc->col, vc->row) = VGACON_CELL(vgacon_char(c));
 	vc->col++;
+}
+
+/* The log is mostly printable runs: those go straight into the row, up to
+ * its end; everything else (controls, wraps) through vgacon_putc(). */
+void vgacon_write(struct vgacon *vc, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		vga_cell *cell = vgacon_cell(vc, vc->col, vc->row);
+		size_t end = i + (vc->cols - vc->col);
+
+		if (end > n)
+			end = n;
+		if (i == end || !vgacon_printable(s[i])) {
+			vgacon_putc(vc, s[i++]);
+			continue;
+		}
+		for (; i < end && vgacon_printable(s[i]); i++, vc->col++)
+			*cell++ = VGACON_CELL(s[i]);
+	}
 }
 
 /* ---- the kernel's one text-mode console ---- */
@@ -99,8 +136,7 @@ static struct vgacon vgacon_screen;
 static void vgacon_console_write(struct console *con, const char *s, size_t n)
 {
 	(void)con;
-	for (size_t i = 0; i < n; i++)
-		vgacon_putc(&vgacon_screen, s[i]);
+	vgacon_write(&vgacon_screen, s, n);
 }
 
 static struct console vgacon_console = {

@@ -9,6 +9,7 @@
 #ifndef SKIFF_DRIVERS_VGACON_H
 #define SKIFF_DRIVERS_VGACON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define VGACON_DEFAULT_ADDR	0xb8000
@@ -33,6 +34,8 @@ int vgacon_setup(struct vgacon *vc, void *mem, uint32_t cols, uint32_t rows);
 /* Writes c at the cursor, with the same control characters, wrapping and
  * scrolling as fbcon_putc.  Bytes outside printable ASCII show as a block. */
 void vgacon_putc(struct vgacon *vc, char c);
+/* n bytes as vgacon_putc() would write them one by one. */
+void vgacon_write(struct vgacon *vc, const char *s, size_t n);
 
 /* Sets up text memory at addr (0: VGACON_DEFAULT_ADDR; skiff maps physical
  * memory 1:1) of cols x rows cells (0: 80 x 25), typically from an

@@ -186,20 +186,6 @@ uint64_t ept_pointer(const struct ept *e)
 	       (e->ad_enabled ? EPTP_AD_ENABLE : 0);
 }
 
-/* Writes a leaf (attrs != 0) or an absent entry (attrs == 0) over an entry
- * that is not a table. */
-static void ept_write_leaf(struct ept *e, uint64_t *entry, int level, uint64_t addr,
-			   uint64_t attrs)
-{
-	if (entry_present(*entry))
-		e->leaves[level]--;
-	*entry = 0;
-	if (attrs) {
-		*entry = addr | attrs | (level > EPT_LEVEL_PT ? EPT_LARGE_PAGE : 0);
-		e->leaves[level]++;
-	}
-}
-
 /* Replaces the large page in *entry by a table of 512 pages one level down
  * that map the same memory with the same attributes; the table is filled
  * before the entry points at it. */
@@ -243,6 +229,26 @@ static int ept_child(struct ept *e, uint64_t *entry, int level, uint64_t **child
 	return 0;
 }
 
+/* Writes leaves with attrs (absent entries when attrs is 0) from entry,
+ * which maps addr, on: over every entry that [addr, end) covers whole and
+ * that is not a table.  Returns the address where it stopped.  A loop of
+ * its own, because an identity map writes thousands of leaves in a row. */
+static uint64_t ept_write_leaves(struct ept *e, uint64_t *entry, int level, uint64_t addr,
+				 uint64_t end, uint64_t attrs)
+{
+	uint64_t span = level_span(level), whole = (end - addr) / span, i;
+	uint64_t value = attrs ? addr | attrs | (level > EPT_LEVEL_PT ? EPT_LARGE_PAGE : 0) : 0;
+	uint64_t step = attrs ? span : 0;
+	size_t removed = 0;
+
+	for (i = 0; i < whole && !entry_is_table(entry[i], level); i++, value += step) {
+		removed += entry_present(entry[i]);
+		entry[i] = value;
+	}
+	e->leaves[level] += (attrs ? i : 0) - removed;
+	return addr + i * span;
+}
+
 /* Makes [base, end), inside what table (at level) covers, leaves with
  * attrs, or absent when attrs is 0. */
 static int ept_set_range(struct ept *e, uint64_t *table, int level, uint64_t base,
@@ -254,14 +260,15 @@ static int ept_set_range(struct ept *e, uint64_t *table, int level, uint64_t bas
 	for (addr = base; addr < end; addr = next) {
 		uint64_t *entry = &table[level_index(addr, level)];
 
+		if (ept_leaf_allowed(e, level) && is_aligned(addr, span)) {
+			next = ept_write_leaves(e, entry, level, addr, end, attrs);
+			if (next != addr)
+				continue;
+		}
+		/* A part of an entry, or an entry that is a table. */
 		next = align_down(addr, span) + span;
 		if (next > end)
 			next = end;
-		if (next - addr == span && ept_leaf_allowed(e, level) &&
-		    !entry_is_table(*entry, level)) {
-			ept_write_leaf(e, entry, level, addr, attrs);
-			continue;
-		}
 		if (!entry_present(*entry) && !attrs)
 			continue;		/* already absent */
 		rc = ept_child(e, entry, level, &child);
@@ -437,32 +444,63 @@ static int ept_identity_type(const struct ept_identity *id, uint64_t base, uint6
 	}
 }
 
-/* Maps, or leaves absent, the largest block at addr that is aligned, below
- * limit, clear of or inside the keep ranges, and of one type; *size gets
- * its size. */
-static int ept_identity_step(struct ept *e, const struct ept_identity *id, uint64_t addr,
-			     uint64_t limit, uint64_t *size)
+/* identity_class(): skiff keeps the whole block, so it stays absent.
+ * Apart from MTRR_MIXED, the other classes are memory types (>= 0). */
+#define IDENTITY_ABSENT	(-2)
+
+/* What [base, end) becomes: absent, one memory type, or MTRR_MIXED. */
+static int identity_class(const struct ept_identity *id, uint64_t base, uint64_t end)
 {
-	int level, type;
+	int type;
 
-	for (level = EPT_LEVEL_PDPT; level >= EPT_LEVEL_PT; level--) {
-		uint64_t span = level_span(level);
-		enum cover kept;
-
-		if (!ept_leaf_allowed(e, level) || !is_aligned(addr, span) || span > limit - addr)
-			continue;
-		kept = cover_of(id->keep, id->nkeep, addr, addr + span);
-		if (kept == COVER_PART && level > EPT_LEVEL_PT)
-			continue;
-		*size = span;
-		if (kept != COVER_NONE)
-			return ept_unmap(e, addr, span);
-		type = ept_identity_type(id, addr, span);
-		if (type == MTRR_MIXED && level > EPT_LEVEL_PT)
-			continue;
-		return ept_map(e, addr, span, type < 0 ? MTRR_TYPE_UC : type, EPT_RWX);
+	switch (cover_of(id->keep, id->nkeep, base, end)) {
+	case COVER_ALL:
+		return IDENTITY_ABSENT;
+	case COVER_PART:
+		/* A page only partly kept is absent: the guest never sees skiff's data. */
+		return end - base == PAGE_SIZE ? IDENTITY_ABSENT : MTRR_MIXED;
+	default:
+		type = ept_identity_type(id, base, end - base);
+		return type < 0 && type != MTRR_MIXED ? MTRR_TYPE_UC : type;
 	}
-	panic("skiff: ept: no page fits at 0x%llx", (ull)addr);	/* 4 KiB always does */
+}
+
+/*
+ * Maps [base, end), inside what table (at level) covers, as its class cls
+ * says.  A block of one class is a single ept_set_range(), which takes the
+ * largest pages alignment allows.  A mixed block wider than one entry is
+ * halved on entry boundaries until each part is of one class or a single
+ * entry; a mixed entry gets a table and is sorted out one level down.  So
+ * classes are asked of a few blocks around each place where the owner or
+ * the memory type changes, not of every page.  A single page is never
+ * mixed (identity_class()), so the descent ends at the page tables.
+ */
+static int identity_fill(struct ept *e, const struct ept_identity *id, uint64_t *table,
+			 int level, uint64_t base, uint64_t end, int cls)
+{
+	uint64_t span = level_span(level), mid, *child;
+	int rc;
+
+	if (cls == IDENTITY_ABSENT)
+		return ept_set_range(e, table, level, base, end, 0);
+	if (cls != MTRR_MIXED)
+		return ept_set_range(e, table, level, base, end,
+				     EPT_RWX | ((uint64_t)cls << EPT_MEMTYPE_SHIFT));
+	if (end - base > span) {
+		mid = align_down(base + (end - base) / 2, span);
+		if (mid == base)
+			mid = base + span;
+		rc = identity_fill(e, id, table, level, base, mid, identity_class(id, base, mid));
+		if (rc == 0)
+			rc = identity_fill(e, id, table, level, mid, end, identity_class(id, mid, end));
+		return rc;
+	}
+	if (level == EPT_LEVEL_PT)
+		panic("skiff: ept: the page at 0x%llx has no single class", (ull)base);
+	rc = ept_child(e, &table[level_index(base, level)], level, &child);
+	if (rc == 0)
+		rc = identity_fill(e, id, child, level - 1, base, end, MTRR_MIXED);
+	return rc;
 }
 
 int ept_map_identity(struct ept *e, const struct phys_range *ram, size_t nram,
@@ -473,8 +511,6 @@ int ept_map_identity(struct ept *e, const struct phys_range *ram, size_t nram,
 		.ram = ram, .nram = nram, .keep = keep, .nkeep = nkeep,
 		.mtrr = mtrr && mtrr->present ? mtrr : NULL,
 	};
-	uint64_t addr, size = 0;
-	int rc;
 
 	if (limit == 0 || limit > e->reach) {
 		kprintf("skiff: ept: identity map up to 0x%llx: not in (0, 0x%llx]\n",
@@ -485,10 +521,6 @@ int ept_map_identity(struct ept *e, const struct phys_range *ram, size_t nram,
 	if (id.mtrr && !id.mtrr->enabled)
 		kprintf("skiff: ept: the firmware left the MTRRs disabled: all guest memory is UC, "
 			"as it would be on bare metal (SDM Vol. 3A 12.11.2.1)\n");
-	for (addr = 0; addr < limit; addr += size) {
-		rc = ept_identity_step(e, &id, addr, limit, &size);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return identity_fill(e, &id, ept_table(e, e->pml4), EPT_LEVEL_PML4, 0, limit,
+			     identity_class(&id, 0, limit));
 }

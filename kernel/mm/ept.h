@@ -167,9 +167,10 @@ void ept_describe(const struct ept *e);
  * stays UC, and all of memory is UC if the firmware disabled the MTRRs);
  * without MTRRs (mtrr NULL or not present), WB for pages wholly inside a
  * ram range and UC for everything else.
- * Each step takes the largest page that is aligned, below limit, clear of
- * (or wholly inside) the keep ranges, and of one type; otherwise the next
- * size down.  Pages partly kept are absent.  limit is rounded up to a page.
+ * Every page is the largest that is aligned, below limit, clear of (or
+ * wholly inside) the keep ranges, and of one type.  Pages partly kept are
+ * absent.  limit is rounded up to a page.  The work grows with the number
+ * of places where the owner or the type changes, not with memory size.
  * Returns 0 or what ept_map() returns; -ERANGE when limit is beyond reach.
  */
 int ept_map_identity(struct ept *e, const struct phys_range *ram, size_t nram,

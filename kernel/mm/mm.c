@@ -72,7 +72,7 @@ static int host_paging_init(const struct boot_info *bi)
 		.nguards = cpu_stack_guards(guards, MAX_STACK_GUARDS),
 	};
 	struct wx_report wx;
-	int err;
+	int err, wx_rc;
 
 	err = paging_init(&host_paging, &caps, &pool_pages);
 	if (err == 0)
@@ -82,9 +82,10 @@ static int host_paging_init(const struct boot_info *bi)
 		return err;
 	}
 	paging_activate(&host_paging);
-	paging_print(&host_paging);
+	wx_rc = paging_check_wx(&host_paging, &wx);
+	paging_print(&host_paging, &wx, wx_rc);
 	/* A W+X page with NX available would be skiff's own bug. */
-	if (paging_check_wx(&host_paging, &wx) == -EPERM)
+	if (wx_rc == -EPERM)
 		panic("paging: %zu writable and executable pages, first at 0x%lx",
 		      wx.wx_leaves, wx.first_wx);
 	return 0;

@@ -207,6 +207,16 @@ static int mtrr_block_type(const struct mtrr_state *s, uint64_t base, unsigned o
 	return mtrr_var_type(s, base, order);
 }
 
+/* log2 of the largest naturally aligned block at start that fits in len
+ * (both multiples of 4 KiB, len not 0). */
+static unsigned mtrr_block_order(uint64_t start, uint64_t len)
+{
+	unsigned fits = 63 - (unsigned)__builtin_clzll(len);
+	unsigned align = start ? (unsigned)__builtin_ctzll(start) : fits;
+
+	return align < fits ? align : fits;
+}
+
 int mtrr_type_of_range(const struct mtrr_state *s, uint64_t base, uint64_t len)
 {
 	uint64_t start, end, limit = 1ull << MTRR_MAX_WIDTH;
@@ -221,14 +231,9 @@ int mtrr_type_of_range(const struct mtrr_state *s, uint64_t base, uint64_t len)
 	start = align_down(base, PAGE_SIZE);
 	end = align_up(base + len, PAGE_SIZE);
 	while (start < end) {
-		unsigned order = PAGE_SHIFT;
-		int t;
+		unsigned order = mtrr_block_order(start, end - start);
+		int t = mtrr_block_type(s, start, order);
 
-		/* The largest naturally aligned block at start that fits. */
-		while (order < MTRR_MAX_WIDTH && is_aligned(start, 2ull << order) &&
-		       (2ull << order) <= end - start)
-			order++;
-		t = mtrr_block_type(s, start, order);
 		if (t == MTRR_MIXED || (type != MTRR_MIXED && t != type))
 			return MTRR_MIXED;
 		type = t;

@@ -127,15 +127,16 @@ static uint64_t make_leaf(uint64_t addr, uint64_t attrs, int level)
 static int pt_split(struct paging *p, uint64_t *entry, int level)
 {
 	uint64_t pa = pt_alloc_table(p), *child, span = level_span(level - 1);
-	uint64_t attrs = *entry & PT_LEAF_ATTRS;
 	uint64_t base = *entry & PTE_ADDR_MASK & ~(level_span(level) - 1);
+	uint64_t leaf = make_leaf(base, *entry & PT_LEAF_ATTRS, level - 1);
 	unsigned i;
 
 	if (!pa)
 		return -ENOMEM;
 	child = pt_table(p, pa);
-	for (i = 0; i < PT_ENTRIES; i++)
-		child[i] = make_leaf(base + i * span, attrs, level - 1);
+	/* The 512 leaves differ only in their address: one add each. */
+	for (i = 0; i < PT_ENTRIES; i++, leaf += span)
+		child[i] = leaf;
 	*entry = pa | PT_TABLE_BITS;
 	return 0;
 }
@@ -266,44 +267,48 @@ int paging_lookup(const struct paging *p, uint64_t va, struct pt_translation *ou
 
 /* ---- the W^X walk ---- */
 
-static void wx_count_leaf(const struct paging *p, struct wx_report *r, uint64_t va,
-			  int level, bool writable, bool xd)
+/* Adds the leaves one table holds at this level to the report's counts. */
+static void wx_count_leaves(struct wx_report *r, int level, size_t leaves)
 {
-	uint64_t span = level_span(level);
-
 	if (level == PT_LEVEL_PT)
-		r->leaves_4k++;
+		r->leaves_4k += leaves;
 	else if (level == PT_LEVEL_PD)
-		r->leaves_2m++;
+		r->leaves_2m += leaves;
 	else
-		r->leaves_1g++;
-	r->mapped_bytes += span;
-	r->top = va + span;		/* the walk goes up in address */
-	if (writable && (!p->nx || !xd)) {
-		if (r->wx_leaves++ == 0)
-			r->first_wx = va;
-	}
+		r->leaves_1g += leaves;
+	r->mapped_bytes += leaves * level_span(level);
 }
 
 /* Visits every present entry of one table; writable and xd are what the
- * levels above say (SDM 4.6.1: R/W must be set, XD clear, at every level). */
+ * levels above say (SDM 4.6.1: R/W must be set, XD clear, at every level).
+ * A table holds up to 512 leaves, so each costs only a few instructions:
+ * counts are kept here and added once. */
 static void wx_walk(const struct paging *p, uint64_t table_pa, int level, uint64_t va,
 		    bool writable, bool xd, struct wx_report *r)
 {
 	const uint64_t *table = pt_table(p, table_pa);
+	uint64_t span = level_span(level);
+	size_t leaves = 0;
 	unsigned i;
 
 	for (i = 0; i < PT_ENTRIES; i++) {
-		uint64_t entry = table[i], at = va + i * level_span(level);
-		bool w = writable && (entry & PTE_WRITE), x_off = xd || (entry & PTE_XD);
+		uint64_t entry = table[i], at = va + i * span;
+		bool w, x_off;
 
 		if (!(entry & PTE_PRESENT))
 			continue;
-		if (entry_is_table(entry, level))
+		w = writable && (entry & PTE_WRITE);
+		x_off = xd || (entry & PTE_XD);
+		if (entry_is_table(entry, level)) {
 			wx_walk(p, entry & PTE_ADDR_MASK, level - 1, at, w, x_off, r);
-		else
-			wx_count_leaf(p, r, at, level, w, x_off);
+			continue;
+		}
+		leaves++;
+		r->top = at + span;		/* the walk goes up in address */
+		if (w && (!p->nx || !x_off) && r->wx_leaves++ == 0)
+			r->first_wx = at;
 	}
+	wx_count_leaves(r, level, leaves);
 }
 
 int paging_check_wx(const struct paging *p, struct wx_report *r)
@@ -440,18 +445,15 @@ static void print_wx(const struct wx_report *r, int rc)
 		kprintf("W^X holds\n");
 }
 
-void paging_print(const struct paging *p)
+void paging_print(const struct paging *p, const struct wx_report *r, int wx)
 {
-	struct wx_report r;
-	int rc = paging_check_wx(p, &r);
-
 	kprintf("skiff: paging: identity map of ");
-	print_size(r.top);
+	print_size(r->top);
 	kprintf(": %zu x 1 GiB, %zu x 2 MiB, %zu x 4 KiB pages in %zu table pages; ",
-		r.leaves_1g, r.leaves_2m, r.leaves_4k, p->table_pages);
+		r->leaves_1g, r->leaves_2m, r->leaves_4k, p->table_pages);
 	if (p->has_image)
 		kprintf("text %s, rodata %s, data %s; %zu guard pages; ",
 			section_perms(p, p->text), section_perms(p, p->rodata),
 			section_perms(p, p->data), p->guard_pages);
-	print_wx(&r, rc);
+	print_wx(r, wx);
 }

@@ -169,8 +169,10 @@ int paging_check_wx(const struct paging *p, struct wx_report *r);
  */
 int paging_build_skiff(struct paging *p, const struct skiff_image *img, uint64_t phys_limit);
 
-/* One line for the boot log: "skiff: paging: identity map of 4 GiB: ...". */
-void paging_print(const struct paging *p);
+/* One line for the boot log: "skiff: paging: identity map of 4 GiB: ...",
+ * from the tables and what paging_check_wx() found in them (r, and wx its
+ * return), so the walk over every leaf is done once. */
+void paging_print(const struct paging *p, const struct wx_report *r, int wx);
 
 #ifndef SKIFF_HOST_TEST
 /* Loads the tables into CR3, which also flushes every non-global TLB entry

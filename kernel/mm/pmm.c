@@ -1,16 +1,20 @@
 /*
- * Page allocator over one contiguous pool.  Free pages sit on a doubly
- * linked list threaded through two index arrays: allocating takes the head,
- * freeing pushes onto it (both O(1)), and a contiguous allocation can unlink
- * any page of its run in O(1) because each page knows its neighbours.
- * The state byte per page is what lets a bad free be caught before it
- * corrupts the list.
+ * Page allocator over one contiguous pool.  Pages that were handed out and
+ * returned sit on a doubly linked list threaded through two index arrays:
+ * allocating takes the head, freeing pushes onto it (both O(1)), and a
+ * contiguous allocation can unlink any page of its run in O(1) because each
+ * page knows its neighbours.  Pages never handed out (fresh) are on no
+ * list: when the list is empty, a cursor that only moves up finds the next
+ * one, so starting a pool of thousands of pages writes only their state
+ * bytes.  The state byte per page is what lets a bad free be caught before
+ * it corrupts the list.
  */
 #include "mm/pmm.h"
 
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "panic.h"
 
 /* next + prev + state, per page of the pool. */
 #define PMM_META_BYTES	(2 * sizeof(uint32_t) + sizeof(uint8_t))
@@ -37,19 +41,15 @@ static bool pmm_state_free(uint8_t s)
 	return s == PMM_PAGE_FRESH || s == PMM_PAGE_FREE;
 }
 
-/* The free list is built in ascending order, so a fresh pool hands out its
- * pages from the bottom up, which keeps early allocations easy to read in a
- * dump. */
-static void pmm_build_list(struct pmm *p)
+/* All pages fresh but the bookkeeping; the cursor at the first fresh page,
+ * so a fresh pool hands out its pages from the bottom up, which keeps early
+ * allocations easy to read in a dump. */
+static void pmm_start(struct pmm *p)
 {
-	for (uint32_t i = 0; i < p->pages; i++) {
-		bool meta = i < p->meta_pages;
-
-		p->state[i] = meta ? PMM_PAGE_META : PMM_PAGE_FRESH;
-		p->prev[i] = meta || i == p->meta_pages ? PMM_NO_PAGE : i - 1;
-		p->next[i] = meta || i + 1 == p->pages ? PMM_NO_PAGE : i + 1;
-	}
-	p->free_head = p->meta_pages;
+	memset(p->state, PMM_PAGE_META, p->meta_pages);
+	memset(p->state + p->meta_pages, PMM_PAGE_FRESH, p->pages - p->meta_pages);
+	p->free_head = PMM_NO_PAGE;
+	p->fresh_next = p->meta_pages;
 	p->free_pages = p->pages - p->meta_pages;
 }
 
@@ -77,7 +77,7 @@ int pmm_init(struct pmm *p, uint64_t base, uint64_t size)
 	p->next = page_ptr(base);
 	p->prev = p->next + pages;
 	p->state = (uint8_t *)(p->prev + pages);
-	pmm_build_list(p);
+	pmm_start(p);
 	return 0;
 }
 
@@ -91,7 +91,6 @@ static void pmm_unlink(struct pmm *p, uint32_t i)
 		p->free_head = next;
 	if (next != PMM_NO_PAGE)
 		p->prev[next] = prev;
-	p->free_pages--;
 }
 
 static void pmm_push(struct pmm *p, uint32_t i)
@@ -105,22 +104,42 @@ static void pmm_push(struct pmm *p, uint32_t i)
 	p->free_pages++;
 }
 
+/* Hands out free page i: off the list if it was returned before. */
 static void pmm_take(struct pmm *p, uint32_t i)
 {
-	pmm_unlink(p, i);
+	if (p->state[i] == PMM_PAGE_FREE)
+		pmm_unlink(p, i);
 	p->state[i] = PMM_PAGE_USED;
+	p->free_pages--;
 	memset(page_ptr(page_addr(p, i)), 0, PAGE_SIZE);
+}
+
+/* The page pmm_alloc_page() hands out (some page is free): the list's
+ * head, else the next fresh page.  Every page below the cursor has been
+ * handed out at least once, so it passes each page once over the pool's
+ * life (runs may have taken pages ahead of it). */
+static uint32_t pmm_next_free(struct pmm *p)
+{
+	if (p->free_head != PMM_NO_PAGE)
+		return p->free_head;
+	while (p->fresh_next < p->pages && p->state[p->fresh_next] != PMM_PAGE_FRESH)
+		p->fresh_next++;
+	if (p->fresh_next == p->pages)
+		panic("pmm: %u pages counted free, but none is on the list or fresh",
+		      p->free_pages);
+	return p->fresh_next;
 }
 
 uint64_t pmm_alloc_page(struct pmm *p)
 {
-	uint32_t i = p->free_head;
+	uint32_t i;
 
 	if (p->free_pages == 0) {
 		kprintf("skiff: pmm: out of memory (%zu pages in pool, all in use), caller %p\n",
 			pmm_total_count(p), __builtin_return_address(0));
 		return 0;
 	}
+	i = pmm_next_free(p);
 	pmm_take(p, i);
 	return page_addr(p, i);
 }

@@ -43,7 +43,8 @@ struct pmm {
 	uint32_t pages;		/* pages in the pool, bookkeeping included */
 	uint32_t meta_pages;	/* pages at the start holding the arrays below */
 	uint32_t free_pages;
-	uint32_t free_head;	/* page index, or PMM_NO_PAGE */
+	uint32_t free_head;	/* returned pages: page index, or PMM_NO_PAGE */
+	uint32_t fresh_next;	/* no fresh page lies below this index */
 	uint32_t *next;		/* free list links, by page index */
 	uint32_t *prev;
 	uint8_t *state;		/* enum pmm_page_state, by page index */
@@ -59,9 +60,9 @@ int pmm_init(struct pmm *p, uint64_t base, uint64_t size);
 /* The kernel's pool, set up once with pmm_init(pmm_global(), ...). */
 struct pmm *pmm_global(void);
 
-/* One zeroed page, O(1).  Returns its address, or 0 (reported) when the
- * pool is exhausted; 0 is never a valid result (the first page of a pool
- * always holds bookkeeping). */
+/* One zeroed page, O(1) amortized.  Returns its address, or 0 (reported)
+ * when the pool is exhausted; 0 is never a valid result (the first page of
+ * a pool always holds bookkeeping). */
 uint64_t pmm_alloc_page(struct pmm *p);
 
 /* Returns a page that pmm_alloc_page() or pmm_alloc_pages() handed out,

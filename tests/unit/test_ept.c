@@ -35,13 +35,25 @@ struct fixture {
 	struct ept ept;
 };
 
+/* Times the builder looked at a table page: a walk from the top for every
+ * page would show up here as thousands. */
+static size_t table_visits;
+
+static void *counting_to_virt(void *ctx, uint64_t pa)
+{
+	table_visits++;
+	return arena_to_virt(ctx, pa);
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
 	arena_init(&f->arena, ARENA_PA, ARENA_PAGES);
-	f->pages = (struct ept_pages){ .alloc = arena_alloc, .to_virt = arena_to_virt, .ctx = &f->arena };
+	f->pages = (struct ept_pages){ .alloc = arena_alloc, .to_virt = counting_to_virt,
+				      .ctx = &f->arena };
+	table_visits = 0;
 	log_reset();
 	*state = f;
 	return 0;
@@ -688,6 +700,63 @@ static void test_identity_64g(void **state)
 	check_identity(e, big_ram, N(big_ram), big_keep, N(big_keep), 64 * GiB);
 }
 
+/* The machine make bench boots: Bochs with 512 MiB, where skiff keeps its
+ * boot information and GRUB module in the first 2 MiB, its image at 16 MiB
+ * and a pool that starts and ends off 2 MiB boundaries, listed in the
+ * order mm gives them (not sorted). */
+static const struct phys_range bochs_ram[] = {
+	{ 0, 0x9fc00 }, { MiB, 0x1fff0000 },
+};
+static const struct phys_range bochs_keep[] = {
+	{ 16 * MiB, 16 * MiB + 380 * 1024 },	/* image */
+	{ 0x1a2000, 0x1a3000 },			/* boot information */
+	{ 0x1a3000, 0x1b5000 },			/* module */
+	{ 0x1eff0000, 0x1fff0000 },		/* pool */
+};
+
+static void test_identity_bochs_512m(void **state)
+{
+	struct ept *e = ept_new(state, CAP_BOCHS_SKYLAKE, WIDTH);
+	struct mtrr_state m;
+
+	pc_mtrrs(&m);
+	assert_int_equal(ept_map_identity(e, bochs_ram, N(bochs_ram), bochs_keep, N(bochs_keep),
+					  4 * GiB, &m), 0);
+	print_figures("Bochs, 512 MiB", e);
+	/* 4 KiB pages only in the four 2 MiB blocks that skiff's ranges cut:
+	 * 512 - 19 around the boot information and module, 512 - 95 around
+	 * the image, 496 before and 16 after the pool. */
+	assert_int_equal(ept_leaf_count(e, PAGE_SIZE), 493 + 417 + 496 + 16);
+	assert_int_equal(ept_leaf_count(e, SIZE_2M), 512 - 4 - 7);	/* 7 wholly pool */
+	assert_int_equal(ept_leaf_count(e, SIZE_1G), 3);
+	assert_int_equal(ept_table_pages(e), 2 + 1 + 4);
+	expect_page(e, 0x1a1000, PAGE_SIZE, MTRR_TYPE_WB);
+	expect_absent(e, 0x1b4000);
+	expect_page(e, 0x1b5000, PAGE_SIZE, MTRR_TYPE_WB);
+	expect_page(e, 0x1eff0000 - PAGE_SIZE, PAGE_SIZE, MTRR_TYPE_WB);
+	expect_absent(e, 0x1f000000);
+	expect_page(e, 0x1fff0000, PAGE_SIZE, MTRR_TYPE_WB);
+	expect_page(e, 0x20000000, SIZE_2M, MTRR_TYPE_WB);
+	expect_page(e, 3 * GiB, SIZE_1G, MTRR_TYPE_UC);
+	check_identity(e, bochs_ram, N(bochs_ram), bochs_keep, N(bochs_keep), 4 * GiB);
+}
+
+/* The types and owners are asked of blocks around the places where they
+ * change, and each table is entered a few times, never once per page: the
+ * map above writes 1422 small pages. */
+static void test_identity_work_grows_with_changes_not_pages(void **state)
+{
+	struct ept *e = ept_new(state, CAP_BOCHS_SKYLAKE, WIDTH);
+	struct mtrr_state m;
+
+	pc_mtrrs(&m);
+	table_visits = 0;
+	assert_int_equal(ept_map_identity(e, bochs_ram, N(bochs_ram), bochs_keep, N(bochs_keep),
+					  4 * GiB, &m), 0);
+	print_message("  %zu table visits\n", table_visits);
+	assert_true(table_visits < 64);
+}
+
 static void test_identity_limit_beyond_reach(void **state)
 {
 	struct ept *e = ept_new(state, CAP_BOCHS_SKYLAKE, 36);	/* reach 64 GiB */
@@ -808,6 +877,133 @@ static void test_identity_partly_kept_pages_are_absent(void **state)
 	assert_int_equal(ept_leaf_count(e, PAGE_SIZE), 512 + 510);
 }
 
+/* ---- the identity map against its definition, on random machines ---- */
+
+static uint64_t rng_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static bool touches_keep(const struct phys_range *keep, size_t nkeep, uint64_t base, uint64_t end)
+{
+	for (size_t i = 0; i < nkeep; i++)
+		if (keep[i].base < end && base < keep[i].end)
+			return true;
+	return false;
+}
+
+/* The page the identity map must use for pa (not kept): the largest that
+ * the CPU allows, aligned, below limit, clear of every kept range, and of
+ * one memory type. */
+static uint64_t expected_page(const struct ept *e, const struct mtrr_state *m,
+			      const struct phys_range *keep, size_t nkeep, uint64_t limit,
+			      uint64_t pa)
+{
+	static const uint64_t sizes[] = { SIZE_1G, SIZE_2M };
+
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t block = align_down(pa, sizes[i]);
+
+		if ((sizes[i] == SIZE_1G && !e->caps.pages_1g) ||
+		    (sizes[i] == SIZE_2M && !e->caps.pages_2m))
+			continue;
+		if (block + sizes[i] <= limit && !touches_keep(keep, nkeep, block, block + sizes[i]) &&
+		    mtrr_type_of_range(m, block, sizes[i]) != MTRR_MIXED)
+			return sizes[i];
+	}
+	return PAGE_SIZE;
+}
+
+static void expect_identity_page(const struct ept *e, const struct mtrr_state *m,
+				 const struct phys_range *keep, size_t nkeep, uint64_t limit,
+				 uint64_t pa)
+{
+	struct ept_translation t;
+	uint64_t want;
+
+	pa = align_down(pa, PAGE_SIZE);
+	if (pa >= limit)
+		return;
+	assert_int_equal(ept_lookup(e, pa, &t), 0);
+	if (touches_keep(keep, nkeep, pa, pa + PAGE_SIZE)) {
+		if (t.present)
+			fail_msg("page 0x%llx holds kept bytes but is mapped", (unsigned long long)pa);
+		return;
+	}
+	want = expected_page(e, m, keep, nkeep, limit, pa);
+	if (!t.present || t.hpa != pa || t.perms != EPT_RWX || t.page_size != want ||
+	    t.memtype != mtrr_type_of_range(m, pa, PAGE_SIZE))
+		fail_msg("page 0x%llx: %s, page 0x%llx, %s; want page 0x%llx, %s",
+			 (unsigned long long)pa, t.present ? "present" : "absent",
+			 (unsigned long long)t.page_size, mtrr_type_name(t.memtype),
+			 (unsigned long long)want, mtrr_type_name(mtrr_type_of_range(m, pa, PAGE_SIZE)));
+}
+
+/* Random variable MTRRs over the PC's fixed ones, random kept ranges (page
+ * aligned or not, overlapping or not) and random limits: every page near
+ * a place where something changes, and random others, is what the
+ * definition says, and the tables stay well-formed. */
+static void test_identity_matches_its_definition_on_random_machines(void **state)
+{
+	static const int types[] = { MTRR_TYPE_UC, MTRR_TYPE_WC, MTRR_TYPE_WT, MTRR_TYPE_WP,
+				     MTRR_TYPE_WB };
+	struct fixture *f = *state;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	for (int round = 0; round < 24; round++) {
+		struct phys_range keep[4];
+		struct mtrr_state m;
+		size_t nkeep = 1 + rng_next(&x) % 4, nvar = rng_next(&x) % 4;
+		uint64_t limit = 4 * GiB;
+		struct ept *e;
+
+		arena_release(&f->arena);
+		arena_init(&f->arena, ARENA_PA, ARENA_PAGES);
+		e = ept_new(state, round % 3 == 2 ? CAP_NO_1G : CAP_BOCHS_SKYLAKE, WIDTH);
+		pc_mtrrs(&m);
+		for (size_t i = 0; i < nvar; i++) {
+			uint64_t size = 1ull << (12 + rng_next(&x) % 20);
+
+			add_var_range(&m, align_down(rng_next(&x) % (4 * GiB), size), size,
+				      types[rng_next(&x) % 5]);
+		}
+		for (size_t i = 0; i < nkeep; i++) {
+			uint64_t base = rng_next(&x) % (4 * GiB);
+
+			if (rng_next(&x) % 2)
+				base = align_down(base, PAGE_SIZE);
+			keep[i] = (struct phys_range){ base, base + 1 + rng_next(&x) % (40 * MiB) };
+		}
+		if (round % 4 == 1)
+			limit += align_down(rng_next(&x) % (4 * GiB), PAGE_SIZE);
+		assert_int_equal(ept_map_identity(e, pc_ram, N(pc_ram), keep, nkeep, limit, &m), 0);
+		{
+			struct walk w = { .e = e, .keep = keep, .nkeep = nkeep, .limit = limit };
+
+			walk_all(&w);
+		}
+		for (size_t i = 0; i < nkeep; i++)
+			for (int d = -1; d <= 1; d++) {
+				expect_identity_page(e, &m, keep, nkeep, limit, keep[i].base + d * PAGE_SIZE);
+				expect_identity_page(e, &m, keep, nkeep, limit, keep[i].end + d * PAGE_SIZE);
+			}
+		for (size_t i = 0; i < m.var_count; i++) {
+			uint64_t size = (~m.var[i].mask + 1) & ((1ull << WIDTH) - 1);
+
+			expect_identity_page(e, &m, keep, nkeep, limit, m.var[i].base - PAGE_SIZE);
+			expect_identity_page(e, &m, keep, nkeep, limit, m.var[i].base);
+			expect_identity_page(e, &m, keep, nkeep, limit, m.var[i].base + size - PAGE_SIZE);
+			expect_identity_page(e, &m, keep, nkeep, limit, m.var[i].base + size);
+		}
+		expect_identity_page(e, &m, keep, nkeep, limit, limit - PAGE_SIZE);
+		for (int i = 0; i < 300; i++)
+			expect_identity_page(e, &m, keep, nkeep, limit, rng_next(&x) % limit);
+	}
+}
+
 static void test_describe(void **state)
 {
 	struct ept *e = ept_new(state, CAP_BOCHS_SKYLAKE, WIDTH);
@@ -840,6 +1036,8 @@ int main(void)
 		T(test_identity_4g_with_2m_pages),
 		T(test_identity_4g_with_4k_pages),
 		T(test_identity_64g),
+		T(test_identity_bochs_512m),
+		T(test_identity_work_grows_with_changes_not_pages),
 		T(test_identity_limit_beyond_reach),
 		T(test_identity_honours_mtrr_vga_hole),
 		T(test_identity_splits_where_the_mtrr_type_changes),
@@ -847,6 +1045,7 @@ int main(void)
 		T(test_identity_without_mtrrs),
 		T(test_identity_unmaps_kept_pages_mapped_before),
 		T(test_identity_partly_kept_pages_are_absent),
+		T(test_identity_matches_its_definition_on_random_machines),
 		T(test_describe),
 	};
 

@@ -412,6 +412,39 @@ static void test_vgacon_controls_wrap_and_scroll(void **state)
 	assert_text_row(2, "ab");
 }
 
+/* vgacon_write() of any text leaves the screen and cursor exactly as
+ * vgacon_putc() byte by byte: runs that fill a row, wrap pending at the
+ * end of one, controls and unprintable bytes mixed in, scrolls. */
+static void test_vgacon_write_is_putc_in_a_row(void **state)
+{
+	static const char *const texts[] = {
+		"Hi", "0123456789", "0123456789x", "0123456789\n", "a\tb\bc\rd\n",
+		"\xc3\x01zz\x7f", "one\ntwo\nthree\nfour\nfive", "abcdefghijklmnopqrstuvwxyz012",
+		"", "\n\n\n\n", "0123456789abcdefghij\tk",
+	};
+	static uint8_t by_putc[sizeof(text)];
+	struct vgacon ref;
+
+	(void)state;
+	for (size_t a = 0; a < sizeof(texts) / sizeof(texts[0]); a++)
+		for (size_t b = 0; b < sizeof(texts) / sizeof(texts[0]); b++) {
+			text_screen();
+			memset(by_putc, JUNK, sizeof(by_putc));
+			assert_int_equal(vgacon_setup(&ref, by_putc, VGA_COLS, VGA_ROWS), 0);
+			/* Two writes, so the second starts wherever the first ended. */
+			vgacon_write(&vc, texts[a], strlen(texts[a]));
+			vgacon_write(&vc, texts[b], strlen(texts[b]));
+			for (const char *s = texts[a]; *s; s++)
+				vgacon_putc(&ref, *s);
+			for (const char *s = texts[b]; *s; s++)
+				vgacon_putc(&ref, *s);
+			if (memcmp(text, by_putc, sizeof(text)) != 0 || vc.col != ref.col ||
+			    vc.row != ref.row)
+				fail_msg("\"%s\" then \"%s\": vgacon_write differs from vgacon_putc",
+					 texts[a], texts[b]);
+		}
+}
+
 static void test_vgacon_refuses_bad_geometry(void **state)
 {
 	(void)state;
@@ -568,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_fbcon_init_registers_framebuffer_console),
 		cmocka_unit_test(test_vgacon_cells_and_attributes),
 		cmocka_unit_test(test_vgacon_controls_wrap_and_scroll),
+		cmocka_unit_test(test_vgacon_write_is_putc_in_a_row),
 		cmocka_unit_test(test_vgacon_refuses_bad_geometry),
 		cmocka_unit_test(test_vgacon_init_registers_vga_console),
 		cmocka_unit_test(test_fbtext_reads_back_rendered_text),

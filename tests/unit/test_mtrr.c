@@ -262,6 +262,45 @@ static void test_non_contiguous_mask(void **state)
 	assert_int_equal(mtrr_type_of_range(&s, 0x4000, GiB), MTRR_TYPE_WB);
 }
 
+/* The type of a range is what its pages agree on: checked for ranges of
+ * every alignment and odd lengths, including ones from address 0 and ones
+ * that cross the fixed ranges, a non-contiguous mask and the 4 GiB line. */
+static void test_range_type_agrees_with_its_pages(void **state)
+{
+	static const uint64_t bases[] = {
+		0, 0x1000, 0x9F000, 0xC0000, 0x3000, 0x40001000, 0x7FE00000, 0x7FFFE000, 0xBFFFF000,
+		0xC0000000,
+	};
+	static const uint64_t lengths[] = {
+		0x1000, 0x2000, 0x3000, 0x8000, 0x61000, 0x100000, 0x1FF000, 0x200000, 0x201000,
+		0x4000000,
+	};
+	struct mtrr_state s;
+
+	(void)state;
+	state_init(&s, MTRR_TYPE_WB, true);
+	pc_fixed_ranges(&s);
+	add_var(&s, 3 * GiB, GiB, MTRR_TYPE_UC);
+	add_var(&s, 0x7FFFF000, 0x1000, MTRR_TYPE_UC);
+	assert_int_equal(mtrr_add_var(&s, physbase(0x40000000, MTRR_TYPE_WT),
+				      physmask(0x1000) & ~0x10000ull), 0);	/* 2 pages, 64 KiB apart */
+	for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++)
+		for (size_t l = 0; l < sizeof(lengths) / sizeof(lengths[0]); l++) {
+			uint64_t base = bases[b], len = lengths[l], pa;
+			int want = mtrr_type_of_range(&s, base, 0x1000);
+
+			for (pa = base + 0x1000; pa < base + len && want != MTRR_MIXED; pa += 0x1000)
+				if (mtrr_type_of_range(&s, pa, 0x1000) != want)
+					want = MTRR_MIXED;
+			if (mtrr_type_of_range(&s, base, len) != want)
+				fail_msg("[0x%llx, +0x%llx): %d, but its pages say %d",
+					 (unsigned long long)base, (unsigned long long)len,
+					 mtrr_type_of_range(&s, base, len), want);
+		}
+	assert_int_equal(mtrr_type_of_range(&s, 0x40000000, 0x20000), MTRR_MIXED);
+	assert_int_equal(mtrr_type_of_range(&s, 0x40010000, 0x1000), MTRR_TYPE_WT);
+}
+
 static void test_raw_msr_decoding(void **state)
 {
 	struct mtrr_state s;
@@ -354,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_ranges_off_fall_back_to_variable),
 		cmocka_unit_test(test_variable_range_at_page_granularity),
 		cmocka_unit_test(test_non_contiguous_mask),
+		cmocka_unit_test(test_range_type_agrees_with_its_pages),
 		cmocka_unit_test(test_raw_msr_decoding),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_type_names),

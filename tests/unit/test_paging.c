@@ -106,6 +106,14 @@ static void expect_sane_entries(const struct fixture *f)
 	}
 }
 
+/* The boot log line, after the W^X check it reports on. */
+static void print_line(const struct paging *p)
+{
+	struct wx_report r;
+
+	paging_print(p, &r, paging_check_wx(p, &r));
+}
+
 /* ---- skiff's image as kernel/linker.ld lays it out, at 16 MiB ---- */
 
 static const uint64_t guards[] = {
@@ -323,7 +331,7 @@ static void test_wx_detects_rwx(void **state)
 	assert_int_equal(r.first_wx, 100 * MiB);
 	assert_true(r.nx_enforced);
 	log_reset();
-	paging_print(p);
+	print_line(p);
 	assert_log_contains("W^X violated: 2 pages writable and executable, the first at 0x6400000");
 }
 
@@ -397,7 +405,7 @@ static void test_skiff_layout(void **state)
 	expect_sane_entries(f);
 
 	log_reset();
-	paging_print(p);
+	print_line(p);
 	assert_log_contains("skiff: paging: identity map of 4 GiB: 3 x 1 GiB, 508 x 2 MiB, "
 			    "2043 x 4 KiB pages in 7 table pages; text RX, rodata R, data RW; "
 			    "4 guard pages; W^X holds\n");
@@ -434,7 +442,7 @@ static void test_no_nx(void **state)
 	assert_int_equal(r.wx_leaves, 3 + 508 + 2043 - 192 - 64);
 	assert_int_equal(r.first_wx, 4 * KiB);
 	log_reset();
-	paging_print(p);
+	print_line(p);
 	assert_log_contains("text RX, rodata RX, data RWX; 4 guard pages; "
 			    "W^X cannot be enforced: no NX, every page is executable\n");
 }
@@ -452,7 +460,7 @@ static void test_above_4g(void **state)
 	expect_page(p, 64 * GiB - 1, GiB, true, false);
 	expect_absent(p, 64 * GiB);
 	log_reset();
-	paging_print(p);
+	print_line(p);
 	assert_log_contains("identity map of 64 GiB: 63 x 1 GiB");
 
 	assert_int_equal(paging_map(p, 0, 1024 * GiB, PT_RW), 0);
@@ -529,7 +537,7 @@ static void test_limit_rounded_up(void **state)
 	expect_page(p, 4 * GiB - 1, GiB, true, false);
 	expect_page(p, img.rodata.base, PAGE_SIZE, true, false);	/* stays RW NX */
 	log_reset();
-	paging_print(p);
+	print_line(p);
 	assert_log_contains("rodata empty");
 }
 
@@ -540,12 +548,12 @@ static void test_print_without_image(void **state)
 
 	assert_int_equal(paging_map(p, 0, 4 * GiB, PT_RW), 0);
 	log_reset();
-	paging_print(p);
+	print_line(p);
 	assert_log_contains("skiff: paging: identity map of 4 GiB: 4 x 1 GiB, 0 x 2 MiB, "
 			    "0 x 4 KiB pages in 2 table pages; W^X holds\n");
 	assert_int_equal(paging_unmap(p, 4 * GiB - 2 * MiB, 2 * MiB), 0);
 	log_reset();
-	paging_print(p);
+	print_line(p);
 	assert_log_contains("identity map of 4094 MiB:");
 }
 

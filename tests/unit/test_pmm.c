@@ -317,6 +317,45 @@ static void test_run_skips_busy_pages(void **state)
 	assert_int_equal(pmm_alloc_pages(&pool, 2, PAGE_SIZE), busy + PAGE_SIZE);
 }
 
+/* Single pages come from the bottom up, past a run taken ahead of them,
+ * until the pool is empty; each page once. */
+static void test_single_pages_step_over_runs_taken_ahead(void **state)
+{
+	const size_t run_pages = (2 * MIB) / PAGE_SIZE;
+	uint64_t run, pa, expect = base + META_PAGES * PAGE_SIZE;
+
+	(void)state;
+	run = pmm_alloc_pages(&pool, run_pages, 2 * MIB);
+	assert_int_equal(run, base + 2 * MIB);
+	for (size_t i = 0; i < USABLE_PAGES - run_pages; i++, expect += PAGE_SIZE) {
+		if (expect == run)
+			expect += 2 * MIB;
+		pa = pmm_alloc_page(&pool);
+		assert_int_equal(pa, expect);
+	}
+	assert_int_equal(pmm_free_count(&pool), 0);
+	assert_int_equal(pmm_alloc_page(&pool), 0);
+	/* Returned pages come back before anything else. */
+	assert_int_equal(pmm_free_pages(&pool, run, 2), 0);
+	assert_int_equal(pmm_alloc_page(&pool), run + PAGE_SIZE);
+	assert_int_equal(pmm_alloc_page(&pool), run);
+}
+
+/* Starting a pool writes one state byte per page and no list: the links
+ * of pages never handed out are left as they were (garbage here), which
+ * keeps pmm_init() cheap for a pool of thousands of pages. */
+static void test_init_threads_no_list_through_fresh_pages(void **state)
+{
+	const uint8_t *links = buf;	/* next[], then prev[]: 8 bytes a page */
+
+	(void)state;
+	for (size_t i = 0; i < 8 * POOL_PAGES; i++)
+		assert_int_equal(links[i], 0xa5);
+	for (size_t i = 0; i < POOL_PAGES; i++)
+		assert_int_equal(pmm_page_state(&pool, base + i * PAGE_SIZE),
+				 i < META_PAGES ? PMM_PAGE_META : PMM_PAGE_FRESH);
+}
+
 static void test_bad_run_requests_are_refused(void **state)
 {
 	(void)state;
@@ -413,6 +452,8 @@ int main(void)
 		WITH_POOL(test_pages_never_handed_out_are_refused),
 		WITH_POOL(test_runs_honour_2m_alignment),
 		WITH_POOL(test_run_skips_busy_pages),
+		WITH_POOL(test_single_pages_step_over_runs_taken_ahead),
+		WITH_POOL(test_init_threads_no_list_through_fresh_pages),
 		WITH_POOL(test_bad_run_requests_are_refused),
 		WITH_POOL(test_bad_page_in_a_run_free_frees_nothing),
 		WITH_POOL(test_counts_return_after_alloc_free_cycles),

@@ -1,0 +1,1 @@
+test_integrity_SRCS := kernel/integrity.c

@@ -35,13 +35,15 @@ static bool injected;
 
 /* ---- helpers for handlers ---- */
 
-void vmx_skip_instruction(void)
+/* What vmx_skip_is_simple() leaves: STI or MOV-SS blocking to end, a
+ * single step owed, or a next RIP that may wrap at 4 GiB. */
+static void skip_instruction_general(void)
 {
 	uint64_t rip = vmcs_read_natural(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
 
 	/* A 32-bit guest's EIP wraps at 4 GiB; only then is the mode asked. */
-	if ((rip >> 32) && !(vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST))
+	if ((rip >> 32) && !vmx_guest_long_mode())
 		rip = (uint32_t)rip;
 	vmcs_write_natural(GUEST_RIP, rip);
 	/* The instruction completed: STI and MOV SS blocking end with it
@@ -54,6 +56,16 @@ void vmx_skip_instruction(void)
 	    !(vmcs_read64(GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
 		vmcs_write_natural(GUEST_PENDING_DBG_EXCEPTIONS,
 				   vmcs_read_natural(GUEST_PENDING_DBG_EXCEPTIONS) | GUEST_PENDING_DBG_BS);
+}
+
+void vmx_skip_instruction(void)
+{
+	uint64_t rip;
+
+	if (vmx_skip_is_simple(&rip))
+		vmcs_write_natural(GUEST_RIP, rip);
+	else
+		skip_instruction_general();
 }
 
 void vmx_inject(uint8_t vector, enum intr_type type, bool has_error, uint32_t error,

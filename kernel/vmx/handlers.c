@@ -24,22 +24,11 @@
 
 /* ---- small guest-state queries ---- */
 
-/* CPL = SS.DPL (SDM Vol. 3C 25.4.1); 0 in real mode. */
-static unsigned guest_cpl(void)
-{
-	return (vmcs_read32(GUEST_SS_ACCESS_RIGHTS) >> 5) & 3;
-}
-
-static bool guest_long_mode(void)
-{
-	return (vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST) != 0;
-}
-
 /* A register the guest reads back: full width in 64-bit mode, else the
  * low 32 bits with the upper half cleared, as a 32-bit write does. */
 static void set_result(uint64_t *reg, uint64_t value)
 {
-	*reg = guest_long_mode() ? value : LOW32(value);
+	*reg = vmx_guest_long_mode() ? value : LOW32(value);
 }
 
 /* ---- exceptions, interrupts, signals ---- */
@@ -261,10 +250,10 @@ void vmx_exit_nop(struct guest_regs *regs)
 void vmx_exit_vmcall(struct guest_regs *regs)
 {
 	uint64_t *g = regs->gpr;
-	bool wide = guest_long_mode();
+	bool wide = vmx_guest_long_mode();
 	int64_t ret;
 
-	if (guest_cpl() != 0) {
+	if (vmx_guest_cpl() != 0) {
 		vmx_inject_ud();
 		return;
 	}
@@ -338,7 +327,7 @@ static void guest_write_cr4(uint64_t value)
 	uint64_t old = vmx_guest_cr4();
 
 	if ((value & (CR4_VMXE | unsupported)) ||
-	    (guest_long_mode() && !(value & CR4_PAE))) {
+	    (vmx_guest_long_mode() && !(value & CR4_PAE))) {
 		vmx_inject_gp();
 		return;
 	}
@@ -363,7 +352,7 @@ void vmx_exit_cr_access(struct guest_regs *regs)
 	uint64_t value = a.reg == GUEST_REG_RSP ? vmcs_read_natural(GUEST_RSP) : *gpr(regs, a.reg);
 	uint64_t shadow = vmx_guest_cr0();
 
-	if (!guest_long_mode())
+	if (!vmx_guest_long_mode())
 		value = LOW32(value);
 	switch (a.type) {
 	case CR_ACCESS_MOV_TO_CR:
@@ -527,7 +516,7 @@ void vmx_exit_xsetbv(struct guest_regs *regs)
 		vmx_inject_ud();
 		return;
 	}
-	if (guest_cpl() != 0 || xcr != 0 || !xcr0_valid(value) || xsetbv_safe(xcr, value) < 0) {
+	if (vmx_guest_cpl() != 0 || xcr != 0 || !xcr0_valid(value) || xsetbv_safe(xcr, value) < 0) {
 		vmx_inject_gp();
 		return;
 	}

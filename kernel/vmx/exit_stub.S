@@ -6,8 +6,8 @@
  * 2 (interrupts off).  Nothing else of the guest's general registers is
  * saved by the CPU, so the stub stores them in vmx_guest_regs (one vCPU:
  * a fixed global, reached RIP-relative without needing a free register),
- * calls vmx_exit_handler(), and when that returns loads them back and
- * resumes the guest.  Every exit starts afresh at the top of the exit
+ * reads the exit reason, calls vmx_exit_handler() with it, and when that
+ * returns loads them back and resumes the guest.  Every exit starts afresh at the top of the exit
  * stack, so a handler that never returns (the guest ended, or was
  * restarted) leaves nothing behind.
  *
@@ -18,6 +18,7 @@
  * VMRESUME goes to vmx_resume_failed() (C, does not return).
  */
 #include "vm/guest_regs.h"
+#include "vmx/exit_stub.h"
 
 #define REG(n)	vmx_guest_regs + GUEST_REG_OFFSET(n)(%rip)
 
@@ -49,6 +50,9 @@
 vmx_exit_stub:
 	mov %rax, REG(0)
 	mov %rcx, REG(1)
+	mov $STUB_VMCS_VM_EXIT_REASON, %eax
+	vmread %rax, %rax
+	jbe .Lreason_unreadable
 	mov %rdx, REG(2)
 	mov %rbx, REG(3)
 	mov %rbp, REG(5)
@@ -65,6 +69,7 @@ vmx_exit_stub:
 	/* HOST_RSP is 16-byte aligned, as the ABI wants before a call;
 	 * a zero frame pointer ends skiff's call traces here. */
 	xor %ebp, %ebp
+	mov %eax, %edi
 	call vmx_exit_handler
 	load_guest_regs
 	vmresume
@@ -72,6 +77,13 @@ vmx_exit_stub:
 	setc %dil
 	movzbl %dil, %edi
 	call vmx_resume_failed
+	ud2
+
+	/* VMREAD failed the same way; C reports which field and why. */
+.Lreason_unreadable:
+	setc %dil
+	movzbl %dil, %edi
+	call vmx_exit_reason_unreadable
 	ud2
 	.size vmx_exit_stub, . - vmx_exit_stub
 

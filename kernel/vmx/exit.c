@@ -1,7 +1,7 @@
 /*
- * The C side of every VM exit (SDM Vol. 3C chapter 28 "VM Exits"):
- * vmx_exit_handler() is what exit_stub.S calls, with the exit reason it
- * has read.  In order:
+ * The C side of every VM exit (SDM Vol. 3C chapter 28 "VM Exits") that no
+ * fast path (exit_fast.c) takes: vmx_exit_handler() is what exit_stub.S
+ * calls, with the exit reason it has read.  In order:
  *   1. bit 31 of the exit reason: a failed VM entry is explained, never
  *      looked up in the table as if the guest had run;
  *   2. the count for the reason (printed at the end of the run);
@@ -32,11 +32,7 @@
 enum { VMCS_READ_ONLY_FIELDS32(ENCODING_OF) };
 _Static_assert(STUB_VMCS_VM_EXIT_REASON == ENCODING_OF_VM_EXIT_REASON, "exit_stub.S: VM_EXIT_REASON");
 
-/* Exits and the TSC cycles skiff spent on them (from the exit handler's
- * start to its return, which is just before VMRESUME), by basic reason;
- * the last slot is for reasons beyond the table.  The guest reads them
- * with HC_EXIT_STATS. */
-static struct hc_exit_stat exit_stats[EXIT_REASON_COUNT + 1];
+struct hc_exit_stat vmx_exit_stats[EXIT_REASON_COUNT + 1];
 
 /* Set when a handler injects an event, so step 4 does not overwrite it. */
 static bool injected;
@@ -334,10 +330,10 @@ void vmx_exit_handler(uint32_t reason)
 	if (exit_reason_is_entry_failure(reason))
 		entry_failure(reason);
 	if (basic >= EXIT_REASON_COUNT) {
-		exit_stats[EXIT_REASON_COUNT].count++;
+		vmx_exit_stats[EXIT_REASON_COUNT].count++;
 		vmx_guest_crash("an exit reason this skiff does not know", NULL);
 	}
-	stat = &exit_stats[basic];
+	stat = &vmx_exit_stats[basic];
 	stat->count++;
 
 	injected = false;
@@ -365,7 +361,7 @@ void vmx_exit_handler(uint32_t reason)
 const struct hc_exit_stat *vm_arch_exit_stats(size_t *count)
 {
 	*count = EXIT_REASON_COUNT + 1;
-	return exit_stats;
+	return vmx_exit_stats;
 }
 
 static void print_stat(const char *name, const struct hc_exit_stat *s)
@@ -378,12 +374,12 @@ void vm_arch_print_exit_stats(void)
 	uint64_t total = 0;
 
 	for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++)
-		total += exit_stats[i].count;
+		total += vmx_exit_stats[i].count;
 	kprintf("skiff: %lu VM exits by reason (TSC cycles in skiff, exit to entry):\n", total);
 	kprintf("  %-28s %10s %14s %8s\n", "reason", "count", "cycles", "each");
 	for (unsigned i = 0; i < EXIT_REASON_COUNT; i++)
-		if (exit_stats[i].count)
-			print_stat(exit_reason_name(i), &exit_stats[i]);
-	if (exit_stats[EXIT_REASON_COUNT].count)
-		print_stat("(beyond the SDM's list)", &exit_stats[EXIT_REASON_COUNT]);
+		if (vmx_exit_stats[i].count)
+			print_stat(exit_reason_name(i), &vmx_exit_stats[i]);
+	if (vmx_exit_stats[EXIT_REASON_COUNT].count)
+		print_stat("(beyond the SDM's list)", &vmx_exit_stats[EXIT_REASON_COUNT]);
 }

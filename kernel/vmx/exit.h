@@ -5,8 +5,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vm/hypercall_abi.h"
 #include "vmx/caps.h"
 #include "vmx/exit_info.h"
+#include "vmx/exit_reason.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_insn.h"
 #include "x86.h"
@@ -19,6 +21,12 @@
 
 /* Exception exits in a row (handlers.c counts, exit.c resets). */
 extern unsigned vmx_exception_streak;
+
+/* Exits and the TSC cycles skiff spent on them (from the exit handler's
+ * start to its return, which is just before VMRESUME), by basic reason;
+ * the last slot is for reasons beyond the table.  The guest reads them
+ * with HC_EXIT_STATS.  exit.c counts the generic path, exit_fast.c its own. */
+extern struct hc_exit_stat vmx_exit_stats[EXIT_REASON_COUNT + 1];
 
 /* Moves the guest past the instruction that exited, as if it had run. */
 void vmx_skip_instruction(void);

@@ -4,10 +4,18 @@
  * VM exit (SDM Vol. 3C 28.5): the CPU loads the host state from the VMCS:
  * RIP = vmx_exit_stub, RSP = the empty top of skiff's exit stack, RFLAGS =
  * 2 (interrupts off).  Nothing else of the guest's general registers is
- * saved by the CPU, so the stub stores them in vmx_guest_regs (one vCPU:
- * a fixed global, reached RIP-relative without needing a free register),
- * reads the exit reason, calls vmx_exit_handler() with it, and when that
- * returns loads them back and resumes the guest.  Every exit starts afresh at the top of the exit
+ * saved by the CPU.  The stub stores RAX and RCX in vmx_guest_regs (one
+ * vCPU: a fixed global, reached RIP-relative without needing a free
+ * register) and reads the exit reason.  Then one of:
+ *
+ *   - CPUID, the exit a guest makes most often on purpose, goes to its
+ *     fast path (exit_fast.c says why and what that keeps);
+ *   - everything else, and a CPUID the fast path declines, takes the
+ *     generic path: the other GPRs go to vmx_guest_regs too, and
+ *     vmx_exit_handler() dispatches through the exit table.
+ *
+ * Each path loads back the registers the exit may have changed and
+ * resumes the guest.  Every exit starts afresh at the top of the exit
  * stack, so a handler that never returns (the guest ended, or was
  * restarted) leaves nothing behind.
  *
@@ -53,6 +61,10 @@ vmx_exit_stub:
 	mov $STUB_VMCS_VM_EXIT_REASON, %eax
 	vmread %rax, %rax
 	jbe .Lreason_unreadable
+	/* The whole 32-bit field: a failed VM entry (bit 31) never matches. */
+	cmp $STUB_EXIT_REASON_CPUID, %eax
+	je .Lcpuid
+.Lgeneric:
 	mov %rdx, REG(2)
 	mov %rbx, REG(3)
 	mov %rbp, REG(5)
@@ -73,7 +85,27 @@ vmx_exit_stub:
 	call vmx_exit_handler
 	load_guest_regs
 	vmresume
+	jmp .Lresume_failed
+
+	/* CPUID writes RAX, RBX, RCX and RDX, which the fast path left in
+	 * vmx_guest_regs; it kept every other register.  When it declines,
+	 * the guest's RAX is still in vmx_guest_regs and RCX in place. */
+.Lcpuid:
+	call vmx_exit_cpuid_fast
+	test %al, %al
+	jz .Lcpuid_generic
+	mov REG(0), %rax
+	mov REG(1), %rcx
+	mov REG(2), %rdx
+	mov REG(3), %rbx
+	vmresume
+	jmp .Lresume_failed
+.Lcpuid_generic:
+	mov $STUB_EXIT_REASON_CPUID, %eax
+	jmp .Lgeneric
+
 	/* Only reached when VMRESUME failed: CF = VMfailInvalid, ZF = VMfailValid. */
+.Lresume_failed:
 	setc %dil
 	movzbl %dil, %edi
 	call vmx_resume_failed

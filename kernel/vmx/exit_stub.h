@@ -6,15 +6,40 @@
 #ifndef SKIFF_VMX_EXIT_STUB_H
 #define SKIFF_VMX_EXIT_STUB_H
 
-/* The VM_EXIT_REASON field's encoding (checked in exit.c, which has
- * vmcs.h). */
+/* The VM_EXIT_REASON field's encoding and the exit reason the stub sends
+ * to a fast path (exit_fast.c). */
 #define STUB_VMCS_VM_EXIT_REASON	0x4402
+#define STUB_EXIT_REASON_CPUID		10
 
 #ifndef __ASSEMBLY__
+#include <stdbool.h>
 #include <stdint.h>
 
-/* Every exit, with all registers in vmx_guest_regs and the exit reason
- * the stub has read. */
+#include "vmx/exit_reason.h"
+
+_Static_assert(STUB_EXIT_REASON_CPUID == EXIT_REASON_CPUID, "exit_stub.S: CPUID's exit reason");
+/* STUB_VMCS_VM_EXIT_REASON is checked in exit.c, which has vmcs.h. */
+
+/*
+ * The fast path (exit_fast.c).  It runs before the stub has saved more
+ * than the guest registers its instruction reads into vmx_guest_regs: it
+ * keeps every other register as it was (no_caller_saved_registers: the
+ * function itself saves what it uses), so the stub need not save and
+ * restore all fifteen.
+ */
+#ifdef SKIFF_HOST_TEST
+#define EXIT_FAST_PATH			/* host tests call them as plain C */
+#else
+#define EXIT_FAST_PATH			__attribute__((no_caller_saved_registers))
+#endif
+
+/* True when the CPUID exit is handled and RAX, RBX, RCX, RDX in
+ * vmx_guest_regs hold the guest's new values; false, having changed
+ * nothing, when the generic path must handle it. */
+EXIT_FAST_PATH bool vmx_exit_cpuid_fast(void);
+
+/* The generic path: every other exit, with all registers in vmx_guest_regs
+ * and the exit reason the stub has read. */
 void vmx_exit_handler(uint32_t reason);
 
 /* Reading VM_EXIT_REASON failed (fail_invalid: CF, else ZF); VMRESUME

@@ -160,6 +160,8 @@ void vmx_exit_preemption_timer(struct guest_regs *regs)
  * hypervisor bit; minus what skiff could not enable for non-root mode
  * (RDTSCP, INVPCID, XSAVES would #UD); OSXSAVE and OSPKE mirror the
  * guest's CR4, not skiff's.  0x40000000 and up are skiff's (vm.c).
+ * CPUID's fast path (exit_fast.c) hands every other leaf over unedited:
+ * a leaf edited here must be in its cpuid_leaf_edited() too.
  */
 /* The CPU's answer for a leaf that is not skiff's, edited as above. */
 static struct cpuid_regs guest_cpu_leaf(uint32_t leaf, uint32_t sub)

@@ -1,8 +1,9 @@
 /*
- * The fast path of the exit a guest makes most on purpose: CPUID (kernels
- * ask it all the time, and it is the classic measure of what a
- * hypervisor's exit costs).  exit_stub.S sends it here having saved only
- * the registers the instruction reads, without the exit table.
+ * The fast paths of the two exits a guest makes most on purpose: CPUID
+ * (kernels ask it all the time, and it is the classic measure of what a
+ * hypervisor's exit costs) and VMCALL (skiff's hypercalls, its console
+ * among them).  exit_stub.S sends them here having saved only the
+ * registers their instruction reads, without the exit table.
  *
  * Why: the generic path stores and loads all fifteen GPRs and dispatches
  * through the table, with its checks, before the handler does anything;
@@ -26,16 +27,18 @@
  *     owes more than a new RIP (STI or MOV-SS blocking to end, a
  *     single-step trap, a 32-bit EIP wrap);
  *   - the handler's own rules: CPUID's edited leaves (guest_cpu_leaf() in
- *     handlers.c) are declined, never written a second time;
+ *     handlers.c) and VMCALL's CPL check and hypercall ABI are declined
+ *     or shared, never written a second time;
  *   - no re-delivery of an event the exit interrupted: none can be
- *     pending, as CPUID is an instruction, and an instruction's exit
- *     cannot happen during event delivery (SDM Vol. 3C 28.2.4; see
+ *     pending, as CPUID and VMCALL are instructions, and an instruction's
+ *     exit cannot happen during event delivery (SDM Vol. 3C 28.2.4; see
  *     exit_may_interrupt_delivery() in exit.c);
- *   - a failed VM entry is never taken for a CPUID exit: the stub compares
+ *   - a failed VM entry is never taken for one of these: the stub compares
  *     the whole exit reason, bit 31 included.
  */
 #include "vm/guest_regs.h"
 #include "vm/hypercall_abi.h"
+#include "vm/vm.h"
 #include "vmx/exit.h"
 #include "vmx/exit_stub.h"
 #include "vmx/vcpu.h"
@@ -88,5 +91,26 @@ EXIT_FAST_PATH bool vmx_exit_cpuid_fast(void)
 	cpuid_to_gprs(leaf, (uint32_t)g[GUEST_REG_RCX], &g[GUEST_REG_RAX], &g[GUEST_REG_RBX],
 		      &g[GUEST_REG_RCX], &g[GUEST_REG_RDX]);
 	fast_exit_done(EXIT_REASON_CPUID, start);
+	return true;
+}
+
+/* The CPL check of vmx_exit_vmcall() (handlers.c) and the skip's, then
+ * the call if it is one vm_hypercall_exit_fast() makes, which changes
+ * nothing when it is not; the rest follows once all three have agreed. */
+EXIT_FAST_PATH bool vmx_exit_vmcall_fast(void)
+{
+	uint32_t start = (uint32_t)rdtsc();
+	uint64_t *g = vmx_guest_regs.gpr;
+	uint64_t rip;
+	int64_t ret;
+
+	if (vmx_guest_cpl() != 0 || !vmx_skip_is_simple(&rip))
+		return false;
+	if (!vm_hypercall_exit_fast(vmx_vcpu.vm, g[GUEST_REG_RAX], g[GUEST_REG_RDI],
+				    g[GUEST_REG_RSI], &ret))
+		return false;
+	vmcs_write_natural(GUEST_RIP, rip);
+	g[GUEST_REG_RAX] = (uint64_t)ret;
+	fast_exit_done(EXIT_REASON_VMCALL, start);
 	return true;
 }

@@ -8,10 +8,10 @@
  * vCPU: a fixed global, reached RIP-relative without needing a free
  * register) and reads the exit reason.  Then one of:
  *
- *   - CPUID, the exit a guest makes most often on purpose, goes to its
- *     fast path (exit_fast.c says why and what that keeps);
- *   - everything else, and a CPUID the fast path declines, takes the
- *     generic path: the other GPRs go to vmx_guest_regs too, and
+ *   - CPUID and VMCALL, the exits a guest makes most often on purpose, go
+ *     to their fast paths (exit_fast.c says why and what those keep);
+ *   - everything else, and what a fast path declines, takes the generic
+ *     path: the other GPRs go to vmx_guest_regs too, and
  *     vmx_exit_handler() dispatches through the exit table.
  *
  * Each path loads back the registers the exit may have changed and
@@ -64,6 +64,8 @@ vmx_exit_stub:
 	/* The whole 32-bit field: a failed VM entry (bit 31) never matches. */
 	cmp $STUB_EXIT_REASON_CPUID, %eax
 	je .Lcpuid
+	cmp $STUB_EXIT_REASON_VMCALL, %eax
+	je .Lvmcall
 .Lgeneric:
 	mov %rdx, REG(2)
 	mov %rbx, REG(3)
@@ -102,6 +104,21 @@ vmx_exit_stub:
 	jmp .Lresume_failed
 .Lcpuid_generic:
 	mov $STUB_EXIT_REASON_CPUID, %eax
+	jmp .Lgeneric
+
+	/* The hypercalls the fast path makes read RAX, RDI and RSI, and
+	 * write RAX alone. */
+.Lvmcall:
+	mov %rsi, REG(6)
+	mov %rdi, REG(7)
+	call vmx_exit_vmcall_fast
+	test %al, %al
+	jz .Lvmcall_generic
+	mov REG(0), %rax
+	vmresume
+	jmp .Lresume_failed
+.Lvmcall_generic:
+	mov $STUB_EXIT_REASON_VMCALL, %eax
 	jmp .Lgeneric
 
 	/* Only reached when VMRESUME failed: CF = VMfailInvalid, ZF = VMfailValid. */

@@ -248,7 +248,8 @@ void vmx_exit_nop(struct guest_regs *regs)
 /* ---- VMCALL ---- */
 
 /* The hypercall ABI (vm/hypercall_abi.h).  Only the guest's kernel may
- * call: from CPL > 0, VMCALL is #UD as on a machine without skiff. */
+ * call: from CPL > 0, VMCALL is #UD as on a machine without skiff.  The
+ * common calls do not come here: exit_fast.c takes them first. */
 void vmx_exit_vmcall(struct guest_regs *regs)
 {
 	uint64_t *g = regs->gpr;

@@ -99,6 +99,17 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 	return r;
 }
 
+/* CPUID with its results stored as 64-bit registers (a guest's, say): the
+ * instruction clears bits 63:32 of RAX, RBX, RCX and RDX in 64-bit mode
+ * (SDM Vol. 2A, CPUID), so they need no zero-extending on the way. */
+static inline void cpuid_to_gprs(uint32_t leaf, uint32_t subleaf, uint64_t *rax, uint64_t *rbx,
+				 uint64_t *rcx, uint64_t *rdx)
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(*rax), "=b"(*rbx), "=c"(*rcx), "=d"(*rdx)
+			 : "a"(leaf), "c"(subleaf));
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;

@@ -45,3 +45,10 @@ void apic_eoi(uint32_t base)
 {
 	mmio_write32(base + APIC_EOI, 0);
 }
+
+bool apic_requested(uint32_t base, uint8_t vector)
+{
+	uint32_t irr = mmio_read32(base + APIC_IRR + 0x10 * (vector / 32));
+
+	return (irr >> (vector % 32)) & 1;
+}

@@ -6,12 +6,14 @@
 #ifndef GUEST_APIC_H
 #define GUEST_APIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* xAPIC register offsets (SDM 11.4.1, table "Local APIC Register Address Map") */
 #define APIC_ID			0x020
 #define APIC_EOI		0x0b0
 #define APIC_SVR		0x0f0
+#define APIC_IRR		0x200	/* 8 registers, 0x10 apart: vectors 0-255 */
 #define APIC_ICR_LOW		0x300
 #define APIC_ICR_HIGH		0x310
 #define APIC_LVT_TIMER		0x320
@@ -33,5 +35,9 @@ void apic_timer_start(uint32_t base, uint8_t vector, uint32_t count);
 void apic_timer_stop(uint32_t base, uint8_t vector);
 
 void apic_eoi(uint32_t base);
+
+/* Whether vector is requested and not yet delivered (its IRR bit, SDM
+ * 11.8.4): pending, say, while interrupts are disabled. */
+bool apic_requested(uint32_t base, uint8_t vector);
 
 #endif

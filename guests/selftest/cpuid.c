@@ -53,10 +53,32 @@ static enum result cpuid_abi_version(void)
 	return PASS;
 }
 
+/*
+ * Prefixes make a CPUID longer than its two bytes, and skiff must move the
+ * guest past all of them: by the length the exit reports (SDM Vol. 3C
+ * 28.2.5), not by CPUID's usual size.  Two bytes on, the guest would run
+ * the tail "3e 0f a2", a second CPUID of leaf EAX = the highest basic
+ * leaf, and see that leaf's answer instead of leaf 0's.
+ */
+static enum result cpuid_with_prefixes(void)
+{
+	struct cpuid_regs want = cpuid(0, 0), got;
+
+	asm volatile(".byte 0x3e, 0x3e, 0x3e\n\t"	/* DS overrides: no effect */
+		     "cpuid"
+		     : "=a"(got.eax), "=b"(got.ebx), "=c"(got.ecx), "=d"(got.edx)
+		     : "a"(0), "c"(0));
+	if (memcmp(&got, &want, sizeof(got)) != 0)
+		return fail("EAX..EDX %08x %08x %08x %08x, leaf 0 is %08x %08x %08x %08x", got.eax,
+			    got.ebx, got.ecx, got.edx, want.eax, want.ebx, want.ecx, want.edx);
+	return PASS;
+}
+
 const struct check cpuid_checks[] = {
 	{ .name = "cpuid-hides-vmx", .run = cpuid_hides_vmx },
 	{ .name = "cpuid-hypervisor-bit", .run = cpuid_hypervisor_bit },
 	{ .name = "cpuid-signature", .run = cpuid_signature },
+	{ .name = "cpuid-with-prefixes", .run = cpuid_with_prefixes },
 	/* Leaf 0x40000001 only means something once skiff is known. */
 	{ .name = "cpuid-abi-version", .run = cpuid_abi_version, .needs_skiff = true },
 	{ .name = NULL },

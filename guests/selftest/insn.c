@@ -1,13 +1,16 @@
 /*
  * Instructions that always exit, or that skiff asks to exit on: INVD
- * (SDM Vol. 3C 26.1.2) and HLT.  A HLT must end when an interrupt
+ * (SDM Vol. 3C 26.1.2) and HLT; and the interrupt shadow of STI and MOV
+ * SS over an instruction that exits.  A HLT must end when an interrupt
  * arrives, so the HLT check arms the local APIC timer first (SDM Vol. 3A
- * 11.5.4) and halts with interrupts on.
+ * 11.5.4) and halts with interrupts on; the shadow checks make its
+ * interrupt pending first.
  */
 #include "apic.h"
 #include "fault.h"
 #include "selftest.h"
 #include "trap.h"
+#include "vm/hypercall_abi.h"
 #include "x86.h"
 
 #define TIMER_VECTOR		0x40
@@ -73,8 +76,90 @@ static enum result hlt_wakes_on_interrupt(void)
 	return PASS;
 }
 
+/*
+ * STI and MOV SS hold interrupts off until the next instruction has run
+ * (SDM Vol. 2B, STI; Vol. 3A 6.8.3).  When that instruction exits and skiff
+ * emulates it, the hold must end with it (SDM Vol. 3C 25.4.2, blocking by
+ * STI and by MOV SS): an interrupt that is already pending comes right
+ * after the instruction, not one later.  SHADOW_THEN() runs shadow, insn
+ * (EAX = eax, ECX = 0) and a NOP with interrupts enabled by the shadow's
+ * end, and gives the EIP just past insn.
+ */
+#define STI_SHADOW	"sti"
+#define MOV_SS_SHADOW	"movw %%ss, %%dx\n\tsti\n\tmovw %%dx, %%ss"
+#define SHADOW_THEN(shadow, insn, eax) ({					\
+	uint32_t a_ = (eax), c_ = 0, after_;					\
+	asm volatile(shadow "\n\t"						\
+		     insn "\n"							\
+		     "1:\tnop\n\t"						\
+		     "cli\n\t"						\
+		     "movl $1b, %2"						\
+		     : "+a"(a_), "+c"(c_), "=D"(after_)				\
+		     : : "ebx", "edx", "memory");				\
+	after_;									\
+})
+
+static uint32_t timer_before;	/* timer interrupts before the check */
+
+/* Arms the timer and waits, interrupts off, until its interrupt is pending. */
+static const char *timer_pending(void)
+{
+	const char *why = apic_find(&apic);
+
+	if (why)
+		return why;
+	timer_before = trap_count(TIMER_VECTOR);
+	trap_set_handler(TIMER_VECTOR, timer_interrupt);
+	asm volatile("cli");
+	apic_timer_start(apic, TIMER_VECTOR, 1);
+	for (unsigned spins = 0; !apic_requested(apic, TIMER_VECTOR); spins++)
+		if (spins == TIMER_COUNT)
+			return "the timer interrupt never became pending";
+	return NULL;
+}
+
+static enum result interrupt_right_after(uint32_t after)
+{
+	uint32_t arrived = trap_count(TIMER_VECTOR) - timer_before;
+
+	apic_timer_stop(apic, TIMER_VECTOR);
+	trap_set_handler(TIMER_VECTOR, NULL);
+	if (arrived != 1)
+		return fail("%u timer interrupts, expected 1", arrived);
+	if (timer_eip != after)
+		return fail("the interrupt came at eip 0x%08x, not right after the instruction "
+			    "(0x%08x)", timer_eip, after);
+	return PASS;
+}
+
+static enum result sti_shadow_ends_after_cpuid(void)
+{
+	const char *why = timer_pending();
+
+	return why ? fail("%s", why) : interrupt_right_after(SHADOW_THEN(STI_SHADOW, "cpuid", 0));
+}
+
+static enum result mov_ss_shadow_ends_after_cpuid(void)
+{
+	const char *why = timer_pending();
+
+	return why ? fail("%s", why) : interrupt_right_after(SHADOW_THEN(MOV_SS_SHADOW, "cpuid", 0));
+}
+
+static enum result sti_shadow_ends_after_vmcall(void)
+{
+	const char *why = timer_pending();
+
+	return why ? fail("%s", why) :
+		interrupt_right_after(SHADOW_THEN(STI_SHADOW, "vmcall", HC_VERSION));
+}
+
 const struct check insn_checks[] = {
 	{ .name = "invd", .run = invd },
 	{ .name = "hlt-wakes-on-interrupt", .run = hlt_wakes_on_interrupt },
+	{ .name = "sti-shadow-ends-after-cpuid", .run = sti_shadow_ends_after_cpuid },
+	{ .name = "mov-ss-shadow-ends-after-cpuid", .run = mov_ss_shadow_ends_after_cpuid },
+	{ .name = "sti-shadow-ends-after-vmcall", .run = sti_shadow_ends_after_vmcall,
+	  .needs_skiff = true },
 	{ .name = NULL },
 };

@@ -28,11 +28,6 @@ static inline void put_shown(struct gconsole *gc, char c)
 	gc->line[gc->len++] = c;
 }
 
-static inline bool is_shown(unsigned char c)
-{
-	return (c >= 0x20 && c <= 0x7e) || c == '\t';
-}
-
 /* Everything but a shown byte: rare, so kept out of the copy loop. */
 static void put_other(struct gconsole *gc, unsigned char c)
 {
@@ -44,7 +39,7 @@ static void put_other(struct gconsole *gc, unsigned char c)
 
 static inline void put_byte(struct gconsole *gc, char c)
 {
-	if (is_shown((unsigned char)c))
+	if (gconsole_shown((unsigned char)c))
 		put_shown(gc, c);
 	else
 		put_other(gc, (unsigned char)c);
@@ -55,35 +50,15 @@ void gconsole_putc(struct gconsole *gc, char c)
 	put_byte(gc, c);
 }
 
-/* What the fast loop below leaves, byte by byte.  Kept out of line so the
- * fast loop needs no saved registers. */
-static __attribute__((noinline)) void write_rest(struct gconsole *gc,
-						 const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		put_byte(gc, s[i]);
-}
-
-/* The HC_CONSOLE_WRITE path is counted in instructions (a one-byte write
- * has a budget for the whole VM exit).  So the common case, shown bytes
- * that fit the line, is a loop that copies with no call; from the first
- * line end, byte to replace or full line on, write_rest() takes over
- * (typically for the '\n' at the end). */
+/* A write gconsole_append() does not take whole (a line end, a byte to
+ * replace, a line that fills) goes byte by byte, from its first byte:
+ * append changed nothing. */
 void gconsole_write(struct gconsole *gc, const char *s, size_t n)
 {
-	size_t len = gc->len;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
-
-		if (!is_shown(c) || len == GCONSOLE_LINE_MAX)
-			break;
-		gc->line[len++] = (char)c;
-	}
-	gc->len = len;
-	if (i < n)
-		write_rest(gc, s + i, n - i);
+	if (gconsole_append(gc, s, n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		put_byte(gc, s[i]);
 }
 
 void gconsole_flush(struct gconsole *gc)

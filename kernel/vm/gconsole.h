@@ -23,6 +23,7 @@
 #ifndef SKIFF_VM_GCONSOLE_H
 #define SKIFF_VM_GCONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define GCONSOLE_LINE_MAX	256	/* bytes of a line before it is broken */
@@ -44,9 +45,40 @@ void gconsole_init(struct gconsole *gc, gconsole_out_fn out);
 void gconsole_putc(struct gconsole *gc, char c);
 
 /* n bytes from the guest, already checked to be readable (HC_CONSOLE_WRITE).
- * Each byte is read once.  Complete lines go out; a partial last line waits
- * for its end or for gconsole_flush(). */
+ * Complete lines go out; a partial last line waits for its end or for
+ * gconsole_flush(). */
 void gconsole_write(struct gconsole *gc, const char *s, size_t n);
+
+/* A byte that passes as it is (see above). */
+static inline bool gconsole_shown(unsigned char c)
+{
+	return (c >= 0x20 && c <= 0x7e) || c == '\t';
+}
+
+/*
+ * gconsole_write()'s common case, all or nothing: when the n bytes are all
+ * shown and fit the current line, they join it and the result is true;
+ * otherwise the line is as it was and the result false.  Each byte is read
+ * once and the copy is what was checked (the bytes go into line[] beyond
+ * len, and len takes them in only at the end).  Inline and without calls,
+ * for the VMCALL fast path (vmx/exit_fast.c).
+ */
+static inline bool gconsole_append(struct gconsole *gc, const char *s, size_t n)
+{
+	size_t len = gc->len;
+
+	if (n > GCONSOLE_LINE_MAX - len)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!gconsole_shown(c))
+			return false;
+		gc->line[len + i] = (char)c;
+	}
+	gc->len = len + n;
+	return true;
+}
 
 /* Sends a partial line out, ending it with '\n'; nothing when the line is
  * empty.  skiff calls it before it prints anything of its own while the

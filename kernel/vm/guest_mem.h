@@ -24,12 +24,31 @@ struct guest_mem {
 	uintptr_t bias;				/* host address = gpa + bias */
 };
 
+/* The two checks are inline: the VMCALL fast path (vmx/exit_fast.c) uses
+ * them and must not call out. */
+
 /* True when [gpa, gpa + len) lies wholly inside one guest range.  A length
  * of 0 is inside when gpa is (or is the end of a range). */
-bool guest_mem_contains(const struct guest_mem *m, uint64_t gpa, uint64_t len);
+static inline bool guest_mem_contains(const struct guest_mem *m, uint64_t gpa, uint64_t len)
+{
+	if (gpa + len < gpa)
+		return false;	/* wraps the address space */
+	for (size_t i = 0; i < m->count; i++) {
+		const struct phys_range *r = &m->ranges[i];
+
+		if (gpa >= r->base && gpa <= r->end)
+			return gpa + len <= r->end;
+	}
+	return false;
+}
 
 /* Where skiff reaches [gpa, gpa + len), or NULL when it is not all guest RAM. */
-void *guest_mem_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len);
+static inline void *guest_mem_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len)
+{
+	if (!guest_mem_contains(m, gpa, len))
+		return NULL;
+	return (void *)(uintptr_t)(gpa + m->bias);
+}
 
 /* Total bytes of guest RAM. */
 uint64_t guest_mem_bytes(const struct guest_mem *m);

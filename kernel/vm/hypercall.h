@@ -48,4 +48,37 @@ struct vm_hc_ctx {
 int64_t vm_hypercall(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
 		     uint64_t a1, uint64_t a2, bool guest_64bit);
 
+_Static_assert(GCONSOLE_LINE_MAX <= HC_CONSOLE_MAX, "a write that fits a line is not too long");
+
+/*
+ * The calls vm_hypercall() can make without calling out: HC_VERSION, and
+ * an HC_CONSOLE_WRITE whose bytes all join the guest's current line
+ * (gconsole_append()), when the registers the call reads all fit in 32
+ * bits.  Such a call means the same in either mode, and so does its
+ * result, which is below 2^31: so the mode is not asked.  The checks and
+ * the result are vm_hypercall()'s; true with the result in *ret, or
+ * false, having changed nothing, for any other call, which vm_hypercall()
+ * then makes.  Inline for the VMCALL fast path (vmx/exit_fast.c).
+ */
+static inline bool vm_hypercall_fast(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
+				     uint64_t a1, int64_t *ret)
+{
+	const char *buf;
+
+	if ((nr | a0 | a1) >> 32)
+		return false;
+	if (nr == HC_VERSION) {
+		*ret = HC_ABI_VERSION;
+		return true;
+	}
+	/* What gconsole_append() takes fits a line: within HC_CONSOLE_MAX. */
+	if (nr != HC_CONSOLE_WRITE)
+		return false;
+	buf = guest_mem_ptr(ctx->mem, a0, a1);
+	if (!buf || !gconsole_append(ctx->console, buf, a1))
+		return false;
+	*ret = (int64_t)a1;
+	return true;
+}
+
 #endif

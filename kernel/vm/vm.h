@@ -97,6 +97,16 @@ bool vm_cpuid(struct vm *vm, uint32_t leaf, uint32_t subleaf, struct cpuid_regs 
 int64_t vm_hypercall_exit(struct vm *vm, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 			  bool guest_64bit);
 
+/* The calls of vm_hypercall_exit() that need no call out of line and
+ * never end the guest (vm_hypercall_fast() in vm/hypercall.h, which says
+ * which): true with the result for RAX in *ret, in either mode; false,
+ * having changed nothing, for the others. */
+static inline bool vm_hypercall_exit_fast(struct vm *vm, uint64_t nr, uint64_t a0, uint64_t a1,
+					  int64_t *ret)
+{
+	return vm_hypercall_fast(&vm->hc, nr, a0, a1, ret);
+}
+
 /* IN or OUT to a port skiff keeps: *value in, or out for IN.  Does not
  * return when the guest ends itself through an exit port. */
 void vm_port_io_exit(struct vm *vm, uint16_t port, unsigned size, bool in, uint32_t *value);

@@ -1,6 +1,7 @@
 /*
- * The C side of every VM exit (SDM Vol. 3C chapter 28 "VM Exits"):
- * vmx_exit_handler() is what exit_stub.S calls.  In order:
+ * The C side of every VM exit (SDM Vol. 3C chapter 28 "VM Exits") that no
+ * fast path (exit_fast.c) takes: vmx_exit_handler() is what exit_stub.S
+ * calls, with the exit reason it has read.  In order:
  *   1. bit 31 of the exit reason: a failed VM entry is explained, never
  *      looked up in the table as if the guest had run;
  *   2. the count for the reason (printed at the end of the run);
@@ -17,6 +18,7 @@
 #include "vmx/exit.h"
 #include "vmx/exit_info.h"
 #include "vmx/exit_reason.h"
+#include "vmx/exit_stub.h"
 #include "vmx/exit_table.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm_error.h"
@@ -25,24 +27,28 @@
 
 #define DEBUGCTL_BTF	(1ull << 1)	/* single-step on branches */
 
-/* Exits and the TSC cycles skiff spent on them (from the exit handler's
- * start to its return, which is just before VMRESUME), by basic reason;
- * the last slot is for reasons beyond the table.  The guest reads them
- * with HC_EXIT_STATS. */
-static struct hc_exit_stat exit_stats[EXIT_REASON_COUNT + 1];
+/* The encoding exit_stub.S reads, against vmcs.h's list (whose constants
+ * are structs, so an enum of the group's encodings stands in). */
+#define ENCODING_OF(name, enc)	ENCODING_OF_##name = (enc),
+enum { VMCS_READ_ONLY_FIELDS32(ENCODING_OF) };
+_Static_assert(STUB_VMCS_VM_EXIT_REASON == ENCODING_OF_VM_EXIT_REASON, "exit_stub.S: VM_EXIT_REASON");
+
+struct hc_exit_stat vmx_exit_stats[EXIT_REASON_COUNT + 1];
 
 /* Set when a handler injects an event, so step 4 does not overwrite it. */
 static bool injected;
 
 /* ---- helpers for handlers ---- */
 
-void vmx_skip_instruction(void)
+/* What vmx_skip_is_simple() leaves: STI or MOV-SS blocking to end, a
+ * single step owed, or a next RIP that may wrap at 4 GiB. */
+static void skip_instruction_general(void)
 {
 	uint64_t rip = vmcs_read_natural(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
 
 	/* A 32-bit guest's EIP wraps at 4 GiB; only then is the mode asked. */
-	if ((rip >> 32) && !(vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST))
+	if ((rip >> 32) && !vmx_guest_long_mode())
 		rip = (uint32_t)rip;
 	vmcs_write_natural(GUEST_RIP, rip);
 	/* The instruction completed: STI and MOV SS blocking end with it
@@ -55,6 +61,16 @@ void vmx_skip_instruction(void)
 	    !(vmcs_read64(GUEST_IA32_DEBUGCTL) & DEBUGCTL_BTF))
 		vmcs_write_natural(GUEST_PENDING_DBG_EXCEPTIONS,
 				   vmcs_read_natural(GUEST_PENDING_DBG_EXCEPTIONS) | GUEST_PENDING_DBG_BS);
+}
+
+void vmx_skip_instruction(void)
+{
+	uint64_t rip;
+
+	if (vmx_skip_is_simple(&rip))
+		vmcs_write_natural(GUEST_RIP, rip);
+	else
+		skip_instruction_general();
 }
 
 void vmx_inject(uint8_t vector, enum intr_type type, bool has_error, uint32_t error,
@@ -262,10 +278,15 @@ void vmx_entry_failed_report(const char *insn, enum vmx_status st)
 	vm_entry_failed(vmx_vcpu.vm, st == VMX_FAIL_VALID ? vmcs_read_natural(GUEST_RIP) : 0);
 }
 
-void vmx_resume_failed(int fail_invalid);
 void vmx_resume_failed(int fail_invalid)
 {
 	vmx_entry_failed_report("VMRESUME", fail_invalid ? VMX_FAIL_INVALID : VMX_FAIL_VALID);
+}
+
+void vmx_exit_reason_unreadable(int fail_invalid)
+{
+	vmcs_access_failed("VMREAD", VM_EXIT_REASON.enc,
+			   fail_invalid ? VMX_FAIL_INVALID : VMX_FAIL_VALID);
 }
 
 /* ---- dispatch ---- */
@@ -275,22 +296,19 @@ void vmx_resume_failed(int fail_invalid)
  * else, deliver it again on the next entry.  Only exits that can happen
  * while an event is delivered need the check; instruction exits (CPUID,
  * VMCALL, I/O, ...) cannot, which keeps it off their path. */
+#define REASON_BIT(r)	(1ull << (r))
+
 static bool exit_may_interrupt_delivery(uint16_t basic)
 {
-	switch (basic) {
-	case EXIT_REASON_EXCEPTION_NMI:
-	case EXIT_REASON_EXTERNAL_INTERRUPT:
-	case EXIT_REASON_TRIPLE_FAULT:
-	case EXIT_REASON_TASK_SWITCH:
-	case EXIT_REASON_APIC_ACCESS:
-	case EXIT_REASON_EPT_VIOLATION:
-	case EXIT_REASON_EPT_MISCONFIG:
-	case EXIT_REASON_PML_FULL:
-	case EXIT_REASON_SPP_EVENT:
-		return true;
-	default:
-		return false;
-	}
+	const uint64_t below_64 = REASON_BIT(EXIT_REASON_EXCEPTION_NMI) |
+		REASON_BIT(EXIT_REASON_EXTERNAL_INTERRUPT) | REASON_BIT(EXIT_REASON_TRIPLE_FAULT) |
+		REASON_BIT(EXIT_REASON_TASK_SWITCH) | REASON_BIT(EXIT_REASON_APIC_ACCESS) |
+		REASON_BIT(EXIT_REASON_EPT_VIOLATION) | REASON_BIT(EXIT_REASON_EPT_MISCONFIG) |
+		REASON_BIT(EXIT_REASON_PML_FULL);
+
+	if (basic < 64)
+		return (below_64 >> basic) & 1;
+	return basic == EXIT_REASON_SPP_EVENT;
 }
 
 static void redeliver_interrupted_event(void)
@@ -303,27 +321,27 @@ static void redeliver_interrupted_event(void)
 		   vmcs_read32(IDT_VECTORING_ERROR_CODE), vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 }
 
-void vmx_exit_handler(void);
-void vmx_exit_handler(void)
+void vmx_exit_handler(uint32_t reason)
 {
 	uint64_t start = rdtsc();
-	uint32_t reason = vmcs_read32(VM_EXIT_REASON);
 	uint16_t basic = exit_reason_basic(reason);
 	struct hc_exit_stat *stat;
 	const struct exit_entry *e;
 
 	if (exit_reason_is_entry_failure(reason))
 		entry_failure(reason);
-	stat = &exit_stats[basic < EXIT_REASON_COUNT ? basic : EXIT_REASON_COUNT];
-	stat->count++;
-	if (basic >= EXIT_REASON_COUNT)
+	if (basic >= EXIT_REASON_COUNT) {
+		vmx_exit_stats[EXIT_REASON_COUNT].count++;
 		vmx_guest_crash("an exit reason this skiff does not know", NULL);
+	}
+	stat = &vmx_exit_stats[basic];
+	stat->count++;
 
 	injected = false;
 	if (basic != EXIT_REASON_EXCEPTION_NMI)
 		vmx_exception_streak = 0;
 	e = &vmx_exit_table[basic];
-	switch (e->policy) {
+	switch (__builtin_expect(e->policy, EXIT_HANDLE)) {
 	case EXIT_HANDLE:
 		e->fn(&vmx_guest_regs);
 		break;
@@ -374,7 +392,7 @@ uint64_t vmx_exits_other_than(uint16_t basic)
 const struct hc_exit_stat *vm_arch_exit_stats(size_t *count)
 {
 	*count = EXIT_REASON_COUNT + 1;
-	return exit_stats;
+	return vmx_exit_stats;
 }
 
 static void print_stat(const char *name, const struct hc_exit_stat *s)
@@ -387,12 +405,12 @@ void vm_arch_print_exit_stats(void)
 	uint64_t total = 0;
 
 	for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++)
-		total += exit_stats[i].count;
+		total += vmx_exit_stats[i].count;
 	kprintf("skiff: %lu VM exits by reason (TSC cycles in skiff, exit to entry):\n", total);
 	kprintf("  %-28s %10s %14s %8s\n", "reason", "count", "cycles", "each");
 	for (unsigned i = 0; i < EXIT_REASON_COUNT; i++)
-		if (exit_stats[i].count)
-			print_stat(exit_reason_name(i), &exit_stats[i]);
-	if (exit_stats[EXIT_REASON_COUNT].count)
-		print_stat("(beyond the SDM's list)", &exit_stats[EXIT_REASON_COUNT]);
+		if (vmx_exit_stats[i].count)
+			print_stat(exit_reason_name(i), &vmx_exit_stats[i]);
+	if (vmx_exit_stats[EXIT_REASON_COUNT].count)
+		print_stat("(beyond the SDM's list)", &vmx_exit_stats[EXIT_REASON_COUNT]);
 }

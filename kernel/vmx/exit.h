@@ -5,8 +5,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vm/hypercall_abi.h"
+#include "vmx/caps.h"
 #include "vmx/exit_info.h"
+#include "vmx/exit_reason.h"
+#include "vmx/vmcs.h"
 #include "vmx/vmx_insn.h"
+#include "x86.h"
 
 #define VECTOR_DB	1
 #define VECTOR_NMI	2
@@ -17,8 +22,55 @@
 /* Exception exits in a row (handlers.c counts, exit.c resets). */
 extern unsigned vmx_exception_streak;
 
+/* Exits and the TSC cycles skiff spent on them (from the exit handler's
+ * start to its return, which is just before VMRESUME), by basic reason;
+ * the last slot is for reasons beyond the table.  The guest reads them
+ * with HC_EXIT_STATS.  exit.c counts the generic path, exit_fast.c its own. */
+extern struct hc_exit_stat vmx_exit_stats[EXIT_REASON_COUNT + 1];
+
 /* Moves the guest past the instruction that exited, as if it had run. */
 void vmx_skip_instruction(void);
+
+/*
+ * Whether skipping the exit's instruction means only moving RIP, and to
+ * where: the exit's instruction length (prefixes included, SDM Vol. 3C
+ * 28.2.5) on from RIP.  False, reading no more, when more is owed: the
+ * instruction ended STI or MOV-SS blocking, RFLAGS.TF owes a single-step
+ * trap, or RIP + length carries into bit 32, where a 32-bit guest's EIP
+ * wraps (its RIP is below 4 GiB and the length at most 15; a 64-bit
+ * guest's crossing of a 4 GiB line is rare enough to take the general
+ * way too).  vmx_skip_instruction() does the rest; the fast paths
+ * (exit_fast.c) use this to decide before they change anything.
+ */
+static inline bool vmx_skip_is_simple(uint64_t *next_rip)
+{
+	uint64_t next;
+	uint32_t len;
+
+	if (vmcs_read32(GUEST_INTERRUPTIBILITY_STATE) &
+	    (GUEST_INTR_BLOCK_STI | GUEST_INTR_BLOCK_MOV_SS))
+		return false;
+	if (vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_TF)
+		return false;
+	len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	next = vmcs_read_natural(GUEST_RIP) + len;
+	if ((uint32_t)next < len)
+		return false;
+	*next_rip = next;
+	return true;
+}
+
+/* CPL = SS.DPL (SDM Vol. 3C 25.4.1); 0 in real mode. */
+static inline unsigned vmx_guest_cpl(void)
+{
+	return (vmcs_read32(GUEST_SS_ACCESS_RIGHTS) >> 5) & 3;
+}
+
+/* IA-32e mode: the guest runs 64-bit or compatibility-mode code. */
+static inline bool vmx_guest_long_mode(void)
+{
+	return (vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST) != 0;
+}
 
 /* Queues an event for the next VM entry (SDM Vol. 3C 25.8.3). */
 void vmx_inject(uint8_t vector, enum intr_type type, bool has_error, uint32_t error,

@@ -4,9 +4,17 @@
  * VM exit (SDM Vol. 3C 28.5): the CPU loads the host state from the VMCS:
  * RIP = vmx_exit_stub, RSP = the empty top of skiff's exit stack, RFLAGS =
  * 2 (interrupts off).  Nothing else of the guest's general registers is
- * saved by the CPU, so the stub stores them in vmx_guest_regs (one vCPU:
- * a fixed global, reached RIP-relative without needing a free register),
- * calls vmx_exit_handler(), and when that returns loads them back and
+ * saved by the CPU.  The stub stores RAX and RCX in vmx_guest_regs (one
+ * vCPU: a fixed global, reached RIP-relative without needing a free
+ * register) and reads the exit reason.  Then one of:
+ *
+ *   - CPUID and VMCALL, the exits a guest makes most often on purpose, go
+ *     to their fast paths (exit_fast.c says why and what those keep);
+ *   - everything else, and what a fast path declines, takes the generic
+ *     path: the other GPRs go to vmx_guest_regs too, and
+ *     vmx_exit_handler() dispatches through the exit table.
+ *
+ * Each path loads back the registers the exit may have changed and
  * resumes the guest.  Every exit starts afresh at the top of the exit
  * stack, so a handler that never returns (the guest ended, or was
  * restarted) leaves nothing behind.
@@ -18,6 +26,7 @@
  * VMRESUME goes to vmx_resume_failed() (C, does not return).
  */
 #include "vm/guest_regs.h"
+#include "vmx/exit_stub.h"
 
 #define REG(n)	vmx_guest_regs + GUEST_REG_OFFSET(n)(%rip)
 
@@ -49,6 +58,15 @@
 vmx_exit_stub:
 	mov %rax, REG(0)
 	mov %rcx, REG(1)
+	mov $STUB_VMCS_VM_EXIT_REASON, %eax
+	vmread %rax, %rax
+	jbe .Lreason_unreadable
+	/* The whole 32-bit field: a failed VM entry (bit 31) never matches. */
+	cmp $STUB_EXIT_REASON_CPUID, %eax
+	je .Lcpuid
+	cmp $STUB_EXIT_REASON_VMCALL, %eax
+	je .Lvmcall
+.Lgeneric:
 	mov %rdx, REG(2)
 	mov %rbx, REG(3)
 	mov %rbp, REG(5)
@@ -65,13 +83,56 @@ vmx_exit_stub:
 	/* HOST_RSP is 16-byte aligned, as the ABI wants before a call;
 	 * a zero frame pointer ends skiff's call traces here. */
 	xor %ebp, %ebp
+	mov %eax, %edi
 	call vmx_exit_handler
 	load_guest_regs
 	vmresume
+	jmp .Lresume_failed
+
+	/* CPUID writes RAX, RBX, RCX and RDX, which the fast path left in
+	 * vmx_guest_regs; it kept every other register.  When it declines,
+	 * the guest's RAX is still in vmx_guest_regs and RCX in place. */
+.Lcpuid:
+	call vmx_exit_cpuid_fast
+	test %al, %al
+	jz .Lcpuid_generic
+	mov REG(0), %rax
+	mov REG(1), %rcx
+	mov REG(2), %rdx
+	mov REG(3), %rbx
+	vmresume
+	jmp .Lresume_failed
+.Lcpuid_generic:
+	mov $STUB_EXIT_REASON_CPUID, %eax
+	jmp .Lgeneric
+
+	/* The hypercalls the fast path makes read RAX, RDI and RSI, and
+	 * write RAX alone. */
+.Lvmcall:
+	mov %rsi, REG(6)
+	mov %rdi, REG(7)
+	call vmx_exit_vmcall_fast
+	test %al, %al
+	jz .Lvmcall_generic
+	mov REG(0), %rax
+	vmresume
+	jmp .Lresume_failed
+.Lvmcall_generic:
+	mov $STUB_EXIT_REASON_VMCALL, %eax
+	jmp .Lgeneric
+
 	/* Only reached when VMRESUME failed: CF = VMfailInvalid, ZF = VMfailValid. */
+.Lresume_failed:
 	setc %dil
 	movzbl %dil, %edi
 	call vmx_resume_failed
+	ud2
+
+	/* VMREAD failed the same way; C reports which field and why. */
+.Lreason_unreadable:
+	setc %dil
+	movzbl %dil, %edi
+	call vmx_exit_reason_unreadable
 	ud2
 	.size vmx_exit_stub, . - vmx_exit_stub
 

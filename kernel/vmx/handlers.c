@@ -25,22 +25,11 @@
 
 /* ---- small guest-state queries ---- */
 
-/* CPL = SS.DPL (SDM Vol. 3C 25.4.1); 0 in real mode. */
-static unsigned guest_cpl(void)
-{
-	return (vmcs_read32(GUEST_SS_ACCESS_RIGHTS) >> 5) & 3;
-}
-
-static bool guest_long_mode(void)
-{
-	return (vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST) != 0;
-}
-
 /* A register the guest reads back: full width in 64-bit mode, else the
  * low 32 bits with the upper half cleared, as a 32-bit write does. */
 static void set_result(uint64_t *reg, uint64_t value)
 {
-	*reg = guest_long_mode() ? value : LOW32(value);
+	*reg = vmx_guest_long_mode() ? value : LOW32(value);
 }
 
 /* ---- exceptions, interrupts, signals ---- */
@@ -195,6 +184,8 @@ void vmx_exit_preemption_timer(struct guest_regs *regs)
  * hypervisor bit; minus what skiff could not enable for non-root mode
  * (RDTSCP, INVPCID, XSAVES would #UD); OSXSAVE and OSPKE mirror the
  * guest's CR4, not skiff's.  0x40000000 and up are skiff's (vm.c).
+ * CPUID's fast path (exit_fast.c) hands every other leaf over unedited:
+ * a leaf edited here must be in its cpuid_leaf_edited() too.
  */
 /* The CPU's answer for a leaf that is not skiff's, edited as above. */
 static struct cpuid_regs guest_cpu_leaf(uint32_t leaf, uint32_t sub)
@@ -281,14 +272,15 @@ void vmx_exit_nop(struct guest_regs *regs)
 /* ---- VMCALL ---- */
 
 /* The hypercall ABI (vm/hypercall_abi.h).  Only the guest's kernel may
- * call: from CPL > 0, VMCALL is #UD as on a machine without skiff. */
+ * call: from CPL > 0, VMCALL is #UD as on a machine without skiff.  The
+ * common calls do not come here: exit_fast.c takes them first. */
 void vmx_exit_vmcall(struct guest_regs *regs)
 {
 	uint64_t *g = regs->gpr;
-	bool wide = guest_long_mode();
+	bool wide = vmx_guest_long_mode();
 	int64_t ret;
 
-	if (guest_cpl() != 0) {
+	if (vmx_guest_cpl() != 0) {
 		vmx_inject_ud();
 		return;
 	}
@@ -362,7 +354,7 @@ static void guest_write_cr4(uint64_t value)
 	uint64_t old = vmx_guest_cr4();
 
 	if ((value & (CR4_VMXE | unsupported)) ||
-	    (guest_long_mode() && !(value & CR4_PAE))) {
+	    (vmx_guest_long_mode() && !(value & CR4_PAE))) {
 		vmx_inject_gp();
 		return;
 	}
@@ -387,7 +379,7 @@ void vmx_exit_cr_access(struct guest_regs *regs)
 	uint64_t value = a.reg == GUEST_REG_RSP ? vmcs_read_natural(GUEST_RSP) : *gpr(regs, a.reg);
 	uint64_t shadow = vmx_guest_cr0();
 
-	if (!guest_long_mode())
+	if (!vmx_guest_long_mode())
 		value = LOW32(value);
 	switch (a.type) {
 	case CR_ACCESS_MOV_TO_CR:
@@ -551,7 +543,7 @@ void vmx_exit_xsetbv(struct guest_regs *regs)
 		vmx_inject_ud();
 		return;
 	}
-	if (guest_cpl() != 0 || xcr != 0 || !xcr0_valid(value) || xsetbv_safe(xcr, value) < 0) {
+	if (vmx_guest_cpl() != 0 || xcr != 0 || !xcr0_valid(value) || xsetbv_safe(xcr, value) < 0) {
 		vmx_inject_gp();
 		return;
 	}

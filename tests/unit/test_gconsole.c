@@ -182,6 +182,29 @@ static void test_putc_and_write_share_the_line(void **state)
 	assert_string_equal(out, "ABC\n");
 }
 
+/* gconsole_append() takes a write whole or not at all. */
+static void test_append_is_all_or_nothing(void **state)
+{
+	char full[GCONSOLE_LINE_MAX];
+
+	(void)state;
+	assert_true(gconsole_append(&gc, "ab\tc", 4));
+	assert_false(gconsole_append(&gc, "de\nf", 5));
+	assert_false(gconsole_append(&gc, "g\x1b", 2));
+	assert_int_equal(gc.len, 4);
+	assert_memory_equal(gc.line, "ab\tc", 4);
+	/* What fits the line exactly is taken; a byte more is not. */
+	memset(full, 'x', sizeof(full));
+	assert_false(gconsole_append(&gc, full, GCONSOLE_LINE_MAX - 3));
+	assert_true(gconsole_append(&gc, full, GCONSOLE_LINE_MAX - 4));
+	assert_false(gconsole_append(&gc, "y", 1));
+	assert_true(gconsole_append(&gc, "", 0));
+	assert_int_equal(out_lines, 0);
+	write_str("y\n");
+	assert_int_equal(out_lines, 2);
+	assert_string_equal(out + GCONSOLE_LINE_MAX + 1, "y\n");
+}
+
 /* The fast copy loop of gconsole_write() and gconsole_putc() agree on
  * every byte value and on line breaking. */
 static void test_byte_by_byte_equals_bulk(void **state)
@@ -222,6 +245,7 @@ int main(void)
 		cmocka_unit_test_setup(test_full_line_waits_like_any_other, setup),
 		cmocka_unit_test_setup(test_putc_and_write_share_the_line, setup),
 		cmocka_unit_test_setup(test_byte_by_byte_equals_bulk, setup),
+		cmocka_unit_test_setup(test_append_is_all_or_nothing, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -321,6 +321,57 @@ static void test_exit_with_bad_status_keeps_guest_running(void **state)
 	assert_int_equal(ctx.exit_status, 7);
 }
 
+/*
+ * vm_hypercall_fast() either declines, leaving the console as it was, or
+ * does just what vm_hypercall() does with the same registers in either
+ * mode: the same result, the same line.
+ */
+static void assert_fast_path(bool taken, uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	for (int wide = 0; wide <= 1; wide++) {
+		struct gconsole before = gc, after_fast;
+		size_t out_before = out_len;
+		int64_t fast = 0, slow;
+		bool handled = vm_hypercall_fast(&ctx, nr, a0, a1, &fast);
+
+		after_fast = gc;
+		assert_int_equal(handled, taken);
+		assert_int_equal(out_len, out_before);
+		gc = before;
+		slow = vm_hypercall(&ctx, nr, a0, a1, 0, wide);
+		if (!handled) {
+			assert_int_equal(after_fast.len, before.len);
+			assert_memory_equal(after_fast.line, before.line, before.len);
+		} else {
+			assert_int_equal(fast, slow);
+			assert_int_equal(after_fast.len, gc.len);
+			assert_memory_equal(after_fast.line, gc.line, gc.len);
+		}
+		gc = before;
+		out_len = out_before;
+	}
+}
+
+static void test_fast_path_agrees_or_declines(void **state)
+{
+	(void)state;
+	poke(0x2000, "abc\ndef");
+	assert_fast_path(true, HC_VERSION, 0, 0);
+	assert_fast_path(true, HC_CONSOLE_WRITE, 0x2000, 3);
+	assert_fast_path(true, HC_CONSOLE_WRITE, 0, 1);
+	assert_fast_path(true, HC_CONSOLE_WRITE, 0x2000, 0);
+	assert_fast_path(false, HC_CONSOLE_WRITE, 0x2000, 4);		/* a line end */
+	assert_fast_path(false, HC_CONSOLE_WRITE, HOLE - 1, 2);		/* into skiff's pages */
+	assert_fast_path(false, HC_CONSOLE_WRITE, RAM_SIZE - 1, 2);
+	assert_fast_path(false, HC_CONSOLE_WRITE, 0x2000, GCONSOLE_LINE_MAX + 1);
+	assert_fast_path(false, HC_CONSOLE_WRITE, 0x2000, HC_CONSOLE_MAX + 1);
+	assert_fast_path(false, HC_CONSOLE_WRITE, 0x2000 | 1ull << 32, 3);
+	assert_fast_path(false, HC_VERSION | 1ull << 32, 0, 0);
+	assert_fast_path(false, HC_EXIT, 0, 0);
+	assert_fast_path(false, HC_BOOT_TSC, 0x3000, 0);
+	assert_fast_path(false, HC_CALLS, 0, 0);
+}
+
 int main(void)
 {
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -343,6 +394,7 @@ int main(void)
 		T(test_32bit_errors_sign_extend),
 		T(test_exit_with_each_edge_status),
 		T(test_exit_with_bad_status_keeps_guest_running),
+		T(test_fast_path_agrees_or_declines),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,116 @@
+/*
+ * The fast paths of the two exits a guest makes most on purpose: CPUID
+ * (kernels ask it all the time, and it is the classic measure of what a
+ * hypervisor's exit costs) and VMCALL (skiff's hypercalls, its console
+ * among them).  exit_stub.S sends them here having saved only the
+ * registers their instruction reads, without the exit table.
+ *
+ * Why: the generic path stores and loads all fifteen GPRs and dispatches
+ * through the table, with its checks, before the handler does anything;
+ * for CPUID that was most of the round trip (make bench counts it).  Here
+ * each function is no_caller_saved_registers (exit_stub.h): it saves only
+ * the registers it uses, and the stub reloads only those the exit writes.
+ * For that to pay, a fast path calls no function (a call would make the
+ * compiler save every caller-saved register up front; only the reports
+ * of a failed VMREAD, which do not return, are allowed).
+ *
+ * So a fast path takes the common case whole and declines the rest before
+ * it changes anything (VMCS, registers, console, statistics): the stub
+ * then runs the generic path as if the fast one had not been there.  What
+ * a fast path keeps, exactly as the generic path does:
+ *   - the statistics: the count and the TSC cycles in the reason's slot
+ *     of vmx_exit_stats (from the function's start to its return);
+ *   - the end of an exception streak (any exit but an exception's ends
+ *     it);
+ *   - vmx_skip_instruction()'s rules, by vmx_skip_is_simple(): the exit's
+ *     instruction length (prefixes count), and a decline when the skip
+ *     owes more than a new RIP (STI or MOV-SS blocking to end, a
+ *     single-step trap, a 32-bit EIP wrap);
+ *   - the handler's own rules: CPUID's edited leaves (guest_cpu_leaf() in
+ *     handlers.c) and VMCALL's CPL check and hypercall ABI are declined
+ *     or shared, never written a second time;
+ *   - no re-delivery of an event the exit interrupted: none can be
+ *     pending, as CPUID and VMCALL are instructions, and an instruction's
+ *     exit cannot happen during event delivery (SDM Vol. 3C 28.2.4; see
+ *     exit_may_interrupt_delivery() in exit.c);
+ *   - a failed VM entry is never taken for one of these: the stub compares
+ *     the whole exit reason, bit 31 included.
+ */
+#include "vm/guest_regs.h"
+#include "vm/hypercall_abi.h"
+#include "vm/vm.h"
+#include "vmx/exit.h"
+#include "vmx/exit_stub.h"
+#include "vmx/vcpu.h"
+#include "x86.h"
+
+/*
+ * Ends an exit the fast path has handled, as vmx_exit_handler() ends the
+ * others: the count, the end of an exception streak, the cycles since
+ * start.  Only the low 32 bits of the TSC: a fast path has no loop worth
+ * the name and calls nothing, so it takes far fewer than 2^32 cycles, and
+ * the 32-bit difference is exact (a 64-bit one costs registers and
+ * instructions that the budget counts).
+ */
+static inline void fast_exit_done(enum exit_reason basic, uint32_t start)
+{
+	struct hc_exit_stat *stat = &vmx_exit_stats[basic];
+
+	vmx_exception_streak = 0;
+	stat->count++;
+	stat->cycles += (uint32_t)((uint32_t)rdtsc() - start);
+}
+
+/*
+ * The leaves the guest does not get as the CPU answers them: those that
+ * guest_cpu_leaf() (handlers.c) edits, 1, 7, 0xd and 0x80000001, and
+ * skiff's own from 0x40000000 (vm_cpuid()).  A leaf added there must be
+ * added here.  The basic ones are a bit each in one word.
+ */
+#define CPUID_EDITED_BASIC	((1u << 0x1) | (1u << 0x7) | (1u << 0xd))
+#define CPUID_EXT_FEATURES	0x80000001u
+
+static inline bool cpuid_leaf_edited(uint32_t leaf)
+{
+	if (leaf < 32)
+		return (CPUID_EDITED_BASIC >> leaf) & 1;
+	return leaf == CPUID_EXT_FEATURES || (leaf & 0xffffff00u) == HV_CPUID_SIGNATURE;
+}
+
+/* The CPU's own answer, for every leaf skiff leaves alone. */
+EXIT_FAST_PATH bool vmx_exit_cpuid_fast(void)
+{
+	uint32_t start = (uint32_t)rdtsc();
+	uint64_t *g = vmx_guest_regs.gpr;
+	uint32_t leaf = (uint32_t)g[GUEST_REG_RAX];
+	uint64_t rip;
+
+	if (cpuid_leaf_edited(leaf) || !vmx_skip_is_simple(&rip))
+		return false;
+	vmcs_write_natural(GUEST_RIP, rip);
+	cpuid_to_gprs(leaf, (uint32_t)g[GUEST_REG_RCX], &g[GUEST_REG_RAX], &g[GUEST_REG_RBX],
+		      &g[GUEST_REG_RCX], &g[GUEST_REG_RDX]);
+	fast_exit_done(EXIT_REASON_CPUID, start);
+	return true;
+}
+
+/* The CPL check of vmx_exit_vmcall() (handlers.c) and the skip's, then
+ * the call if it is one vm_hypercall_exit_fast() makes, which changes
+ * nothing when it is not; the rest follows once all three have agreed. */
+EXIT_FAST_PATH bool vmx_exit_vmcall_fast(void)
+{
+	uint32_t start = (uint32_t)rdtsc();
+	uint64_t *g = vmx_guest_regs.gpr;
+	uint64_t rip;
+	int64_t ret;
+
+	if (vmx_guest_cpl() != 0 || !vmx_skip_is_simple(&rip))
+		return false;
+	if (!vm_hypercall_exit_fast(vmx_vcpu.vm, g[GUEST_REG_RAX], g[GUEST_REG_RDI],
+				    g[GUEST_REG_RSI], &ret))
+		return false;
+	vmcs_write_natural(GUEST_RIP, rip);
+	g[GUEST_REG_RAX] = (uint64_t)ret;
+	fast_exit_done(EXIT_REASON_VMCALL, start);
+	return true;
+}

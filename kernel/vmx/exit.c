@@ -383,7 +383,7 @@ uint64_t vmx_exits_other_than(uint16_t basic)
 
 	for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++)
 		if (i != basic)
-			total += exit_stats[i].count;
+			total += vmx_exit_stats[i].count;
 	return total;
 }
 

@@ -20,6 +20,7 @@ struct guest_regs vmx_guest_regs;
 struct vmx_vcpu vmx_vcpu;
 struct hc_exit_stat vmx_exit_stats[EXIT_REASON_COUNT + 1];
 unsigned vmx_exception_streak;
+bool console_output_queued;
 
 #define RIP		0x1000ull
 #define RAM_SIZE	0x2000
@@ -44,6 +45,7 @@ static int setup(void **state)
 	memset(vmx_exit_stats, 0, sizeof(vmx_exit_stats));
 	memset(ram, 'R', sizeof(ram));
 	vmx_exception_streak = 3;
+	console_output_queued = false;
 	vm = (struct vm){ .mem = { ram_ranges, 1, (uintptr_t)ram } };
 	gconsole_init(&vm.console, count_line);
 	vm.hc = (struct vm_hc_ctx){ .mem = &vm.mem, .console = &vm.console };
@@ -266,6 +268,18 @@ static void test_vmcall_console_write_joins_the_line(void **state)
 	assert_int_equal(vmx_exception_streak, 0);
 }
 
+/* While skiff's serial output is queued, the generic path feeds the line
+ * on its way back: both fast paths leave the exit to it. */
+static void test_queued_console_output_declines(void **state)
+{
+	(void)state;
+	console_output_queued = true;
+	assert_cpuid_declined(0);
+	assert_vmcall_declined(HC_VERSION, 0, 0);
+	console_output_queued = false;
+	assert_true(cpuid_exit(0, 0));
+}
+
 static void test_vmcall_version(void **state)
 {
 	(void)state;
@@ -346,6 +360,7 @@ int main(void)
 		T(test_64bit_rip_above_4gib),
 		T(test_vmcall_console_write_joins_the_line),
 		T(test_vmcall_version),
+		T(test_queued_console_output_declines),
 		T(test_vmcall_from_user_mode_declines),
 		T(test_vmcall_other_calls_decline),
 		T(test_vmcall_writes_the_fast_path_leaves),

@@ -5,6 +5,7 @@
 #include "support.h"
 #include "lib/printf.h"
 #include "panic.h"
+#include "vm/gconsole.h"
 
 char unit_log[65536];
 static size_t unit_log_len;
@@ -13,6 +14,29 @@ void log_reset(void)
 {
 	unit_log_len = 0;
 	unit_log[0] = '\0';
+}
+
+char lines_out[8192];
+size_t lines_out_len;
+unsigned lines_out_count;
+
+void lines_reset(void)
+{
+	lines_out_len = 0;
+	lines_out[0] = '\0';
+	lines_out_count = 0;
+}
+
+void lines_capture(const char *s, size_t n)
+{
+	assert_in_range(n, 1, GCONSOLE_LINE_MAX + 1);
+	assert_int_equal(s[n - 1], '\n');
+	assert_null(memchr(s, '\n', n - 1));
+	assert_true(lines_out_len + n < sizeof(lines_out));
+	memcpy(lines_out + lines_out_len, s, n);
+	lines_out_len += n;
+	lines_out[lines_out_len] = '\0';
+	lines_out_count++;
 }
 
 int log_contains(const char *text)

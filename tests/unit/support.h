@@ -22,6 +22,18 @@ int log_contains(const char *text);
 
 
 /*
+ * A guest console's output, for tests of gconsole and of what feeds it:
+ * lines_capture() is the gconsole_out_fn; it fails the test unless it is
+ * handed exactly one whole line (no longer than gconsole breaks lines),
+ * and appends it to lines_out.
+ */
+extern char lines_out[8192];
+extern size_t lines_out_len;
+extern unsigned lines_out_count;
+void lines_reset(void);
+void lines_capture(const char *s, size_t n);
+
+/*
  * A page arena standing in for physical memory in page-table tests:
  * pages are handed out from base upward, zeroed, and only handed-out pages
  * translate back (a stray table address shows up as NULL).

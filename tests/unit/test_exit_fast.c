@@ -28,15 +28,6 @@ bool console_output_queued;
 static struct vm vm;
 static char ram[RAM_SIZE];
 static const struct phys_range ram_ranges[] = { { 0, RAM_SIZE } };
-static unsigned lines_out;
-
-static void count_line(const char *s, size_t n)
-{
-	(void)s;
-	(void)n;
-	lines_out++;
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -47,10 +38,10 @@ static int setup(void **state)
 	vmx_exception_streak = 3;
 	console_output_queued = false;
 	vm = (struct vm){ .mem = { ram_ranges, 1, (uintptr_t)ram } };
-	gconsole_init(&vm.console, count_line);
+	gconsole_init(&vm.console, lines_capture);
 	vm.hc = (struct vm_hc_ctx){ .mem = &vm.mem, .console = &vm.console };
 	vmx_vcpu.vm = &vm;
-	lines_out = 0;
+	lines_reset();
 	/* A guest at RIP, the exit's instruction 2 bytes (CPUID, VMCALL is 3). */
 	vmcs_write_natural(GUEST_RIP, RIP);
 	vmcs_write32(VM_EXIT_INSTRUCTION_LEN, 2);
@@ -251,7 +242,7 @@ static void assert_vmcall_declined(uint64_t nr, uint64_t rdi, uint64_t rsi)
 	handled = vmx_exit_vmcall_fast();
 	assert_declined(handled, &before);
 	assert_int_equal(vm.console.len, len);
-	assert_int_equal(lines_out, 0);
+	assert_int_equal(lines_out_count, 0);
 }
 
 static void test_vmcall_console_write_joins_the_line(void **state)

@@ -4,32 +4,13 @@
 
 #include "vm/gconsole.h"
 
-/* Everything the console handed out, concatenated.  capture() checks on
- * every call that it got exactly one whole line. */
-static char out[8192];
-static size_t out_len;
-static unsigned out_lines;
 static struct gconsole gc;
-
-static void capture(const char *s, size_t n)
-{
-	assert_in_range(n, 1, GCONSOLE_LINE_MAX + 1);
-	assert_int_equal(s[n - 1], '\n');
-	assert_null(memchr(s, '\n', n - 1));
-	assert_true(out_len + n < sizeof(out));
-	memcpy(out + out_len, s, n);
-	out_len += n;
-	out[out_len] = '\0';
-	out_lines++;
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	out_len = 0;
-	out[0] = '\0';
-	out_lines = 0;
-	gconsole_init(&gc, capture);
+	lines_reset();
+	gconsole_init(&gc, lines_capture);
 	return 0;
 }
 
@@ -42,20 +23,20 @@ static void test_line_goes_out_at_newline(void **state)
 {
 	(void)state;
 	write_str("hello\n");
-	assert_string_equal(out, "hello\n");
-	assert_int_equal(out_lines, 1);
+	assert_string_equal(lines_out, "hello\n");
+	assert_int_equal(lines_out_count, 1);
 }
 
 static void test_partial_line_waits_for_its_end(void **state)
 {
 	(void)state;
 	write_str("abc");
-	assert_int_equal(out_lines, 0);
+	assert_int_equal(lines_out_count, 0);
 	gconsole_putc(&gc, 'd');
-	assert_int_equal(out_lines, 0);
+	assert_int_equal(lines_out_count, 0);
 	write_str("e\n");
-	assert_string_equal(out, "abcde\n");
-	assert_int_equal(out_lines, 1);
+	assert_string_equal(lines_out, "abcde\n");
+	assert_int_equal(lines_out_count, 1);
 }
 
 static void test_flush_ends_partial_line(void **state)
@@ -63,48 +44,48 @@ static void test_flush_ends_partial_line(void **state)
 	(void)state;
 	write_str("no newline");
 	gconsole_flush(&gc);
-	assert_string_equal(out, "no newline\n");
+	assert_string_equal(lines_out, "no newline\n");
 	gconsole_flush(&gc);
 	write_str("next\n");
-	assert_string_equal(out, "no newline\nnext\n");
-	assert_int_equal(out_lines, 2);
+	assert_string_equal(lines_out, "no newline\nnext\n");
+	assert_int_equal(lines_out_count, 2);
 }
 
 static void test_flush_of_empty_line_prints_nothing(void **state)
 {
 	(void)state;
 	gconsole_flush(&gc);
-	assert_int_equal(out_lines, 0);
+	assert_int_equal(lines_out_count, 0);
 	write_str("x\n");
 	gconsole_flush(&gc);
-	assert_string_equal(out, "x\n");
-	assert_int_equal(out_lines, 1);
+	assert_string_equal(lines_out, "x\n");
+	assert_int_equal(lines_out_count, 1);
 }
 
 static void test_several_lines_in_one_write(void **state)
 {
 	(void)state;
 	write_str("a\nbb\n\nccc");
-	assert_string_equal(out, "a\nbb\n\n");
-	assert_int_equal(out_lines, 3);
+	assert_string_equal(lines_out, "a\nbb\n\n");
+	assert_int_equal(lines_out_count, 3);
 	gconsole_flush(&gc);
-	assert_string_equal(out, "a\nbb\n\nccc\n");
+	assert_string_equal(lines_out, "a\nbb\n\nccc\n");
 }
 
 static void test_carriage_return_dropped(void **state)
 {
 	(void)state;
 	write_str("one\r\ntwo\r\n\r");
-	assert_string_equal(out, "one\ntwo\n");
+	assert_string_equal(lines_out, "one\ntwo\n");
 	gconsole_flush(&gc);	/* a lone '\r' starts no line */
-	assert_int_equal(out_lines, 2);
+	assert_int_equal(lines_out_count, 2);
 }
 
 static void test_escape_sequences_defused(void **state)
 {
 	(void)state;
 	write_str("\x1b[2J\x1b]0;title\aok\n");
-	assert_string_equal(out, "?[2J?]0;title?ok\n");
+	assert_string_equal(lines_out, "?[2J?]0;title?ok\n");
 }
 
 static void test_tab_kept_other_controls_shown_as_mark(void **state)
@@ -113,14 +94,14 @@ static void test_tab_kept_other_controls_shown_as_mark(void **state)
 
 	(void)state;
 	gconsole_write(&gc, in, sizeof(in) - 1);
-	assert_string_equal(out, "a\tb?c??d?\n");
+	assert_string_equal(lines_out, "a\tb?c??d?\n");
 }
 
 static void test_bytes_above_ascii_shown_as_mark(void **state)
 {
 	(void)state;
 	write_str("caf\xc3\xa9 \x9b" "31m\xff\n");
-	assert_string_equal(out, "caf?? ?31m?\n");
+	assert_string_equal(lines_out, "caf?? ?31m?\n");
 }
 
 static void test_line_of_exactly_max_is_one_line(void **state)
@@ -131,9 +112,9 @@ static void test_line_of_exactly_max_is_one_line(void **state)
 	memset(in, 'x', GCONSOLE_LINE_MAX);
 	in[GCONSOLE_LINE_MAX] = '\n';
 	gconsole_write(&gc, in, sizeof(in));
-	assert_int_equal(out_lines, 1);
-	assert_int_equal(out_len, GCONSOLE_LINE_MAX + 1);
-	assert_memory_equal(out, in, sizeof(in));
+	assert_int_equal(lines_out_count, 1);
+	assert_int_equal(lines_out_len, GCONSOLE_LINE_MAX + 1);
+	assert_memory_equal(lines_out, in, sizeof(in));
 }
 
 /* 600 bytes and a '\n': lines of 256, 256 and 88, each with '\n'. */
@@ -147,13 +128,13 @@ static void test_long_line_broken_nothing_lost(void **state)
 		in[i] = (char)('a' + i % 26);
 	in[600] = '\n';
 	gconsole_write(&gc, in, sizeof(in));
-	assert_int_equal(out_lines, 3);
-	assert_int_equal(out_len, 603);
-	assert_int_equal(out[256], '\n');
-	assert_int_equal(out[513], '\n');
-	for (size_t i = 0; i < out_len; i++)
-		if (out[i] != '\n')
-			joined[j++] = out[i];
+	assert_int_equal(lines_out_count, 3);
+	assert_int_equal(lines_out_len, 603);
+	assert_int_equal(lines_out[256], '\n');
+	assert_int_equal(lines_out[513], '\n');
+	for (size_t i = 0; i < lines_out_len; i++)
+		if (lines_out[i] != '\n')
+			joined[j++] = lines_out[i];
 	assert_int_equal(j, 600);
 	assert_memory_equal(joined, in, 600);
 }
@@ -163,12 +144,12 @@ static void test_full_line_waits_like_any_other(void **state)
 	(void)state;
 	for (int i = 0; i < GCONSOLE_LINE_MAX; i++)
 		gconsole_putc(&gc, 'y');
-	assert_int_equal(out_lines, 0);
+	assert_int_equal(lines_out_count, 0);
 	gconsole_putc(&gc, 'z');
-	assert_int_equal(out_lines, 1);
-	assert_int_equal(out_len, GCONSOLE_LINE_MAX + 1);
+	assert_int_equal(lines_out_count, 1);
+	assert_int_equal(lines_out_len, GCONSOLE_LINE_MAX + 1);
 	gconsole_flush(&gc);
-	assert_string_equal(out + out_len - 2, "z\n");
+	assert_string_equal(lines_out + lines_out_len - 2, "z\n");
 }
 
 /* The UART model and the hypercall feed one line. */
@@ -179,7 +160,7 @@ static void test_putc_and_write_share_the_line(void **state)
 	write_str("BC");
 	gconsole_putc(&gc, '\r');
 	gconsole_putc(&gc, '\n');
-	assert_string_equal(out, "ABC\n");
+	assert_string_equal(lines_out, "ABC\n");
 }
 
 /* gconsole_append() takes a write whole or not at all. */
@@ -199,17 +180,17 @@ static void test_append_is_all_or_nothing(void **state)
 	assert_true(gconsole_append(&gc, full, GCONSOLE_LINE_MAX - 4));
 	assert_false(gconsole_append(&gc, "y", 1));
 	assert_true(gconsole_append(&gc, "", 0));
-	assert_int_equal(out_lines, 0);
+	assert_int_equal(lines_out_count, 0);
 	write_str("y\n");
-	assert_int_equal(out_lines, 2);
-	assert_string_equal(out + GCONSOLE_LINE_MAX + 1, "y\n");
+	assert_int_equal(lines_out_count, 2);
+	assert_string_equal(lines_out + GCONSOLE_LINE_MAX + 1, "y\n");
 }
 
 /* The fast copy loop of gconsole_write() and gconsole_putc() agree on
  * every byte value and on line breaking. */
 static void test_byte_by_byte_equals_bulk(void **state)
 {
-	char in[1000], bulk[sizeof(out)];
+	char in[1000], bulk[sizeof(lines_out)];
 	size_t bulk_len;
 
 	for (size_t i = 0; i < sizeof(in); i++)
@@ -217,14 +198,14 @@ static void test_byte_by_byte_equals_bulk(void **state)
 	memset(in + 300, 'k', 400);
 	gconsole_write(&gc, in, sizeof(in));
 	gconsole_flush(&gc);
-	memcpy(bulk, out, out_len);
-	bulk_len = out_len;
+	memcpy(bulk, lines_out, lines_out_len);
+	bulk_len = lines_out_len;
 	setup(state);
 	for (size_t i = 0; i < sizeof(in); i++)
 		gconsole_putc(&gc, in[i]);
 	gconsole_flush(&gc);
-	assert_int_equal(out_len, bulk_len);
-	assert_memory_equal(out, bulk, bulk_len);
+	assert_int_equal(lines_out_len, bulk_len);
+	assert_memory_equal(lines_out, bulk, bulk_len);
 	assert_true(bulk_len > 700);
 }
 

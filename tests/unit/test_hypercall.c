@@ -27,18 +27,6 @@ static char *ram;
 static struct guest_mem mem;
 static struct gconsole gc;
 static struct vm_hc_ctx ctx;
-static char out[8192];
-static size_t out_len;
-
-static void capture(const char *s, size_t n)
-{
-	assert_int_equal(s[n - 1], '\n');
-	assert_true(out_len + n < sizeof(out));
-	memcpy(out + out_len, s, n);
-	out_len += n;
-	out[out_len] = '\0';
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -47,9 +35,8 @@ static int setup(void **state)
 	memset(ram, 'R', RAM_SIZE);
 	ASAN_POISON_MEMORY_REGION(ram + HOLE, HOLE_END - HOLE);
 	mem = (struct guest_mem){ ram_ranges, 2, (uintptr_t)ram };
-	out_len = 0;
-	out[0] = '\0';
-	gconsole_init(&gc, capture);
+	lines_reset();
+	gconsole_init(&gc, lines_capture);
 	ctx = (struct vm_hc_ctx){ .mem = &mem, .console = &gc };
 	return 0;
 }
@@ -140,10 +127,10 @@ static void test_console_write_prints_whole_lines(void **state)
 	(void)state;
 	poke(0x2000, "hello\nabc");
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, 9), 9);
-	assert_string_equal(out, "hello\n");
+	assert_string_equal(lines_out, "hello\n");
 	poke(0x3000, "def\n");
 	assert_int_equal(hc32(HC_CONSOLE_WRITE, 0x3000, 4), 4);
-	assert_string_equal(out, "hello\nabcdef\n");
+	assert_string_equal(lines_out, "hello\nabcdef\n");
 	assert_false(ctx.exited);
 }
 
@@ -152,7 +139,7 @@ static void test_console_write_defuses_control_bytes(void **state)
 	(void)state;
 	poke(0x2000, "\x1b[31mred\x1b[0m\r\n");
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, 14), 14);
-	assert_string_equal(out, "?[31mred?[0m\n");
+	assert_string_equal(lines_out, "?[31mred?[0m\n");
 }
 
 static void test_zero_length_writes_nothing(void **state)
@@ -162,7 +149,7 @@ static void test_zero_length_writes_nothing(void **state)
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0xdead00000000ull, 0), 0);
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE, 0), 0);
 	gconsole_flush(&gc);
-	assert_int_equal(out_len, 0);
+	assert_int_equal(lines_out_len, 0);
 }
 
 static void test_unaligned_buffers(void **state)
@@ -175,7 +162,7 @@ static void test_unaligned_buffers(void **state)
 	poke(HOLE - 1, "!");
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE - 1, 1), 1);
 	gconsole_flush(&gc);
-	assert_string_equal(out, "odd\nend!\n");
+	assert_string_equal(lines_out, "odd\nend!\n");
 }
 
 static void test_length_limits(void **state)
@@ -185,15 +172,15 @@ static void test_length_limits(void **state)
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, HC_CONSOLE_MAX), HC_CONSOLE_MAX);
 	gconsole_flush(&gc);
 	/* 4096 bytes in lines of 256, each with its '\n' */
-	assert_int_equal(out_len, HC_CONSOLE_MAX + HC_CONSOLE_MAX / GCONSOLE_LINE_MAX);
-	out_len = 0;
+	assert_int_equal(lines_out_len, HC_CONSOLE_MAX + HC_CONSOLE_MAX / GCONSOLE_LINE_MAX);
+	lines_reset();
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, HC_CONSOLE_MAX + 1), -HC_EINVAL);
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, ~0ull), -HC_EINVAL);
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, 1ull << 32), -HC_EINVAL);
 	/* The length is refused before the pointer is looked at. */
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE, 0x100000), -HC_EINVAL);
 	gconsole_flush(&gc);
-	assert_int_equal(out_len, 0);
+	assert_int_equal(lines_out_len, 0);
 }
 
 static void test_wrapping_buffer_faults(void **state)
@@ -204,7 +191,7 @@ static void test_wrapping_buffer_faults(void **state)
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, ~0ull - 0xfff, 0x1000), -HC_EFAULT);
 	/* 32-bit: 0xfffffff0 + 0x20 does not wrap 64-bit, but is not RAM. */
 	assert_int_equal(hc32(HC_CONSOLE_WRITE, 0xfffffff0u, 0x20), -HC_EFAULT);
-	assert_int_equal(out_len, 0);
+	assert_int_equal(lines_out_len, 0);
 }
 
 /* The hole is poisoned: any read there would fail the test. */
@@ -217,7 +204,7 @@ static void test_skiff_pages_fault(void **state)
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE_END - 0x10, 0x20), -HC_EFAULT);
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x800, 0x1000), -HC_EFAULT);
 	gconsole_flush(&gc);
-	assert_int_equal(out_len, 0);
+	assert_int_equal(lines_out_len, 0);
 }
 
 /* One byte past RAM is past the host buffer: AddressSanitizer watches. */
@@ -228,7 +215,7 @@ static void test_end_of_ram_faults(void **state)
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, RAM_SIZE, 1), -HC_EFAULT);
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x100000, 1), -HC_EFAULT);
 	gconsole_flush(&gc);
-	assert_int_equal(out_len, 0);
+	assert_int_equal(lines_out_len, 0);
 }
 
 static void test_gpa_zero_is_ram_only_if_guest_mem_says_so(void **state)
@@ -237,11 +224,11 @@ static void test_gpa_zero_is_ram_only_if_guest_mem_says_so(void **state)
 	poke(0, "zero\n");
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0, 5), 5);
 	assert_int_equal(hc32(HC_CONSOLE_WRITE, 0, 5), 5);
-	assert_string_equal(out, "zero\nzero\n");
+	assert_string_equal(lines_out, "zero\nzero\n");
 	mem = (struct guest_mem){ high_ranges, 1, (uintptr_t)ram };
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0, 5), -HC_EFAULT);
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0, 1), -HC_EFAULT);
-	assert_int_equal(out_len, 10);
+	assert_int_equal(lines_out_len, 10);
 }
 
 static void test_unknown_call_numbers(void **state)
@@ -270,13 +257,13 @@ static void test_32bit_mode_truncates_arguments(void **state)
 	poke(0x2000, "low\n");
 	assert_int_equal(hc32(0xabcd000000000000ull | HC_CONSOLE_WRITE,
 			      0xffffffff00002000ull, 0x100000004ull), 4);
-	assert_string_equal(out, "low\n");
+	assert_string_equal(lines_out, "low\n");
 	assert_int_equal(hc32(0x100000000ull | HC_VERSION, 0, 0), HC_ABI_VERSION);
 	/* The same registers in 64-bit mode mean something else. */
 	assert_int_equal(hc64(0xabcd000000000000ull | HC_CONSOLE_WRITE, 0x2000, 4), -HC_ENOSYS);
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0xffffffff00002000ull, 4), -HC_EFAULT);
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, 0x100000004ull), -HC_EINVAL);
-	assert_string_equal(out, "low\n");
+	assert_string_equal(lines_out, "low\n");
 }
 
 /* What the caller stores in RAX: -14 either way, 0xfffffff2 in EAX. */
@@ -330,13 +317,13 @@ static void assert_fast_path(bool taken, uint64_t nr, uint64_t a0, uint64_t a1)
 {
 	for (int wide = 0; wide <= 1; wide++) {
 		struct gconsole before = gc, after_fast;
-		size_t out_before = out_len;
+		size_t out_before = lines_out_len;
 		int64_t fast = 0, slow;
 		bool handled = vm_hypercall_fast(&ctx, nr, a0, a1, &fast);
 
 		after_fast = gc;
 		assert_int_equal(handled, taken);
-		assert_int_equal(out_len, out_before);
+		assert_int_equal(lines_out_len, out_before);
 		gc = before;
 		slow = vm_hypercall(&ctx, nr, a0, a1, 0, wide);
 		if (!handled) {
@@ -348,7 +335,7 @@ static void assert_fast_path(bool taken, uint64_t nr, uint64_t a0, uint64_t a1)
 			assert_memory_equal(after_fast.line, gc.line, gc.len);
 		}
 		gc = before;
-		out_len = out_before;
+		lines_out_len = out_before;
 	}
 }
 

@@ -6,26 +6,14 @@
 #include "vm/hypercall_abi.h"
 #include "vm/ports.h"
 
-static char out[4096];
-static size_t out_len;
 static struct gconsole gc;
 static struct vm_ports p;
-
-static void capture(const char *s, size_t n)
-{
-	assert_int_equal(s[n - 1], '\n');
-	assert_true(out_len + n < sizeof(out));
-	memcpy(out + out_len, s, n);
-	out_len += n;
-	out[out_len] = '\0';
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	out_len = 0;
-	out[0] = '\0';
-	gconsole_init(&gc, capture);
+	lines_reset();
+	gconsole_init(&gc, lines_capture);
 	vm_ports_init(&p, &gc);
 	return 0;
 }
@@ -79,7 +67,7 @@ static void test_com1_reaches_the_guest_console(void **state)
 {
 	(void)state;
 	assert_int_equal(out_bytes(HV_PORT_COM1, "ok\r\n"), VM_PORT_DONE);
-	assert_string_equal(out, "ok\n");
+	assert_string_equal(lines_out, "ok\n");
 	assert_int_equal(io_in(HV_PORT_COM1 + UART_REG_LSR, 1), 0x60);
 }
 
@@ -170,7 +158,7 @@ static void test_com1_wide_access_is_split_into_bytes(void **state)
 	assert_int_equal(io_in(HV_PORT_COM1 + UART_REG_IER, 1), 0x00);
 	assert_int_equal(io_in(HV_PORT_COM1 - 1, 2), 0x00ff);	/* 0x3f7, RBR */
 	gconsole_flush(&gc);
-	assert_string_equal(out, "A\n");
+	assert_string_equal(lines_out, "A\n");
 }
 
 static void test_caller_mistakes_are_errors(void **state)
@@ -186,7 +174,7 @@ static void test_caller_mistakes_are_errors(void **state)
 	assert_int_equal(io_out(HV_PORT_EXIT, 3, 0), -EINVAL);
 	assert_int_equal(io_out(HV_PORT_EXIT, 0, 0), -EINVAL);
 	assert_int_equal(io_out(HV_PORT_EXIT, 8, 0), -EINVAL);
-	assert_int_equal(out_len, 0);
+	assert_int_equal(lines_out_len, 0);
 }
 
 /* A guest's IN/OUT that wraps past 0xffff exits whatever the I/O bitmap
@@ -204,7 +192,7 @@ static void test_wrapping_access_is_handled(void **state)
 	assert_int_equal(vm_port_io(&p, 0xfffe, 4, true, &value), VM_PORT_DONE);
 	assert_int_equal(value, 0xffffffff);
 	assert_false(p.exit_status);
-	assert_int_equal(out_len, 0);
+	assert_int_equal(lines_out_len, 0);
 }
 
 int main(void)

@@ -4,27 +4,14 @@
 
 #include "vm/uart_model.h"
 
-/* What reached the guest console, concatenated (whole lines only). */
-static char out[4096];
-static size_t out_len;
 static struct gconsole gc;
 static struct uart_model u;
-
-static void capture(const char *s, size_t n)
-{
-	assert_int_equal(s[n - 1], '\n');
-	assert_true(out_len + n < sizeof(out));
-	memcpy(out + out_len, s, n);
-	out_len += n;
-	out[out_len] = '\0';
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	out_len = 0;
-	out[0] = '\0';
-	gconsole_init(&gc, capture);
+	lines_reset();
+	gconsole_init(&gc, lines_capture);
 	uart_model_init(&u, &gc);
 	return 0;
 }
@@ -76,7 +63,7 @@ static void test_thr_goes_to_guest_console(void **state)
 		assert_true(rd(UART_REG_LSR) & UART_LSR_THRE);
 		wr(UART_REG_THR, (uint8_t)*s);
 	}
-	assert_string_equal(out, "hi\n");
+	assert_string_equal(lines_out, "hi\n");
 	assert_int_equal(rd(UART_REG_LSR), 0x60);	/* nothing received */
 }
 
@@ -107,13 +94,13 @@ static void test_skiff_driver_probe_finds_the_model(void **state)
 	wr(UART_REG_FCR, 0x07);			/* FCR_ENABLE_CLEAR */
 	assert_true(skiff_uart_present());
 	wr(UART_REG_MCR, 0x0b);			/* MCR_DTR_RTS_OUT2 */
-	assert_int_equal(out_len, 0);
+	assert_int_equal(lines_out_len, 0);
 	/* uart_console_write(): "\n" goes out as "\r\n" */
 	for (const char *s = "up\r\n"; *s; s++) {
 		assert_true(rd(UART_REG_LSR) & 0x20);
 		wr(UART_REG_THR, (uint8_t)*s);
 	}
-	assert_string_equal(out, "up\n");
+	assert_string_equal(lines_out, "up\n");
 }
 
 static void test_scratch_register_keeps_its_value(void **state)
@@ -133,7 +120,7 @@ static void test_dlab_selects_the_divisor_latch(void **state)
 	wr(UART_REG_LCR, 0x80 | 0x03);
 	wr(UART_REG_DLL, 0x0c);
 	wr(UART_REG_DLM, 0x34);
-	assert_int_equal(out_len, 0);			/* not a THR write */
+	assert_int_equal(lines_out_len, 0);			/* not a THR write */
 	assert_int_equal(rd(UART_REG_DLL), 0x0c);
 	assert_int_equal(rd(UART_REG_DLM), 0x34);
 	wr(UART_REG_LCR, 0x03);
@@ -141,7 +128,7 @@ static void test_dlab_selects_the_divisor_latch(void **state)
 	assert_int_equal(rd(UART_REG_RBR), 0x00);
 	wr(UART_REG_THR, 'k');
 	gconsole_flush(&gc);
-	assert_string_equal(out, "k\n");
+	assert_string_equal(lines_out, "k\n");
 	wr(UART_REG_LCR, 0x83);
 	assert_int_equal(rd(UART_REG_DLL), 0x0c);	/* THR wrote no latch */
 }
@@ -199,7 +186,7 @@ static void test_loopback_sets_and_clears_delta_bits(void **state)
 	assert_int_equal(rd(UART_REG_MSR), 0x40);
 	wr(UART_REG_MCR, 0x10);		/* RI falls: TERI */
 	assert_int_equal(rd(UART_REG_MSR), 0x04);
-	wr(UART_REG_MCR, 0x0b);		/* out of loopback: ready again */
+	wr(UART_REG_MCR, 0x0b);		/* lines_out of loopback: ready again */
 	assert_int_equal(rd(UART_REG_MSR), 0xbb);
 	assert_int_equal(rd(UART_REG_MSR), 0xb0);
 }
@@ -209,7 +196,7 @@ static void test_loopback_receives_instead_of_sending(void **state)
 	(void)state;
 	wr(UART_REG_MCR, 0x10);
 	wr(UART_REG_THR, 'x');
-	assert_int_equal(out_len, 0);
+	assert_int_equal(lines_out_len, 0);
 	assert_int_equal(rd(UART_REG_LSR), 0x61);
 	assert_int_equal(rd(UART_REG_RBR), 'x');
 	assert_int_equal(rd(UART_REG_LSR), 0x60);
@@ -217,7 +204,7 @@ static void test_loopback_receives_instead_of_sending(void **state)
 	wr(UART_REG_MCR, 0x0b);
 	wr(UART_REG_THR, 'y');
 	gconsole_flush(&gc);
-	assert_string_equal(out, "y\n");
+	assert_string_equal(lines_out, "y\n");
 }
 
 static void test_fifo_holds_sixteen_then_overruns(void **state)
@@ -277,7 +264,7 @@ static void test_read_only_and_reserved_bits(void **state)
 	assert_int_equal(rd(UART_REG_LCR), 0x5b);
 	wr(UART_REG_THR, 'q');				/* word length changes nothing */
 	gconsole_flush(&gc);
-	assert_string_equal(out, "q\n");
+	assert_string_equal(lines_out, "q\n");
 }
 
 int main(void)

@@ -25,6 +25,7 @@
 #include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/exit_info.h"
+#include "vmx/guest_entry.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
@@ -43,18 +44,6 @@ struct guest_regs vmx_guest_regs;
  * delivery is a VM exit, so skiff keeps control. */
 #define INTERCEPTED_EXCEPTIONS	((1u << 1) | (1u << 17))
 
-/* Segment access rights, SDM Vol. 3C 25.4.1 table "Format of Access Rights" */
-#define AR_CODE32	0xc09b	/* execute/read, accessed, S, P, D/B, G */
-#define AR_DATA32	0xc093	/* read/write, accessed, S, P, D/B, G */
-#define AR_TSS32_BUSY	0x008b	/* busy 32-bit TSS, P */
-#define AR_UNUSABLE	(1u << 16)
-
-/* Guest selectors: the guest loads its own GDT before reloading a segment
- * register, so these only need to be consistent (RPL 0, TI 0). */
-#define GUEST_SEL_CODE	0x08
-#define GUEST_SEL_DATA	0x10
-
-#define VMCS_LINK_NONE	(~0ull)
 
 static uint64_t alloc_page(void)
 {
@@ -336,16 +325,6 @@ static void write_host_state(void)
 	vmcs_write_natural(HOST_RIP, (uint64_t)vmx_exit_stub);
 }
 
-static void write_segment(struct vmcs_field16 sel, struct vmcs_field_natural base,
-			  struct vmcs_field32 limit, struct vmcs_field32 ar,
-			  uint16_t s, uint32_t lim, uint32_t rights)
-{
-	vmcs_write16(sel, s);
-	vmcs_write_natural(base, 0);
-	vmcs_write32(limit, lim);
-	vmcs_write32(ar, rights);
-}
-
 /*
  * The guest's first instruction, as the Multiboot2 specification (3.3
  * "I386 machine state") prescribes: 32-bit protected mode, paging off,
@@ -358,55 +337,7 @@ static void write_segment(struct vmcs_field16 sel, struct vmcs_field_natural bas
  */
 void vmx_set_guest_entry(const struct vm_entry *entry)
 {
-	struct vmx_vcpu *v = &vmx_vcpu;
-	uint64_t cr0 = CR0_PE | CR0_ET;
-
-	vmcs_write_natural(GUEST_CR0, vmx_guest_cr0_adjust(cr0, v->cr0_fixed0, v->cr0_fixed1, true));
-	vmcs_write_natural(CR0_READ_SHADOW, cr0);
-	vmcs_write_natural(GUEST_CR3, 0);
-	vmcs_write_natural(GUEST_CR4, vmx_cr_adjust(0, v->cr4_fixed0, v->cr4_fixed1));
-	vmcs_write_natural(CR4_READ_SHADOW, 0);
-	vmcs_write_natural(GUEST_DR7, 0x400);
-	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
-	vmcs_write64(GUEST_IA32_EFER, 0);
-	if (v->entry & VM_ENTRY_LOAD_IA32_PAT)
-		vmcs_write64(GUEST_IA32_PAT, 0x0007040600070406ull);	/* power-on PAT */
-	vmcs_write32(GUEST_IA32_SYSENTER_CS, 0);
-	vmcs_write_natural(GUEST_IA32_SYSENTER_ESP, 0);
-	vmcs_write_natural(GUEST_IA32_SYSENTER_EIP, 0);
-
-	write_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_ACCESS_RIGHTS,
-		      GUEST_SEL_CODE, 0xffffffff, AR_CODE32);
-	write_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	/* VM entry wants a usable busy TSS in TR even with unrestricted
-	 * guest (27.3.1.2); the guest never uses it before loading its own. */
-	write_segment(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_ACCESS_RIGHTS,
-		      0, 0xff, AR_TSS32_BUSY);
-	write_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
-		      GUEST_LDTR_ACCESS_RIGHTS, 0, 0, AR_UNUSABLE);
-	vmcs_write_natural(GUEST_GDTR_BASE, 0);
-	vmcs_write32(GUEST_GDTR_LIMIT, 0xffff);
-	vmcs_write_natural(GUEST_IDTR_BASE, 0);
-	vmcs_write32(GUEST_IDTR_LIMIT, 0xffff);
-
-	vmcs_write_natural(GUEST_RSP, 0);
-	vmcs_write_natural(GUEST_RIP, entry->rip);
-	vmcs_write_natural(GUEST_RFLAGS, RFLAGS_FIXED);
-	vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, 0);
-	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
-	vmcs_write_natural(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	vmcs_write64(VMCS_LINK_POINTER, VMCS_LINK_NONE);
-	vmcs_write32(VM_ENTRY_CONTROLS, v->entry & ~VM_ENTRY_IA32E_MODE_GUEST);
-
+	vmx_write_guest_entry_state(&vmx_vcpu, entry->rip);
 	memset(&vmx_guest_regs, 0, sizeof(vmx_guest_regs));
 	vmx_guest_regs.gpr[GUEST_REG_RAX] = entry->eax;
 	vmx_guest_regs.gpr[GUEST_REG_RBX] = entry->ebx;
@@ -492,7 +423,7 @@ bool vmx_halt_state_supported(void)
 void vmx_debug_break_guest_state(void)
 {
 	kprintf("skiff: debug: breaking the guest state on purpose: TR type 9 (available TSS)\n");
-	vmcs_write32(GUEST_TR_ACCESS_RIGHTS, AR_TSS32_BUSY & ~0x2u);
+	vmcs_write32(GUEST_TR_ACCESS_RIGHTS, VMX_AR_TSS32_BUSY & ~0x2u);
 }
 
 void vmx_run(bool check_first)

@@ -17,6 +17,7 @@
 #include "vmx/caps.h"
 #include "vmx/entry_check.h"
 #include "vmx/exit_info.h"
+#include "vmx/guest_entry.h"
 #include "vmx/vmcs.h"
 #include "x86.h"
 
@@ -206,50 +207,17 @@ static void write_segment(struct vmcs_field16 sel, struct vmcs_field_natural bas
 	vmcs_write32(ar, rights);
 }
 
-/* vmx.c vmx_set_guest_entry(): the Multiboot2 machine state. */
+/* skiff's own first guest state (kernel/vmx/guest_entry.c), with this
+ * test's CPU and controls. */
 static void set_guest_entry(void)
 {
-	vmcs_write_natural(GUEST_CR0, vmx_guest_cr0_adjust(CR0_PE | CR0_ET, CR0_FIXED0,
-							   CR0_FIXED1, true));
-	vmcs_write_natural(CR0_READ_SHADOW, CR0_PE | CR0_ET);
-	vmcs_write_natural(GUEST_CR3, 0);
-	vmcs_write_natural(GUEST_CR4, vmx_cr_adjust(0, CR4_FIXED0, CR4_FIXED1));
-	vmcs_write_natural(CR4_READ_SHADOW, 0);
-	vmcs_write_natural(GUEST_DR7, 0x400);
-	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
-	vmcs_write64(GUEST_IA32_EFER, 0);
-	vmcs_write64(GUEST_IA32_PAT, POWER_ON_PAT);
-	vmcs_write32(GUEST_IA32_SYSENTER_CS, 0);
-	vmcs_write_natural(GUEST_IA32_SYSENTER_ESP, 0);
-	vmcs_write_natural(GUEST_IA32_SYSENTER_EIP, 0);
-	write_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_ACCESS_RIGHTS,
-		      GUEST_SEL_CODE, 0xffffffff, AR_CODE32);
-	write_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_ACCESS_RIGHTS,
-		      0, 0xff, AR_TSS32_BUSY);
-	write_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
-		      GUEST_LDTR_ACCESS_RIGHTS, 0, 0, AR_UNUSABLE);
-	vmcs_write_natural(GUEST_GDTR_BASE, 0);
-	vmcs_write32(GUEST_GDTR_LIMIT, 0xffff);
-	vmcs_write_natural(GUEST_IDTR_BASE, 0);
-	vmcs_write32(GUEST_IDTR_LIMIT, 0xffff);
-	vmcs_write_natural(GUEST_RSP, 0);
-	vmcs_write_natural(GUEST_RIP, GUEST_ENTRY_RIP);
-	vmcs_write_natural(GUEST_RFLAGS, RFLAGS_FIXED);
-	vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, 0);
-	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
-	vmcs_write_natural(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	vmcs_write64(VMCS_LINK_POINTER, ~0ull);
-	vmcs_write32(VM_ENTRY_CONTROLS, entry_ctls & ~VM_ENTRY_IA32E_MODE_GUEST);
+	const struct vmx_vcpu v = {
+		.cr0_fixed0 = CR0_FIXED0, .cr0_fixed1 = CR0_FIXED1,
+		.cr4_fixed0 = CR4_FIXED0, .cr4_fixed1 = CR4_FIXED1,
+		.entry = entry_ctls,
+	};
+
+	vmx_write_guest_entry_state(&v, GUEST_ENTRY_RIP);
 }
 
 static void build_skiff_vmcs(void)

@@ -1,0 +1,24 @@
+/*
+ * The guest's machine state at its first instruction, written into the
+ * current VMCS: what the Multiboot2 specification gives a kernel GRUB
+ * starts.  Apart from vmx.c so that host tests (tests/unit/
+ * test_entry_check.c) check the very state skiff enters with against the
+ * VM-entry rules.
+ */
+#ifndef SKIFF_VMX_GUEST_ENTRY_H
+#define SKIFF_VMX_GUEST_ENTRY_H
+
+#include <stdint.h>
+
+#include "vmx/vcpu.h"
+
+/* A busy 32-bit TSS, present (SDM Vol. 3C 25.4.1, "Format of Access
+ * Rights"): what VM entry wants in TR (27.3.1.2). */
+#define VMX_AR_TSS32_BUSY	0x008b
+
+/* Everything but the general registers: control registers from v's fixed
+ * bits, flat segments, RIP = rip, interrupts off, the entry controls of v
+ * without "IA-32e mode guest". */
+void vmx_write_guest_entry_state(const struct vmx_vcpu *v, uint64_t rip);
+
+#endif

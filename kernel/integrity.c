@@ -3,17 +3,33 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "mm/ept.h"
+#include "mm/paging.h"
 
 typedef uint64_t unaligned_u64 __attribute__((may_alias, aligned(1)));
 
 #define HASH_PRIME	0x100000001b3ull	/* FNV-1a's 64-bit prime */
 #define HASH_SEED	0xcbf29ce484222325ull
+#define TABLE_BYTES	(TABLE_TREE_ENTRIES * sizeof(uint64_t))
+
+/* mm's walk over one tree type, behind one signature. */
+typedef int (*tables_walk_fn)(const void *tree, table_visit_fn visit, void *arg);
 
 struct region {
 	const char *name;
-	const uint8_t *p;
+	const uint8_t *p;	/* a range of n bytes, */
 	size_t n;
+	tables_walk_fn walk;	/* or, when walk is set, a tree of tables */
+	const void *tree;
 	uint32_t baseline;
+	int baseline_pages;	/* a tree's table pages at the baseline */
+};
+
+/* What one region holds now. */
+struct reading {
+	uint32_t hash;
+	int pages;		/* a tree's table pages, or -E2BIG; 0 for a range */
+	size_t bytes;
 };
 
 static struct region regions[INTEGRITY_MAX_REGIONS];
@@ -24,6 +40,11 @@ static uint32_t baseline_all;
 static uint64_t hash_step(uint64_t h, uint64_t word)
 {
 	return (h ^ word) * HASH_PRIME;
+}
+
+static uint32_t hash_fold(uint64_t h)
+{
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /*
@@ -51,46 +72,118 @@ uint32_t integrity_hash(const void *p, size_t n, uint64_t seed)
 		h = hash_step(h, *(const unaligned_u64 *)(b + i));
 	for (; i < n; i++)
 		h = hash_step(h, b[i]);
-	return (uint32_t)(h ^ (h >> 32));
+	return hash_fold(h);
+}
+
+static void watch(struct region r)
+{
+	if (region_count == INTEGRITY_MAX_REGIONS) {
+		kprintf("skiff: integrity: no room to watch %s\n", r.name);
+		return;
+	}
+	regions[region_count++] = r;
 }
 
 void integrity_watch(const char *name, const void *p, size_t n)
 {
-	if (region_count == INTEGRITY_MAX_REGIONS) {
-		kprintf("skiff: integrity: no room to watch %s\n", name);
-		return;
-	}
-	regions[region_count++] = (struct region){ .name = name, .p = p, .n = n };
+	watch((struct region){ .name = name, .p = p, .n = n });
 }
 
-static uint32_t combine(uint32_t *each)
+static int walk_ept(const void *tree, table_visit_fn visit, void *arg)
+{
+	return ept_walk_tables(tree, visit, arg);
+}
+
+static int walk_paging(const void *tree, table_visit_fn visit, void *arg)
+{
+	return paging_walk_tables(tree, visit, arg);
+}
+
+void integrity_watch_ept(const char *name, const struct ept *e)
+{
+	watch((struct region){ .name = name, .walk = walk_ept, .tree = e });
+}
+
+void integrity_watch_paging(const char *name, const struct paging *p)
+{
+	watch((struct region){ .name = name, .walk = walk_paging, .tree = p });
+}
+
+#ifdef SKIFF_HOST_TEST
+void integrity_unwatch_all(void)
+{
+	region_count = 0;
+}
+#endif
+
+/* The walk's visit: one table page into the tree's hash, in walk order,
+ * so a page moved within the tree counts as well as a changed entry. */
+static void hash_table(void *arg, const uint64_t *entries, int level)
+{
+	uint64_t *h = arg;
+
+	(void)level;	/* the order of the pages and their parents' entries say it */
+	*h = hash_step(*h, integrity_hash(entries, TABLE_BYTES, HASH_SEED));
+}
+
+static struct reading read_region(const struct region *r)
+{
+	uint64_t h = HASH_SEED;
+	int pages;
+
+	if (!r->walk)
+		return (struct reading){ .hash = integrity_hash(r->p, r->n, HASH_SEED),
+					 .bytes = r->n };
+	pages = r->walk(r->tree, hash_table, &h);
+	/* The count goes in too: a walk cut short (-E2BIG) reads differently
+	 * from the whole tree it may have begun like. */
+	h = hash_step(h, (uint64_t)(int64_t)pages);
+	return (struct reading){ .hash = hash_fold(h), .pages = pages,
+				 .bytes = pages > 0 ? (size_t)pages * TABLE_BYTES : 0 };
+}
+
+static uint32_t combine(struct reading *each)
 {
 	uint64_t h = HASH_SEED;
 
 	for (size_t i = 0; i < region_count; i++) {
-		each[i] = integrity_hash(regions[i].p, regions[i].n, HASH_SEED);
-		h = (h ^ each[i]) * HASH_PRIME;
+		each[i] = read_region(&regions[i]);
+		h = hash_step(h, each[i].hash);
 	}
-	return (uint32_t)(h ^ (h >> 32));
+	return hash_fold(h);
 }
 
 void integrity_baseline(void)
 {
-	uint32_t each[INTEGRITY_MAX_REGIONS];
+	struct reading each[INTEGRITY_MAX_REGIONS];
 	size_t bytes = 0;
 
 	baseline_all = combine(each);
 	for (size_t i = 0; i < region_count; i++) {
-		regions[i].baseline = each[i];
-		bytes += regions[i].n;
+		regions[i].baseline = each[i].hash;
+		regions[i].baseline_pages = each[i].pages;
+		bytes += each[i].bytes;
 	}
 	kprintf("skiff: integrity: baseline checksum 0x%08x over %lu KiB\n", baseline_all,
 		(bytes + 1023) / 1024);
 }
 
+/* "CHANGED: name (hash, was hash)", and for a tree whose pages are not the
+ * ones it had, how many there are now. */
+static void report_change(const struct region *r, const struct reading *now)
+{
+	kprintf("skiff: integrity: CHANGED: %s (0x%08x, was 0x%08x", r->name, now->hash,
+		r->baseline);
+	if (now->pages == -E2BIG)
+		kprintf("; its tables reach more pages than were ever made");
+	else if (now->pages != r->baseline_pages)
+		kprintf("; %d table pages, were %d", now->pages, r->baseline_pages);
+	kprintf(")\n");
+}
+
 int integrity_check(void)
 {
-	uint32_t each[INTEGRITY_MAX_REGIONS];
+	struct reading each[INTEGRITY_MAX_REGIONS];
 	uint32_t all = combine(each);
 
 	if (all == baseline_all) {
@@ -98,8 +191,7 @@ int integrity_check(void)
 		return 0;
 	}
 	for (size_t i = 0; i < region_count; i++)
-		if (each[i] != regions[i].baseline)
-			kprintf("skiff: integrity: CHANGED: %s (0x%08x, was 0x%08x)\n", regions[i].name,
-				each[i], regions[i].baseline);
+		if (each[i].hash != regions[i].baseline)
+			report_change(&regions[i], &each[i]);
 	return -EIO;
 }

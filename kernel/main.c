@@ -88,8 +88,9 @@ static void debug_requests(const struct boot_info *bi)
 }
 
 /* What no guest may change: skiff's code and read-only data, the guest's
- * pristine image (for restarts) and the memory layout. */
-static void watch_integrity(const struct vm *vm)
+ * pristine image (for restarts), the memory layout, and the page tables
+ * that keep the guest out of skiff: skiff's own and the guest's EPT. */
+static void watch_integrity(const struct vm *vm, const struct ept *ept)
 {
 	extern const char __image_start[], __rodata_end[];
 
@@ -97,6 +98,8 @@ static void watch_integrity(const struct vm *vm)
 			(size_t)(__rodata_end - __image_start));
 	integrity_watch("the guest's pristine image", vm->source.image, vm->source.size);
 	integrity_watch("the memory layout", mm_layout(), sizeof(struct mm_layout));
+	integrity_watch_paging("skiff's page tables", mm_host_paging());
+	integrity_watch_ept("the guest's EPT", ept);
 }
 
 /* Requests that need the guest's VMCS: fault=guest-state. */
@@ -170,7 +173,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		kprintf("skiff: cannot load the guest; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
-	watch_integrity(&guest);
+	watch_integrity(&guest, &guest_ept);
 	tsc_calibrate();	/* the watchdog set up next counts in TSC ticks */
 	if (vmx_enable(&vmx_features) < 0 || vmx_setup(&guest, &guest_ept) < 0) {
 		kprintf("skiff: cannot set up VT-x for the guest; stopping\n");

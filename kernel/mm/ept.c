@@ -401,6 +401,31 @@ void ept_describe(const struct ept *e)
 		e->leaves[EPT_LEVEL_PDPT], e->leaves[EPT_LEVEL_PD], e->leaves[EPT_LEVEL_PT]);
 }
 
+/* ---- the whole tree, for the integrity check ---- */
+
+_Static_assert(EPT_LEVELS == TABLE_TREE_LEVELS && EPT_ENTRIES == TABLE_TREE_ENTRIES &&
+	       EPT_LARGE_PAGE == TABLE_TREE_LARGE_PAGE, "the EPT is a table_tree");
+
+int ept_walk_tables(const struct ept *e, table_visit_fn visit, void *arg)
+{
+	/* Without A/D in the EPTP the CPU ignores bits 8 and 9 and never
+	 * writes them: then they count like any other. */
+	uint64_t accessed = e->ad_enabled ? EPT_ACCESSED : 0;
+	uint64_t dirty = e->ad_enabled ? EPT_DIRTY : 0;
+	struct table_tree t = {
+		.root = e->pml4,
+		.present = EPT_RWX,
+		.addr_mask = e->addr_mask,
+		.cpu_table_bits = accessed,
+		.cpu_leaf_bits = accessed | dirty,
+		.max_pages = e->table_pages,
+		.to_virt = e->pages.to_virt,
+		.ctx = e->pages.ctx,
+	};
+
+	return table_tree_walk(&t, visit, arg);
+}
+
 /* ---- the identity map skiff gives its guest ---- */
 
 struct ept_identity {

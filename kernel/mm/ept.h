@@ -18,6 +18,7 @@
 
 #include "mm/mtrr.h"
 #include "mm/range.h"
+#include "mm/table_tree.h"
 
 /* EPT paging-structure entries, SDM Vol. 3C 29.3.2 (Tables 29-1 to 29-6).
  * An entry whose bits 2:0 are all 0 is not present. */
@@ -158,6 +159,12 @@ size_t ept_table_pages(const struct ept *e);
 size_t ept_leaf_count(const struct ept *e, uint64_t page_size);
 /* One line for the boot log: table pages and leaves of each size. */
 void ept_describe(const struct ept *e);
+
+/* Hands every table page, the PML4 first, to visit as table_tree_walk()
+ * does; with A/D enabled in the EPTP, bits 8 (accessed) and 9 (dirty, in
+ * leaves) are cleared in what visit sees, the CPU's to set (SDM Vol. 3C
+ * 29.3.4).  Returns the pages visited, or -E2BIG (more than were made). */
+int ept_walk_tables(const struct ept *e, table_visit_fn visit, void *arg);
 
 /*
  * The map skiff gives its guest: identity over [0, limit) except the keep

@@ -26,10 +26,15 @@ static uint64_t pool_page_alloc(void *ctx)
 }
 
 /* Page tables are written through their physical address: skiff's own map
- * is the identity, and so was the boot map before it. */
+ * is the identity, and so was the boot map before it.  Every table page
+ * comes from the pool, so an address outside it is no table: NULL, so that
+ * a walk over a damaged entry (the integrity check's) does not read
+ * wherever the entry points. */
 static void *pool_page_virt(void *ctx, uint64_t pa)
 {
 	(void)ctx;
+	if (pa < layout.pool.base || pa >= layout.pool.end)
+		return NULL;
 	return (void *)pa;
 }
 
@@ -96,6 +101,11 @@ const struct mm_layout *mm_layout(void)
 	return &layout;
 }
 
+const struct paging *mm_host_paging(void)
+{
+	return &host_paging;
+}
+
 uint64_t mm_alloc_page(void)
 {
 	return pmm_alloc_page(pmm_global());
@@ -130,18 +140,6 @@ int mm_init(const struct boot_info *bi)
 	return host_paging_init(bi);
 }
 
-static uint64_t ept_page_alloc(void *ctx)
-{
-	(void)ctx;
-	return mm_alloc_page();
-}
-
-static void *ept_page_virt(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	return (void *)pa;	/* skiff's page tables identity-map all memory */
-}
-
 /* Guest-physical space covers every usable page and at least the 4 GiB
  * below which PCs put their MMIO. */
 static uint64_t guest_phys_limit(void)
@@ -155,7 +153,7 @@ static uint64_t guest_phys_limit(void)
 
 int mm_build_ept(const struct ept_caps *caps, struct ept *out)
 {
-	static const struct ept_pages pages = { .alloc = ept_page_alloc, .to_virt = ept_page_virt };
+	static const struct ept_pages pages = { .alloc = pool_page_alloc, .to_virt = pool_page_virt };
 	struct phys_range keep[MM_OWNED_MAX];
 	struct ept_caps c = *caps;
 	int err;

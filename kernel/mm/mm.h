@@ -11,6 +11,7 @@
 #include "bootinfo.h"
 #include "mm/ept.h"
 #include "mm/layout.h"
+#include "mm/paging.h"
 
 /* Computes the layout, starts the pool and switches to skiff's own page
  * tables.  Returns a negative error (already reported) when memory cannot
@@ -18,6 +19,10 @@
 int mm_init(const struct boot_info *bi);
 
 const struct mm_layout *mm_layout(void);
+
+/* skiff's own page tables, as mm_init() built them (for the integrity
+ * check, which walks them). */
+const struct paging *mm_host_paging(void);
 
 /* A zeroed page from skiff's pool, or 0 (reported) when the pool is empty. */
 uint64_t mm_alloc_page(void);

@@ -321,6 +321,29 @@ int paging_check_wx(const struct paging *p, struct wx_report *r)
 	return r->wx_leaves ? -EPERM : 0;
 }
 
+/* ---- the whole tree, for the integrity check ---- */
+
+_Static_assert(PT_LEVELS == TABLE_TREE_LEVELS && PT_ENTRIES == TABLE_TREE_ENTRIES &&
+	       PTE_PS == TABLE_TREE_LARGE_PAGE, "skiff's page tables are a table_tree");
+
+int paging_walk_tables(const struct paging *p, table_visit_fn visit, void *arg)
+{
+	/* Bit 6 of an entry that references a table is ignored, not a dirty
+	 * flag: the CPU leaves it alone, so it counts. */
+	struct table_tree t = {
+		.root = p->pml4,
+		.present = PTE_PRESENT,
+		.addr_mask = PTE_ADDR_MASK,
+		.cpu_table_bits = PTE_ACCESSED,
+		.cpu_leaf_bits = PTE_ACCESSED | PTE_DIRTY,
+		.max_pages = p->table_pages,
+		.to_virt = p->pages.to_virt,
+		.ctx = p->pages.ctx,
+	};
+
+	return table_tree_walk(&t, visit, arg);
+}
+
 /* ---- skiff's own layout ---- */
 
 static int check_section(const char *name, struct phys_range r)

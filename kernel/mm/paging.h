@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "mm/range.h"
+#include "mm/table_tree.h"
 
 /* Paging-structure entries with 4-level paging, SDM Vol. 3A 4.5 (the
  * tables of PML4E, PDPTE, PDE and PTE formats, and Figure "Formats of CR3
@@ -158,6 +159,12 @@ int paging_lookup(const struct paging *p, uint64_t va, struct pt_translation *ou
  * NX (then every writable page counts as W+X).
  */
 int paging_check_wx(const struct paging *p, struct wx_report *r);
+
+/* Hands every table page, the PML4 first, to visit as table_tree_walk()
+ * does, with the accessed flags and the leaves' dirty flags cleared in what
+ * visit sees: the CPU sets them (SDM Vol. 3A 4.8).  Returns the pages
+ * visited, or -E2BIG (more than were made). */
+int paging_walk_tables(const struct paging *p, table_visit_fn visit, void *arg);
 
 /*
  * skiff's tables: [0, phys_limit) (rounded up to a page: all RAM and MMIO,

@@ -121,3 +121,41 @@ void *arena_to_virt(void *ctx, uint64_t pa)
 		return NULL;
 	return a->mem + (pa - a->base);
 }
+
+void walk_check_start(struct walk_check *w, const struct arena *a, uint64_t root_pa)
+{
+	w->pages = a->used;
+	w->snapshot = malloc(a->used * ARENA_PAGE);
+	w->seen = calloc(a->used, 1);
+	assert_non_null(w->snapshot);
+	assert_non_null(w->seen);
+	memcpy(w->snapshot, a->mem, a->used * ARENA_PAGE);
+	w->root_index = (root_pa - a->base) / ARENA_PAGE;
+	w->visits = 0;
+}
+
+void walk_check_visit(void *arg, const uint64_t *entries, int level)
+{
+	struct walk_check *w = arg;
+	size_t i;
+
+	if (w->visits++ == 0) {
+		assert_int_equal(level, 4);
+		assert_memory_equal(entries, w->snapshot + w->root_index * ARENA_PAGE, ARENA_PAGE);
+	}
+	assert_true(level >= 1 && level <= 4);
+	for (i = 0; i < w->pages; i++)
+		if (!w->seen[i] && memcmp(entries, w->snapshot + i * ARENA_PAGE, ARENA_PAGE) == 0)
+			break;
+	if (i == w->pages)
+		fail_msg("visit %zu (level %d) shows no table page as it was written, "
+			 "or one shown before", w->visits, level);
+	w->seen[i] = 1;
+}
+
+void walk_check_end(struct walk_check *w)
+{
+	assert_int_equal(w->visits, w->pages);
+	free(w->snapshot);
+	free(w->seen);
+}

@@ -48,4 +48,22 @@ void arena_release(struct arena *a);
 uint64_t arena_alloc(void *ctx);
 void *arena_to_virt(void *ctx, uint64_t pa);
 
+/*
+ * Checks a walk over a tree of tables held in an arena (ept_walk_tables(),
+ * paging_walk_tables()): walk_check_start() snapshots the arena's pages as
+ * skiff wrote them; then the test may set the CPU's flags in them; each
+ * visit must show one snapshot page not shown before, the root first at
+ * level 4; walk_check_end() asserts every page was shown.
+ */
+struct walk_check {
+	uint8_t *snapshot;
+	size_t pages;
+	uint64_t root_index;	/* the root's page in the arena */
+	unsigned char *seen;
+	size_t visits;
+};
+void walk_check_start(struct walk_check *w, const struct arena *a, uint64_t root_pa);
+void walk_check_visit(void *arg, const uint64_t *entries, int level);
+void walk_check_end(struct walk_check *w);
+
 #endif

@@ -1014,6 +1014,96 @@ static void test_describe(void **state)
 			    "3 x 1G, 503 x 2M, 512 x 4K\n");
 }
 
+/* ---- the whole-tree walk the integrity check uses ---- */
+
+/* Marks the tables as a CPU with A/D flags in use would after touching
+ * every page: bit 8 in every present entry, bit 9 in those that map a page
+ * (SDM 29.3.4). */
+static void mark_used(const struct ept *e, uint64_t pa, int level)
+{
+	uint64_t *t = arena_to_virt(e->pages.ctx, pa);
+
+	for (unsigned i = 0; i < EPT_ENTRIES; i++) {
+		if (!(t[i] & EPT_RWX))
+			continue;
+		t[i] |= EPT_ACCESSED;
+		if (level == 1 || (t[i] & EPT_LARGE_PAGE))
+			t[i] |= EPT_DIRTY;
+		else
+			mark_used(e, t[i] & e->addr_mask, level - 1);
+	}
+}
+
+/* A PC whose firmware set the MTRRs: the VGA hole and the option ROMs
+ * give page tables, skiff's 16 MiB a page directory. */
+static struct ept *pc_with_tables(void **state)
+{
+	struct ept *e = ept_new(state, CAP_BOCHS_SKYLAKE, WIDTH);
+	struct mtrr_state m;
+
+	pc_mtrrs(&m);
+	assert_int_equal(ept_map_identity(e, pc_ram, N(pc_ram), pc_keep, N(pc_keep), 4 * GiB, &m), 0);
+	assert_true(ept_table_pages(e) >= 4);
+	return e;
+}
+
+static void test_walk_tables_shows_each_page_as_skiff_wrote_it(void **state)
+{
+	struct fixture *f = *state;
+	struct ept *e = pc_with_tables(state);
+	struct walk_check w;
+
+	assert_int_equal(ept_enable_ad(e), 0);
+	walk_check_start(&w, &f->arena, e->pml4);
+	mark_used(e, e->pml4, EPT_LEVELS);
+	assert_int_equal(ept_walk_tables(e, walk_check_visit, &w), (int)ept_table_pages(e));
+	walk_check_end(&w);
+}
+
+struct bit_count {
+	uint64_t bits;
+	size_t entries;		/* entries that have any of them */
+};
+
+static void count_bits(void *arg, const uint64_t *entries, int level)
+{
+	struct bit_count *c = arg;
+
+	(void)level;
+	for (unsigned i = 0; i < EPT_ENTRIES; i++)
+		c->entries += (entries[i] & c->bits) != 0;
+}
+
+/* Without A/D enabled in the EPTP the CPU ignores bits 8 and 9: set, they
+ * were written by someone else, and the walk shows them. */
+static void test_walk_tables_shows_bits_8_and_9_without_ad(void **state)
+{
+	struct ept *e = pc_with_tables(state);
+	struct bit_count accessed = { .bits = EPT_ACCESSED }, dirty = { .bits = EPT_DIRTY };
+
+	mark_used(e, e->pml4, EPT_LEVELS);
+	assert_int_equal(ept_walk_tables(e, count_bits, &accessed), (int)ept_table_pages(e));
+	assert_int_equal(ept_walk_tables(e, count_bits, &dirty), (int)ept_table_pages(e));
+	assert_int_equal(accessed.entries, ept_leaf_count(e, SIZE_1G) + ept_leaf_count(e, SIZE_2M) +
+			 ept_leaf_count(e, PAGE_SIZE) + ept_table_pages(e) - 1);
+	assert_int_equal(dirty.entries, ept_leaf_count(e, SIZE_1G) + ept_leaf_count(e, SIZE_2M) +
+			 ept_leaf_count(e, PAGE_SIZE));
+}
+
+/* A table that references a table above it makes the walk go round: it
+ * ends once it has seen more pages than the EPT ever made. */
+static void test_walk_tables_ends_in_a_loop(void **state)
+{
+	struct fixture *f = *state;
+	struct ept *e = pc_with_tables(state);
+	uint64_t *pml4 = arena_to_virt(&f->arena, e->pml4);
+	uint64_t *pdpt = arena_to_virt(&f->arena, pml4[0] & e->addr_mask);
+	struct bit_count none = { 0 };
+
+	pdpt[511] = e->pml4 | EPT_RWX;
+	assert_int_equal(ept_walk_tables(e, count_bits, &none), -E2BIG);
+}
+
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1047,6 +1137,9 @@ int main(void)
 		T(test_identity_partly_kept_pages_are_absent),
 		T(test_identity_matches_its_definition_on_random_machines),
 		T(test_describe),
+		T(test_walk_tables_shows_each_page_as_skiff_wrote_it),
+		T(test_walk_tables_shows_bits_8_and_9_without_ad),
+		T(test_walk_tables_ends_in_a_loop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -557,6 +557,94 @@ static void test_print_without_image(void **state)
 	assert_log_contains("identity map of 4094 MiB:");
 }
 
+/* ---- the whole-tree walk the integrity check uses ---- */
+
+/* Marks the tables as the CPU would after touching every page: A in every
+ * present entry, D in those that map a page (SDM Vol. 3A 4.8). */
+static void mark_used(struct fixture *f, uint64_t pa, int level)
+{
+	uint64_t *t = arena_to_virt(&f->arena, pa);
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		if (!(t[i] & PTE_PRESENT))
+			continue;
+		t[i] |= PTE_ACCESSED;
+		if (level == PT_LEVEL_PT || (t[i] & PTE_PS))
+			t[i] |= PTE_DIRTY;
+		else
+			mark_used(f, t[i] & PTE_ADDR_MASK, level - 1);
+	}
+}
+
+static struct paging *skiff_tables(struct fixture *f)
+{
+	struct paging *p = start(f, &caps_full);
+
+	assert_int_equal(paging_build_skiff(p, &image, 4 * GiB), 0);
+	return p;
+}
+
+static void test_walk_tables_shows_each_page_as_skiff_wrote_it(void **state)
+{
+	struct fixture *f = *state;
+	struct paging *p = skiff_tables(f);
+	struct walk_check w;
+
+	walk_check_start(&w, &f->arena, p->pml4);
+	mark_used(f, p->pml4, PT_LEVEL_PML4);
+	assert_int_equal(paging_walk_tables(p, walk_check_visit, &w), (int)p->table_pages);
+	walk_check_end(&w);
+}
+
+/* Keeps what the walk showed of the PML4. */
+static void copy_root(void *arg, const uint64_t *entries, int level)
+{
+	if (level == PT_LEVEL_PML4)
+		memcpy(arg, entries, PT_ENTRIES * sizeof(uint64_t));
+}
+
+/* Bit 6 of an entry that references a table is ignored, not a dirty flag
+ * (SDM Vol. 3A 4.5, the PML4E, PDPTE and PDE formats): the CPU never sets
+ * it there, so the walk shows it, and it shows bit 5 of an entry that is
+ * not present, which no walk of the CPU's uses. */
+static void test_walk_tables_hides_only_what_the_cpu_sets(void **state)
+{
+	struct fixture *f = *state;
+	struct paging *p = skiff_tables(f);
+	uint64_t *pml4 = arena_to_virt(&f->arena, p->pml4), root[PT_ENTRIES];
+
+	pml4[0] |= PTE_ACCESSED | PTE_DIRTY;
+	pml4[1] = PTE_ACCESSED;
+	assert_int_equal(paging_walk_tables(p, copy_root, root), (int)p->table_pages);
+	assert_int_equal(root[0], pml4[0] & ~PTE_ACCESSED);
+	assert_int_equal(root[1], PTE_ACCESSED);
+}
+
+/* An entry that references no page the supply gave (to_virt() says NULL)
+ * is shown but not followed: in skiff, an address outside the pool. */
+static void test_walk_tables_follows_only_table_pages(void **state)
+{
+	struct fixture *f = *state;
+	struct paging *p = skiff_tables(f);
+	uint64_t *pml4 = arena_to_virt(&f->arena, p->pml4), root[PT_ENTRIES];
+
+	pml4[1] = (ARENA_PA + ARENA_PAGES * 4 * KiB) | PTE_PRESENT | PTE_WRITE;
+	assert_int_equal(paging_walk_tables(p, copy_root, root), (int)p->table_pages);
+	assert_int_equal(root[1], pml4[1]);
+}
+
+/* A table that references a table above it makes the walk go round: it
+ * ends once it has seen more pages than skiff made. */
+static void test_walk_tables_ends_in_a_loop(void **state)
+{
+	struct fixture *f = *state;
+	struct paging *p = skiff_tables(f);
+	uint64_t *pml4 = arena_to_virt(&f->arena, p->pml4), root[PT_ENTRIES];
+
+	pml4[1] = p->pml4 | PTE_PRESENT | PTE_WRITE;
+	assert_int_equal(paging_walk_tables(p, copy_root, root), -E2BIG);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -584,6 +672,10 @@ int main(void)
 		T(test_bad_image),
 		T(test_limit_rounded_up),
 		T(test_print_without_image),
+		T(test_walk_tables_shows_each_page_as_skiff_wrote_it),
+		T(test_walk_tables_hides_only_what_the_cpu_sets),
+		T(test_walk_tables_follows_only_table_pages),
+		T(test_walk_tables_ends_in_a_loop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

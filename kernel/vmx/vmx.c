@@ -28,6 +28,7 @@
 #include "vmx/guest_entry.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmcs_setup.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 #include "x86.h"
@@ -37,13 +38,6 @@ struct guest_regs vmx_guest_regs;
 
 /* IA32_VMX_MISC bits, SDM Vol. 3D A.6 */
 #define VMX_MISC_ACTIVITY_HLT		(1ull << 6)
-
-/* Exceptions skiff intercepts and reflects back into the guest: #DB and
- * #AC, whose delivery can loop forever inside the CPU when the guest's IDT
- * makes them recur (CVE-2015-8104, CVE-2015-5307); with the intercept each
- * delivery is a VM exit, so skiff keeps control. */
-#define INTERCEPTED_EXCEPTIONS	((1u << 1) | (1u << 17))
-
 
 static uint64_t alloc_page(void)
 {
@@ -145,66 +139,23 @@ static void choose_watchdog(struct vmx_vcpu *v)
 		"(VMX preemption timer, %u units)\n", ms, v->preemption_timer);
 }
 
-static int adjust(const struct vmx_features *f, enum vmx_ctls which, uint32_t wanted,
-		  uint32_t optional, uint32_t *out)
-{
-	uint64_t msr = which == VMX_CTLS_PROCBASED2 ? f->procbased_ctls2 :
-		       rdmsr(vmx_ctls_msr(f->basic_msr, which));
-	uint32_t missing;
-
-	if (vmx_adjust_controls(msr, wanted, optional, out, &missing) < 0) {
-		vmx_report_missing(which, missing);
-		return -ENODEV;
-	}
-	return 0;
-}
-
-/*
- * What skiff asks for, and why:
- * - no pin-based controls: external interrupts and NMIs go straight to the
- *   guest, which owns the devices;
- * - HLT exiting (a halt with interrupts off would hang the run silently),
- *   I/O and MSR bitmaps (only what skiff virtualizes exits);
- * - EPT and unrestricted guest (required), VPID when present, and the
- *   "enable" controls without which RDTSCP, INVPCID and XSAVES would raise
- *   #UD although CPUID offers them (the CPUID handler hides what is off);
- * - a 64-bit host; DR7, IA32_DEBUGCTL and EFER switched on entry and
- *   exit (the guest's hardware breakpoints survive its exits), PAT too if
- *   possible.
- * CR3 load/store exiting are default1 without the TRUE MSRs; the CR
- * handler emulates them then.
- */
+/* The control choice itself is vmx_choose_controls() (vmcs_setup.c);
+ * here the CPU's capability MSRs are read for it. */
 static int choose_controls(struct vmx_vcpu *v)
 {
 	const struct vmx_features *f = v->features;
-	uint32_t optional2 = SECONDARY_EXEC_ENABLE_RDTSCP | SECONDARY_EXEC_ENABLE_INVPCID |
-			     SECONDARY_EXEC_ENABLE_XSAVES;
+	const struct vmx_ctl_msrs m = {
+		.pinbased = rdmsr(vmx_ctls_msr(f->basic_msr, VMX_CTLS_PINBASED)),
+		.procbased = f->procbased_ctls,
+		.procbased2 = f->procbased_ctls2,
+		.exit = rdmsr(vmx_ctls_msr(f->basic_msr, VMX_CTLS_EXIT)),
+		.entry = rdmsr(vmx_ctls_msr(f->basic_msr, VMX_CTLS_ENTRY)),
+	};
 
-	if (f->vpid)
-		optional2 |= SECONDARY_EXEC_ENABLE_VPID;
-	if (adjust(f, VMX_CTLS_PINBASED, 0,
-		   v->vm->policy.watchdog_ms ? PIN_BASED_VMX_PREEMPTION_TIMER : 0, &v->pin) < 0 ||
-	    adjust(f, VMX_CTLS_PROCBASED, CPU_BASED_HLT_EXITING | CPU_BASED_USE_IO_BITMAPS |
-		   CPU_BASED_USE_MSR_BITMAPS | CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0,
-		   &v->proc) < 0 ||
-	    adjust(f, VMX_CTLS_PROCBASED2, SECONDARY_EXEC_ENABLE_EPT |
-		   SECONDARY_EXEC_UNRESTRICTED_GUEST, optional2, &v->proc2) < 0 ||
-	    adjust(f, VMX_CTLS_EXIT, VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_DEBUG_CONTROLS |
-		   VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER, VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT,
-		   &v->exit) < 0 ||
-	    adjust(f, VMX_CTLS_ENTRY, VM_ENTRY_LOAD_DEBUG_CONTROLS | VM_ENTRY_LOAD_IA32_EFER,
-		   VM_ENTRY_LOAD_IA32_PAT,
-		   &v->entry) < 0)
+	if (vmx_choose_controls(v, &m, f->vpid, v->vm->policy.watchdog_ms != 0) < 0)
 		return -ENODEV;
-	/* PAT is switched only when both directions are. */
-	if (!(v->exit & VM_EXIT_LOAD_IA32_PAT) || !(v->entry & VM_ENTRY_LOAD_IA32_PAT)) {
-		v->exit &= ~(VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT);
-		v->entry &= ~VM_ENTRY_LOAD_IA32_PAT;
-	}
-	v->exception_bitmap = INTERCEPTED_EXCEPTIONS;
 	v->misc = rdmsr(MSR_IA32_VMX_MISC);
 	choose_watchdog(v);
-	v->vpid = (v->proc2 & SECONDARY_EXEC_ENABLE_VPID) ? 1 : 0;
 	return 0;
 }
 
@@ -264,65 +215,29 @@ static void build_msr_bitmap(struct vmx_vcpu *v)
 
 /* ---- the VMCS ---- */
 
-static void write_controls(struct vmx_vcpu *v, const struct ept *ept)
+static void write_controls(struct vmx_vcpu *v)
 {
-	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, v->pin);
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, v->proc);
-	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, v->proc2);
-	vmcs_write32(VM_EXIT_CONTROLS, v->exit);
-	vmcs_write32(VM_ENTRY_CONTROLS, v->entry);
-	vmcs_write32(EXCEPTION_BITMAP, v->exception_bitmap);
-	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
-	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
-	vmcs_write32(CR3_TARGET_COUNT, 0);
-	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
-	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
-	vmcs_write32(VM_ENTRY_INTR_INFO, 0);
-	vmcs_write64(IO_BITMAP_A, v->io_bitmap_a);
-	vmcs_write64(IO_BITMAP_B, v->io_bitmap_b);
-	vmcs_write64(MSR_BITMAP, v->msr_bitmap);
-	vmcs_write64(EPT_POINTER, ept_pointer(ept));
-	if (v->vpid)
-		vmcs_write16(VIRTUAL_PROCESSOR_ID, v->vpid);
-	if (v->pin & PIN_BASED_VMX_PREEMPTION_TIMER)
-		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, v->preemption_timer);
+	vmx_write_controls(v, ept_pointer(v->ept));
 	v->timer_loaded = v->preemption_timer;	/* vmx_timer_arm may change it */
-	vmcs_write_natural(CR0_GUEST_HOST_MASK, v->cr0_mask);
-	vmcs_write_natural(CR4_GUEST_HOST_MASK, v->cr4_mask);
 }
 
 /* SDM Vol. 3C 25.5 and 28.5: the state the CPU loads on every VM exit is
  * skiff's as it runs now, except RSP and RIP, which start the exit path. */
-static void write_host_state(void)
+static void write_host_state(const struct vmx_vcpu *v)
 {
 	struct desc_ptr gdtr, idtr;
+	struct vmx_host_state h;
 
 	sgdt(&gdtr);
 	sidt(&idtr);
-	vmcs_write_natural(HOST_CR0, read_cr0());
-	vmcs_write_natural(HOST_CR3, read_cr3());
-	vmcs_write_natural(HOST_CR4, read_cr4());
-	vmcs_write16(HOST_CS_SELECTOR, SEL_KERNEL_CS);
-	vmcs_write16(HOST_SS_SELECTOR, SEL_KERNEL_DS);
-	vmcs_write16(HOST_DS_SELECTOR, SEL_KERNEL_DS);
-	vmcs_write16(HOST_ES_SELECTOR, SEL_KERNEL_DS);
-	vmcs_write16(HOST_FS_SELECTOR, 0);
-	vmcs_write16(HOST_GS_SELECTOR, 0);
-	vmcs_write16(HOST_TR_SELECTOR, SEL_TSS);
-	vmcs_write_natural(HOST_FS_BASE, 0);
-	vmcs_write_natural(HOST_GS_BASE, 0);
-	vmcs_write_natural(HOST_TR_BASE, cpu_tss_base());
-	vmcs_write_natural(HOST_GDTR_BASE, gdtr.base);
-	vmcs_write_natural(HOST_IDTR_BASE, idtr.base);
-	vmcs_write32(HOST_IA32_SYSENTER_CS, 0);
-	vmcs_write_natural(HOST_IA32_SYSENTER_ESP, 0);
-	vmcs_write_natural(HOST_IA32_SYSENTER_EIP, 0);
-	vmcs_write64(HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
-	if (vmx_vcpu.exit & VM_EXIT_LOAD_IA32_PAT)
-		vmcs_write64(HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
-	vmcs_write_natural(HOST_RSP, cpu_exit_stack_top());
-	vmcs_write_natural(HOST_RIP, (uint64_t)vmx_exit_stub);
+	h = (struct vmx_host_state){
+		.cr0 = read_cr0(), .cr3 = read_cr3(), .cr4 = read_cr4(),
+		.tr_base = cpu_tss_base(), .gdtr_base = gdtr.base, .idtr_base = idtr.base,
+		.efer = rdmsr(MSR_IA32_EFER),
+		.pat = (v->exit & VM_EXIT_LOAD_IA32_PAT) ? rdmsr(MSR_IA32_PAT) : 0,
+		.rsp = cpu_exit_stack_top(), .rip = (uint64_t)vmx_exit_stub,
+	};
+	vmx_write_host_state(v, &h);
 }
 
 /*
@@ -343,18 +258,6 @@ void vmx_set_guest_entry(const struct vm_entry *entry)
 	vmx_guest_regs.gpr[GUEST_REG_RBX] = entry->ebx;
 }
 
-/* The CR0/CR4 bits skiff owns are the ones VMX operation fixes: the guest
- * must not clear NE or see VMXE, and may not set a bit the CPU forbids.
- * PE and PG are the guest's with unrestricted guest; CD and NW too (VM
- * entry ignores them). */
-static void choose_cr_masks(struct vmx_vcpu *v)
-{
-	uint64_t cr0_free = CR0_PE | CR0_PG | CR0_CD | CR0_NW;
-
-	v->cr0_mask = (v->cr0_fixed0 | ~v->cr0_fixed1) & ~cr0_free;
-	v->cr4_mask = v->cr4_fixed0 | ~v->cr4_fixed1;
-}
-
 int vmx_setup(struct vm *vm, const struct ept *ept)
 {
 	struct vmx_vcpu *v = &vmx_vcpu;
@@ -364,7 +267,7 @@ int vmx_setup(struct vm *vm, const struct ept *ept)
 	v->ept = ept;
 	if (choose_controls(v) < 0)
 		return -ENODEV;
-	choose_cr_masks(v);
+	vmx_choose_cr_masks(v);
 	v->vmcs = alloc_page();
 	v->msr_bitmap = alloc_page();
 	v->io_bitmap_a = alloc_page();
@@ -383,8 +286,8 @@ int vmx_setup(struct vm *vm, const struct ept *ept)
 			st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");
 		return -EIO;
 	}
-	write_controls(v, ept);
-	write_host_state();
+	write_controls(v);
+	write_host_state(v);
 	if (!(v->misc & VMX_MISC_ACTIVITY_HLT))
 		kprintf("skiff: vmx: no HLT activity state: a halted guest is resumed at once\n");
 	kprintf("skiff: vmx: VMCS at 0x%lx: pin 0x%x, cpu 0x%x, secondary 0x%x, exit 0x%x, entry 0x%x, VPID %s\n",
@@ -404,8 +307,8 @@ void vm_arch_restart(struct vm *vm)
 
 	if (vmx_vmclear(v->vmcs) != VMX_SUCCEED || vmx_vmptrld(v->vmcs) != VMX_SUCCEED)
 		panic("vmx: VMCLEAR/VMPTRLD of skiff's own VMCS at 0x%lx failed", v->vmcs);
-	write_controls(v, v->ept);
-	write_host_state();
+	write_controls(v);
+	write_host_state(v);
 	vmx_set_guest_entry(&vm->entry);
 	vmx_invept(INVEPT_SINGLE_CONTEXT, ept_pointer(v->ept));
 	if (v->vpid)

@@ -1,17 +1,21 @@
 /*
  * The VM-entry checker (kernel/vmx/entry_check.c) against the in-memory
- * VMCS.  The starting point of every test is the VMCS skiff's vmx.c
- * builds, field by field, on the capabilities of Bochs corei7_skylake_x
- * (notes/emulators.md) where they are known and typical Intel values
- * where not.  It must pass untouched; then each breakage changes it so
- * that exactly one rule is broken, and the checker must report exactly
- * that rule, once, on a line naming the field.
+ * VMCS.  The starting point of every test is the VMCS skiff builds,
+ * written by the very functions vmx.c calls (vmcs_setup.c, guest_entry.c)
+ * on the capabilities of Bochs corei7_skylake_x (notes/emulators.md) where
+ * they are known and typical Intel values where not, and with fixed
+ * numbers where vmx.c reads the running CPU (host CR0/CR3/CR4, EFER, PAT,
+ * descriptor-table bases).  It must pass untouched; then each breakage
+ * changes it so that exactly one rule is broken, and the checker must
+ * report exactly that rule, once, on a line naming the field.
  */
 #include "support.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu.h"
+#include "lib/errno.h"
 #include "mm/ept.h"
 #include "vmcs_fake.h"
 #include "vmx/caps.h"
@@ -19,6 +23,7 @@
 #include "vmx/exit_info.h"
 #include "vmx/guest_entry.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmcs_setup.h"
 #include "x86.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -93,9 +98,6 @@ static void caps_reset(void)
 #define HOST_CR3_VALUE	0x00101000ull
 #define HOST_EFER_VALUE	(EFER_LME | EFER_LMA | EFER_NXE)
 #define POWER_ON_PAT	0x0007040600070406ull
-#define SEL_KERNEL_CS	0x08
-#define SEL_KERNEL_DS	0x10
-#define SEL_TSS		0x18
 
 /* vmx.c's guest segments: flat 32-bit code and data, busy TSS, no LDT. */
 #define AR_CODE32	0xc09bu
@@ -114,88 +116,39 @@ static void caps_reset(void)
 #define AR_LDT		0x0082u
 #define AR_DPL3		(3u << 5)
 
-/* The controls vmx.c's choose_controls() arrives at on these capabilities. */
-static uint32_t pin, proc, proc2, exit_ctls, entry_ctls;
-
-static uint32_t adjusted(uint64_t cap, uint32_t wanted, uint32_t optional)
-{
-	uint32_t out = 0, missing = 0;
-
-	assert_int_equal(vmx_adjust_controls(cap, wanted, optional, &out, &missing), 0);
-	return out;
-}
+/* skiff's vCPU as vmx.c sets it up on these capabilities, with the
+ * default watchdog on (the preemption timer) and the pages above. */
+static struct vmx_vcpu vcpu;
 
 static void choose_controls(void)
 {
-	pin = adjusted(caps.pinbased_ctls, 0, 0);
-	proc = adjusted(caps.procbased_ctls, CPU_BASED_HLT_EXITING | CPU_BASED_USE_IO_BITMAPS |
-			CPU_BASED_USE_MSR_BITMAPS | CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0);
-	proc2 = adjusted(caps.procbased_ctls2,
-			 SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST,
-			 SECONDARY_EXEC_ENABLE_RDTSCP | SECONDARY_EXEC_ENABLE_INVPCID |
-			 SECONDARY_EXEC_ENABLE_XSAVES | SECONDARY_EXEC_ENABLE_VPID);
-	exit_ctls = adjusted(caps.exit_ctls, VM_EXIT_HOST_ADDR_SPACE_SIZE |
-			     VM_EXIT_SAVE_DEBUG_CONTROLS | VM_EXIT_SAVE_IA32_EFER |
-			     VM_EXIT_LOAD_IA32_EFER,
-			     VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT);
-	entry_ctls = adjusted(caps.entry_ctls, VM_ENTRY_LOAD_DEBUG_CONTROLS |
-			      VM_ENTRY_LOAD_IA32_EFER, VM_ENTRY_LOAD_IA32_PAT);
+	const struct vmx_ctl_msrs m = {
+		.pinbased = caps.pinbased_ctls, .procbased = caps.procbased_ctls,
+		.procbased2 = caps.procbased_ctls2,
+		.exit = caps.exit_ctls, .entry = caps.entry_ctls,
+	};
+
+	vcpu = (struct vmx_vcpu){
+		.cr0_fixed0 = CR0_FIXED0, .cr0_fixed1 = CR0_FIXED1,
+		.cr4_fixed0 = CR4_FIXED0, .cr4_fixed1 = CR4_FIXED1,
+		.msr_bitmap = PA_MSR_BITMAP, .io_bitmap_a = PA_IO_BITMAP_A,
+		.io_bitmap_b = PA_IO_BITMAP_B,
+		.preemption_timer = 0x12345,
+	};
+	assert_int_equal(vmx_choose_controls(&vcpu, &m, true, true), 0);
+	vmx_choose_cr_masks(&vcpu);
 }
 
-/* vmx.c write_controls() */
-static void write_controls(void)
-{
-	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, pin);
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
-	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, proc2);
-	vmcs_write32(VM_EXIT_CONTROLS, exit_ctls);
-	vmcs_write32(VM_ENTRY_CONTROLS, entry_ctls);
-	vmcs_write32(EXCEPTION_BITMAP, (1u << 1) | (1u << 17));
-	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
-	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
-	vmcs_write32(CR3_TARGET_COUNT, 0);
-	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
-	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
-	vmcs_write32(VM_ENTRY_INTR_INFO, 0);
-	vmcs_write64(IO_BITMAP_A, PA_IO_BITMAP_A);
-	vmcs_write64(IO_BITMAP_B, PA_IO_BITMAP_B);
-	vmcs_write64(MSR_BITMAP, PA_MSR_BITMAP);
-	/* ept_pointer(): WB tables, 4-level walk, no A/D */
-	vmcs_write64(EPT_POINTER, PA_EPT_PML4 | VMX_MEMORY_TYPE_WB |
-		     (3ull << EPTP_WALK_LENGTH_SHIFT));
-	vmcs_write16(VIRTUAL_PROCESSOR_ID, 1);
-	vmcs_write_natural(CR0_GUEST_HOST_MASK, (CR0_FIXED0 | ~CR0_FIXED1) &
-			   ~(CR0_PE | CR0_PG | CR0_CD | CR0_NW));
-	vmcs_write_natural(CR4_GUEST_HOST_MASK, CR4_FIXED0 | ~CR4_FIXED1);
-}
+/* ept_pointer(): WB tables, 4-level walk, no A/D */
+#define EPTP		(PA_EPT_PML4 | VMX_MEMORY_TYPE_WB | (3ull << EPTP_WALK_LENGTH_SHIFT))
 
-/* vmx.c write_host_state() */
-static void write_host_state(void)
-{
-	vmcs_write_natural(HOST_CR0, HOST_CR0_VALUE);
-	vmcs_write_natural(HOST_CR3, HOST_CR3_VALUE);
-	vmcs_write_natural(HOST_CR4, HOST_CR4_VALUE);
-	vmcs_write16(HOST_CS_SELECTOR, SEL_KERNEL_CS);
-	vmcs_write16(HOST_SS_SELECTOR, SEL_KERNEL_DS);
-	vmcs_write16(HOST_DS_SELECTOR, SEL_KERNEL_DS);
-	vmcs_write16(HOST_ES_SELECTOR, SEL_KERNEL_DS);
-	vmcs_write16(HOST_FS_SELECTOR, 0);
-	vmcs_write16(HOST_GS_SELECTOR, 0);
-	vmcs_write16(HOST_TR_SELECTOR, SEL_TSS);
-	vmcs_write_natural(HOST_FS_BASE, 0);
-	vmcs_write_natural(HOST_GS_BASE, 0);
-	vmcs_write_natural(HOST_TR_BASE, 0x00108000);
-	vmcs_write_natural(HOST_GDTR_BASE, 0x00107000);
-	vmcs_write_natural(HOST_IDTR_BASE, 0x00106000);
-	vmcs_write32(HOST_IA32_SYSENTER_CS, 0);
-	vmcs_write_natural(HOST_IA32_SYSENTER_ESP, 0);
-	vmcs_write_natural(HOST_IA32_SYSENTER_EIP, 0);
-	vmcs_write64(HOST_IA32_EFER, HOST_EFER_VALUE);
-	vmcs_write64(HOST_IA32_PAT, POWER_ON_PAT);
-	vmcs_write_natural(HOST_RSP, 0x0010f000);
-	vmcs_write_natural(HOST_RIP, 0x00102000);
-}
+/* What vmx.c reads from the running CPU for the host-state area. */
+static const struct vmx_host_state host_state = {
+	.cr0 = HOST_CR0_VALUE, .cr3 = HOST_CR3_VALUE, .cr4 = HOST_CR4_VALUE,
+	.tr_base = 0x00108000, .gdtr_base = 0x00107000, .idtr_base = 0x00106000,
+	.efer = HOST_EFER_VALUE, .pat = POWER_ON_PAT,
+	.rsp = 0x0010f000, .rip = 0x00102000,
+};
 
 static void write_segment(struct vmcs_field16 sel, struct vmcs_field_natural base,
 			  struct vmcs_field32 limit, struct vmcs_field32 ar,
@@ -209,25 +162,14 @@ static void write_segment(struct vmcs_field16 sel, struct vmcs_field_natural bas
 
 /* skiff's own first guest state (kernel/vmx/guest_entry.c), with this
  * test's CPU and controls. */
-static void set_guest_entry(void)
-{
-	const struct vmx_vcpu v = {
-		.cr0_fixed0 = CR0_FIXED0, .cr0_fixed1 = CR0_FIXED1,
-		.cr4_fixed0 = CR4_FIXED0, .cr4_fixed1 = CR4_FIXED1,
-		.entry = entry_ctls,
-	};
-
-	vmx_write_guest_entry_state(&v, GUEST_ENTRY_RIP);
-}
-
 static void build_skiff_vmcs(void)
 {
 	caps_reset();
 	vmcs_fake_reset();
 	choose_controls();
-	write_controls();
-	write_host_state();
-	set_guest_entry();
+	vmx_write_controls(&vcpu, EPTP);
+	vmx_write_host_state(&vcpu, &host_state);
+	vmx_write_guest_entry_state(&vcpu, GUEST_ENTRY_RIP);
 }
 
 static int check(struct entry_check_report *r)
@@ -618,6 +560,7 @@ static void exit_default1_bit_clear(void) { clear32(VM_EXIT_CONTROLS, 1u << 0); 
 
 static void save_timer_without_timer(void)
 {
+	clear32(PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER);
 	or32(VM_EXIT_CONTROLS, VM_EXIT_SAVE_PREEMPTION_TIMER);
 }
 
@@ -1305,11 +1248,40 @@ static void test_skiff_vmcs_passes(void **state)
 	assert_int_equal(r.kept, 0);
 	assert_string_equal(unit_log, "");
 	/* The controls are what vmx.c asks for, nothing more. */
-	assert_int_equal(proc2, SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST |
+	assert_int_equal(vcpu.proc2, SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST |
 			 SECONDARY_EXEC_ENABLE_RDTSCP | SECONDARY_EXEC_ENABLE_INVPCID |
 			 SECONDARY_EXEC_ENABLE_XSAVES | SECONDARY_EXEC_ENABLE_VPID);
-	assert_true(exit_ctls & VM_EXIT_LOAD_IA32_PAT);
-	assert_true(entry_ctls & VM_ENTRY_LOAD_IA32_PAT);
+	assert_int_equal(vcpu.pin, (uint32_t)TRUE_PINBASED_CTLS | PIN_BASED_VMX_PREEMPTION_TIMER);
+	assert_int_equal(vcpu.vpid, 1);
+	assert_true(vcpu.exit & VM_EXIT_LOAD_IA32_PAT);
+	assert_true(vcpu.entry & VM_ENTRY_LOAD_IA32_PAT);
+	assert_int_equal(vmcs_read64(HOST_IA32_PAT), POWER_ON_PAT);
+	assert_int_equal(vmcs_read32(VMX_PREEMPTION_TIMER_VALUE), 0x12345);
+}
+
+/* A control skiff needs and the CPU lacks stops the setup, named; one it
+ * merely likes is left out quietly. */
+static void test_choose_controls_without_a_needed_one(void **state)
+{
+	struct vmx_vcpu v = { 0 };
+	struct vmx_ctl_msrs m = {
+		.pinbased = TRUE_PINBASED_CTLS & ~(1ull << 38),	/* no preemption timer */
+		.procbased = TRUE_PROCBASED_CTLS,
+		.procbased2 = BOCHS_PROCBASED_CTLS2 & ~((uint64_t)SECONDARY_EXEC_ENABLE_VPID << 32),
+		.exit = TRUE_EXIT_CTLS, .entry = TRUE_ENTRY_CTLS,
+	};
+
+	(void)state;
+	log_reset();
+	assert_int_equal(vmx_choose_controls(&v, &m, true, true), 0);
+	assert_false(v.pin & PIN_BASED_VMX_PREEMPTION_TIMER);
+	assert_int_equal(v.vpid, 0);
+	assert_string_equal(unit_log, "");
+
+	m.procbased2 &= ~((uint64_t)SECONDARY_EXEC_UNRESTRICTED_GUEST << 32);
+	assert_int_equal(vmx_choose_controls(&v, &m, false, false), -ENODEV);
+	assert_log_contains("the CPU lacks the secondary processor-based control "
+			    "\"unrestricted guest\" (bit 7)");
 }
 
 static void test_rule_table_is_complete(void **state)
@@ -1536,9 +1508,9 @@ static void test_pdptes_checked_only_when_present_and_from_vmcs(void **state)
 
 int main(void)
 {
-	enum { VARIANTS = ARRAY_SIZE(variants), BREAKAGES = ARRAY_SIZE(breakages) };
-	static struct CMUnitTest tests[10 + VARIANTS + BREAKAGES] = {
+	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_skiff_vmcs_passes),
+		cmocka_unit_test(test_choose_controls_without_a_needed_one),
 		cmocka_unit_test(test_rule_table_is_complete),
 		cmocka_unit_test(test_every_rule_has_a_breakage),
 		cmocka_unit_test(test_line_format),
@@ -1549,8 +1521,13 @@ int main(void)
 		cmocka_unit_test(test_basic_56_relaxes_error_codes),
 		cmocka_unit_test(test_pdptes_checked_only_when_present_and_from_vmcs),
 	};
-	size_t n = 10;
+	enum { FIXED = ARRAY_SIZE(fixed), VARIANTS = ARRAY_SIZE(variants),
+	       BREAKAGES = ARRAY_SIZE(breakages) };
+	static struct CMUnitTest tests[FIXED + VARIANTS + BREAKAGES];
+	size_t n = 0;
 
+	for (size_t i = 0; i < FIXED; i++)
+		tests[n++] = fixed[i];
 	for (size_t i = 0; i < VARIANTS; i++)
 		tests[n++] = (struct CMUnitTest){ variants[i].name, test_variant_passes, NULL, NULL,
 						  (void *)&variants[i] };

@@ -41,7 +41,17 @@ mkdir -p "$dir"
 "$root/tools/bochsrc.sh" "$iso" "$BOCHS_CPU" "$MEGS" "$dir/serial.log" "$dir/bochs.log" >"$dir/bochsrc"
 echo c >"$dir/dbg.rc"
 echo "skiff: serial output follows; Bochs's own log is $dir/bochs.log"
-bochs -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/bochs.out" 2>&1 &
+# Bochs shows its screen over VNC (RFB) on every address, port 5900 and
+# up.  By default it runs in a network namespace of its own (tools/bochs.sh),
+# where a stray connection cannot kill it; VNC=1 leaves the port reachable
+# so that a viewer can watch the screen.
+if [[ ${VNC:-0} = 1 ]]; then
+	echo "skiff: VNC=1: Bochs's screen is on localhost:5900 (or the next free port)"
+	bochs=(bochs)
+else
+	bochs=("$root/tools/bochs.sh")
+fi
+"${bochs[@]}" -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/bochs.out" 2>&1 &
 pid=$!
 tail -n +1 -f --pid="$pid" "$dir/serial.log"
 wait "$pid"

@@ -13,7 +13,7 @@
 FUZZ_TIME ?= 60
 FUZZ_CC   ?= clang
 
-FUZZERS := bootinfo elf_load hypercall ports mb2_guest cmdline acpi
+FUZZERS := bootinfo elf_load hypercall ports mb2_guest cmdline acpi cr_access
 
 FUZZ_bootinfo_SRCS  := kernel/bootinfo.c
 FUZZ_elf_load_SRCS  := kernel/vm/elf_load.c kernel/vm/guest_mem.c
@@ -22,6 +22,12 @@ FUZZ_ports_SRCS     := kernel/vm/ports.c kernel/vm/uart_model.c kernel/vm/gconso
 FUZZ_mb2_guest_SRCS := kernel/vm/mb2_guest.c kernel/vm/guest_mem.c kernel/bootinfo.c
 FUZZ_cmdline_SRCS   := kernel/cmdline.c
 FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
+# The exit handlers live together in handlers.c and exit.c: what the
+# CR-access path does not use is stubbed in fuzz_vmx_stubs.c.
+FUZZ_cr_access_SRCS := kernel/vmx/handlers.c kernel/vmx/exit.c kernel/vmx/caps.c \
+                       kernel/vmx/vmcs.c kernel/vmx/exit_table.c kernel/vmx/exit_reason.c \
+                       kernel/vmx/vm_error.c tests/fuzz/fuzz_vmx_stubs.c tests/fuzz/fuzz_invvpid.c \
+                       tests/unit/vmcs_fake.c
 
 # -O1 -g as libFuzzer's documentation suggests; every sanitizer finding
 # stops the run.  Kernel sources are built without -Werror: gcc enforces
@@ -29,13 +35,18 @@ FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
 # the fuzzing of code that is otherwise fine.  The harnesses use -Werror.
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer \
-               -DSKIFF_HOST_TEST -Ikernel -Itests/fuzz -MMD -MP
+               -DSKIFF_HOST_TEST -Ikernel -Itests/fuzz -Itests/unit -MMD -MP
 FUZZ_WARN   := -Wall -Wextra -Wshadow -Wundef
 FUZZ_OBJ    := $(BUILD)/fuzz/obj
 FUZZ_BINS   := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZERS))
 fuzz_objs    = $(patsubst %.c,$(FUZZ_OBJ)/%.fo,tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_support.c $(FUZZ_$(1)_SRCS))
 
 $(FUZZ_OBJ)/tests/fuzz/%.fo: tests/fuzz/%.c | deps-fuzz
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WARN) -Werror -c $< -o $@
+
+# The host tests' VMCS (tests/unit/vmcs_fake.c), shared with the unit tests.
+$(FUZZ_OBJ)/tests/unit/%.fo: tests/unit/%.c | deps-fuzz
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WARN) -Werror -c $< -o $@
 

@@ -327,6 +327,55 @@ def acpi_seeds():
     write("acpi", "rsdp1-smi", u8(4 | 1) + u16(0) + rsdp(0, rsdt=a(0)) + b"\0" * 16 + mem)
 
 
+# ---- control-register exits (fuzz_cr_access.c's format) ----
+
+CR_SEL = {0: 0, 3: 1, 4: 2, 8: 3}
+MOV_TO, MOV_FROM, CLTS, LMSW = range(4)
+REAL, PROTECTED, COMPAT, LONG64 = range(4)
+CR0_PE, CR0_NE, CR0_ET, CR0_WP, CR0_PG = 1, 0x20, 0x10, 0x10000, 0x80000000
+CR4_PAE, CR4_PGE, CR4_OSFXSR, CR4_PCIDE = 0x20, 0x80, 0x200, 0x20000
+
+
+def cr_state(caps=0, mode=PROTECTED, flags=0, cr0=CR0_ET | CR0_NE, cr4=0, cr3=0x1000,
+             rip=0x100000, rsp=0x8000, seed=0x0123456789abcdef):
+    return (u8(caps) + u8(mode | flags) + u32(cr0) + u32(cr4) + u64(cr3) + u64(rip)
+            + u64(rsp) + u64(seed))
+
+
+def cr_exit(typ, cr=0, reg=0, value=0, length=3, ctl=0, wide=False):
+    """An exit with a built qualification; value goes into the register
+    (a u32, or a u64 when wide)."""
+    how = typ | CR_SEL[cr] << 2 | (0x20 if wide else 0)
+    return (u8(how) + u8(reg) + (u64(value) if wide else u32(value))
+            + u8((length - 1) | ctl))
+
+
+def cr_access_seeds():
+    # A 32-bit kernel's boot: NE on, PAE and PGE, CR3, paging, CLTS.
+    write("cr_access", "boot-32bit-paging", cr_state() + b"".join([
+        cr_exit(MOV_TO, 0, 0, CR0_PE | CR0_ET | CR0_NE),
+        cr_exit(MOV_TO, 4, 1, CR4_PAE | CR4_PGE | CR4_OSFXSR),
+        cr_exit(MOV_TO, 3, 2, 0x9000),
+        cr_exit(MOV_TO, 0, 0, CR0_PG | CR0_WP | CR0_PE | CR0_ET | CR0_NE),
+        cr_exit(MOV_FROM, 3, 3, 0), cr_exit(CLTS, length=2)]))
+    # IA-32e activation (9.8.5): PAE, LME by WRMSR (ctl bit 7), PG; far
+    # jump to 64-bit code (ctl bit 6); then 64-bit CR3 and the VMXE #GP.
+    write("cr_access", "long-mode-entry", cr_state(caps=0x10, mode=PROTECTED) + b"".join([
+        cr_exit(MOV_TO, 4, 0, CR4_PAE),
+        cr_exit(MOV_TO, 0, 0, CR0_PG | CR0_PE | CR0_ET | CR0_NE, ctl=0x80),
+        cr_exit(MOV_TO, 3, 1, 0x1_2345_6000, wide=True, ctl=0x40),
+        cr_exit(MOV_FROM, 3, 4, 0),
+        cr_exit(MOV_TO, 4, 2, CR4_PAE | 0x2000),
+        cr_exit(LMSW, value=0xe, length=4)]))
+    # Real mode: LMSW into protected mode, with STI blocking to end.
+    write("cr_access", "real-mode-lmsw", cr_state(mode=REAL, cr0=CR0_ET, rip=0xfff0) + b"".join([
+        cr_exit(LMSW, value=0x1, ctl=0x10), cr_exit(MOV_TO, 0, 0, CR0_PG | CR0_ET)]))
+    # Bochs's CR4 and a raw FIXED pair; the exits CPUs never make.
+    write("cr_access", "bochs-caps-uncaught", cr_state(caps=0x4 | 0x10, mode=LONG64, flags=0x10,
+                                                     cr0=CR0_PG | CR0_PE | CR0_NE, cr4=CR4_PAE)
+          + cr_exit(MOV_TO, 0, 5, CR0_PG | CR0_PE, wide=True) + cr_exit(MOV_TO, 8, 0, 0))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else None
     if not os.path.isdir(OUT):
@@ -338,6 +387,7 @@ def main():
     mb2_guest_seeds()
     cmdline_seeds()
     acpi_seeds()
+    cr_access_seeds()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,161 @@
+/*
+ * What a harness that links kernel/vmx/handlers.c and exit.c needs of the
+ * rest of skiff to link on the host.  Both files hold every exit handler,
+ * so they reach for the console, the vm layer, the memory map and
+ * instructions a host cannot run; a harness drives one handler and must
+ * never get to the others.  Each stub here fails the run if it is called:
+ * a handler under test calling one is doing something its exit does not
+ * call for.  The one outcome a harness does observe, vm_incident() (the
+ * guest-crash policy), it defines itself.
+ */
+#include "fuzz_support.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "drivers/console.h"
+#include "drivers/tsc.h"
+#include "lib/printf.h"
+#include "mm/layout.h"
+#include "mm/mm.h"
+#include "vm/vm.h"
+#include "vmx/entry_check.h"
+#include "vmx/exit_stub.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_insn.h"
+#include "x86.h"
+
+#define UNEXPECTED(name)	fuzz_fail(__FILE__, __LINE__, "unexpected call to %s", name)
+
+/* What vmx.c, exit_stub.S and the console define in the kernel. */
+struct vmx_vcpu vmx_vcpu;
+struct guest_regs vmx_guest_regs;
+bool console_output_queued;
+
+/* exit.c's report of a guest crash formats with these. */
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* The guest's console: nothing is queued in a harness. */
+void console_pump(void)
+{
+}
+
+void vm_console_flush(struct vm *vm)
+{
+	(void)vm;
+}
+
+/* ---- never reached from the handlers a harness drives ---- */
+
+void vmcs_access_failed(const char *insn, uint32_t enc, enum vmx_status status);
+void vmcs_access_failed(const char *insn, uint32_t enc, enum vmx_status status)
+{
+	(void)insn;
+	(void)enc;
+	(void)status;
+	UNEXPECTED("vmcs_access_failed");
+}
+
+int vmx_entry_check_cpu(struct entry_check_report *out)
+{
+	(void)out;
+	UNEXPECTED("vmx_entry_check_cpu");
+}
+
+void vm_entry_failed(struct vm *vm, uint64_t rip)
+{
+	(void)vm;
+	(void)rip;
+	UNEXPECTED("vm_entry_failed");
+}
+
+const struct mm_layout *mm_layout(void)
+{
+	UNEXPECTED("mm_layout");
+}
+
+enum mm_owner mm_layout_owner(const struct mm_layout *l, uint64_t pa)
+{
+	(void)l;
+	(void)pa;
+	UNEXPECTED("mm_layout_owner");
+}
+
+const char *mm_owner_name(enum mm_owner label)
+{
+	(void)label;
+	UNEXPECTED("mm_owner_name");
+}
+
+int rdmsr_safe(uint32_t msr, uint64_t *value)
+{
+	(void)msr;
+	(void)value;
+	UNEXPECTED("rdmsr_safe");
+}
+
+int wrmsr_safe(uint32_t msr, uint64_t value)
+{
+	(void)msr;
+	(void)value;
+	UNEXPECTED("wrmsr_safe");
+}
+
+int xsetbv_safe(uint32_t xcr, uint64_t value)
+{
+	(void)xcr;
+	(void)value;
+	UNEXPECTED("xsetbv_safe");
+}
+
+uint64_t tsc_ticks_for_ms(uint64_t ms)
+{
+	(void)ms;
+	UNEXPECTED("tsc_ticks_for_ms");
+}
+
+bool vm_cpuid(struct vm *vm, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	(void)vm;
+	(void)leaf;
+	(void)subleaf;
+	(void)r;
+	UNEXPECTED("vm_cpuid");
+}
+
+int64_t vm_hypercall_exit(struct vm *vm, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			  bool wide)
+{
+	(void)vm;
+	(void)nr;
+	(void)a0;
+	(void)a1;
+	(void)a2;
+	(void)wide;
+	UNEXPECTED("vm_hypercall_exit");
+}
+
+void vm_port_io_exit(struct vm *vm, uint16_t port, unsigned size, bool in, uint32_t *value)
+{
+	(void)vm;
+	(void)port;
+	(void)size;
+	(void)in;
+	(void)value;
+	UNEXPECTED("vm_port_io_exit");
+}
+
+bool vmx_halt_state_supported(void)
+{
+	UNEXPECTED("vmx_halt_state_supported");
+}

@@ -34,6 +34,7 @@
 #define CR4_OSFXSR	(1ull << 9)
 #define CR4_OSXMMEXCPT	(1ull << 10)
 #define CR4_UMIP	(1ull << 11)
+#define CR4_LA57	(1ull << 12)
 #define CR4_VMXE	(1ull << 13)
 #define CR4_SMXE	(1ull << 14)
 #define CR4_FSGSBASE	(1ull << 16)
@@ -41,6 +42,7 @@
 #define CR4_OSXSAVE	(1ull << 18)
 #define CR4_SMEP	(1ull << 20)
 #define CR4_SMAP	(1ull << 21)
+#define CR4_CET		(1ull << 23)
 
 /* RFLAGS bits, SDM Vol. 1 3.4.3 */
 #define RFLAGS_CF	(1ull << 0)

@@ -47,8 +47,9 @@ static void skip_instruction_general(void)
 	uint64_t rip = vmcs_read_natural(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
 
-	/* A 32-bit guest's EIP wraps at 4 GiB; only then is the mode asked. */
-	if ((rip >> 32) && !vmx_guest_long_mode())
+	/* EIP wraps at 4 GiB outside 64-bit mode, compatibility mode
+	 * included; only then is the mode asked. */
+	if ((rip >> 32) && !vmx_guest_64bit_mode())
 		rip = (uint32_t)rip;
 	vmcs_write_natural(GUEST_RIP, rip);
 	/* The instruction completed: STI and MOV SS blocking end with it

@@ -72,6 +72,16 @@ static inline bool vmx_guest_long_mode(void)
 	return (vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE_GUEST) != 0;
 }
 
+/* 64-bit mode: IA-32e mode with CS.L = 1 (SDM Vol. 3A 2.2.1; the L bit is
+ * bit 13 of the access rights, Vol. 3C 25.4.1).  Compatibility mode, CS.L
+ * = 0, runs 32-bit code: 32-bit operands, an EIP that wraps at 4 GiB. */
+#define VMX_AR_L	(1u << 13)
+
+static inline bool vmx_guest_64bit_mode(void)
+{
+	return vmx_guest_long_mode() && (vmcs_read32(GUEST_CS_ACCESS_RIGHTS) & VMX_AR_L);
+}
+
 /* Queues an event for the next VM entry (SDM Vol. 3C 25.8.3). */
 void vmx_inject(uint8_t vector, enum intr_type type, bool has_error, uint32_t error,
 		uint32_t insn_len);

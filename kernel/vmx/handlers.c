@@ -23,15 +23,6 @@
 
 #define LOW32(x)	((x) & 0xffffffffull)
 
-/* ---- small guest-state queries ---- */
-
-/* A register the guest reads back: full width in 64-bit mode, else the
- * low 32 bits with the upper half cleared, as a 32-bit write does. */
-static void set_result(uint64_t *reg, uint64_t value)
-{
-	*reg = vmx_guest_long_mode() ? value : LOW32(value);
-}
-
 /* ---- exceptions, interrupts, signals ---- */
 
 /*
@@ -297,31 +288,63 @@ static uint64_t *gpr(struct guest_regs *regs, unsigned n)
 	return &regs->gpr[n];
 }
 
+/* The TLB-relevant CR4 bits: changing one flushes the guest's TLB. */
+#define CR4_TLB_BITS	(CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCIDE | CR4_SMEP | CR4_SMAP)
+/* With CR4.PCIDE, bit 63 of a MOV to CR3 keeps the TLB and is not stored
+ * (SDM Vol. 3A 4.10.4.1). */
+#define CR3_NOFLUSH	(1ull << 63)
+
+/* With VPID the guest's translations outlive VM exits and entries: what
+ * the emulated instruction would invalidate (SDM Vol. 3A 4.10.4.1), skiff
+ * must. */
+static void flush_guest_tlb(void)
+{
+	if (vmx_vcpu.vpid)
+		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vmx_vcpu.vpid, 0);
+}
+
+/*
+ * Whether a MOV to CR0 of value faults (SDM Vol. 3A "MOV—Move to/from
+ * Control Registers"): reserved bits 63:32, PG without PE, NW without CD;
+ * PG set with EFER.LME and no CR4.PAE (4.1.2); PG cleared in 64-bit mode
+ * (only compatibility mode may leave IA-32e mode, 9.8.5.4) or with
+ * CR4.PCIDE (4.10.1); WP cleared with CR4.CET (2.5).
+ */
+static bool cr0_write_faults(uint64_t value, uint64_t old, bool wide)
+{
+	uint64_t cr4 = vmx_guest_cr4();
+	bool pg_off = (old & CR0_PG) && !(value & CR0_PG);
+
+	if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
+	    ((value & CR0_NW) && !(value & CR0_CD)))
+		return true;
+	if ((value & CR0_PG) && !(old & CR0_PG) && (vmcs_read64(GUEST_IA32_EFER) & EFER_LME) &&
+	    !(cr4 & CR4_PAE))
+		return true;
+	if (pg_off && (wide || (cr4 & CR4_PCIDE)))
+		return true;
+	return !(value & CR0_WP) && (cr4 & CR4_CET);
+}
+
 /*
  * MOV to CR0 that changes a bit skiff owns (NE, or a bit the CPU forbids).
  * The guest's view goes into the read shadow; the real CR0 keeps the fixed
- * bits.  The value is checked as the CPU would (SDM Vol. 3A "MOV—Move
- * to/from Control Registers": #GP for reserved bits, PG without PE, NW
- * without CD), and the long-mode switch a PG change implies is done here
- * (SDM Vol. 3A 11.8.5 "Initializing IA-32e Mode").
+ * bits.  The value is checked as the CPU would, and the long-mode switch a
+ * PG change implies is done here (SDM Vol. 3A 9.8.5 "Initializing IA-32e
+ * Mode").  wide: the guest is in 64-bit mode.
  */
-static void guest_write_cr0(uint64_t value)
+static void guest_write_cr0(uint64_t value, bool wide)
 {
 	struct vmx_vcpu *v = &vmx_vcpu;
 	uint64_t efer = vmcs_read64(GUEST_IA32_EFER);
 	uint64_t old = vmcs_read_natural(GUEST_CR0);
 	uint32_t entry = vmcs_read32(VM_ENTRY_CONTROLS);
 
-	if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
-	    ((value & CR0_NW) && !(value & CR0_CD))) {
+	if (cr0_write_faults(value, old, wide)) {
 		vmx_inject_gp();
 		return;
 	}
 	if ((value & CR0_PG) && !(old & CR0_PG) && (efer & EFER_LME)) {
-		if (!(vmcs_read_natural(GUEST_CR4) & CR4_PAE)) {
-			vmx_inject_gp();
-			return;
-		}
 		vmcs_write64(GUEST_IA32_EFER, efer | EFER_LMA);
 		vmcs_write32(VM_ENTRY_CONTROLS, entry | VM_ENTRY_IA32E_MODE_GUEST);
 	} else if (!(value & CR0_PG) && (old & CR0_PG) && (efer & EFER_LMA)) {
@@ -330,31 +353,32 @@ static void guest_write_cr0(uint64_t value)
 	}
 	vmcs_write_natural(CR0_READ_SHADOW, value);
 	vmcs_write_natural(GUEST_CR0, vmx_guest_cr0_adjust(value, v->cr0_fixed0, v->cr0_fixed1, true));
+	/* Clearing PG invalidates every translation (4.10.4.1). */
+	if ((old & CR0_PG) && !(value & CR0_PG))
+		flush_guest_tlb();
 	vmx_skip_instruction();
-}
-
-/* The TLB-relevant CR4 bits: changing one flushes the guest's TLB. */
-#define CR4_TLB_BITS	(CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCIDE | CR4_SMEP | CR4_SMAP)
-
-static void flush_guest_tlb(void)
-{
-	if (vmx_vcpu.vpid)
-		vmx_invvpid(INVVPID_SINGLE_CONTEXT, vmx_vcpu.vpid, 0);
 }
 
 /*
  * MOV to CR4 that touches a bit skiff owns.  VMXE is hidden: CPUID says the
  * guest has no VMX, so setting it is #GP, as it is on such a CPU; so is
- * any bit the CPU does not support (CR4_FIXED1 clear).
+ * any bit the CPU does not support (CR4_FIXED1 clear).  The instruction's
+ * own rules too: in IA-32e mode PAE stays set (4.1.2) and LA57 unchanged
+ * (4.1.1); PCIDE only in IA-32e mode, and set only with CR3[11:0] = 0
+ * (4.10.1); CET only with CR0.WP (2.5).
  */
 static void guest_write_cr4(uint64_t value)
 {
 	struct vmx_vcpu *v = &vmx_vcpu;
 	uint64_t unsupported = ~v->cr4_fixed1 & ~v->cr4_fixed0;
 	uint64_t old = vmx_guest_cr4();
+	bool ia32e = vmx_guest_long_mode();
 
 	if ((value & (CR4_VMXE | unsupported)) ||
-	    (vmx_guest_long_mode() && !(value & CR4_PAE))) {
+	    (ia32e && (!(value & CR4_PAE) || ((old ^ value) & CR4_LA57))) ||
+	    ((value & CR4_PCIDE) && (!ia32e || (!(old & CR4_PCIDE) &&
+						(vmcs_read_natural(GUEST_CR3) & 0xfff)))) ||
+	    ((value & CR4_CET) && !(vmx_guest_cr0() & CR0_WP))) {
 		vmx_inject_gp();
 		return;
 	}
@@ -368,23 +392,33 @@ static void guest_write_cr4(uint64_t value)
 /* CR3 exits only when the CPU forces CR3 exiting (no TRUE controls). */
 static void guest_write_cr3(uint64_t value)
 {
+	if (vmx_guest_cr4() & CR4_PCIDE)
+		value &= ~CR3_NOFLUSH;
 	vmcs_write_natural(GUEST_CR3, value);
 	flush_guest_tlb();
 	vmx_skip_instruction();
 }
 
+/*
+ * MOV to/from CR takes 64 bits of the register in 64-bit mode, 32 bits
+ * elsewhere, compatibility mode included (SDM Vol. 3A "MOV—Move to/from
+ * Control Registers": the operand size is fixed by the mode); a 32-bit
+ * result is zero-extended, as a 32-bit write does.
+ */
 void vmx_exit_cr_access(struct guest_regs *regs)
 {
 	struct cr_access a = cr_access_decode(vmcs_read_natural(EXIT_QUALIFICATION));
-	uint64_t value = a.reg == GUEST_REG_RSP ? vmcs_read_natural(GUEST_RSP) : *gpr(regs, a.reg);
+	uint64_t *reg = a.reg == GUEST_REG_RSP ? NULL : gpr(regs, a.reg);
+	uint64_t value = reg ? *reg : vmcs_read_natural(GUEST_RSP);
 	uint64_t shadow = vmx_guest_cr0();
+	bool wide = vmx_guest_64bit_mode();
 
-	if (!vmx_guest_long_mode())
+	if (!wide)
 		value = LOW32(value);
 	switch (a.type) {
 	case CR_ACCESS_MOV_TO_CR:
 		if (a.cr == 0)
-			guest_write_cr0(value);
+			guest_write_cr0(value, wide);
 		else if (a.cr == 4)
 			guest_write_cr4(value);
 		else if (a.cr == 3)
@@ -395,18 +429,21 @@ void vmx_exit_cr_access(struct guest_regs *regs)
 	case CR_ACCESS_MOV_FROM_CR:
 		if (a.cr != 3)
 			vmx_guest_crash("MOV from a control register skiff does not intercept", NULL);
-		if (a.reg == GUEST_REG_RSP)
-			vmcs_write_natural(GUEST_RSP, vmcs_read_natural(GUEST_CR3));
+		value = vmcs_read_natural(GUEST_CR3);
+		if (!wide)
+			value = LOW32(value);
+		if (reg)
+			*reg = value;
 		else
-			set_result(gpr(regs, a.reg), vmcs_read_natural(GUEST_CR3));
+			vmcs_write_natural(GUEST_RSP, value);
 		vmx_skip_instruction();
 		return;
 	case CR_ACCESS_CLTS:
-		guest_write_cr0(shadow & ~CR0_TS);
+		guest_write_cr0(shadow & ~CR0_TS, wide);
 		return;
 	case CR_ACCESS_LMSW:
 		/* LMSW sets PE, MP, EM, TS from bits 3:0 and cannot clear PE. */
-		guest_write_cr0((shadow & ~0xeull) | (a.lmsw_source & 0xf));
+		guest_write_cr0((shadow & ~0xeull) | (a.lmsw_source & 0xf), wide);
 		return;
 	}
 }

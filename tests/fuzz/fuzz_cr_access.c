@@ -27,12 +27,14 @@
  *        requires it), u64 seed for the 15 general registers
  *   then up to MAX_EXITS exits, each:
  *   u8   how    bits 1:0 access type (table 28-3: MOV to CR, MOV from CR,
- *               CLTS, LMSW); bits 3:2 CR 0, 3, 4 or 8; bit 4 a raw u64
- *               qualification follows instead; bits 6:5 the value put in
- *               the register first: a u32, a u64, the CR's current value
- *               with one bit (u8) flipped, or with a u32 XORed in
+ *               CLTS, LMSW); bits 3:2 CR 0, 3, 4 or 8; bit 4 a raw
+ *               qualification instead; bits 6:5 the value put in the
+ *               register first: a u32, a u64, the CR's current value with
+ *               one bit (u8) flipped, or with a u32 XORed in
  *   u8   reg    the general register (bits 3:0); LMSW's source is the
  *               value's low 16 bits
+ *   ...  the value (u32, u64, u8 or u32 as how says), then with how bit 4
+ *        the u64 qualification, whose register field names the register
  *   u8   ctl    bits 3:0 instruction length 1..15; bits 5:4 STI and MOV-SS
  *               blocking; bit 6 a far jump between compatibility and
  *               64-bit mode first (IA-32e mode only); bit 7 a WRMSR that

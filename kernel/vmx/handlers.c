@@ -307,7 +307,7 @@ static void flush_guest_tlb(void)
  * Whether a MOV to CR0 of value faults (SDM Vol. 3A "MOV—Move to/from
  * Control Registers"): reserved bits 63:32, PG without PE, NW without CD;
  * PG set with EFER.LME and no CR4.PAE (4.1.2); PG cleared in 64-bit mode
- * (only compatibility mode may leave IA-32e mode, 9.8.5.4) or with
+ * (only compatibility mode may leave IA-32e mode, 11.8.5.4) or with
  * CR4.PCIDE (4.10.1); WP cleared with CR4.CET (2.5).
  */
 static bool cr0_write_faults(uint64_t value, uint64_t old, bool wide)
@@ -330,7 +330,7 @@ static bool cr0_write_faults(uint64_t value, uint64_t old, bool wide)
  * MOV to CR0 that changes a bit skiff owns (NE, or a bit the CPU forbids).
  * The guest's view goes into the read shadow; the real CR0 keeps the fixed
  * bits.  The value is checked as the CPU would, and the long-mode switch a
- * PG change implies is done here (SDM Vol. 3A 9.8.5 "Initializing IA-32e
+ * PG change implies is done here (SDM Vol. 3A 11.8.5 "Initializing IA-32e
  * Mode").  wide: the guest is in 64-bit mode.
  */
 static void guest_write_cr0(uint64_t value, bool wide)

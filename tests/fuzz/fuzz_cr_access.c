@@ -43,7 +43,7 @@
  * The model below is written from the SDM, not from the handler: Vol. 3A
  * "MOV—Move to/from Control Registers", "CLTS", "LMSW", 2.5 "Control
  * Registers", 4.1 (paging modes), 4.10.1 and 4.10.4.1 (PCIDs, TLB
- * invalidation), 9.8.5 "Initializing IA-32e Mode"; Vol. 3C 25.6.6 and 26.3
+ * invalidation), 11.8.5 "Initializing IA-32e Mode"; Vol. 3C 25.6.6 and 26.3
  * (guest/host masks and read shadows), 27.3.1.1 (CR0/CR4 with unrestricted
  * guest), 28.2.1 table 28-3 (the qualification).  After every exit exactly
  * one of these holds, and the whole VMCS is compared field by field with

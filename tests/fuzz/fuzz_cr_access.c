@@ -342,7 +342,7 @@ struct effect {
 };
 
 /* MOV to CR0: the #GP(0) conditions of the instruction, then IA-32e mode
- * activation or deactivation (9.8.5). */
+ * activation or deactivation (11.8.5). */
 static struct effect model_write_cr0(struct guest *g, uint64_t v)
 {
 	struct effect e = { INJECT_GP, false };

@@ -358,7 +358,7 @@ def cr_access_seeds():
         cr_exit(MOV_TO, 3, 2, 0x9000),
         cr_exit(MOV_TO, 0, 0, CR0_PG | CR0_WP | CR0_PE | CR0_ET | CR0_NE),
         cr_exit(MOV_FROM, 3, 3, 0), cr_exit(CLTS, length=2)]))
-    # IA-32e activation (9.8.5): PAE, LME by WRMSR (ctl bit 7), PG; far
+    # IA-32e activation (11.8.5): PAE, LME by WRMSR (ctl bit 7), PG; far
     # jump to 64-bit code (ctl bit 6); then 64-bit CR3 and the VMXE #GP.
     write("cr_access", "long-mode-entry", cr_state(caps=0x10, mode=PROTECTED) + b"".join([
         cr_exit(MOV_TO, 4, 0, CR4_PAE),

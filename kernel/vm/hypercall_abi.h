@@ -8,10 +8,11 @@
  *   RDI, RSI, RDX  arguments 0, 1, 2
  *   RAX  result on return: >= 0 on success, a negative HC_E* on failure.
  * Every other register is preserved.  Only the guest's kernel may call:
- * VMCALL at CPL > 0 raises #UD, as on a machine without skiff.  A 32-bit guest uses EAX, EDI, ESI,
- * EDX; skiff then reads only the low 32 bits of each argument and the
- * result is sign-extended from 32 bits, so -HC_EFAULT reads the same in
- * both modes.
+ * VMCALL at CPL > 0 raises #UD, as on a machine without skiff.  32-bit
+ * code (outside 64-bit mode, compatibility mode included) uses EAX, EDI,
+ * ESI, EDX; skiff then reads only the low 32 bits of each argument and
+ * the result is sign-extended from 32 bits, so -HC_EFAULT reads the same
+ * in both modes.
  *
  * Pointers are guest-physical addresses (skiff's guests run identity-mapped
  * or with paging off when they call).  A buffer must lie wholly inside the

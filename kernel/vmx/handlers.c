@@ -268,7 +268,7 @@ void vmx_exit_nop(struct guest_regs *regs)
 void vmx_exit_vmcall(struct guest_regs *regs)
 {
 	uint64_t *g = regs->gpr;
-	bool wide = vmx_guest_long_mode();
+	bool wide = vmx_guest_64bit_mode();	/* compatibility mode runs 32-bit code */
 	int64_t ret;
 
 	if (vmx_guest_cpl() != 0) {

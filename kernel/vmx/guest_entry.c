@@ -18,9 +18,9 @@
 
 #define VMCS_LINK_NONE	(~0ull)
 
-static void write_segment(struct vmcs_field16 sel, struct vmcs_field_natural base,
-			  struct vmcs_field32 limit, struct vmcs_field32 ar,
-			  uint16_t s, uint32_t lim, uint32_t rights)
+void vmx_write_guest_segment(struct vmcs_field16 sel, struct vmcs_field_natural base,
+			     struct vmcs_field32 limit, struct vmcs_field32 ar,
+			     uint16_t s, uint32_t lim, uint32_t rights)
 {
 	vmcs_write16(sel, s);
 	vmcs_write_natural(base, 0);
@@ -46,24 +46,16 @@ void vmx_write_guest_entry_state(const struct vmx_vcpu *v, uint64_t rip)
 	vmcs_write_natural(GUEST_IA32_SYSENTER_ESP, 0);
 	vmcs_write_natural(GUEST_IA32_SYSENTER_EIP, 0);
 
-	write_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_ACCESS_RIGHTS,
-		      GUEST_SEL_CODE, 0xffffffff, AR_CODE32);
-	write_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	write_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_ACCESS_RIGHTS,
-		      GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(CS), GUEST_SEL_CODE, 0xffffffff, AR_CODE32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(SS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(DS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(ES), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(FS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(GS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
 	/* VM entry wants a usable busy TSS in TR even with unrestricted
 	 * guest (27.3.1.2); the guest never uses it before loading its own. */
-	write_segment(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_ACCESS_RIGHTS,
-		      0, 0xff, AR_TSS32_BUSY);
-	write_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
-		      GUEST_LDTR_ACCESS_RIGHTS, 0, 0, AR_UNUSABLE);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(TR), 0, 0xff, AR_TSS32_BUSY);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(LDTR), 0, 0, AR_UNUSABLE);
 	vmcs_write_natural(GUEST_GDTR_BASE, 0);
 	vmcs_write32(GUEST_GDTR_LIMIT, 0xffff);
 	vmcs_write_natural(GUEST_IDTR_BASE, 0);

@@ -11,10 +11,20 @@
 #include <stdint.h>
 
 #include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
 
 /* A busy 32-bit TSS, present (SDM Vol. 3C 25.4.1, "Format of Access
  * Rights"): what VM entry wants in TR (27.3.1.2). */
 #define VMX_AR_TSS32_BUSY	0x008b
+
+/* One guest segment register: selector s, base 0, limit lim, access
+ * rights rights; VMX_GUEST_SEGMENT(CS) names CS's four fields. */
+#define VMX_GUEST_SEGMENT(seg) \
+	GUEST_##seg##_SELECTOR, GUEST_##seg##_BASE, GUEST_##seg##_LIMIT, GUEST_##seg##_ACCESS_RIGHTS
+
+void vmx_write_guest_segment(struct vmcs_field16 sel, struct vmcs_field_natural base,
+			     struct vmcs_field32 limit, struct vmcs_field32 ar,
+			     uint16_t s, uint32_t lim, uint32_t rights);
 
 /* Everything but the general registers: control registers from v's fixed
  * bits, flat segments, RIP = rip, interrupts off, the entry controls of v

@@ -10,12 +10,8 @@
  */
 #include "fuzz_support.h"
 
-#include <stdarg.h>
-#include <stdio.h>
-
 #include "drivers/console.h"
 #include "drivers/tsc.h"
-#include "lib/printf.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
 #include "vm/vm.h"
@@ -32,18 +28,6 @@
 struct vmx_vcpu vmx_vcpu;
 struct guest_regs vmx_guest_regs;
 bool console_output_queued;
-
-/* exit.c's report of a guest crash formats with these. */
-int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 /* The guest's console: nothing is queued in a harness. */
 void console_pump(void)

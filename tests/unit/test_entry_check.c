@@ -150,16 +150,6 @@ static const struct vmx_host_state host_state = {
 	.rsp = 0x0010f000, .rip = 0x00102000,
 };
 
-static void write_segment(struct vmcs_field16 sel, struct vmcs_field_natural base,
-			  struct vmcs_field32 limit, struct vmcs_field32 ar,
-			  uint16_t s, uint32_t lim, uint32_t rights)
-{
-	vmcs_write16(sel, s);
-	vmcs_write_natural(base, 0);
-	vmcs_write32(limit, lim);
-	vmcs_write32(ar, rights);
-}
-
 /* skiff's own first guest state (kernel/vmx/guest_entry.c), with this
  * test's CPU and controls. */
 static void build_skiff_vmcs(void)
@@ -232,18 +222,12 @@ static void real_segments(uint16_t sel, uint32_t code_ar, uint32_t data_ar)
 {
 	uint64_t base = (uint64_t)sel << 4;
 
-	write_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_ACCESS_RIGHTS,
-		      sel, 0xffff, code_ar);
-	write_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_ACCESS_RIGHTS,
-		      sel, 0xffff, data_ar);
-	write_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_ACCESS_RIGHTS,
-		      sel, 0xffff, data_ar);
-	write_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_ACCESS_RIGHTS,
-		      sel, 0xffff, data_ar);
-	write_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_ACCESS_RIGHTS,
-		      sel, 0xffff, data_ar);
-	write_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_ACCESS_RIGHTS,
-		      sel, 0xffff, data_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(CS), sel, 0xffff, code_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(SS), sel, 0xffff, data_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(DS), sel, 0xffff, data_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(ES), sel, 0xffff, data_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(FS), sel, 0xffff, data_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(GS), sel, 0xffff, data_ar);
 	vmcs_write_natural(GUEST_CS_BASE, base);
 	vmcs_write_natural(GUEST_SS_BASE, base);
 	vmcs_write_natural(GUEST_DS_BASE, base);

@@ -14,14 +14,14 @@
 #include "drivers/console.h"
 #include "lib/printf.h"
 #include "vm/vm.h"
-#include "vmx/entry_check.h"
+#include "vmx/diag/entry_check.h"
 #include "vmx/exit.h"
 #include "vmx/exit_info.h"
 #include "vmx/exit_reason.h"
 #include "vmx/exit_stub.h"
 #include "vmx/exit_table.h"
 #include "vmx/vcpu.h"
-#include "vmx/vm_error.h"
+#include "vmx/diag/vm_error.h"
 #include "vmx/vmcs.h"
 #include "x86.h"
 
@@ -260,7 +260,7 @@ void vmx_exit_entry_failure(struct guest_regs *regs)
 }
 
 /* VMLAUNCH or VMRESUME itself failed (SDM Vol. 3C 31.2): with a current
- * VMCS the error number says which rule (vm_error.c has the SDM's words). */
+ * VMCS the error number says which rule (diag/vm_error.c has the SDM's words). */
 void vmx_entry_failed_report(const char *insn, enum vmx_status st)
 {
 	vm_console_flush(vmx_vcpu.vm);

@@ -97,7 +97,7 @@ __attribute__((noreturn)) void vmx_guest_crash(const char *what, const char *det
 __attribute__((noreturn)) void vmx_guest_hang(const char *what);
 
 /* Runs the software VM-entry checker on the current VMCS and prints what
- * it finds (kernel/vmx/entry_check.c). */
+ * it finds (kernel/vmx/diag/entry_check.c). */
 void vmx_explain_entry(void);
 
 /* VMLAUNCH/VMRESUME failed with VMfail: explained, then vm_entry_failed(). */

@@ -77,7 +77,7 @@ struct vmcs_field_natural	{ uint32_t enc; };
 /*
  * The field lists.  Each group is one table of SDM appendix B; an entry is
  * X(name, encoding).  The lists are the only place an encoding is written:
- * the typed constants below and the name table in vmcs.c are made from
+ * the typed constants below and the name table in diag/vmcs_names.c are made from
  * them.  Fields that exist only with a given control (e.g. EPT_POINTER with
  * "enable EPT") are listed all the same; the SDM names the condition.
  */

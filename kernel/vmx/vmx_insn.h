@@ -7,7 +7,7 @@
  *   VMsucceed      CF = 0, ZF = 0
  *   VMfailInvalid  CF = 1: there is no current VMCS to hold an error number
  *   VMfailValid    ZF = 1: the error number is in the current VMCS's
- *                  VM_INSTRUCTION_ERROR field (see vm_error.h)
+ *                  VM_INSTRUCTION_ERROR field (see diag/vm_error.h)
  * The wrappers read CF and ZF straight from the instruction through GCC's
  * flag outputs, so nothing can disturb them in between.
  */

@@ -25,8 +25,8 @@ FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
 # The exit handlers live together in handlers.c and exit.c: what the
 # CR-access path does not use is stubbed in fuzz_vmx_stubs.c.
 FUZZ_cr_access_SRCS := kernel/vmx/handlers.c kernel/vmx/exit.c kernel/vmx/caps.c \
-                       kernel/vmx/vmcs.c kernel/vmx/exit_table.c kernel/vmx/exit_reason.c \
-                       kernel/vmx/vm_error.c kernel/lib/printf.c tests/fuzz/fuzz_vmx_stubs.c tests/fuzz/fuzz_invvpid.c \
+                       kernel/vmx/diag/vmcs_names.c kernel/vmx/exit_table.c kernel/vmx/diag/exit_reason_names.c \
+                       kernel/vmx/diag/vm_error.c kernel/lib/printf.c tests/fuzz/fuzz_vmx_stubs.c tests/fuzz/fuzz_invvpid.c \
                        tests/unit/vmcs_fake.c
 
 # -O1 -g as libFuzzer's documentation suggests; every sanitizer finding

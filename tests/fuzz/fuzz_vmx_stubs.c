@@ -15,7 +15,7 @@
 #include "mm/layout.h"
 #include "mm/mm.h"
 #include "vm/vm.h"
-#include "vmx/entry_check.h"
+#include "vmx/diag/entry_check.h"
 #include "vmx/exit_stub.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"

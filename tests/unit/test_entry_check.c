@@ -1,5 +1,5 @@
 /*
- * The VM-entry checker (kernel/vmx/entry_check.c) against the in-memory
+ * The VM-entry checker (kernel/vmx/diag/entry_check.c) against the in-memory
  * VMCS.  The starting point of every test is the VMCS skiff builds,
  * written by the very functions vmx.c calls (vmcs_setup.c, guest_entry.c)
  * on the capabilities of Bochs corei7_skylake_x (notes/emulators.md) where
@@ -19,7 +19,7 @@
 #include "mm/ept.h"
 #include "vmcs_fake.h"
 #include "vmx/caps.h"
-#include "vmx/entry_check.h"
+#include "vmx/diag/entry_check.h"
 #include "vmx/exit_info.h"
 #include "vmx/guest_entry.h"
 #include "vmx/vmcs.h"

@@ -13,7 +13,7 @@
 #include "vmcs_fake.h"
 #include "vmx/caps.h"
 #include "vmx/exit_reason.h"
-#include "vmx/vm_error.h"
+#include "vmx/diag/vm_error.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_insn.h"
 #include "x86.h"

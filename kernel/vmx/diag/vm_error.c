@@ -1,5 +1,5 @@
 /* Descriptions of the VM-instruction errors, after SDM Vol. 3C Table 31-1. */
-#include "vmx/vm_error.h"
+#include "vmx/diag/vm_error.h"
 
 #include <stddef.h>
 

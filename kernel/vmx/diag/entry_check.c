@@ -8,7 +8,7 @@
  * is the only thing vmx_entry_check() walks.  All section numbers are
  * those of the current SDM Vol. 3C (chapter 27 "VM Entries").
  */
-#include "vmx/entry_check.h"
+#include "vmx/diag/entry_check.h"
 
 #include <stddef.h>
 

@@ -5,7 +5,7 @@
  */
 #include "vmx/vmcs.h"
 
-#include "vmx/vm_error.h"
+#include "vmx/diag/vm_error.h"
 
 #ifndef SKIFF_HOST_TEST
 #include "panic.h"

@@ -102,11 +102,12 @@ static void watch_integrity(const struct vm *vm, const struct ept *ept)
 	integrity_watch_ept("the guest's EPT", ept);
 }
 
-/* Requests that need the guest's VMCS: fault=guest-state. */
-static void guest_debug_requests(const struct boot_info *bi)
+/* Requests for the guest's first start: entry_check=first,
+ * fault=guest-state. */
+static void vcpu_debug_requests(const struct boot_info *bi, struct vcpu *v)
 {
-	if (cmdline_has_value(bi->cmdline, "fault", "guest-state"))
-		vmx_debug_break_guest_state();
+	v->check_entry_first = cmdline_has_value(bi->cmdline, "entry_check", "first");
+	v->break_guest_state = cmdline_has_value(bi->cmdline, "fault", "guest-state");
 }
 
 static void print_banner(const struct boot_info *bi)
@@ -135,6 +136,7 @@ static void print_memory_summary(const struct boot_info *bi)
 void kmain(uint32_t magic, uint64_t mbi_addr)
 {
 	bool serial = uart_init(COM1_BASE);
+	struct vcpu *bsp;
 
 	gdt_init();
 	idt_init();
@@ -175,13 +177,13 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	}
 	watch_integrity(&guest, &guest_ept);
 	tsc_calibrate();	/* the watchdog set up next counts in TSC ticks */
-	if (vmx_enable(&vmx_features) < 0 || vmx_setup(&guest, &guest_ept) < 0) {
+	bsp = vmx_cpu_init(&vmx_features, &guest, &guest_ept, 0);
+	if (!bsp) {
 		kprintf("skiff: cannot set up VT-x for the guest; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
-	vmx_set_guest_entry(&guest.entry);
-	guest_debug_requests(&boot_info);
+	vcpu_debug_requests(&boot_info, bsp);
 	vm_start(&guest);
 	kprintf("skiff: starting the guest at 0x%lx\n", guest.entry.rip);
-	vmx_run(cmdline_has_value(boot_info.cmdline, "entry_check", "first"));
+	vm_run(bsp);
 }

@@ -1,7 +1,7 @@
 /*
- * The guest model's run-time half: what each exit handler hands over (a
- * hypercall, a port access, a CPUID leaf of skiff's) and how a guest's run
- * ends (it exits, crashes or hangs) under the compiled-in policy.
+ * The guest model's run-time half: the one way into the guest (vm_run),
+ * what exit handlers hand over (a hypercall, a port access), and how a
+ * guest's run ends (it finishes, crashes or hangs) under the policy.
  */
 #include "cmdline.h"
 #include "config.h"
@@ -14,7 +14,6 @@
 #include "lib/printf.h"
 #include "panic.h"
 #include "power.h"
-#include "version.h"
 #include "vm/vm.h"
 
 static void console_out(const char *s, size_t n)
@@ -30,7 +29,6 @@ void vm_init(struct vm *vm, const struct mm_layout *layout)
 	vm->ports.com1.line_busy = &console_output_queued;
 	vm->hc = (struct vm_hc_ctx){ .mem = &vm->mem, .console = &vm->console,
 				     .boot_tsc = boot_tsc };
-	vm->hc.stats = vm_arch_exit_stats(&vm->hc.stats_count);
 	vm->incidents = 0;
 }
 
@@ -39,110 +37,28 @@ void vm_console_flush(struct vm *vm)
 	gconsole_flush(&vm->console);
 }
 
-/* The signature as three little-endian words, in EBX, ECX, EDX order. */
-static uint32_t signature_word(unsigned i)
+int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			    bool guest_64bit)
 {
-	const char *s = HV_SIGNATURE;
-
-	return (uint32_t)(uint8_t)s[4 * i] | (uint32_t)(uint8_t)s[4 * i + 1] << 8 |
-	       (uint32_t)(uint8_t)s[4 * i + 2] << 16 | (uint32_t)(uint8_t)s[4 * i + 3] << 24;
-}
-
-_Static_assert(sizeof(HV_SIGNATURE) == 13, "the signature fills EBX, ECX and EDX exactly");
-
-/* Leaves 0x40000000-0x400000ff are the hypervisor's by convention; the
- * ones above skiff's last answer zeros, as a CPU does past its maximum. */
-bool vm_cpuid(struct vm *vm, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
-{
-	(void)vm;
-	(void)subleaf;
-	if ((leaf & 0xffffff00u) != HV_CPUID_SIGNATURE)
-		return false;
-	*r = (struct cpuid_regs){ 0 };
-	if (leaf == HV_CPUID_SIGNATURE) {
-		r->eax = HV_CPUID_MAX;
-		r->ebx = signature_word(0);
-		r->ecx = signature_word(1);
-		r->edx = signature_word(2);
-	} else if (leaf == HV_CPUID_VERSION) {
-		r->eax = (SKIFF_VERSION_MAJOR << 16) | SKIFF_VERSION_MINOR;
-		r->ebx = HC_ABI_VERSION;
-	}
-	return true;
-}
-
-int64_t vm_hypercall_exit(struct vm *vm, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
-			  bool guest_64bit)
-{
+	struct vm *vm = v->vm;
 	int64_t ret = vm_hypercall(&vm->hc, nr, a0, a1, a2, guest_64bit);
 
 	if (vm->hc.exited)
-		vm_guest_exited(vm, vm->hc.exit_status);
+		vm_guest_finished(v, vm->hc.exit_status);
 	return ret;
 }
 
-void vm_port_io_exit(struct vm *vm, uint16_t port, unsigned size, bool in, uint32_t *value)
+void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
 {
+	struct vm *vm = v->vm;
 	int ret = vm_port_io(&vm->ports, port, size, in, value);
 
 	if (ret == VM_PORT_EXIT)
-		vm_guest_exited(vm, vm->ports.exit_status);
+		vm_guest_finished(v, vm->ports.exit_status);
 	/* Only the I/O bitmap's ports exit, with sizes 1, 2 or 4. */
 	if (ret < 0)
 		panic("vm: port 0x%x, size %u exited but is not one of skiff's ports (error %d)",
 		      port, size, ret);
-}
-
-static int parse_policy(const char *cmdline, const char *key, int fallback)
-{
-	char val[16];
-
-	if (!cmdline_get(cmdline, key, val, sizeof(val)))
-		return fallback;
-	if (strcmp(val, "poweroff") == 0)
-		return POLICY_POWER_OFF;
-	if (strcmp(val, "halt") == 0)
-		return POLICY_HALT;
-	if (strcmp(val, "restart") == 0)
-		return POLICY_RESTART;
-	kprintf("skiff: policy: %s=%s is not poweroff, halt or restart; keeping the built-in one\n",
-		key, val);
-	return fallback;
-}
-
-static unsigned parse_number(const char *cmdline, const char *key, unsigned fallback)
-{
-	char val[16];
-	unsigned n = 0;
-
-	if (!cmdline_get(cmdline, key, val, sizeof(val)))
-		return fallback;
-	for (const char *c = val; *c; c++) {
-		if (*c < '0' || *c > '9' || n > 100000000u) {
-			kprintf("skiff: policy: %s=%s is not a number; keeping %u\n", key, val, fallback);
-			return fallback;
-		}
-		n = n * 10 + (unsigned)(*c - '0');
-	}
-	return n;
-}
-
-void vm_policy_init(struct vm_policy *p, const char *cmdline)
-{
-	*p = (struct vm_policy){
-		.on_exit = parse_policy(cmdline, "on_exit", CONFIG_ON_GUEST_EXIT),
-		.on_crash = parse_policy(cmdline, "on_crash", CONFIG_ON_GUEST_CRASH),
-		.on_hang = parse_policy(cmdline, "on_hang", CONFIG_ON_GUEST_HANG),
-		.restarts = parse_number(cmdline, "restarts", CONFIG_RESTART_LIMIT),
-		.backoff_ms = parse_number(cmdline, "backoff", CONFIG_RESTART_BACKOFF_MS),
-		.backoff_max_ms = CONFIG_RESTART_BACKOFF_MAX_MS,
-		.watchdog_ms = parse_number(cmdline, "watchdog", CONFIG_WATCHDOG_MS),
-	};
-}
-
-static const char *policy_name(int policy)
-{
-	return policy == POLICY_RESTART ? "restart" : policy == POLICY_HALT ? "halt" : "power off";
 }
 
 /* Proof for the restart endurance test: restarting takes nothing from
@@ -169,37 +85,33 @@ static void stop(int policy, int status)
 	system_stop(status);
 }
 
-/* The policy for what happened: stop, or restart (with back-off, within
- * the limit; past it, power off). */
+/* The policy for what happened (vm_policy_decide): stop, or restart the
+ * guest from its pristine image after the back-off. */
 __attribute__((noreturn))
-static void apply_policy(struct vm *vm, int policy, const char *what, int status)
+static void apply_policy(struct vcpu *v, int policy, const char *what, int status)
 {
-	unsigned backoff;
+	struct vm *vm = v->vm;
+	struct vm_decision d = vm_policy_decide(&vm->policy, policy, vm->restarts);
 
-	if (policy != POLICY_RESTART) {
-		kprintf("skiff: policy: %s -> %s\n", what, policy_name(policy));
+	if (d.action == VM_DECIDE_STOP && !d.limit_reached) {
+		kprintf("skiff: policy: %s -> %s\n", what, vm_policy_name(policy));
 		stop(policy, status);
 	}
-	if (vm->restarts >= vm->policy.restarts) {
+	if (d.limit_reached) {
 		kprintf("skiff: policy: %s -> restart, but the restart limit of %u reached; powering off\n",
 			what, vm->policy.restarts);
 		restart_check(vm);
-		stop(POLICY_POWER_OFF, status);
+		stop(d.stop_policy, status);
 	}
-	vm->restarts++;
-	backoff = vm->policy.backoff_ms;
-	for (unsigned i = 1; i < vm->restarts && backoff < vm->policy.backoff_max_ms; i++)
-		backoff *= 2;
-	if (backoff > vm->policy.backoff_max_ms)
-		backoff = vm->policy.backoff_max_ms;
+	vm->restarts = d.restart;
 	kprintf("skiff: policy: %s -> restart %u of %u (back-off %u ms)\n", what, vm->restarts,
-		vm->policy.restarts, backoff);
-	tsc_delay_ms(backoff);
+		vm->policy.restarts, d.backoff_ms);
+	tsc_delay_ms(d.backoff_ms);
 	if (vm_reload(vm) < 0) {
 		kprintf("skiff: policy: the guest's image no longer loads; powering off\n");
 		stop(POLICY_POWER_OFF, STOP_STATUS_GUEST_CRASH);
 	}
-	vm_arch_restart(vm);
+	vm_run(v);
 }
 
 void vm_start(struct vm *vm)
@@ -208,30 +120,39 @@ void vm_start(struct vm *vm)
 	integrity_baseline();
 }
 
-void vm_guest_exited(struct vm *vm, int status)
+void vm_run(struct vcpu *v)
 {
-	vm_console_flush(vm);
-	kprintf("skiff: the guest (%s) exited with status %d\n", vm->guest_name, status);
-	vm_arch_print_exit_stats();
-	apply_policy(vm, vm->policy.on_exit, "guest exit", status);
+	vm_console_flush(v->vm);
+	vm_arch_start(v);
 }
 
-void vm_incident(struct vm *vm, const struct vm_incident *inc)
+void vm_guest_finished(struct vcpu *v, int status)
 {
+	struct vm *vm = v->vm;
+
+	vm_console_flush(vm);
+	kprintf("skiff: the guest (%s) exited with status %d\n", vm->guest_name, status);
+	vm_arch_print_exit_stats(v);
+	apply_policy(v, vm->policy.on_exit, "guest exit", status);
+}
+
+void vm_incident(struct vcpu *v, const struct vm_incident *inc)
+{
+	struct vm *vm = v->vm;
 	const char *kind = inc->kind == VM_INCIDENT_HANG ? "guest hang" : "guest crash";
 
 	vm->incidents++;
 	kprintf("skiff: incident %u: %s: %s at RIP 0x%lx, %lu ms after boot\n", vm->incidents, kind,
 		inc->what, inc->rip, tsc_ms_since_boot());
 	integrity_check();
-	vm_arch_print_exit_stats();
-	apply_policy(vm, inc->kind == VM_INCIDENT_HANG ? vm->policy.on_hang : vm->policy.on_crash,
+	vm_arch_print_exit_stats(v);
+	apply_policy(v, inc->kind == VM_INCIDENT_HANG ? vm->policy.on_hang : vm->policy.on_crash,
 		     kind, STOP_STATUS_GUEST_CRASH);
 }
 
-void vm_entry_failed(struct vm *vm, uint64_t rip)
+void vm_entry_failed(struct vcpu *v, uint64_t rip)
 {
-	(void)vm;
+	(void)v;
 	kprintf("skiff: the guest could not be entered (at RIP 0x%lx); this is skiff's fault, "
 		"not the guest's\n", rip);
 	system_stop(STOP_STATUS_PANIC);

@@ -9,6 +9,7 @@
 #include "vmx/caps.h"
 #include "vmx/exit_info.h"
 #include "vmx/exit_reason.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_insn.h"
 #include "x86.h"
@@ -18,15 +19,6 @@
 #define VECTOR_UD	6
 #define VECTOR_GP	13
 #define VECTOR_AC	17
-
-/* Exception exits in a row (handlers.c counts, exit.c resets). */
-extern unsigned vmx_exception_streak;
-
-/* Exits and the TSC cycles skiff spent on them (from the exit handler's
- * start to its return, which is just before VMRESUME), by basic reason;
- * the last slot is for reasons beyond the table.  The guest reads them
- * with HC_EXIT_STATS.  exit.c counts the generic path, exit_fast.c its own. */
-extern struct hc_exit_stat vmx_exit_stats[EXIT_REASON_COUNT + 1];
 
 /* Moves the guest past the instruction that exited, as if it had run. */
 void vmx_skip_instruction(void);
@@ -83,24 +75,35 @@ static inline bool vmx_guest_64bit_mode(void)
 }
 
 /* Queues an event for the next VM entry (SDM Vol. 3C 25.8.3). */
-void vmx_inject(uint8_t vector, enum intr_type type, bool has_error, uint32_t error,
-		uint32_t insn_len);
-void vmx_inject_ud(void);
-void vmx_inject_gp(void);		/* #GP(0) */
+void vmx_inject(struct vmx_vcpu *v, uint8_t vector, enum intr_type type, bool has_error,
+		uint32_t error, uint32_t insn_len);
+void vmx_inject_ud(struct vmx_vcpu *v);
+void vmx_inject_gp(struct vmx_vcpu *v);		/* #GP(0) */
 
 /* CR0/CR4 as the guest reads them (shadow for skiff's bits). */
-uint64_t vmx_guest_cr0(void);
-uint64_t vmx_guest_cr4(void);
+uint64_t vmx_guest_cr0(const struct vmx_vcpu *v);
+uint64_t vmx_guest_cr4(const struct vmx_vcpu *v);
+
+/* Whether the CPU can park a guest in the HLT activity state (vmx.c). */
+bool vmx_halt_state_supported(const struct vmx_vcpu *v);
+
+/* ---- reports (diag/report.c): only when something went wrong ---- */
 
 /* A guest crash or hang: full report, then the crash policy (vm_incident). */
-__attribute__((noreturn)) void vmx_guest_crash(const char *what, const char *detail);
-__attribute__((noreturn)) void vmx_guest_hang(const char *what);
+__attribute__((noreturn)) void vmx_guest_crash(struct vmx_vcpu *v, const char *what,
+					       const char *detail);
+__attribute__((noreturn)) void vmx_guest_hang(struct vmx_vcpu *v, const char *what);
 
 /* Runs the software VM-entry checker on the current VMCS and prints what
  * it finds (kernel/vmx/diag/entry_check.c). */
-void vmx_explain_entry(void);
+void vmx_explain_entry(const struct vmx_vcpu *v);
+
+/* VM entry failed with an exit (bit 31 of the reason): explained, then
+ * vm_entry_failed(). */
+__attribute__((noreturn)) void vmx_entry_failure(struct vmx_vcpu *v, uint32_t reason);
 
 /* VMLAUNCH/VMRESUME failed with VMfail: explained, then vm_entry_failed(). */
-__attribute__((noreturn)) void vmx_entry_failed_report(const char *insn, enum vmx_status st);
+__attribute__((noreturn)) void vmx_entry_failed_report(struct vmx_vcpu *v, const char *insn,
+						       enum vmx_status st);
 
 #endif

@@ -19,15 +19,15 @@
  * then runs the generic path as if the fast one had not been there.  What
  * a fast path keeps, exactly as the generic path does:
  *   - the statistics: the count and the TSC cycles in the reason's slot
- *     of vmx_exit_stats (from the function's start to its return);
+ *     of the vCPU's exit_stats (from the function's start to its return);
  *   - the end of an exception streak (any exit but an exception's ends
  *     it);
  *   - vmx_skip_instruction()'s rules, by vmx_skip_is_simple(): the exit's
  *     instruction length (prefixes count), and a decline when the skip
  *     owes more than a new RIP (STI or MOV-SS blocking to end, a
  *     single-step trap, a 32-bit EIP wrap);
- *   - the handler's own rules: CPUID's edited leaves (guest_cpu_leaf() in
- *     handlers.c) and VMCALL's CPL check and hypercall ABI are declined
+ *   - the handler's own rules: CPUID's edited leaves (the one list in
+ *     vm/cpuid.h) and VMCALL's CPL check and hypercall ABI are declined
  *     or shared, never written a second time;
  *   - no re-delivery of an event the exit interrupted: none can be
  *     pending, as CPUID and VMCALL are instructions, and an instruction's
@@ -39,9 +39,13 @@
  *     (drivers/uart.c) a fast path declines, and the generic path feeds
  *     the UART on its way back (console_poll), so a guest that makes
  *     nothing but these exits cannot hold skiff's log back.
+ *
+ * The vCPU is VMX_THIS_VCPU (vcpu.h): addressed through the GS base the
+ * VM exit loaded, so the stub need not pass it and no register holds it.
  */
 #include "drivers/console.h"
 #include "vm/guest_regs.h"
+#include "vm/cpuid.h"
 #include "vm/hypercall_abi.h"
 #include "vm/vm.h"
 #include "vmx/exit.h"
@@ -59,42 +63,28 @@
  */
 static inline void fast_exit_done(enum exit_reason basic, uint32_t start)
 {
-	struct hc_exit_stat *stat = &vmx_exit_stats[basic];
-
-	vmx_exception_streak = 0;
-	stat->count++;
-	stat->cycles += (uint32_t)((uint32_t)rdtsc() - start);
+	VMX_THIS_VCPU->vcpu.streak.count = 0;	/* vm_streak_end() */
+	VMX_THIS_VCPU->exit_stats[basic].count++;
+	VMX_THIS_VCPU->exit_stats[basic].cycles += (uint32_t)((uint32_t)rdtsc() - start);
 }
 
-/*
- * The leaves the guest does not get as the CPU answers them: those that
- * guest_cpu_leaf() (handlers.c) edits, 1, 7, 0xd and 0x80000001, and
- * skiff's own from 0x40000000 (vm_cpuid()).  A leaf added there must be
- * added here.  The basic ones are a bit each in one word.
- */
-#define CPUID_EDITED_BASIC	((1u << 0x1) | (1u << 0x7) | (1u << 0xd))
-#define CPUID_EXT_FEATURES	0x80000001u
-
-static inline bool cpuid_leaf_edited(uint32_t leaf)
-{
-	if (leaf < 32)
-		return (CPUID_EDITED_BASIC >> leaf) & 1;
-	return leaf == CPUID_EXT_FEATURES || (leaf & 0xffffff00u) == HV_CPUID_SIGNATURE;
-}
-
-/* The CPU's own answer, for every leaf skiff leaves alone. */
+/* The CPU's own answer, for every leaf the guest's view leaves alone
+ * (vm_cpuid_leaf_edited). */
 EXIT_FAST_PATH bool vmx_exit_cpuid_fast(void)
 {
 	uint32_t start = (uint32_t)rdtsc();
-	uint64_t *g = vmx_guest_regs.gpr;
-	uint32_t leaf = (uint32_t)g[GUEST_REG_RAX];
-	uint64_t rip;
+	uint32_t leaf = (uint32_t)VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RAX];
+	uint32_t sub = (uint32_t)VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RCX];
+	uint64_t rip, a, b, c, d;
 
-	if (console_output_queued || cpuid_leaf_edited(leaf) || !vmx_skip_is_simple(&rip))
+	if (console_output_queued || vm_cpuid_leaf_edited(leaf) || !vmx_skip_is_simple(&rip))
 		return false;
 	vmcs_write_natural(GUEST_RIP, rip);
-	cpuid_to_gprs(leaf, (uint32_t)g[GUEST_REG_RCX], &g[GUEST_REG_RAX], &g[GUEST_REG_RBX],
-		      &g[GUEST_REG_RCX], &g[GUEST_REG_RDX]);
+	cpuid_to_gprs(leaf, sub, &a, &b, &c, &d);
+	VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RAX] = a;
+	VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RBX] = b;
+	VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RCX] = c;
+	VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RDX] = d;
 	fast_exit_done(EXIT_REASON_CPUID, start);
 	return true;
 }
@@ -105,17 +95,18 @@ EXIT_FAST_PATH bool vmx_exit_cpuid_fast(void)
 EXIT_FAST_PATH bool vmx_exit_vmcall_fast(void)
 {
 	uint32_t start = (uint32_t)rdtsc();
-	uint64_t *g = vmx_guest_regs.gpr;
 	uint64_t rip;
 	int64_t ret;
 
 	if (console_output_queued || vmx_guest_cpl() != 0 || !vmx_skip_is_simple(&rip))
 		return false;
-	if (!vm_hypercall_exit_fast(vmx_vcpu.vm, g[GUEST_REG_RAX], g[GUEST_REG_RDI],
-				    g[GUEST_REG_RSI], &ret))
+	if (!vm_handle_hypercall_fast(VMX_THIS_VCPU->vcpu.vm,
+				      VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RAX],
+				      VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RDI],
+				      VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RSI], &ret))
 		return false;
 	vmcs_write_natural(GUEST_RIP, rip);
-	g[GUEST_REG_RAX] = (uint64_t)ret;
+	VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RAX] = (uint64_t)ret;
 	fast_exit_done(EXIT_REASON_VMCALL, start);
 	return true;
 }

@@ -4,15 +4,16 @@
  * VM exit (SDM Vol. 3C 28.5): the CPU loads the host state from the VMCS:
  * RIP = vmx_exit_stub, RSP = the empty top of skiff's exit stack, RFLAGS =
  * 2 (interrupts off).  Nothing else of the guest's general registers is
- * saved by the CPU.  The stub stores RAX and RCX in vmx_guest_regs (one
- * vCPU: a fixed global, reached RIP-relative without needing a free
- * register) and reads the exit reason.  Then one of:
+ * saved by the CPU, but the GS base is the vCPU that exited (HOST_GS_BASE,
+ * vmx/vcpu.h): the stub stores RAX and RCX in its registers, %gs-relative
+ * without needing a free register, and reads the exit reason.  Then one
+ * of:
  *
  *   - CPUID and VMCALL, the exits a guest makes most often on purpose, go
  *     to their fast paths (exit_fast.c says why and what those keep);
  *   - everything else, and what a fast path declines, takes the generic
- *     path: the other GPRs go to vmx_guest_regs too, and
- *     vmx_exit_handler() dispatches through the exit table.
+ *     path: the other GPRs go to the vCPU too, and vmx_exit_handler(),
+ *     given the vCPU, dispatches through the exit table.
  *
  * Each path loads back the registers the exit may have changed and
  * resumes the guest.  Every exit starts afresh at the top of the exit
@@ -20,15 +21,20 @@
  * restarted) leaves nothing behind.
  *
  * VM entry: vmx_launch() saves skiff's callee-saved registers, loads the
- * guest's and executes VMLAUNCH.  On success it never returns (the next
+ * guest's (vm_arch_start() has pointed GS at the vCPU) and executes
+ * VMLAUNCH.  On success it never returns (the next
  * thing skiff runs is vmx_exit_stub).  On VMfail it restores skiff's
  * registers and returns the failure as enum vmx_status.  A failed
  * VMRESUME goes to vmx_resume_failed() (C, does not return).
+ *
+ * Every call passes the vCPU as its first argument, read from its own
+ * address in the vCPU (STUB_VCPU_SELF).
  */
 #include "vm/guest_regs.h"
 #include "vmx/exit_stub.h"
 
-#define REG(n)	vmx_guest_regs + GUEST_REG_OFFSET(n)(%rip)
+#define REG(n)	%gs:GUEST_REG_OFFSET(n)
+#define SELF	%gs:STUB_VCPU_SELF
 
 /* vmx_status values, kernel/vmx/vmx_insn.h */
 #define VMX_FAIL_INVALID	1
@@ -83,15 +89,16 @@ vmx_exit_stub:
 	/* HOST_RSP is 16-byte aligned, as the ABI wants before a call;
 	 * a zero frame pointer ends skiff's call traces here. */
 	xor %ebp, %ebp
-	mov %eax, %edi
+	mov %eax, %esi
+	mov SELF, %rdi
 	call vmx_exit_handler
 	load_guest_regs
 	vmresume
 	jmp .Lresume_failed
 
 	/* CPUID writes RAX, RBX, RCX and RDX, which the fast path left in
-	 * vmx_guest_regs; it kept every other register.  When it declines,
-	 * the guest's RAX is still in vmx_guest_regs and RCX in place. */
+	 * the vCPU; it kept every other register.  When it declines, the
+	 * guest's RAX is still in the vCPU and RCX in place. */
 .Lcpuid:
 	call vmx_exit_cpuid_fast
 	test %al, %al
@@ -123,15 +130,17 @@ vmx_exit_stub:
 
 	/* Only reached when VMRESUME failed: CF = VMfailInvalid, ZF = VMfailValid. */
 .Lresume_failed:
-	setc %dil
-	movzbl %dil, %edi
+	setc %sil
+	movzbl %sil, %esi
+	mov SELF, %rdi
 	call vmx_resume_failed
 	ud2
 
 	/* VMREAD failed the same way; C reports which field and why. */
 .Lreason_unreadable:
-	setc %dil
-	movzbl %dil, %edi
+	setc %sil
+	movzbl %sil, %esi
+	mov SELF, %rdi
 	call vmx_exit_reason_unreadable
 	ud2
 	.size vmx_exit_stub, . - vmx_exit_stub

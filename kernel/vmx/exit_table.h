@@ -9,8 +9,9 @@
 
 #include <stdint.h>
 
-#include "vm/guest_regs.h"
 #include "vmx/exit_reason.h"
+
+struct vmx_vcpu;
 
 enum exit_policy {
 	EXIT_UNSET = 0,		/* no entry: a hole in the SDM's numbering */
@@ -20,7 +21,7 @@ enum exit_policy {
 				 * cannot be handled: report, crash policy */
 };
 
-typedef void (*vmx_exit_fn)(struct guest_regs *regs);
+typedef void (*vmx_exit_fn)(struct vmx_vcpu *v);
 
 struct exit_entry {
 	enum exit_policy policy;
@@ -54,7 +55,7 @@ extern const struct exit_entry vmx_exit_table[EXIT_REASON_COUNT];
 	X(vmx_exit_xsetbv)		\
 	X(vmx_exit_preemption_timer)
 
-#define VMX_DECLARE_HANDLER(name) void name(struct guest_regs *regs);
+#define VMX_DECLARE_HANDLER(name) void name(struct vmx_vcpu *v);
 VMX_EXIT_HANDLERS(VMX_DECLARE_HANDLER)
 #undef VMX_DECLARE_HANDLER
 

@@ -1,4 +1,4 @@
-/* See guest_entry.h; the state is explained at vmx_set_guest_entry(). */
+/* See guest_entry.h; the state is explained at set_guest_entry() in vmx.c. */
 #include "vmx/caps.h"
 #include "vmx/exit_info.h"
 #include "vmx/guest_entry.h"

@@ -1,6 +1,13 @@
 /*
- * skiff's one virtual CPU on VT-x: what vmx.c set up and what the exit
- * handlers need to know about it.  Internal to kernel/vmx.
+ * A virtual CPU on VT-x: the vendor-neutral struct vcpu first, then what
+ * vmx.c set up for it and what its exit handlers need.  One per CPU that
+ * runs the guest.  Internal to kernel/vmx.
+ *
+ * How the exit path finds it: the VMCS's host GS base is the vCPU's own
+ * address, so on every VM exit the CPU itself points GS at the vCPU that
+ * exited.  The stub stores the guest's registers %gs-relative and passes
+ * the vCPU to the generic handler; the fast paths address it through GS
+ * directly (VMX_THIS_VCPU).  No global names "the current vCPU".
  */
 #ifndef SKIFF_VMX_VCPU_H
 #define SKIFF_VMX_VCPU_H
@@ -9,13 +16,15 @@
 #include <stdint.h>
 
 #include "mm/ept.h"
-#include "vm/guest_regs.h"
+#include "vm/hypercall_abi.h"
+#include "vm/vcpu.h"
 #include "vm/vm.h"
+#include "vmx/exit_reason.h"
 #include "vmx/probe.h"
 
 struct vmx_vcpu {
+	struct vcpu vcpu;		/* first: the stub's %gs:0 */
 	const struct vmx_features *features;
-	struct vm *vm;
 
 	/* Physical pages, from skiff's pool. */
 	uint64_t vmxon_region, vmcs, msr_bitmap, io_bitmap_a, io_bitmap_b;
@@ -35,18 +44,39 @@ struct vmx_vcpu {
 	 * units instead, to feed the serial line (vmx_timer_arm, exit.c). */
 	uint32_t drain_tick;
 	uint32_t timer_loaded;		/* VMX_PREEMPTION_TIMER_VALUE as written */
-	/* Drain ticks are skiff's, not the guest's progress: the watchdog
-	 * counts from the last tick that saw another exit. */
-	uint64_t quiet_since_tsc, quiet_exits;
+	bool injected;			/* a handler queued an event this exit */
+	bool started;			/* entered at least once (vm_arch_start) */
+
+	/* VM exits and the TSC cycles skiff spent on them (from the
+	 * handler's start to its return, just before VMRESUME), by basic
+	 * reason; the last slot is for reasons beyond the table.  The guest
+	 * reads them with HC_EXIT_STATS.  exit.c counts the generic path,
+	 * exit_fast.c its own. */
+	struct hc_exit_stat exit_stats[EXIT_REASON_COUNT + 1];
 };
 
-extern struct vmx_vcpu vmx_vcpu;
-extern struct guest_regs vmx_guest_regs;
+static inline struct vmx_vcpu *to_vmx_vcpu(struct vcpu *v)
+{
+	return (struct vmx_vcpu *)v;	/* vcpu is the first member */
+}
+
+/*
+ * The vCPU the CPU is running, for the fast paths: addressed through GS
+ * (GCC's __seg_gs address space), so a field costs what a global's would,
+ * without a pointer in a register.  Host tests have no such GS: they set
+ * vmx_host_test_vcpu instead.
+ */
+#ifdef SKIFF_HOST_TEST
+extern struct vmx_vcpu *vmx_host_test_vcpu;
+#define VMX_THIS_VCPU	(vmx_host_test_vcpu)
+#else
+#define VMX_THIS_VCPU	((struct vmx_vcpu __seg_gs *)0)
+#endif
 
 /* exit.c: loads the timer value the next VM entry needs. */
-void vmx_timer_arm(void);
+void vmx_timer_arm(struct vmx_vcpu *v);
 /* exit.c: VM exits so far, but for those of one basic reason. */
-uint64_t vmx_exits_other_than(uint16_t basic);
+uint64_t vmx_exits_other_than(const struct vmx_vcpu *v, uint16_t basic);
 
 /* exit_stub.S */
 void vmx_exit_stub(void);

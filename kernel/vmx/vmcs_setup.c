@@ -116,7 +116,7 @@ void vmx_write_host_state(const struct vmx_vcpu *v, const struct vmx_host_state 
 	vmcs_write16(HOST_GS_SELECTOR, 0);
 	vmcs_write16(HOST_TR_SELECTOR, SEL_TSS);
 	vmcs_write_natural(HOST_FS_BASE, 0);
-	vmcs_write_natural(HOST_GS_BASE, 0);
+	vmcs_write_natural(HOST_GS_BASE, h->gs_base);
 	vmcs_write_natural(HOST_TR_BASE, h->tr_base);
 	vmcs_write_natural(HOST_GDTR_BASE, h->gdtr_base);
 	vmcs_write_natural(HOST_IDTR_BASE, h->idtr_base);

@@ -48,6 +48,7 @@ struct vmx_host_state {
 	uint64_t cr0, cr3, cr4;
 	uint64_t tr_base, gdtr_base, idtr_base;
 	uint64_t efer, pat;		/* pat is written only when exits load it */
+	uint64_t gs_base;		/* the vCPU (vcpu.h) */
 	uint64_t rsp, rip;		/* the exit stack and the exit stub */
 };
 

@@ -2,13 +2,17 @@
  * VMX operation and the VMCS (SDM Vol. 3C chapters 24 "Introduction to
  * VMX", 25 "Virtual Machine Control Structures" and 27 "VM Entries"):
  *
- *   vmx_enable()  CR0/CR4 forced to what IA32_VMX_CR{0,4}_FIXED{0,1} say,
- *                 the VMXON region, VMXON.
- *   vmx_setup()   the VMCS: every control derived from the (TRUE)
- *                 capability MSRs, the I/O and MSR bitmaps, host state
- *                 taken from the running kernel, guest state as Multiboot2
- *                 prescribes for the guest's first instruction.
- *   vmx_run()     VMLAUNCH; from then on skiff runs only in exit handlers.
+ *   vmx_cpu_init()   for the CPU it runs on: CR0/CR4 forced to what
+ *                    IA32_VMX_CR{0,4}_FIXED{0,1} say, the VMXON region,
+ *                    VMXON; then its vCPU: every control derived from the
+ *                    (TRUE) capability MSRs, the VMCS, the I/O and MSR
+ *                    bitmaps.
+ *   vm_arch_start()  (through vm_run(), for the first start and every
+ *                    restart) the VMCS from its launch state: controls,
+ *                    host state taken from the running kernel, guest state
+ *                    as Multiboot2 prescribes for the guest's first
+ *                    instruction; VMLAUNCH.  From then on skiff runs only
+ *                    in exit handlers.
  *
  * Nothing here is tuned to one CPU model: a control skiff needs and the
  * CPU lacks is reported by name and skiff stops; a control it merely
@@ -21,6 +25,8 @@
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "panic.h"
+#include "vm/cpuid.h"
+#include "vm/msr.h"
 #include "vm/ports.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
@@ -33,8 +39,9 @@
 #include "vmx/vmx_insn.h"
 #include "x86.h"
 
-struct vmx_vcpu vmx_vcpu;
-struct guest_regs vmx_guest_regs;
+_Static_assert(sizeof(struct vmx_vcpu) <= 4096, "a vCPU fits in one page of the pool");
+_Static_assert(VM_MSR_VMX_FIRST == MSR_IA32_VMX_BASIC && VM_MSR_VMX_LAST == VMX_MSR_LAST,
+	       "vm/msr.h names the VMX capability MSRs caps.h lists");
 
 /* IA32_VMX_MISC bits, SDM Vol. 3D A.6 */
 #define VMX_MISC_ACTIVITY_HLT		(1ull << 6)
@@ -51,7 +58,6 @@ static uint64_t alloc_page(void)
  * does not require them clear, so they stay as they are.  CR4.OSXSAVE is
  * set where the CPU has XSAVE: XSETBV, which skiff executes for the guest,
  * is #UD without it. */
-#define CPUID_1_ECX_XSAVE	(1u << 26)
 
 static int fix_control_registers(struct vmx_vcpu *v)
 {
@@ -79,9 +85,8 @@ static int fix_control_registers(struct vmx_vcpu *v)
 	return 0;
 }
 
-int vmx_enable(const struct vmx_features *f)
+static int vmx_enable(struct vmx_vcpu *v, const struct vmx_features *f)
 {
-	struct vmx_vcpu *v = &vmx_vcpu;
 	enum vmx_status st;
 
 	v->features = f;
@@ -120,7 +125,7 @@ int vmx_enable(const struct vmx_features *f)
 #define DRAIN_TICK_MS	1
 static void choose_watchdog(struct vmx_vcpu *v)
 {
-	unsigned ms = v->vm->policy.watchdog_ms;
+	unsigned ms = v->vcpu.vm->policy.watchdog_ms;
 	uint64_t units;
 
 	v->preemption_timer = 0;
@@ -152,7 +157,7 @@ static int choose_controls(struct vmx_vcpu *v)
 		.entry = rdmsr(vmx_ctls_msr(f->basic_msr, VMX_CTLS_ENTRY)),
 	};
 
-	if (vmx_choose_controls(v, &m, f->vpid, v->vm->policy.watchdog_ms != 0) < 0)
+	if (vmx_choose_controls(v, &m, f->vpid, v->vcpu.vm->policy.watchdog_ms != 0) < 0)
 		return -ENODEV;
 	v->misc = rdmsr(MSR_IA32_VMX_MISC);
 	choose_watchdog(v);
@@ -182,9 +187,8 @@ static void build_io_bitmaps(struct vmx_vcpu *v)
 /*
  * MSR bitmap: four 1 KiB quarters, read-low (MSRs 0-0x1fff), read-high
  * (0xc0000000-0xc0001fff), write-low, write-high.  MSRs outside both
- * ranges always exit.  Intercepted: IA32_FEATURE_CONTROL (reads as locked
- * with VMX off), the VMX capability MSRs (#GP: the guest has no VMX) and
- * writes of EFER (validated).
+ * ranges always exit.  Intercepted: every access the MSR policy
+ * (vm/msr.c) does not pass through.
  */
 #define MSR_BITMAP_READ_LOW	0
 #define MSR_BITMAP_READ_HIGH	1024
@@ -207,10 +211,12 @@ static void build_msr_bitmap(struct vmx_vcpu *v)
 {
 	uint8_t *map = (uint8_t *)v->msr_bitmap;
 
-	msr_intercept(map, MSR_IA32_FEATURE_CONTROL, true, true);
-	for (uint32_t msr = MSR_IA32_VMX_BASIC; msr <= VMX_MSR_LAST; msr++)
-		msr_intercept(map, msr, true, true);
-	msr_intercept(map, MSR_IA32_EFER, false, true);
+	for (size_t i = 0; i < vm_msr_range_count; i++) {
+		const struct vm_msr_range *r = &vm_msr_ranges[i];
+
+		for (uint32_t msr = r->first; msr <= r->last; msr++)
+			msr_intercept(map, msr, r->read != VM_MSR_PASS, r->write != VM_MSR_PASS);
+	}
 }
 
 /* ---- the VMCS ---- */
@@ -222,7 +228,8 @@ static void write_controls(struct vmx_vcpu *v)
 }
 
 /* SDM Vol. 3C 25.5 and 28.5: the state the CPU loads on every VM exit is
- * skiff's as it runs now, except RSP and RIP, which start the exit path. */
+ * skiff's as it runs now, except RSP and RIP, which start the exit path,
+ * and the GS base, which is the vCPU (vcpu.h says why). */
 static void write_host_state(const struct vmx_vcpu *v)
 {
 	struct desc_ptr gdtr, idtr;
@@ -235,7 +242,8 @@ static void write_host_state(const struct vmx_vcpu *v)
 		.tr_base = cpu_tss_base(), .gdtr_base = gdtr.base, .idtr_base = idtr.base,
 		.efer = rdmsr(MSR_IA32_EFER),
 		.pat = (v->exit & VM_EXIT_LOAD_IA32_PAT) ? rdmsr(MSR_IA32_PAT) : 0,
-		.rsp = cpu_exit_stack_top(), .rip = (uint64_t)vmx_exit_stub,
+		.gs_base = (uint64_t)v,
+		.rsp = v->vcpu.exit_stack_top, .rip = (uint64_t)vmx_exit_stub,
 	};
 	vmx_write_host_state(v, &h);
 }
@@ -250,20 +258,17 @@ static void write_host_state(const struct vmx_vcpu *v)
  * guest's own choice; the other fixed CR0/CR4 bits (NE, VMXE) are forced
  * in the real registers and hidden behind the read shadows.
  */
-void vmx_set_guest_entry(const struct vm_entry *entry)
+static void set_guest_entry(struct vmx_vcpu *v, const struct vm_entry *entry)
 {
-	vmx_write_guest_entry_state(&vmx_vcpu, entry->rip);
-	memset(&vmx_guest_regs, 0, sizeof(vmx_guest_regs));
-	vmx_guest_regs.gpr[GUEST_REG_RAX] = entry->eax;
-	vmx_guest_regs.gpr[GUEST_REG_RBX] = entry->ebx;
+	vmx_write_guest_entry_state(v, entry->rip);
+	memset(&v->vcpu.regs, 0, sizeof(v->vcpu.regs));
+	v->vcpu.regs.gpr[GUEST_REG_RAX] = entry->eax;
+	v->vcpu.regs.gpr[GUEST_REG_RBX] = entry->ebx;
 }
 
-int vmx_setup(struct vm *vm, const struct ept *ept)
+static int vmx_setup(struct vmx_vcpu *v, struct vm *vm, const struct ept *ept)
 {
-	struct vmx_vcpu *v = &vmx_vcpu;
-	enum vmx_status st;
-
-	v->vm = vm;
+	v->vcpu.vm = vm;
 	v->ept = ept;
 	if (choose_controls(v) < 0)
 		return -ENODEV;
@@ -276,18 +281,7 @@ int vmx_setup(struct vm *vm, const struct ept *ept)
 		return -ENOMEM;
 	build_io_bitmaps(v);
 	build_msr_bitmap(v);
-
 	*(uint32_t *)v->vmcs = v->features->basic.revision;
-	st = vmx_vmclear(v->vmcs);
-	if (st == VMX_SUCCEED)
-		st = vmx_vmptrld(v->vmcs);
-	if (st != VMX_SUCCEED) {
-		kprintf("skiff: vmx: VMCLEAR/VMPTRLD of the VMCS at 0x%lx failed (%s)\n", v->vmcs,
-			st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");
-		return -EIO;
-	}
-	write_controls(v);
-	write_host_state(v);
 	if (!(v->misc & VMX_MISC_ACTIVITY_HLT))
 		kprintf("skiff: vmx: no HLT activity state: a halted guest is resumed at once\n");
 	kprintf("skiff: vmx: VMCS at 0x%lx: pin 0x%x, cpu 0x%x, secondary 0x%x, exit 0x%x, entry 0x%x, VPID %s\n",
@@ -295,49 +289,73 @@ int vmx_setup(struct vm *vm, const struct ept *ept)
 	return 0;
 }
 
-/*
- * A restart under the crash policy: the guest's memory was reloaded
- * (vm_reload); the VMCS goes back to its launch state (VMCLEAR, SDM Vol. 3C
- * 25.11.3) with every field written afresh, the guest's cached
- * translations are dropped, and VMLAUNCH starts it at its entry point.
- */
-void vm_arch_restart(struct vm *vm)
+struct vcpu *vmx_cpu_init(const struct vmx_features *f, struct vm *vm, const struct ept *ept,
+			  unsigned index)
 {
-	struct vmx_vcpu *v = &vmx_vcpu;
+	struct vmx_vcpu *v = (struct vmx_vcpu *)alloc_page();
 
-	if (vmx_vmclear(v->vmcs) != VMX_SUCCEED || vmx_vmptrld(v->vmcs) != VMX_SUCCEED)
-		panic("vmx: VMCLEAR/VMPTRLD of skiff's own VMCS at 0x%lx failed", v->vmcs);
-	write_controls(v);
-	write_host_state(v);
-	vmx_set_guest_entry(&vm->entry);
-	vmx_invept(INVEPT_SINGLE_CONTEXT, ept_pointer(v->ept));
-	if (v->vpid)
-		vmx_invvpid(INVVPID_SINGLE_CONTEXT, v->vpid, 0);
-	vmx_run(false);
-}
-
-bool vmx_halt_state_supported(void)
-{
-	return (vmx_vcpu.misc & VMX_MISC_ACTIVITY_HLT) != 0;
+	if (!v)
+		return NULL;
+	v->vcpu.self = &v->vcpu;
+	v->vcpu.index = index;
+	v->vcpu.exit_stack_top = cpu_exit_stack_top();
+	vm->hc.stats = v->exit_stats;
+	vm->hc.stats_count = EXIT_REASON_COUNT + 1;
+	if (vmx_enable(v, f) < 0 || vmx_setup(v, vm, ept) < 0)
+		return NULL;
+	return &v->vcpu;
 }
 
 /* fault=guest-state: a TR that is an available TSS, not a busy one (SDM
  * Vol. 3C 27.3.1.2), so that VM entry fails and the checker explains it. */
-void vmx_debug_break_guest_state(void)
+static void break_guest_state(void)
 {
 	kprintf("skiff: debug: breaking the guest state on purpose: TR type 9 (available TSS)\n");
 	vmcs_write32(GUEST_TR_ACCESS_RIGHTS, VMX_AR_TSS32_BUSY & ~0x2u);
 }
 
-void vmx_run(bool check_first)
+/*
+ * The one way into the guest (vm_run): the VMCS from its launch state
+ * (VMCLEAR, SDM Vol. 3C 25.11.3) with every field written afresh, the
+ * CPU's GS base pointed at the vCPU (the stub's registers are there),
+ * and VMLAUNCH at the guest's entry point.  On a restart the guest's
+ * memory was reloaded (vm_reload) and its cached translations are
+ * dropped.  A VMCLEAR or VMPTRLD that fails here is skiff's own bug: the
+ * VMCS is skiff's page, checked when it was set up.
+ */
+void vm_arch_start(struct vcpu *vcpu)
 {
+	struct vmx_vcpu *v = to_vmx_vcpu(vcpu);
 	enum vmx_status st;
 
-	vm_console_flush(vmx_vcpu.vm);
-	if (check_first)
-		vmx_explain_entry();
-	vmx_timer_arm();	/* the boot log is likely still on its way out */
+	st = vmx_vmclear(v->vmcs);
+	if (st == VMX_SUCCEED)
+		st = vmx_vmptrld(v->vmcs);
+	if (st != VMX_SUCCEED)
+		panic("vmx: VMCLEAR/VMPTRLD of skiff's own VMCS at 0x%lx failed (%s)", v->vmcs,
+		      st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");
+	write_controls(v);
+	write_host_state(v);
+	set_guest_entry(v, &vcpu->vm->entry);
+	wrmsr(MSR_IA32_GS_BASE, (uint64_t)v);
+	if (v->started) {
+		vmx_invept(INVEPT_SINGLE_CONTEXT, ept_pointer(v->ept));
+		if (v->vpid)
+			vmx_invvpid(INVVPID_SINGLE_CONTEXT, v->vpid, 0);
+	}
+	v->started = true;
+	if (vcpu->break_guest_state)
+		break_guest_state();
+	if (vcpu->check_entry_first)
+		vmx_explain_entry(v);
+	vcpu->break_guest_state = vcpu->check_entry_first = false;
+	vmx_timer_arm(v);	/* the boot log is likely still on its way out */
 	st = (enum vmx_status)vmx_launch();
 	/* Only a VMfail returns here; a guest-state error arrives as an exit. */
-	vmx_entry_failed_report("VMLAUNCH", st);
+	vmx_entry_failed_report(v, "VMLAUNCH", st);
+}
+
+bool vmx_halt_state_supported(const struct vmx_vcpu *v)
+{
+	return (v->misc & VMX_MISC_ACTIVITY_HLT) != 0;
 }

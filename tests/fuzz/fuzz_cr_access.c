@@ -124,6 +124,7 @@ struct guest {
 };
 
 static struct caps caps;
+static struct vmx_vcpu vcpu;
 
 static bool ia32e(const struct guest *g)
 {
@@ -298,7 +299,7 @@ static void load_guest(const struct guest *g, uint32_t entry_base)
 	vmcs_write64(GUEST_IA32_DEBUGCTL, g->debugctl);
 	vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, g->intr);
 	vmcs_write_natural(GUEST_PENDING_DBG_EXCEPTIONS, g->pending_dbg);
-	memcpy(vmx_guest_regs.gpr, g->gpr, sizeof(g->gpr));
+	memcpy(vcpu.vcpu.regs.gpr, g->gpr, sizeof(g->gpr));
 }
 
 /* The fields a skipped instruction and the CR model decide. */
@@ -322,9 +323,9 @@ static void expect_guest(uint64_t *want, const struct guest *g, uint32_t entry_b
 
 static jmp_buf crash_jmp;
 
-void vm_incident(struct vm *vm, const struct vm_incident *inc)
+void vm_incident(struct vcpu *v, const struct vm_incident *inc)
 {
-	(void)vm;
+	(void)v;
 	fuzz_check(inc->kind == VM_INCIDENT_CRASH, "incident of kind %d, not a crash", inc->kind);
 	longjmp(crash_jmp, 1);
 }
@@ -559,7 +560,7 @@ static bool run_exit(struct guest *g, const struct exit_in *x, uint32_t entry_ba
 	snapshot(want);
 	memset(&fuzz_invvpid_log, 0, sizeof(fuzz_invvpid_log));
 	if (setjmp(crash_jmp) == 0)
-		vmx_exit_cr_access(&vmx_guest_regs);
+		vmx_exit_cr_access(&vcpu);
 	else
 		crashed = true;
 	e = model(g, &x->a);
@@ -585,7 +586,7 @@ static bool run_exit(struct guest *g, const struct exit_in *x, uint32_t entry_ba
 		expect_guest(want, g, entry_base);
 	}
 	check_fields(want, what);
-	fuzz_check(memcmp(vmx_guest_regs.gpr, g->gpr, sizeof(g->gpr)) == 0,
+	fuzz_check(memcmp(vcpu.vcpu.regs.gpr, g->gpr, sizeof(g->gpr)) == 0,
 		   "%s: a general register other than the destination changed", what);
 	fuzz_check(!(guest_view(vmcs_read_natural(GUEST_CR4), vmcs_read_natural(CR4_READ_SHADOW),
 				caps.cr4_mask) & CR4_VMXE), "%s: the guest sees CR4.VMXE", what);
@@ -611,17 +612,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vmcs_fake_reset();
 	take_caps(&in);
 	take_guest(&in, &g);
-	memset(&vmx_vcpu, 0, sizeof(vmx_vcpu));
-	vmx_vcpu.cr0_fixed0 = caps.cr0_fixed0;
-	vmx_vcpu.cr0_fixed1 = caps.cr0_fixed1;
-	vmx_vcpu.cr4_fixed0 = caps.cr4_fixed0;
-	vmx_vcpu.cr4_fixed1 = caps.cr4_fixed1;
-	vmx_vcpu.cr0_mask = caps.cr0_mask;
-	vmx_vcpu.cr4_mask = caps.cr4_mask;
-	vmx_vcpu.vpid = caps.vpid;
-	vmx_vcpu.proc2 = SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST |
+	memset(&vcpu, 0, sizeof(vcpu));
+	vcpu.cr0_fixed0 = caps.cr0_fixed0;
+	vcpu.cr0_fixed1 = caps.cr0_fixed1;
+	vcpu.cr4_fixed0 = caps.cr4_fixed0;
+	vcpu.cr4_fixed1 = caps.cr4_fixed1;
+	vcpu.cr0_mask = caps.cr0_mask;
+	vcpu.cr4_mask = caps.cr4_mask;
+	vcpu.vpid = caps.vpid;
+	vcpu.proc2 = SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST |
 			 (caps.vpid ? SECONDARY_EXEC_ENABLE_VPID : 0);
-	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, vmx_vcpu.proc2);
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, vcpu.proc2);
 	vmcs_write16(VIRTUAL_PROCESSOR_ID, caps.vpid);
 	vmcs_write32(VM_EXIT_REASON, EXIT_REASON_CR_ACCESS);
 	for (int i = 0; i < MAX_EXITS && in.n > 0; i++) {

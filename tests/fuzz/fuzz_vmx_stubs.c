@@ -24,10 +24,10 @@
 
 #define UNEXPECTED(name)	fuzz_fail(__FILE__, __LINE__, "unexpected call to %s", name)
 
-/* What vmx.c, exit_stub.S and the console define in the kernel. */
-struct vmx_vcpu vmx_vcpu;
-struct guest_regs vmx_guest_regs;
+/* What the console defines in the kernel, and the vCPU the fast paths
+ * would find through GS (none run in a harness). */
 bool console_output_queued;
+struct vmx_vcpu *vmx_host_test_vcpu;
 
 /* The guest's console: nothing is queued in a harness. */
 void console_pump(void)
@@ -56,9 +56,9 @@ int vmx_entry_check_cpu(struct entry_check_report *out)
 	UNEXPECTED("vmx_entry_check_cpu");
 }
 
-void vm_entry_failed(struct vm *vm, uint64_t rip)
+void vm_entry_failed(struct vcpu *v, uint64_t rip)
 {
-	(void)vm;
+	(void)v;
 	(void)rip;
 	UNEXPECTED("vm_entry_failed");
 }
@@ -108,38 +108,31 @@ uint64_t tsc_ticks_for_ms(uint64_t ms)
 	UNEXPECTED("tsc_ticks_for_ms");
 }
 
-bool vm_cpuid(struct vm *vm, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			    bool wide)
 {
-	(void)vm;
-	(void)leaf;
-	(void)subleaf;
-	(void)r;
-	UNEXPECTED("vm_cpuid");
-}
-
-int64_t vm_hypercall_exit(struct vm *vm, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
-			  bool wide)
-{
-	(void)vm;
+	(void)v;
 	(void)nr;
 	(void)a0;
 	(void)a1;
 	(void)a2;
 	(void)wide;
-	UNEXPECTED("vm_hypercall_exit");
+	UNEXPECTED("vm_handle_hypercall");
 }
 
-void vm_port_io_exit(struct vm *vm, uint16_t port, unsigned size, bool in, uint32_t *value)
+void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
 {
-	(void)vm;
+	(void)v;
 	(void)port;
 	(void)size;
 	(void)in;
 	(void)value;
-	UNEXPECTED("vm_port_io_exit");
+	UNEXPECTED("vm_handle_port_io");
 }
 
-bool vmx_halt_state_supported(void)
+bool vmx_halt_state_supported(const struct vmx_vcpu *v)
 {
+	(void)v;
 	UNEXPECTED("vmx_halt_state_supported");
 }
+

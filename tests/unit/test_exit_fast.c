@@ -9,17 +9,17 @@
 
 #include <string.h>
 
+#include "vm/cpuid.h"
 #include "vm/vm.h"
 #include "vmcs_fake.h"
 #include "vmx/exit.h"
 #include "vmx/exit_stub.h"
 #include "vmx/vcpu.h"
 
-/* What exit.c, handlers.c and vmx.c define in the kernel. */
-struct guest_regs vmx_guest_regs;
-struct vmx_vcpu vmx_vcpu;
-struct hc_exit_stat vmx_exit_stats[EXIT_REASON_COUNT + 1];
-unsigned vmx_exception_streak;
+/* The vCPU the fast paths find through GS in the kernel (VMX_THIS_VCPU),
+ * and the console flag drivers/uart.c defines. */
+static struct vmx_vcpu vcpu;
+struct vmx_vcpu *vmx_host_test_vcpu = &vcpu;
 bool console_output_queued;
 
 #define RIP		0x1000ull
@@ -32,15 +32,14 @@ static int setup(void **state)
 {
 	(void)state;
 	vmcs_fake_reset();
-	memset(&vmx_guest_regs, 0, sizeof(vmx_guest_regs));
-	memset(vmx_exit_stats, 0, sizeof(vmx_exit_stats));
+	memset(&vcpu, 0, sizeof(vcpu));
 	memset(ram, 'R', sizeof(ram));
-	vmx_exception_streak = 3;
+	vcpu.vcpu.streak.count = 3;
 	console_output_queued = false;
 	vm = (struct vm){ .mem = { ram_ranges, 1, (uintptr_t)ram } };
 	gconsole_init(&vm.console, lines_capture);
 	vm.hc = (struct vm_hc_ctx){ .mem = &vm.mem, .console = &vm.console };
-	vmx_vcpu.vm = &vm;
+	vcpu.vcpu.vm = &vm;
 	lines_reset();
 	/* A guest at RIP, the exit's instruction 2 bytes (CPUID, VMCALL is 3). */
 	vmcs_write_natural(GUEST_RIP, RIP);
@@ -55,14 +54,14 @@ static int setup(void **state)
 static void next_exit(uint64_t rip)
 {
 	vmcs_write_natural(GUEST_RIP, rip);
-	memset(vmx_exit_stats, 0, sizeof(vmx_exit_stats));
-	vmx_exception_streak = 3;
+	memset(vcpu.exit_stats, 0, sizeof(vcpu.exit_stats));
+	vcpu.vcpu.streak.count = 3;
 	vmcs_fake_writes = 0;
 }
 
 static uint64_t *reg(unsigned n)
 {
-	return &vmx_guest_regs.gpr[n];
+	return &vcpu.vcpu.regs.gpr[n];
 }
 
 /* Nothing the generic path would see differently: the VMCS, the
@@ -71,10 +70,10 @@ static void assert_declined(bool handled, const struct guest_regs *before)
 {
 	assert_false(handled);
 	assert_int_equal(vmcs_fake_writes, 0);
-	assert_memory_equal(&vmx_guest_regs, before, sizeof(*before));
+	assert_memory_equal(&vcpu.vcpu.regs, before, sizeof(*before));
 	for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++)
-		assert_int_equal(vmx_exit_stats[i].count, 0);
-	assert_int_equal(vmx_exception_streak, 3);
+		assert_int_equal(vcpu.exit_stats[i].count, 0);
+	assert_int_equal(vcpu.vcpu.streak.count, 3);
 }
 
 /* ---- CPUID ---- */
@@ -92,7 +91,7 @@ static void assert_cpuid_declined(uint64_t leaf)
 	bool handled;
 
 	*reg(GUEST_REG_RAX) = leaf;
-	before = vmx_guest_regs;
+	before = vcpu.vcpu.regs;
 	handled = vmx_exit_cpuid_fast();
 	assert_declined(handled, &before);
 }
@@ -115,8 +114,8 @@ static void test_cpuid_answers_as_the_cpu_and_moves_on(void **state)
 	assert_true(cpuid_exit(0xffffffff00000000ull, 0xffffffff00000000ull));
 	assert_host_answer(0, 0);
 	assert_int_equal(vmcs_read_natural(GUEST_RIP), RIP + 2);
-	assert_int_equal(vmx_exit_stats[EXIT_REASON_CPUID].count, 1);
-	assert_int_equal(vmx_exception_streak, 0);
+	assert_int_equal(vcpu.exit_stats[EXIT_REASON_CPUID].count, 1);
+	assert_int_equal(vcpu.vcpu.streak.count, 0);
 }
 
 static void test_cpuid_passes_the_subleaf(void **state)
@@ -138,29 +137,52 @@ static void test_cpuid_prefixes_count_in_the_length(void **state)
 	assert_int_equal(vmcs_read_natural(GUEST_RIP), RIP + 5);
 }
 
+/* The leaves of vm/cpuid.h's one list, and skiff's own. */
+#define LEAF(l)	(l),
+static const uint32_t edited[] = {
+	VM_CPUID_EDITED_LEAVES(LEAF) 0x40000000, 0x40000001, 0x400000ff,
+};
+
 static void test_cpuid_leaves_skiff_edits_take_the_generic_path(void **state)
 {
-	static const uint32_t edited[] = {
-		1, 7, 0xd, 0x80000001, 0x40000000, 0x40000001, 0x400000ff,
-	};
-
 	(void)state;
 	for (size_t i = 0; i < sizeof(edited) / sizeof(edited[0]); i++)
 		assert_cpuid_declined(edited[i]);
 }
 
+static bool is_edited(uint32_t leaf)
+{
+	for (size_t i = 0; i < sizeof(edited) / sizeof(edited[0]); i++)
+		if (edited[i] == leaf)
+			return true;
+	return (leaf & 0xffffff00u) == 0x40000000u;
+}
+
+/* The neighbours of every edited leaf that are not edited themselves,
+ * and a few far ones. */
 static void test_cpuid_leaves_next_to_edited_ones_are_fast(void **state)
 {
-	static const uint32_t plain[] = {
-		0, 2, 6, 8, 0xc, 0xe, 0x1f, 0x20, 0x3fffffff, 0x40000100, 0x80000000, 0x80000002,
-	};
+	uint32_t plain[2 * sizeof(edited) / sizeof(edited[0]) + 5];
+	size_t n = 0;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+	for (size_t i = 0; i < sizeof(edited) / sizeof(edited[0]); i++) {
+		if (!is_edited(edited[i] - 1))
+			plain[n++] = edited[i] - 1;
+		if (!is_edited(edited[i] + 1))
+			plain[n++] = edited[i] + 1;
+	}
+	plain[n++] = 0;
+	plain[n++] = 0x1f;
+	plain[n++] = 0x20;
+	plain[n++] = 0x3fffffff;
+	plain[n++] = 0x40000100;
+	assert_true(n > 10);
+	for (size_t i = 0; i < n; i++) {
 		next_exit(RIP);
 		assert_true(cpuid_exit(plain[i], 0));
 		assert_int_equal(vmcs_read_natural(GUEST_RIP), RIP + 2);
-		assert_int_equal(vmx_exit_stats[EXIT_REASON_CPUID].count, 1);
+		assert_int_equal(vcpu.exit_stats[EXIT_REASON_CPUID].count, 1);
 	}
 }
 
@@ -238,7 +260,7 @@ static void assert_vmcall_declined(uint64_t nr, uint64_t rdi, uint64_t rsi)
 	*reg(GUEST_REG_RAX) = nr;
 	*reg(GUEST_REG_RDI) = rdi;
 	*reg(GUEST_REG_RSI) = rsi;
-	before = vmx_guest_regs;
+	before = vcpu.vcpu.regs;
 	handled = vmx_exit_vmcall_fast();
 	assert_declined(handled, &before);
 	assert_int_equal(vm.console.len, len);
@@ -255,8 +277,8 @@ static void test_vmcall_console_write_joins_the_line(void **state)
 	assert_int_equal(vmcs_read_natural(GUEST_RIP), RIP + 3);
 	assert_int_equal(vm.console.len, 8);
 	assert_memory_equal(vm.console.line, "hi there", 8);
-	assert_int_equal(vmx_exit_stats[EXIT_REASON_VMCALL].count, 1);
-	assert_int_equal(vmx_exception_streak, 0);
+	assert_int_equal(vcpu.exit_stats[EXIT_REASON_VMCALL].count, 1);
+	assert_int_equal(vcpu.vcpu.streak.count, 0);
 }
 
 /* While skiff's serial output is queued, the generic path feeds the line

@@ -12,7 +12,7 @@
 #include "vmx/exit_reason.h"
 #include "vmx/exit_table.h"
 
-#define STUB(name) void name(struct guest_regs *regs) { (void)regs; }
+#define STUB(name) void name(struct vmx_vcpu *v) { (void)v; }
 VMX_EXIT_HANDLERS(STUB)
 
 static void every_defined_reason_has_an_entry(void **state)

@@ -1,0 +1,43 @@
+/*
+ * The MSR policy: which MSRs skiff keeps from the guest, and what RDMSR
+ * and WRMSR of each do.  One table (msr.c) that the backend both builds
+ * its intercepts from (the VT-x MSR bitmap) and consults on every MSR
+ * exit.  An MSR the table does not name is the guest's: the backend reads
+ * or writes the real one for it, and a #GP from the CPU goes back to the
+ * guest.
+ */
+#ifndef SKIFF_VM_MSR_H
+#define SKIFF_VM_MSR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The VMX capability MSRs, IA32_VMX_BASIC .. IA32_VMX_EXIT_CTLS2 (SDM
+ * Vol. 4 Table 2-2): the guest has no VMX, so they do not exist for it. */
+#define VM_MSR_VMX_FIRST	0x480u
+#define VM_MSR_VMX_LAST		0x493u
+
+enum vm_msr_rule {
+	VM_MSR_PASS = 0,	/* the guest's: the real MSR */
+	VM_MSR_GP,		/* #GP, as on a CPU without it */
+	VM_MSR_LOCKED_OFF,	/* IA32_FEATURE_CONTROL: locked, VMX off */
+	VM_MSR_EFER,		/* written under vm_efer_write_faults() */
+};
+
+struct vm_msr_range {
+	uint32_t first, last;
+	enum vm_msr_rule read, write;
+	const char *why;
+};
+
+extern const struct vm_msr_range vm_msr_ranges[];
+extern const size_t vm_msr_range_count;
+
+/* The rule for a RDMSR (write = false) or WRMSR of msr. */
+enum vm_msr_rule vm_msr_rule(uint32_t msr, bool write);
+
+/* What IA32_FEATURE_CONTROL reads as: locked, VMX off. */
+#define VM_MSR_FEATURE_CONTROL_VALUE	1ull
+
+#endif

@@ -1,7 +1,6 @@
 /*
- * The build's policy, compiled in (ARCHITECTURE.md "What is compiled in").
- * Every value is checked below at compile time; tests/unit/test_config.c
- * checks the same rules on the host.
+ * The build's policy, compiled in (docs/architecture.md
+ * "What is compiled in").  Every value is checked below at compile time.
  */
 #ifndef SKIFF_CONFIG_H
 #define SKIFF_CONFIG_H

@@ -1,6 +1,6 @@
 /*
- * Every privileged or special x86 instruction skiff uses outside the two
- * assembly files, each as a static inline wrapper (STYLE.md rule 4).
+ * Every privileged or special x86 instruction skiff uses outside its
+ * assembly files, each as a static inline wrapper (docs/style.md rule 4).
  * Register and bit names follow the Intel SDM, Vol. 3A chapter 2.
  */
 #ifndef SKIFF_X86_H

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints a Bochs configuration that boots an ISO headless, serial to a file.
 # Usage: tools/bochsrc.sh ISO CPU_MODEL MEGS SERIAL_FILE LOG_FILE
-# (Facts behind each line: ../shared/notes/emulators.md.)
+# (Facts behind each line: docs/emulators.md.)
 set -euo pipefail
 iso=$1 cpu=$2 megs=$3 serial=$4 log=$5
 cat <<RC

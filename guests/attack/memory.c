@@ -1,7 +1,7 @@
 /*
  * Touching skiff's memory by its identity address, with paging off: the
  * guest-physical address is the pointer itself.  skiff's EPT leaves its
- * own pages out (ARCHITECTURE.md, "The guest contract"), so each access
+ * own pages out (docs/architecture.md, "The guest contract"), so each access
  * ends in an EPT violation (SDM Vol. 3C 29.3.3.2: an access to a
  * guest-physical address whose EPT entry is not present), which skiff must
  * report as a crash, naming the address and its owner, never emulate.

@@ -1,7 +1,8 @@
 /*
- * The I/O ports skiff keeps from the guest (ARCHITECTURE.md "The guest
- * contract"): COM1, which is emulated, and the emulator exit ports, which
- * end the run.  Every other port is the guest's and never exits.
+ * The I/O ports skiff keeps from the guest (docs/architecture.md
+ * "The guest contract"): COM1, which is emulated, and the emulator exit
+ * ports, which end the run.  Every other port is the guest's and never
+ * exits.
  *
  * vm_port_ranges[] is the one list of what skiff intercepts: the VT-x (or
  * a later AMD-V) backend builds its I/O bitmap from it, and vm_port_io()

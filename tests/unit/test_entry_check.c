@@ -2,7 +2,7 @@
  * The VM-entry checker (kernel/vmx/diag/entry_check.c) against the in-memory
  * VMCS.  The starting point of every test is the VMCS skiff builds,
  * written by the very functions vmx.c calls (vmcs_setup.c, guest_entry.c)
- * on the capabilities of Bochs corei7_skylake_x (notes/emulators.md) where
+ * on the capabilities of Bochs corei7_skylake_x (docs/emulators.md) where
  * they are known and typical Intel values where not, and with fixed
  * numbers where vmx.c reads the running CPU (host CR0/CR3/CR4, EFER, PAT,
  * descriptor-table bases).  It must pass untouched; then each breakage
@@ -30,7 +30,7 @@
 
 /* ---- capabilities ---- */
 
-/* Bochs corei7_skylake_x, read inside Bochs (notes/emulators.md). */
+/* Bochs corei7_skylake_x, read inside Bochs (docs/emulators.md). */
 #define BOCHS_VMX_BASIC		0x00d810000000002bull	/* TRUE controls, no BASIC[56] */
 #define BOCHS_PROCBASED_CTLS2	(0x02177fffull << 32)
 #define BOCHS_EPT_VPID_CAP	0x00000f0106334141ull	/* 4 levels, UC, WB, A/D */

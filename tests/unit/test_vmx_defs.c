@@ -3,7 +3,7 @@
  * and accessors (SDM Vol. 3D appendix B), exit reasons (appendix C),
  * VM-instruction errors (Vol. 3C 31.4) and the capability MSR decoding
  * (appendix A).  Capability values are those Bochs 2.7 reports for its
- * corei7_skylake_x model (notes/emulators.md) or common on real CPUs.
+ * corei7_skylake_x model (docs/emulators.md) or common on real CPUs.
  */
 #include "support.h"
 

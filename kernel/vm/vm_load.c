@@ -1,6 +1,6 @@
 /*
- * The guest's boot: skiff is its Multiboot2 boot loader (ARCHITECTURE.md
- * "The guest contract").  The image is a GRUB module whose command line
+ * The guest's boot: skiff is its Multiboot2 boot loader
+ * (docs/architecture.md "The guest contract").  The image is a GRUB module whose command line
  * starts with the word "guest" (the rest is the guest's own command line),
  * else the one linked into skiff (kernel/vm/builtin_guest.S).  Its
  * segments go to guest RAM, its Multiboot2 information right after them,

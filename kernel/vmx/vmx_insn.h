@@ -1,5 +1,5 @@
 /*
- * The VMX instructions, each a static inline wrapper (STYLE.md rule 4).
+ * The VMX instructions, each a static inline wrapper (docs/style.md rule 4).
  * SDM Vol. 3C chapter 31 "VMX Instruction Reference" (chapter 30 in
  * older editions).
  *

@@ -74,13 +74,12 @@ EXIT_FAST_PATH bool vmx_exit_cpuid_fast(void)
 {
 	uint32_t start = (uint32_t)rdtsc();
 	uint32_t leaf = (uint32_t)VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RAX];
-	uint32_t sub = (uint32_t)VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RCX];
 	uint64_t rip, a, b, c, d;
 
 	if (console_output_queued || vm_cpuid_leaf_edited(leaf) || !vmx_skip_is_simple(&rip))
 		return false;
 	vmcs_write_natural(GUEST_RIP, rip);
-	cpuid_to_gprs(leaf, sub, &a, &b, &c, &d);
+	cpuid_to_gprs(leaf, (uint32_t)VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RCX], &a, &b, &c, &d);
 	VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RAX] = a;
 	VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RBX] = b;
 	VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RCX] = c;

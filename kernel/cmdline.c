@@ -17,6 +17,35 @@ static size_t word_length(const char *p)
 	return n;
 }
 
+const char *cmdline_next_word(const char *p, size_t *len)
+{
+	p = skip_spaces(p);
+	if (!*p)
+		return NULL;
+	*len = word_length(p);
+	return p;
+}
+
+bool cmdline_parse_number(const char *s, size_t n, unsigned *out)
+{
+	unsigned v = 0;
+
+	/* Ten digits at most, leading zeros included: a longer value would
+	 * not survive the 16-byte buffers callers read values into whole. */
+	if (n == 0 || n > CMDLINE_NUMBER_DIGITS)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned digit = (unsigned)(s[i] - '0');
+
+		if (s[i] < '0' || s[i] > '9' ||
+		    v > (CMDLINE_NUMBER_MAX - digit) / 10)
+			return false;
+		v = v * 10 + digit;
+	}
+	*out = v;
+	return true;
+}
+
 bool cmdline_get(const char *cmdline, const char *key, char *val, size_t size)
 {
 	size_t klen = strlen(key);

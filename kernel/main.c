@@ -67,14 +67,10 @@ static void print_screen(const struct framebuffer_info *fb)
 
 static void apply_cmdline(const struct boot_info *bi)
 {
-	char val[16];
-
-	if (cmdline_get(bi->cmdline, "stop", val, sizeof(val))) {
-		if (val[0] == 'h')
-			power_set_mode(STOP_HALT);
-		else
-			power_set_mode(STOP_POWER_OFF);
-	}
+	if (cmdline_has_value(bi->cmdline, "stop", "halt"))
+		power_set_mode(STOP_HALT);
+	else if (cmdline_has_value(bi->cmdline, "stop", "poweroff"))
+		power_set_mode(STOP_POWER_OFF);
 }
 
 /* Faults on request come last, once skiff's own page tables (with their
@@ -150,6 +146,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	}
 	screen_init(&boot_info);
 	print_banner(&boot_info);
+	cmdline_check(boot_info.cmdline);
 	if (acpi_init(boot_info.rsdp, boot_info.rsdp_revision) == 0)
 		power_allow_emulator_exit(acpi_is_emulator());
 	apply_cmdline(&boot_info);

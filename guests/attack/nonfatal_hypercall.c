@@ -70,4 +70,7 @@ void nonfatal_hypercall_checks(void)
 	expect("hc-exit-stats-skiff-memory", -HC_EFAULT, HC_EXIT_STATS, skiff,
 	       STATS_ENTRIES * sizeof(struct hc_exit_stat));
 	expect("hc-boot-tsc-skiff-memory", -HC_EFAULT, HC_BOOT_TSC, skiff, 0);
+	/* A zero length does not excuse the pointer. */
+	expect("hc-console-skiff-memory-len-0", -HC_EFAULT, HC_CONSOLE_WRITE, skiff, 0);
+	expect("hc-exit-stats-skiff-memory-len-0", -HC_EFAULT, HC_EXIT_STATS, skiff, 0);
 }

@@ -7,7 +7,8 @@
  *
  * Every guest pointer skiff follows goes through guest_mem_ptr(), which
  * answers NULL unless the whole span lies in one guest range: a span that
- * wraps, touches skiff's pages or crosses a hole between ranges is refused.
+ * wraps, touches skiff's pages or crosses a hole between ranges is refused,
+ * and so is an empty span whose address is not guest RAM.
  */
 #ifndef SKIFF_VM_GUEST_MEM_H
 #define SKIFF_VM_GUEST_MEM_H
@@ -27,17 +28,19 @@ struct guest_mem {
 /* The two checks are inline: the VMCALL fast path (vmx/exit_fast.c) uses
  * them and must not call out. */
 
-/* True when [gpa, gpa + len) lies wholly inside one guest range.  A length
- * of 0 is inside when gpa is (or is the end of a range). */
+/* True when gpa is a byte of guest RAM and [gpa, gpa + len) lies wholly
+ * inside its range.  The pointer is checked whatever the length: a buffer
+ * of length 0 at a gpa outside guest RAM (the end of a range included,
+ * which may be where skiff's pages start) is refused like any other, so a
+ * guest learns nothing from a zero length that a longer one would not
+ * tell it.  len <= end - gpa cannot wrap: gpa < end. */
 static inline bool guest_mem_contains(const struct guest_mem *m, uint64_t gpa, uint64_t len)
 {
-	if (gpa + len < gpa)
-		return false;	/* wraps the address space */
 	for (size_t i = 0; i < m->count; i++) {
 		const struct phys_range *r = &m->ranges[i];
 
-		if (gpa >= r->base && gpa <= r->end)
-			return gpa + len <= r->end;
+		if (gpa >= r->base && gpa < r->end)
+			return len <= r->end - gpa;
 	}
 	return false;
 }

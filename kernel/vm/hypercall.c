@@ -10,17 +10,16 @@
 _Static_assert(HC_CALLS == HC_BOOT_TSC + 1, "a new call needs its case below");
 
 /* (gpa, len) -> len.  Checks run cheapest first, and the buffer is read
- * only once guest_mem_ptr() has vouched for all of it.  gpa 0 is not
- * special: it is RAM exactly when guest_mem says so.  The bytes join the
- * guest's line buffer, shared with its UART, so whole lines come out
- * whichever way the guest wrote them. */
+ * only once guest_mem_ptr() has vouched for all of it; a length of 0 does
+ * not skip the pointer check (the ABI: anything outside guest RAM is
+ * -HC_EFAULT).  gpa 0 is not special: it is RAM exactly when guest_mem
+ * says so.  The bytes join the guest's line buffer, shared with its UART,
+ * so whole lines come out whichever way the guest wrote them. */
 static int64_t hc_console_write(struct vm_hc_ctx *ctx, uint64_t gpa,
 				uint64_t len)
 {
 	const char *buf;
 
-	if (len == 0)
-		return 0;
 	if (len > HC_CONSOLE_MAX)
 		return -HC_EINVAL;
 	buf = guest_mem_ptr(ctx->mem, gpa, len);
@@ -39,7 +38,9 @@ static int64_t hc_exit(struct vm_hc_ctx *ctx, uint64_t status)
 	return 0;
 }
 
-/* (gpa, len) -> entries: the exit counts and cycles, as many as fit. */
+/* (gpa, len) -> entries: the exit counts and cycles, as many as fit.  The
+ * whole buffer the guest names must be guest RAM, even the part no entry
+ * fills and even when none does (len 0, or no statistics yet). */
 static int64_t hc_exit_stats(struct vm_hc_ctx *ctx, uint64_t gpa, uint64_t len)
 {
 	size_t n = len / sizeof(struct hc_exit_stat);
@@ -47,14 +48,13 @@ static int64_t hc_exit_stats(struct vm_hc_ctx *ctx, uint64_t gpa, uint64_t len)
 
 	if (len > HC_EXIT_STATS_MAX * sizeof(struct hc_exit_stat))
 		return -HC_EINVAL;
-	if (n > ctx->stats_count)
-		n = ctx->stats_count;
-	if (n == 0)
-		return 0;
-	out = guest_mem_ptr(ctx->mem, gpa, n * sizeof(*out));
+	out = guest_mem_ptr(ctx->mem, gpa, len);
 	if (!out)
 		return -HC_EFAULT;
-	memcpy(out, ctx->stats, n * sizeof(*out));
+	if (n > ctx->stats_count)
+		n = ctx->stats_count;
+	if (n)
+		memcpy(out, ctx->stats, n * sizeof(*out));	/* stats may be NULL when 0 */
 	return (int64_t)n;
 }
 

@@ -16,9 +16,10 @@
  *
  * Pointers are guest-physical addresses (skiff's guests run identity-mapped
  * or with paging off when they call).  A buffer must lie wholly inside the
- * guest's RAM as its Multiboot2 memory map gives it; anything else, and any
- * length over the call's limit, fails with -HC_EFAULT or -HC_EINVAL and
- * changes nothing.
+ * guest's RAM as its Multiboot2 memory map gives it (the entries of type 1,
+ * available); anything else, and any length over the call's limit, fails
+ * with -HC_EFAULT or -HC_EINVAL and changes nothing.  A length of 0 is no
+ * exception: its pointer must still name a byte of guest RAM.
  */
 #ifndef SKIFF_VM_HYPERCALL_ABI_H
 #define SKIFF_VM_HYPERCALL_ABI_H
@@ -42,7 +43,8 @@
 
 /* HC_EXIT_STATS fills buf with struct hc_exit_stat[], indexed by the basic
  * exit reason of the CPU's virtualization (VT-x: SDM Vol. 3D appendix C),
- * as many whole entries as len holds (at most HC_EXIT_STATS_MAX).  cycles
+ * as many whole entries as len holds (at most HC_EXIT_STATS_MAX); all len
+ * bytes of buf must be guest RAM.  cycles
  * is the TSC time skiff spent from each VM exit to the next VM entry (in
  * Bochs, where the TSC counts instructions: skiff's instructions).
  * HC_BOOT_TSC writes the TSC value at skiff's first instruction to the

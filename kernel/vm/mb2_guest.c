@@ -141,6 +141,11 @@ static int64_t type_at(const struct mb2_guest_input *in, uint64_t x)
 	}
 	if (best >= 0 && kept_holds(in, x))
 		return MB2_MEMORY_RESERVED;
+	/* Available means guest RAM, the very ranges hypercalls and the ELF
+	 * loader check against: RAM outside them (the first MiB, the part
+	 * pages at a usable entry's edges) is the firmware's or skiff's. */
+	if (best == MB2_MEMORY_AVAILABLE && !guest_mem_contains(in->mem, x, 1))
+		return MB2_MEMORY_RESERVED;
 	return best;
 }
 
@@ -166,6 +171,10 @@ static uint64_t next_boundary(const struct mb2_guest_input *in, uint64_t x)
 	for (size_t i = 0; i < in->kept_count; i++) {
 		consider(in->kept[i].base, x, &next);
 		consider(in->kept[i].end, x, &next);
+	}
+	for (size_t i = 0; i < in->mem->count; i++) {
+		consider(in->mem->ranges[i].base, x, &next);
+		consider(in->mem->ranges[i].end, x, &next);
 	}
 	return next;
 }

@@ -18,6 +18,13 @@
  * that some entry covers becomes type 2, reserved: those pages are absent
  * from the guest's EPT, so the guest may neither use nor read them.
  *
+ * Type 1, available, means guest RAM and nothing else: exactly the bytes
+ * of in->mem, the ranges the hypercalls and the ELF loader check pointers
+ * against.  RAM the firmware calls available that is not in them (the
+ * first MiB, which skiff's layout leaves to the firmware; the part pages
+ * at an entry's unaligned edges) is reserved too.  So every buffer the
+ * map offers, a hypercall takes, and no other.
+ *
  * Use, after elf_load_guest():
  *   mb2_guest_setup(&in, image.load_end, &gpa)
  * which is mb2_guest_size(), mb2_guest_place() and mb2_guest_build() in a

@@ -1,7 +1,6 @@
 /* See policy.h. */
 #include "cmdline.h"
 #include "config.h"
-#include "lib/printf.h"
 #include "lib/string.h"
 #include "vm/policy.h"
 
@@ -17,25 +16,17 @@ static int parse_policy(const char *cmdline, const char *key, int fallback)
 		return POLICY_HALT;
 	if (strcmp(val, "restart") == 0)
 		return POLICY_RESTART;
-	kprintf("skiff: policy: %s=%s is not poweroff, halt or restart; keeping the built-in one\n",
-		key, val);
-	return fallback;
+	return fallback;	/* cmdline_check() has said so */
 }
 
 static unsigned parse_number(const char *cmdline, const char *key, unsigned fallback)
 {
 	char val[16];
-	unsigned n = 0;
+	unsigned n;
 
-	if (!cmdline_get(cmdline, key, val, sizeof(val)))
-		return fallback;
-	for (const char *c = val; *c; c++) {
-		if (*c < '0' || *c > '9' || n > 100000000u) {
-			kprintf("skiff: policy: %s=%s is not a number; keeping %u\n", key, val, fallback);
-			return fallback;
-		}
-		n = n * 10 + (unsigned)(*c - '0');
-	}
+	if (!cmdline_get(cmdline, key, val, sizeof(val)) ||
+	    !cmdline_parse_number(val, strlen(val), &n))
+		return fallback;	/* cmdline_check() has said so */
 	return n;
 }
 

@@ -16,6 +16,7 @@
 #include "mm/mm.h"
 #include "vm/builtin_guest.h"
 #include "vm/elf_load.h"
+#include "vm/guest_name.h"
 #include "vm/mb2_guest.h"
 #include "vm/vm.h"
 
@@ -36,20 +37,23 @@ static const char *guest_module_args(const char *cmdline)
 
 static void choose_guest(const struct boot_info *bi, struct vm_source *src)
 {
+	static char name[GUEST_NAME_MAX];
+
 	for (uint32_t i = 0; i < bi->module_count; i++) {
 		const struct boot_module *m = &bi->modules[i];
 		const char *args = guest_module_args(m->cmdline);
 
 		if (!args)
 			continue;
+		guest_name_of_module(args, i, name, sizeof(name));
 		*src = (struct vm_source){
 			.image = (const void *)m->start,
 			.size = m->end - m->start,
 			.cmdline = args,
-			.name = "module",
+			.name = name,
 		};
-		kprintf("skiff: guest: GRUB module %u (%lu bytes, \"%s\") replaces the built-in %s\n",
-			i, m->end - m->start, m->cmdline, BUILTIN_GUEST_NAME);
+		kprintf("skiff: guest: %s, GRUB module %u (%lu bytes, \"%s\"), replaces the built-in %s\n",
+			name, i, m->end - m->start, m->cmdline, BUILTIN_GUEST_NAME);
 		return;
 	}
 	*src = (struct vm_source){

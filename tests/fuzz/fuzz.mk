@@ -20,7 +20,7 @@ FUZZ_elf_load_SRCS  := kernel/vm/elf_load.c kernel/vm/guest_mem.c
 FUZZ_hypercall_SRCS := kernel/vm/hypercall.c kernel/vm/guest_mem.c kernel/vm/gconsole.c
 FUZZ_ports_SRCS     := kernel/vm/ports.c kernel/vm/uart_model.c kernel/vm/gconsole.c
 FUZZ_mb2_guest_SRCS := kernel/vm/mb2_guest.c kernel/vm/guest_mem.c kernel/bootinfo.c
-FUZZ_cmdline_SRCS   := kernel/cmdline.c
+FUZZ_cmdline_SRCS   := kernel/cmdline.c kernel/cmdline_words.c kernel/lib/printf.c
 FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
 # The exit handlers live together in handlers.c and exit.c: what the
 # CR-access path does not use is stubbed in fuzz_vmx_stubs.c.

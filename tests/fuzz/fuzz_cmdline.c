@@ -18,6 +18,12 @@
  * skiff asks with short constants ("guest-state"); cmdline_has_value()
  * reads the value into 32 bytes, so values asked for are kept to the 30
  * characters within which "exactly" holds.
+ *
+ * cmdline_check() runs over the same command line: it must print exactly
+ * one line for each word the model below refuses (a key not in
+ * cmdline_words[], or a value that is not one of the word's choices or
+ * not a decimal of one to ten digits up to CMDLINE_NUMBER_MAX), and
+ * return that count.
  */
 #include "fuzz_support.h"
 
@@ -25,6 +31,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "cmdline_words.h"
 
 static char *dup_bytes(const uint8_t *p, size_t n)
 {
@@ -66,6 +73,62 @@ static bool model(const char *cmd, const char *key, const char **val, size_t *vl
 	return found;
 }
 
+static bool model_number(const char *v, size_t n)
+{
+	unsigned long long x = 0;
+
+	if (n == 0 || n > 10)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+		x = x * 10 + (unsigned)(v[i] - '0');
+	}
+	return x <= CMDLINE_NUMBER_MAX;
+}
+
+/* Whether cmdline_check() should report the word of length w at p. */
+static bool model_refuses(const char *p, size_t w)
+{
+	const char *eq = memchr(p, '=', w);
+	size_t klen = eq ? (size_t)(eq - p) : w, vlen = eq ? w - klen - 1 : 0;
+
+	for (size_t i = 0; i < cmdline_words_count; i++) {
+		const struct cmdline_word *cw = &cmdline_words[i];
+
+		if (strlen(cw->key) != klen || memcmp(cw->key, p, klen) != 0)
+			continue;
+		if (!eq)
+			return true;
+		if (cw->kind == CMDLINE_NUMBER)
+			return !model_number(eq + 1, vlen);
+		for (const char *const *c = cw->choices; *c; c++)
+			if (strlen(*c) == vlen && memcmp(*c, eq + 1, vlen) == 0)
+				return false;
+		return true;
+	}
+	return true;
+}
+
+static unsigned model_check(const char *cmd)
+{
+	unsigned refused = 0;
+
+	for (const char *p = cmd; *p;) {
+		size_t w = 0;
+
+		if (is_space(*p)) {
+			p++;
+			continue;
+		}
+		while (p[w] && !is_space(p[w]))
+			w++;
+		refused += model_refuses(p, w);
+		p += w;
+	}
+	return refused;
+}
+
 /* The next string of the input, up to a NUL or its end. */
 static char *take_string(const uint8_t **p, size_t *n)
 {
@@ -86,6 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *key, *value, *cmd, *val;
 	const char *want = NULL;
 	bool found, expect;
+	unsigned reports, expect_reports;
 
 	if (size < 1)
 		return 0;
@@ -117,6 +181,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(cmdline_has_value(cmd, key, value) ==
 		   (expect && want_len == strlen(value) && memcmp(want, value, want_len) == 0),
 		   "key \"%s\": cmdline_has_value(\"%s\") wrong", key, value);
+
+	fuzz_log_reset();
+	expect_reports = model_check(cmd);
+	reports = cmdline_check(cmd);
+	fuzz_check(reports == expect_reports, "cmdline_check() reported %u words, the rule says %u",
+		   reports, expect_reports);
+	fuzz_check(fuzz_log_lines() == reports, "%u words reported in %lu lines", reports,
+		   fuzz_log_lines());
 	free(val);
 	free(cmd);
 	free(value);

@@ -100,13 +100,15 @@ static void setup_once(void)
 	mem = (struct guest_mem){ ram, ARRAY_SIZE(ram), (uintptr_t)win };
 }
 
-/* The model's own answer to "is [gpa, gpa + len) all in one range". */
+/* The model's own answer to "is gpa a byte of guest RAM, and [gpa, gpa +
+ * len) all in its range" (the ABI: a zero length does not excuse the
+ * pointer). */
 static bool model_in_ram(uint64_t gpa, uint64_t len)
 {
 	if (gpa + len < gpa)
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(ram); i++)
-		if (gpa >= ram[i].base && gpa + len <= ram[i].end)
+		if (gpa >= ram[i].base && gpa < ram[i].end && gpa + len <= ram[i].end)
 			return true;
 	return false;
 }
@@ -198,9 +200,7 @@ static struct effect model(const struct call *c, size_t stats_count)
 		e.result = HC_ABI_VERSION;
 		break;
 	case HC_CONSOLE_WRITE:
-		if (a1 == 0)
-			e.result = 0;
-		else if (a1 > HC_CONSOLE_MAX)
+		if (a1 > HC_CONSOLE_MAX)
 			e.result = -HC_EINVAL;
 		else
 			e.result = model_in_ram(a0, a1) ? (int64_t)a1 : -HC_EFAULT;
@@ -217,11 +217,12 @@ static struct effect model(const struct call *c, size_t stats_count)
 			e.result = -HC_EINVAL;
 			break;
 		}
-		n = n < stats_count ? n : stats_count;
-		if (n && !model_in_ram(a0, n * sizeof(struct hc_exit_stat))) {
+		/* The whole buffer named, even what no entry fills. */
+		if (!model_in_ram(a0, a1)) {
 			e.result = -HC_EFAULT;
 			break;
 		}
+		n = n < stats_count ? n : stats_count;
 		e.result = (int64_t)n;
 		e.write_gpa = a0;
 		e.write_len = n * sizeof(struct hc_exit_stat);

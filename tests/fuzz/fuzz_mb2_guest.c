@@ -24,7 +24,9 @@
  * memory map that is sorted, without overlaps or empty entries, with
  * adjacent runs of one type joined, no kept byte usable, and everywhere
  * the type that the most restrictive covering entry has (reserved where
- * skiff keeps the page).
+ * skiff keeps the page, and where that type is available but the byte is
+ * not guest RAM: the map's available bytes are exactly the guest RAM the
+ * hypercalls check against).
  */
 #include "fuzz_support.h"
 
@@ -270,6 +272,14 @@ static bool out_at(const struct out_map *o, uint64_t a, uint32_t *type)
 	return false;
 }
 
+static bool in_guest_ram(uint64_t a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ram); i++)
+		if (ram[i].base <= a && a < ram[i].end)
+			return true;
+	return false;
+}
+
 /* The type the map gives at a is the one the model gives. */
 static void check_point(const struct input *x, const struct out_map *o, uint64_t a)
 {
@@ -285,6 +295,11 @@ static void check_point(const struct input *x, const struct out_map *o, uint64_t
 	if (kept_at(x, a)) {
 		fuzz_check(got == MEM_RESERVED, "0x%llx: skiff keeps it, the guest's map says type %u",
 			   (unsigned long long)a, got);
+		return;
+	}
+	if (want == rank(MEM_USABLE) && !in_guest_ram(a)) {
+		fuzz_check(got == MEM_RESERVED, "0x%llx: available, not guest RAM, the guest's map "
+			   "says type %u", (unsigned long long)a, got);
 		return;
 	}
 	fuzz_check(rank(got) == want && model_has_type_at(x, a, got),
@@ -332,6 +347,10 @@ static void check_map(const struct input *x, const struct out_map *o)
 	for (size_t i = 0; i < x->in.kept_count; i++) {
 		check_point_and_before(x, o, x->kept[i].base);
 		check_point_and_before(x, o, x->kept[i].end);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ram); i++) {
+		check_point_and_before(x, o, ram[i].base);
+		check_point_and_before(x, o, ram[i].end);
 	}
 	check_point(x, o, 0);
 }

@@ -329,6 +329,20 @@ static void test_vmcall_writes_the_fast_path_leaves(void **state)
 	assert_vmcall_declined(HC_CONSOLE_WRITE, BUF, GCONSOLE_LINE_MAX + 1);
 	assert_vmcall_declined(HC_CONSOLE_WRITE, RAM_SIZE - 1, 2);	/* past RAM */
 	assert_vmcall_declined(HC_CONSOLE_WRITE, BUF, HC_CONSOLE_MAX + 1);
+	/* A zero length outside RAM, even just at its end: the generic path
+	 * answers -HC_EFAULT. */
+	assert_vmcall_declined(HC_CONSOLE_WRITE, RAM_SIZE, 0);
+	assert_vmcall_declined(HC_CONSOLE_WRITE, 0x10000, 0);
+}
+
+static void test_vmcall_zero_length_in_ram(void **state)
+{
+	(void)state;
+	vmcs_write32(VM_EXIT_INSTRUCTION_LEN, 3);
+	assert_true(vmcall_exit(HC_CONSOLE_WRITE, RAM_SIZE - 1, 0));
+	assert_int_equal(*reg(GUEST_REG_RAX), 0);
+	assert_int_equal(vm.console.len, 0);
+	assert_int_equal(vmcs_read_natural(GUEST_RIP), RIP + 3);
 }
 
 static void test_vmcall_fills_a_line_but_does_not_break_it(void **state)
@@ -377,6 +391,7 @@ int main(void)
 		T(test_vmcall_from_user_mode_declines),
 		T(test_vmcall_other_calls_decline),
 		T(test_vmcall_writes_the_fast_path_leaves),
+		T(test_vmcall_zero_length_in_ram),
 		T(test_vmcall_fills_a_line_but_does_not_break_it),
 		T(test_vmcall_skip_rules_decline),
 	};

@@ -51,16 +51,21 @@ static void test_last_byte_of_a_range_and_one_past(void **state)
 	assert_false(guest_mem_contains(&mem, 0x4fff, 0x1001));
 }
 
-static void test_length_zero_is_inside_a_range_or_at_its_end(void **state)
+/* An empty span is guest RAM only where a byte of guest RAM is: the end
+ * of a range is the first byte after it (skiff's, say). */
+static void test_length_zero_needs_its_address_in_a_range(void **state)
 {
 	(void)state;
 	assert_true(guest_mem_contains(&mem, 0x1000, 0));
 	assert_true(guest_mem_contains(&mem, 0x2000, 0));
-	assert_true(guest_mem_contains(&mem, 0x3000, 0));	/* end of the first range */
+	assert_true(guest_mem_contains(&mem, 0x2fff, 0));	/* last byte of the first range */
+	assert_false(guest_mem_contains(&mem, 0x3000, 0));	/* end of the first range */
 	assert_false(guest_mem_contains(&mem, 0x4000, 0));	/* in the hole */
 	assert_false(guest_mem_contains(&mem, 0x0, 0));
 	assert_false(guest_mem_contains(&mem, 0xfff, 0));
-	assert_true(guest_mem_contains(&mem, TOP, 0));	/* end of the top range */
+	assert_true(guest_mem_contains(&mem, TOP - 1, 0));	/* last byte of the top range */
+	assert_false(guest_mem_contains(&mem, TOP, 0));	/* end of the top range */
+	assert_null(guest_mem_ptr(&mem, 0x3000, 0));
 }
 
 static void test_span_crossing_a_hole_is_refused(void **state)
@@ -98,7 +103,8 @@ static void test_ptr_adds_the_bias(void **state)
 	p = guest_mem_ptr(&biased, 0x5000, 0x3000);
 	assert_ptr_equal(p, host + 0x5000);
 	memset(p, 0x5a, 0x3000);	/* the whole span is the buffer's */
-	assert_ptr_equal(guest_mem_ptr(&biased, 0x3000, 0), host + 0x3000);
+	assert_ptr_equal(guest_mem_ptr(&biased, 0x2fff, 0), host + 0x2fff);
+	assert_null(guest_mem_ptr(&biased, 0x3000, 0));
 	assert_null(guest_mem_ptr(&biased, 0x3000, 1));
 	assert_null(guest_mem_ptr(&biased, 0x0, 0x10));
 	assert_null(guest_mem_ptr(&biased, 0x7f00, 0x200));
@@ -121,16 +127,13 @@ static void test_no_ranges_holds_nothing(void **state)
 	assert_int_equal(guest_mem_bytes(&none), 0);
 }
 
-/* Every span of a small window against an independent byte-by-byte
- * answer: in RAM when every byte is in the same range. */
+/* Every span of a small window against an independent answer: in RAM
+ * when the byte at gpa and every byte of the span are in the same range. */
 static bool model_contains(uint64_t gpa, uint64_t len)
 {
-	for (size_t i = 0; i < 2; i++) {
-		if (len == 0 && gpa >= ranges[i].base && gpa <= ranges[i].end)
+	for (size_t i = 0; i < 2; i++)
+		if (gpa >= ranges[i].base && gpa < ranges[i].end && gpa + len <= ranges[i].end)
 			return true;
-		if (len && gpa >= ranges[i].base && gpa + len <= ranges[i].end)
-			return true;
-	}
 	return false;
 }
 
@@ -151,7 +154,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_span_inside_one_range),
 		cmocka_unit_test(test_last_byte_of_a_range_and_one_past),
-		cmocka_unit_test(test_length_zero_is_inside_a_range_or_at_its_end),
+		cmocka_unit_test(test_length_zero_needs_its_address_in_a_range),
 		cmocka_unit_test(test_span_crossing_a_hole_is_refused),
 		cmocka_unit_test(test_span_that_wraps_is_refused),
 		cmocka_unit_test(test_ptr_adds_the_bias),

@@ -98,6 +98,15 @@ static void test_exit_stats_checks_its_buffer(void **state)
 	assert_int_equal(hc64(HC_EXIT_STATS, ~0ull - 8, 3 * sizeof(stats[0])), -HC_EFAULT);
 	assert_int_equal(hc64(HC_EXIT_STATS, 0x2000, (HC_EXIT_STATS_MAX + 1) * sizeof(stats[0])),
 			 -HC_EINVAL);
+	/* The whole buffer named, not only the entries written: room for
+	 * ten entries running into skiff's pages is refused, though three
+	 * entries would fit before them. */
+	assert_int_equal(hc64(HC_EXIT_STATS, HOLE - 3 * sizeof(stats[0]), 10 * sizeof(stats[0])),
+			 -HC_EFAULT);
+	assert_int_equal(hc64(HC_EXIT_STATS, RAM_SIZE - 3 * sizeof(stats[0]),
+			      3 * sizeof(stats[0]) + 1), -HC_EFAULT);
+	assert_int_equal(hc64(HC_EXIT_STATS, RAM_SIZE - 3 * sizeof(stats[0]), 3 * sizeof(stats[0])),
+			 3);
 }
 
 static void test_boot_tsc(void **state)
@@ -146,8 +155,42 @@ static void test_zero_length_writes_nothing(void **state)
 {
 	(void)state;
 	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0x2000, 0), 0);
-	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0xdead00000000ull, 0), 0);
-	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE, 0), 0);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0, 0), 0);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, RAM_SIZE - 1, 0), 0);
+	assert_int_equal(hc32(HC_CONSOLE_WRITE, HOLE - 1, 0), 0);
+	gconsole_flush(&gc);
+	assert_int_equal(lines_out_len, 0);
+}
+
+/* The ABI: anything outside guest RAM is -HC_EFAULT, whatever the length.
+ * A zero length once returned 0 for a pointer into skiff's pages, telling
+ * a probing guest nothing was wrong there. */
+static void test_zero_length_still_checks_the_pointer(void **state)
+{
+	int64_t r;
+
+	(void)state;
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE, 0), -HC_EFAULT);	/* skiff's pages */
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, HOLE + 0x800, 0), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, RAM_SIZE, 0), -HC_EFAULT);	/* just past RAM */
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, 0xdead00000000ull, 0), -HC_EFAULT);
+	assert_int_equal(hc64(HC_CONSOLE_WRITE, ~0ull, 0), -HC_EFAULT);
+	assert_int_equal(hc32(HC_CONSOLE_WRITE, HOLE, 0), -HC_EFAULT);
+	/* The fast path declines them all (the slow one says -HC_EFAULT)
+	 * and takes a zero length where it is RAM, with the same answer. */
+	assert_false(vm_hypercall_fast(&ctx, HC_CONSOLE_WRITE, HOLE, 0, &r));
+	assert_false(vm_hypercall_fast(&ctx, HC_CONSOLE_WRITE, RAM_SIZE, 0, &r));
+	assert_true(vm_hypercall_fast(&ctx, HC_CONSOLE_WRITE, HOLE_END, 0, &r));
+	assert_int_equal(r, 0);
+	/* The other calls that take a pointer check it the same way. */
+	ctx.stats = stats;
+	ctx.stats_count = 3;
+	assert_int_equal(hc64(HC_EXIT_STATS, HOLE, 0), -HC_EFAULT);
+	assert_int_equal(hc64(HC_EXIT_STATS, RAM_SIZE, 0), -HC_EFAULT);
+	assert_int_equal(hc64(HC_EXIT_STATS, HOLE, sizeof(stats[0]) - 1), -HC_EFAULT);
+	ctx.stats_count = 0;	/* nothing to write is no excuse either */
+	assert_int_equal(hc64(HC_EXIT_STATS, HOLE, sizeof(stats[0])), -HC_EFAULT);
+	assert_int_equal(hc64(HC_EXIT_STATS, 0x2000, sizeof(stats[0])), 0);
 	gconsole_flush(&gc);
 	assert_int_equal(lines_out_len, 0);
 }
@@ -370,6 +413,7 @@ int main(void)
 		T(test_console_write_prints_whole_lines),
 		T(test_console_write_defuses_control_bytes),
 		T(test_zero_length_writes_nothing),
+		T(test_zero_length_still_checks_the_pointer),
 		T(test_unaligned_buffers),
 		T(test_length_limits),
 		T(test_wrapping_buffer_faults),

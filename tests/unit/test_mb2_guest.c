@@ -15,6 +15,7 @@
 #include "boot/multiboot2.h"
 #include "bootinfo.h"
 #include "lib/errno.h"
+#include "mm/layout.h"
 #include "vm/mb2_guest.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -126,7 +127,7 @@ struct mbi_view {
  * zero padding, the end tag last and exactly at total_size. */
 static void view(uint64_t gpa, struct mbi_view *v)
 {
-	const uint8_t *b = guest + gpa;
+	const uint8_t *b = (const uint8_t *)(uintptr_t)(gpa + gmem.bias);
 	uint32_t reserved, off = sizeof(struct mb2_info);
 
 	memset(v, 0, sizeof(*v));
@@ -214,20 +215,78 @@ static void check_map(const struct mb2_mmap_entry *got, size_t n,
 	}
 }
 
-/* Builds at 1 MiB with room to spare and reads it back. */
+/*
+ * The map calls available exactly the guest's RAM (in->mem).  For the
+ * tests of how the firmware's map is tidied, guest RAM is what skiff's
+ * layout would make of the same inputs, byte for byte: every byte the
+ * map's entries call available (by the model below) that skiff does not
+ * keep.  To that comes HOME, a range no test map names, where build_ok()
+ * writes the structure: host buffer offset 1 MiB.
+ */
+#define HOME_GPA	0xc0000000ull
+#define HOME_SIZE	0x80000ull
+
+static int64_t model_type(uint64_t x);
+static struct phys_range derived[2 * (ARRAY_SIZE(map) + ARRAY_SIZE(kept)) + 2];
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t entry_end_clipped(const struct mem_range *e)
+{
+	return e->length > TOP - e->base ? TOP : e->base + e->length;
+}
+
+static void derive_guest_ram(void)
+{
+	static uint64_t at[2 * (ARRAY_SIZE(map) + ARRAY_SIZE(kept))];
+	size_t n = 0, count = 0;
+
+	for (size_t i = 0; i < in.mmap_count; i++) {
+		at[n++] = map[i].base;
+		at[n++] = entry_end_clipped(&map[i]);
+	}
+	for (size_t i = 0; i < in.kept_count; i++) {
+		at[n++] = kept[i].base;
+		at[n++] = kept[i].end;
+	}
+	qsort(at, n, sizeof(at[0]), cmp_u64);
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (at[i] == at[i + 1] || model_type(at[i]) != MEM_USABLE)
+			continue;
+		if (count && derived[count - 1].end == at[i])
+			derived[count - 1].end = at[i + 1];
+		else
+			derived[count++] = R(at[i], at[i + 1]);
+	}
+	assert_true(count < ARRAY_SIZE(derived));
+	for (size_t i = 0; i < count; i++)
+		assert_true(derived[i].end <= HOME_GPA || derived[i].base >= HOME_GPA + HOME_SIZE);
+	derived[count++] = R(HOME_GPA, HOME_GPA + HOME_SIZE);
+	gmem = (struct guest_mem){ derived, count, (uintptr_t)guest + 1 * MIB - HOME_GPA };
+}
+
+/* Builds at HOME with room to spare and reads it back. */
 static void build_ok(struct mbi_view *v)
 {
-	int n = mb2_guest_build(&in, 1 * MIB, 0x80000);
+	const uint8_t *home = guest + 1 * MIB;
+	int n;
 
+	derive_guest_ram();
+	n = mb2_guest_build(&in, HOME_GPA, HOME_SIZE);
 	if (n < 0)
 		fail_msg("mb2_guest_build: %d; log:\n%s", n, unit_log);
 	assert_int_equal((size_t)n, mb2_guest_size(&in));
-	view(1 * MIB, v);
+	view(HOME_GPA, v);
 	assert_int_equal(v->total, (uint32_t)n);
 	/* Nothing past the structure was written. */
-	for (size_t i = 1 * MIB + (size_t)n; i < 1 * MIB + 0x1000; i++)
-		assert_int_equal(guest[i], GUEST_FILL);
-	assert_int_equal(guest[1 * MIB - 1], GUEST_FILL);
+	for (size_t i = (size_t)n; i < 0x1000; i++)
+		assert_int_equal(home[i], GUEST_FILL);
+	assert_int_equal(home[-1], GUEST_FILL);
 }
 
 static void assert_meminfo(const struct mbi_view *v, uint32_t lower, uint32_t upper)
@@ -278,6 +337,7 @@ static void test_size_is_what_the_tags_add_up_to(void **state)
 
 	(void)state;
 	qemu_machine();
+	derive_guest_ram();
 	/* 8 entries in the map (see test_qemu_map_with_skiffs_pages_reserved). */
 	assert_int_equal(mb2_guest_size(&in), 8 + cmd + name + 16 + 16 + 8 * 24 + 8);
 	in.rsdp_revision = 1;
@@ -906,6 +966,158 @@ static void test_largest_map_fits_and_reads_back(void **state)
 	assert_true(bi.mmap_count > BOOTINFO_MAX_MMAP / 2);
 }
 
+/* ---- one source of truth: the map's RAM is the hypercalls' RAM ---- */
+
+/* Builds at HOME with guest RAM exactly ranges (HOME added). */
+static void build_with_guest_ram(const struct phys_range *ranges, size_t count,
+				 struct mbi_view *v)
+{
+	int n;
+
+	assert_true(count < ARRAY_SIZE(derived));
+	memcpy(derived, ranges, count * sizeof(ranges[0]));
+	derived[count] = R(HOME_GPA, HOME_GPA + HOME_SIZE);
+	gmem = (struct guest_mem){ derived, count + 1, (uintptr_t)guest + 1 * MIB - HOME_GPA };
+	n = mb2_guest_build(&in, HOME_GPA, HOME_SIZE);
+	if (n < 0)
+		fail_msg("mb2_guest_build: %d; log:\n%s", n, unit_log);
+	view(HOME_GPA, v);
+}
+
+/* RAM the firmware calls available but that is not the guest's (skiff's
+ * layout keeps the first MiB out of guest RAM, and only whole pages go to
+ * the guest) is reserved in the guest's map: the guest must not be told
+ * it may use a buffer a hypercall would refuse. */
+static void test_ram_outside_guest_ram_is_reserved(void **state)
+{
+	static const struct phys_range ram[] = {
+		R(1 * MIB, 16 * MIB), R(18 * MIB + 0x1000, 0x1ffe0000 - 16 * MIB),
+	};
+	struct mbi_view v;
+
+	(void)state;
+	qemu_machine();
+	build_with_guest_ram(ram, ARRAY_SIZE(ram), &v);
+	assert_map(&v,
+		   E(0x0, 0xa0000, 2),	/* the first MiB's RAM and the EBDA, joined */
+		   E(0xf0000, 0x100000, 2),
+		   E(0x100000, 16 * MIB, 1),
+		   E(16 * MIB, 18 * MIB + 0x1000, 2),
+		   E(18 * MIB + 0x1000, 0x1ffe0000 - 16 * MIB, 1),
+		   E(0x1ffe0000 - 16 * MIB, 0x20000000, 2),
+		   E(0xfffc0000, 0x100000000, 2));
+	/* No available RAM at 0 any more: no lower memory. */
+	assert_meminfo(&v, 0, 15 * 1024);
+}
+
+/* Part pages at an entry's edges: only the whole pages inside are RAM. */
+static void test_part_pages_are_reserved(void **state)
+{
+	static const struct phys_range ram[] = { R(0x101000, 0x1ff000) };
+	struct mbi_view v;
+
+	(void)state;
+	map_add(0x100800, 0xff000, MEM_USABLE);	/* 0x100800 .. 0x1ff800 */
+	build_with_guest_ram(ram, ARRAY_SIZE(ram), &v);
+	assert_map(&v, E(0x100800, 0x101000, 2), E(0x101000, 0x1ff000, 1),
+		   E(0x1ff000, 0x1ff800, 2));
+}
+
+static struct boot_info layout_bi;
+
+static void layout_map_add(uint64_t base, uint64_t length, uint32_t type)
+{
+	assert_true(layout_bi.mmap_count < BOOTINFO_MAX_MMAP);
+	layout_bi.mmap[layout_bi.mmap_count++] = (struct mem_range){ base, length, type };
+}
+
+/* Available in the map the guest got, by its entries. */
+static bool map_says_available(const struct mb2_mmap_entry *e, size_t n, uint64_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (x >= e[i].base_addr && x - e[i].base_addr < e[i].length)
+			return e[i].type == MB2_MEMORY_AVAILABLE;
+	return false;
+}
+
+static void check_agreement(const struct mb2_mmap_entry *e, size_t n, uint64_t x,
+			    const struct guest_mem *ram)
+{
+	if (map_says_available(e, n, x) != guest_mem_contains(ram, x, 1))
+		fail_msg("at 0x%llx the map says %savailable, the hypercall check %s it",
+			 (unsigned long long)x, map_says_available(e, n, x) ? "" : "not ",
+			 guest_mem_contains(ram, x, 1) ? "takes" : "refuses");
+}
+
+/*
+ * The guest's map from skiff's real layout of an untidy machine: every
+ * byte the map calls available is accepted by the hypercalls' check
+ * (guest_mem_contains(), over the same layout's guest ranges) and every
+ * other byte refused.  Both change only at an entry's or a range's edge,
+ * so each edge and the bytes either side of it settle every byte.
+ */
+static void test_map_and_hypercall_check_agree(void **state)
+{
+	static struct mm_layout l;
+	static struct mb2_mmap_entry out[256];
+	const struct phys_range image = { 16 * MIB, 16 * MIB + 0x2345 };
+	struct guest_mem ram;
+	struct mbi_view v;
+	size_t n;
+
+	(void)state;
+	memset(&layout_bi, 0, sizeof(layout_bi));
+	layout_map_add(0x0, 0x9fc00, MEM_USABLE);
+	layout_map_add(0x9fc00, 0x400, MEM_RESERVED);
+	layout_map_add(0xf0000, 0x10000, MEM_RESERVED);
+	layout_map_add(0x100000, 0x1fee0000, MEM_USABLE);
+	layout_map_add(0x3000800, 0x100, MEM_ACPI_RECLAIMABLE);	/* inside RAM, unaligned */
+	layout_map_add(0x5000000, 0x1801, MEM_USABLE);	/* overlaps RAM, odd end */
+	layout_map_add(0x7fff000, 0x2000, MEM_ACPI_NVS);
+	layout_map_add(0x1ffe0000, 0x20000, MEM_RESERVED);
+	layout_map_add(0x20000000, 0x800, MEM_USABLE);	/* less than a page */
+	layout_map_add(0xfffc0000, 0x40000, MEM_RESERVED);
+	layout_bi.mbi_addr = 18 * MIB + 0x100;
+	layout_bi.mbi_size = 0x900;
+	layout_bi.modules[0] = (struct boot_module){ .start = 20 * MIB + 0x10, .end = 21 * MIB };
+	layout_bi.module_count = 1;
+	assert_int_equal(mm_layout_build(&layout_bi, &image, 16 * MIB, &l), 0);
+
+	in.mmap = layout_bi.mmap;
+	in.mmap_count = layout_bi.mmap_count;
+	in.kept_count = 0;
+	for (size_t i = 0; i < l.skiff_count; i++)
+		kept_add(l.skiff[i].range.base, l.skiff[i].range.end);
+	build_with_guest_ram(l.guest, l.guest_count, &v);
+	ram = (struct guest_mem){ l.guest, l.guest_count, 0 };
+	n = map_entries(&v, out, ARRAY_SIZE(out));
+	assert_true(n > 0);
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t edges[] = { out[i].base_addr, out[i].base_addr + out[i].length };
+
+		for (size_t k = 0; k < 2; k++) {
+			check_agreement(out, n, edges[k] - 1, &ram);
+			check_agreement(out, n, edges[k], &ram);
+			check_agreement(out, n, edges[k] + 1, &ram);
+		}
+		if (out[i].type == MB2_MEMORY_AVAILABLE)	/* one whole buffer */
+			assert_true(guest_mem_contains(&ram, out[i].base_addr, out[i].length));
+	}
+	for (size_t i = 0; i < l.guest_count; i++) {
+		check_agreement(out, n, l.guest[i].base - 1, &ram);
+		check_agreement(out, n, l.guest[i].base, &ram);
+		check_agreement(out, n, l.guest[i].end - 1, &ram);
+		check_agreement(out, n, l.guest[i].end, &ram);
+	}
+	/* The cases that disagreed before: the first MiB, and part pages. */
+	check_agreement(out, n, 0x0, &ram);
+	check_agreement(out, n, 0x9f000, &ram);
+	check_agreement(out, n, 0x3000000, &ram);
+	check_agreement(out, n, 0x20000000, &ram);
+	assert_false(map_says_available(out, n, 0x1000));
+}
+
 #define T(name)	cmocka_unit_test_setup(name, setup)
 
 int main(void)
@@ -947,6 +1159,9 @@ int main(void)
 		T(test_setup_reports_no_room),
 		T(test_largest_map_fits_and_reads_back),
 		T(test_property_map_matches_the_definition),
+		T(test_ram_outside_guest_ram_is_reserved),
+		T(test_part_pages_are_reserved),
+		T(test_map_and_hypercall_check_agree),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

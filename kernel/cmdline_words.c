@@ -24,7 +24,9 @@ static const char *const fault_choices[] = { "ud", "pf", "gp", "stack", "guest-s
 
 /* In README.md's order, which is the order the "known:" list prints. */
 const struct cmdline_word cmdline_words[] = {
-	CHOICE("on_exit", policy_choices, POLICY_WORD(CONFIG_ON_GUEST_EXIT)),
+	CHOICE("on_finish", policy_choices, POLICY_WORD(CONFIG_ON_GUEST_FINISH)),
+	/* The older name of on_finish, still taken; on_finish wins. */
+	CHOICE("on_exit", policy_choices, POLICY_WORD(CONFIG_ON_GUEST_FINISH)),
 	CHOICE("on_crash", policy_choices, POLICY_WORD(CONFIG_ON_GUEST_CRASH)),
 	CHOICE("on_hang", policy_choices, POLICY_WORD(CONFIG_ON_GUEST_HANG)),
 	NUMBER("restarts", CONFIG_RESTART_LIMIT),

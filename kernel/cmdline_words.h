@@ -39,7 +39,7 @@ const struct cmdline_word *cmdline_word_find(const char *key, size_t len);
 /*
  * Checks every word of cmdline against the table and prints one line per
  * word skiff will not act on:
- *   skiff: command line: unknown word "on_crah=restart" (ignored); known: on_exit, ...
+ *   skiff: command line: unknown word "on_crah=restart" (ignored); known: on_finish, on_exit, ...
  *   skiff: command line: stop=hlt is not one of halt, poweroff; keeping poweroff
  *   skiff: command line: restarts=x is not a number from 0 to 1000000000; keeping 3
  * A bad value of a word given again later is said to be overridden (the

@@ -20,12 +20,12 @@
  * waiting CONFIG_RESTART_BACKOFF_MS before the first restart and twice as
  * long before each next one, up to CONFIG_RESTART_BACKOFF_MAX_MS; past the
  * limit skiff powers off).  The command line may override each for a run:
- * on_exit=, on_crash=, on_hang= (poweroff, halt, restart), restarts=,
+ * on_finish=, on_crash=, on_hang= (poweroff, halt, restart), restarts=,
  * backoff=, watchdog= (ms, 0 = off); stop=halt chooses halt at the end. */
 #define POLICY_POWER_OFF	1
 #define POLICY_HALT		2
 #define POLICY_RESTART		3
-#define CONFIG_ON_GUEST_EXIT	POLICY_POWER_OFF	/* it exited by itself */
+#define CONFIG_ON_GUEST_FINISH	POLICY_POWER_OFF	/* it finished by itself */
 #define CONFIG_ON_GUEST_CRASH	POLICY_POWER_OFF	/* triple fault, unhandled exit, EPT violation */
 #define CONFIG_ON_GUEST_HANG	POLICY_POWER_OFF	/* HLT with interrupts off, watchdog */
 #define CONFIG_RESTART_LIMIT	3
@@ -46,7 +46,7 @@ _Static_assert(CONFIG_POOL_SIZE >= (1ull << 20), "pool of at least 1 MiB: page a
 _Static_assert(CONFIG_POOL_SIZE <= (1ull << 30), "a pool over 1 GiB is not thin");
 _Static_assert(CONFIG_GUEST_MIN_MEMORY % 4096 == 0, "guest minimum is whole pages");
 #define CONFIG_POLICY_VALID(p)	((p) == POLICY_POWER_OFF || (p) == POLICY_HALT || (p) == POLICY_RESTART)
-_Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_EXIT), "guest exit policy: power off, halt or restart");
+_Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_FINISH), "guest exit policy: power off, halt or restart");
 _Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_CRASH), "guest crash policy: power off, halt or restart");
 _Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_HANG), "guest hang policy: power off, halt or restart");
 _Static_assert(CONFIG_RESTART_LIMIT <= 100000, "a restart limit, not an endless loop");

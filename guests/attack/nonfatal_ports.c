@@ -182,8 +182,8 @@ static void shutdown_partial(void)
 /* The exit port ends the run only when written: reads see no device. */
 static void exit_port_reads(void)
 {
-	uint8_t b = inb(HV_PORT_EXIT);
-	uint32_t d = inl(HV_PORT_EXIT);
+	uint8_t b = inb(HV_PORT_FINISH);
+	uint32_t d = inl(HV_PORT_FINISH);
 
 	report_detail(b == OPEN_BUS && d == 0xffffffffu, "exit-port-reads",
 		      "IN byte 0x%02x, IN dword 0x%08x; want all ones", b, d);

@@ -55,7 +55,7 @@ int32_t hc_console_write(const void *buf, uint32_t len)
 
 int32_t hc_exit(uint32_t status)
 {
-	return hc_call(HC_EXIT, status, 0, 0);
+	return hc_call(HC_FINISH, status, 0, 0);
 }
 
 int32_t hv_console_write(const char *buf, uint32_t len)

@@ -44,7 +44,7 @@ void guest_exit(uint32_t status)
 		hc_exit(status);
 	/* Bare metal, or skiff refused the call: the emulators' exit ports.
 	 * A write to port 0xf4 makes QEMU exit with status 2 * status + 1. */
-	outb(HV_PORT_EXIT, (uint8_t)status);
+	outb(HV_PORT_FINISH, (uint8_t)status);
 	for (const char *p = "Shutdown"; *p; p++)
 		outb(HV_PORT_BOCHS_SHUTDOWN, (uint8_t)*p);
 	halt_forever();

@@ -25,7 +25,7 @@ extern const char guest_name[];
 int guest_main(const struct mb2_info *mbi);
 
 /* Ends the run with status (0..255, larger is clamped to 255): through
- * HC_EXIT under skiff; on bare metal by writing status to QEMU's
+ * HC_FINISH under skiff; on bare metal by writing status to QEMU's
  * isa-debug-exit port (0xf4) and "Shutdown" to Bochs's port 0x8900, then
  * halting for good if neither emulator is there. */
 __attribute__((noreturn)) void guest_exit(uint32_t status);

@@ -53,7 +53,7 @@ static void crash_hlt(void)
 
 static void crash_port(void)
 {
-	outb(HV_PORT_EXIT, CRASH_PORT_STATUS);
+	outb(HV_PORT_FINISH, CRASH_PORT_STATUS);
 }
 
 static void crash_shutdown(void)

@@ -8,7 +8,7 @@
 #include "vm/hypercall_abi.h"
 
 #define BAD_CALL_NUMBER		0x7777
-#define BAD_EXIT_STATUS		300		/* HC_EXIT takes 0..255 */
+#define BAD_EXIT_STATUS		300		/* HC_FINISH takes 0..255 */
 #define WRAPPING_GPA		0xfffffff0u	/* + 0x20 wraps past 4 GiB */
 #define WRAPPING_LEN		0x20
 
@@ -79,7 +79,7 @@ static enum result hc_unknown_call(void)
 
 static enum result hc_exit_bad_status(void)
 {
-	return expect(-HC_EINVAL, HC_EXIT, BAD_EXIT_STATUS, 0, 0);
+	return expect(-HC_EINVAL, HC_FINISH, BAD_EXIT_STATUS, 0, 0);
 }
 
 const struct check vmcall_checks[] = {

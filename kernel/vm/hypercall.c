@@ -33,8 +33,8 @@ static int64_t hc_exit(struct vm_hc_ctx *ctx, uint64_t status)
 {
 	if (status > HC_EXIT_STATUS_MAX)
 		return -HC_EINVAL;
-	ctx->exit_status = (uint8_t)status;
-	ctx->exited = true;
+	ctx->finish_status = (uint8_t)status;
+	ctx->finished = true;
 	return 0;
 }
 
@@ -80,7 +80,7 @@ static int64_t hc_dispatch(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
 		return HC_ABI_VERSION;
 	case HC_CONSOLE_WRITE:
 		return hc_console_write(ctx, a0, a1);
-	case HC_EXIT:
+	case HC_FINISH:
 		return hc_exit(ctx, a0);
 	case HC_EXIT_STATS:
 		return hc_exit_stats(ctx, a0, a1);

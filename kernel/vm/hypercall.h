@@ -22,8 +22,8 @@ struct vm_hc_ctx {
 	const struct hc_exit_stat *stats;	/* for HC_EXIT_STATS */
 	size_t stats_count;
 	uint64_t boot_tsc;		/* for HC_BOOT_TSC */
-	bool exited;			/* set by a successful HC_EXIT */
-	uint8_t exit_status;		/* its status, valid once exited */
+	bool finished;			/* set by a successful HC_FINISH */
+	uint8_t finish_status;		/* its status, valid once finished */
 };
 
 /*
@@ -40,9 +40,9 @@ struct vm_hc_ctx {
  * zero-extended, gives it the same EAX: 0xfffffff2 for -HC_EFAULT, where
  * a 64-bit guest reads 0xfffffffffffffff2.
  *
- * After HC_EXIT has succeeded, ctx->exited is true: the guest has ended
- * with ctx->exit_status and must not be resumed, and the result is 0
- * (meaningless to the guest, which does not return from HC_EXIT).
+ * After HC_FINISH has succeeded, ctx->finished is true: the guest has ended
+ * with ctx->finish_status and must not be resumed, and the result is 0
+ * (meaningless to the guest, which does not return from HC_FINISH).
  * Failures are negative HC_E* values and leave the guest running.
  */
 int64_t vm_hypercall(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,

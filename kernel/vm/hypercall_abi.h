@@ -35,7 +35,7 @@
 /* Call numbers. */
 #define HC_VERSION		0	/* () -> HC_ABI_VERSION */
 #define HC_CONSOLE_WRITE	1	/* (gpa buf, len) -> bytes written */
-#define HC_EXIT			2	/* (status 0..255) -> does not return;
+#define HC_FINISH			2	/* (status 0..255) -> does not return;
 					 * a status over 255 is -HC_EINVAL */
 #define HC_EXIT_STATS		3	/* (gpa buf, len) -> entries written */
 #define HC_BOOT_TSC		4	/* (gpa u64) -> 0 */
@@ -73,13 +73,13 @@ struct hc_exit_stat {
 #define HV_CPUID_MAX		HV_CPUID_VERSION
 #define HV_SIGNATURE		"skiffskiffvm"	/* exactly 12 bytes: EBX, ECX, EDX */
 
-/* Ports skiff keeps.  A write of V to HV_PORT_EXIT (QEMU's isa-debug-exit
+/* Ports skiff keeps.  A write of V to HV_PORT_FINISH (QEMU's isa-debug-exit
  * port) ends the guest with status V & 0xff (skiff's own run then ends with
  * that status, which QEMU reports as (status << 1) | 1); writing the bytes
  * "Shutdown" to HV_PORT_BOCHS_SHUTDOWN ends it with status 0.  COM1 is
  * emulated: the guest's output and skiff's own stay whole lines. */
 #define HV_PORT_COM1		0x3f8
-#define HV_PORT_EXIT		0xf4
+#define HV_PORT_FINISH		0xf4
 #define HV_PORT_BOCHS_SHUTDOWN	0x8900
 
 #endif

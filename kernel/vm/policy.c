@@ -33,7 +33,8 @@ static unsigned parse_number(const char *cmdline, const char *key, unsigned fall
 void vm_policy_init(struct vm_policy *p, const char *cmdline)
 {
 	*p = (struct vm_policy){
-		.on_exit = parse_policy(cmdline, "on_exit", CONFIG_ON_GUEST_EXIT),
+		.on_finish = parse_policy(cmdline, "on_finish",
+					  parse_policy(cmdline, "on_exit", CONFIG_ON_GUEST_FINISH)),
 		.on_crash = parse_policy(cmdline, "on_crash", CONFIG_ON_GUEST_CRASH),
 		.on_hang = parse_policy(cmdline, "on_hang", CONFIG_ON_GUEST_HANG),
 		.restarts = parse_number(cmdline, "restarts", CONFIG_RESTART_LIMIT),

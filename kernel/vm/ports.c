@@ -10,7 +10,7 @@ static const char bochs_shutdown[] = "Shutdown";
 #define BOCHS_SHUTDOWN_LEN	(sizeof(bochs_shutdown) - 1)
 
 const struct vm_port_range vm_port_ranges[VM_PORT_RANGES] = {
-	[VM_PORT_RANGE_EXIT]		= { HV_PORT_EXIT, VM_PORT_EXIT_PORTS,
+	[VM_PORT_RANGE_FINISH]		= { HV_PORT_FINISH, VM_PORT_FINISH_PORTS,
 					    "exit (isa-debug-exit)" },
 	[VM_PORT_RANGE_COM1]		= { HV_PORT_COM1, UART_MODEL_PORTS,
 					    "COM1 (16550 model)" },
@@ -18,7 +18,7 @@ const struct vm_port_range vm_port_ranges[VM_PORT_RANGES] = {
 					    "Bochs shutdown" },
 };
 
-_Static_assert(HV_PORT_EXIT + VM_PORT_EXIT_PORTS <= HV_PORT_COM1 &&
+_Static_assert(HV_PORT_FINISH + VM_PORT_FINISH_PORTS <= HV_PORT_COM1 &&
 	       HV_PORT_COM1 + UART_MODEL_PORTS <= HV_PORT_BOCHS_SHUTDOWN,
 	       "the intercepted ranges are disjoint");
 
@@ -26,7 +26,7 @@ void vm_ports_init(struct vm_ports *p, struct gconsole *console)
 {
 	uart_model_init(&p->com1, console);
 	p->shutdown_matched = 0;
-	p->exit_status = 0;
+	p->finish_status = 0;
 }
 
 static int range_of(uint16_t port)
@@ -55,20 +55,20 @@ static bool shutdown_byte(struct vm_ports *p, uint8_t c)
 	return true;
 }
 
-/* Returns true when the byte ended the guest (status in p->exit_status). */
+/* Returns true when the byte ended the guest (status in p->finish_status). */
 static bool out_byte(struct vm_ports *p, int range, uint16_t port, uint8_t c)
 {
 	switch (range) {
 	case VM_PORT_RANGE_COM1:
 		uart_model_write(&p->com1, port - HV_PORT_COM1, c);
 		return false;
-	case VM_PORT_RANGE_EXIT:
-		p->exit_status = c;
+	case VM_PORT_RANGE_FINISH:
+		p->finish_status = c;
 		return true;
 	case VM_PORT_RANGE_BOCHS_SHUTDOWN:
 		if (!shutdown_byte(p, c))
 			return false;
-		p->exit_status = 0;
+		p->finish_status = 0;
 		return true;
 	default:
 		return false;
@@ -112,7 +112,7 @@ int vm_port_io(struct vm_ports *p, uint16_t port, unsigned size, bool in,
 			continue;
 		}
 		if (out_byte(p, range, at, (uint8_t)(data >> (8 * k))))
-			return VM_PORT_EXIT;
+			return VM_PORT_FINISH;
 	}
 	if (in)
 		*value = data;

@@ -23,7 +23,7 @@
  *   0x8900             as Bochs's shutdown port: the bytes "Shutdown",
  *                      written one by one, end the guest with status 0;
  *                      a byte that breaks the sequence starts it over.
- * The exit ports read all-ones.
+ * The finish ports read all-ones.
  */
 #ifndef SKIFF_VM_PORTS_H
 #define SKIFF_VM_PORTS_H
@@ -41,25 +41,25 @@ struct vm_port_range {
 };
 
 enum {
-	VM_PORT_RANGE_EXIT,
+	VM_PORT_RANGE_FINISH,
 	VM_PORT_RANGE_COM1,
 	VM_PORT_RANGE_BOCHS_SHUTDOWN,
 	VM_PORT_RANGES
 };
 
-#define VM_PORT_EXIT_PORTS	4	/* 0xf4..0xf7 */
+#define VM_PORT_FINISH_PORTS	4	/* 0xf4..0xf7 */
 
 /* Sorted by first port, disjoint; none wraps past 0xffff. */
 extern const struct vm_port_range vm_port_ranges[VM_PORT_RANGES];
 
 /* What vm_port_io() returns when it did its work (negative: an error). */
 #define VM_PORT_DONE	0	/* resume the guest; an IN's data is in *value */
-#define VM_PORT_EXIT	1	/* the guest ended itself: see exit_status */
+#define VM_PORT_FINISH	1	/* the guest ended itself: see finish_status */
 
 struct vm_ports {
 	struct uart_model com1;
 	uint8_t shutdown_matched;	/* bytes of "Shutdown" seen in a row */
-	uint8_t exit_status;		/* valid after VM_PORT_EXIT */
+	uint8_t finish_status;		/* valid after VM_PORT_FINISH */
 };
 
 /* The guest's port devices in their starting state; COM1 writes to console. */
@@ -71,7 +71,7 @@ void vm_ports_init(struct vm_ports *p, struct gconsole *console);
  * zero-extended.  String and REP forms are the caller's to split into
  * single accesses.
  *
- * Returns VM_PORT_DONE, or VM_PORT_EXIT when the write ended the guest
+ * Returns VM_PORT_DONE, or VM_PORT_FINISH when the write ended the guest
  * (bytes after the one that did are not handled), or:
  *   -EINVAL  size is not 1, 2 or 4;
  *   -ENODEV  no byte of the access touches an intercepted port, and it

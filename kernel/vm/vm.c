@@ -43,8 +43,8 @@ int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a
 	struct vm *vm = v->vm;
 	int64_t ret = vm_hypercall(&vm->hc, nr, a0, a1, a2, guest_64bit);
 
-	if (vm->hc.exited)
-		vm_guest_finished(v, vm->hc.exit_status);
+	if (vm->hc.finished)
+		vm_guest_finished(v, vm->hc.finish_status);
 	return ret;
 }
 
@@ -53,8 +53,8 @@ void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, ui
 	struct vm *vm = v->vm;
 	int ret = vm_port_io(&vm->ports, port, size, in, value);
 
-	if (ret == VM_PORT_EXIT)
-		vm_guest_finished(v, vm->ports.exit_status);
+	if (ret == VM_PORT_FINISH)
+		vm_guest_finished(v, vm->ports.finish_status);
 	/* Only the I/O bitmap's ports exit, with sizes 1, 2 or 4. */
 	if (ret < 0)
 		panic("vm: port 0x%x, size %u exited but is not one of skiff's ports (error %d)",
@@ -133,7 +133,7 @@ void vm_guest_finished(struct vcpu *v, int status)
 	vm_console_flush(vm);
 	kprintf("skiff: the guest (%s) exited with status %d\n", vm->guest_name, status);
 	vm_arch_print_exit_stats(v);
-	apply_policy(v, vm->policy.on_exit, "guest exit", status);
+	apply_policy(v, vm->policy.on_finish, "guest exit", status);
 }
 
 void vm_incident(struct vcpu *v, const struct vm_incident *inc)

@@ -1,7 +1,7 @@
 /*
  * vm_hypercall(), driven as a guest would: the input is a sequence of
  * VMCALLs, each a mode (32- or 64-bit), a call number and three argument
- * registers, until the guest exits or the input ends (the first byte says
+ * registers, until the guest finishes or the input ends (the first byte says
  * how many exit statistics skiff holds for HC_EXIT_STATS).  Each call goes
  * the way skiff's VMCALL exit sends it: vm_hypercall_fast() first, and
  * vm_hypercall() when that declines, so a fast path that did part of a
@@ -205,7 +205,7 @@ static struct effect model(const struct call *c, size_t stats_count)
 		else
 			e.result = model_in_ram(a0, a1) ? (int64_t)a1 : -HC_EFAULT;
 		break;
-	case HC_EXIT:
+	case HC_FINISH:
 		e.result = a0 > 255 ? -HC_EINVAL : 0;
 		e.exits = a0 <= 255;
 		e.status = (uint8_t)a0;
@@ -280,7 +280,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.stats = stats;
 	ctx.stats_count = stats_count;
 	ctx.boot_tsc = 0x0123456789abcdefull;
-	for (int i = 0; i < MAX_CALLS && in.n > 0 && !ctx.exited; i++) {
+	for (int i = 0; i < MAX_CALLS && in.n > 0 && !ctx.finished; i++) {
 		uint8_t how = fuzz_u8(&in);
 		struct call c = { .is64 = how & 1 };
 		struct effect e;
@@ -304,11 +304,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   "the ABI says %lld", (unsigned long long)c.nr, c.is64 ? "64-bit" : "32-bit",
 			   (unsigned long long)c.a0, (unsigned long long)c.a1, (long long)r,
 			   (long long)e.result);
-		fuzz_check(ctx.exited == e.exits, "exited is %d after a call that %s", ctx.exited,
+		fuzz_check(ctx.finished == e.exits, "finished is %d after a call that %s", ctx.finished,
 			   e.exits ? "exits" : "does not exit");
 		if (e.exits)
-			fuzz_check(ctx.exit_status == e.status, "exit status %u, not %u",
-				   ctx.exit_status, e.status);
+			fuzz_check(ctx.finish_status == e.status, "exit status %u, not %u",
+				   ctx.finish_status, e.status);
 		if (e.result > 0 && c.call == HC_CONSOLE_WRITE)
 			shown_expected += shown_in(win + c.arg0, (size_t)e.result);
 		check_writes(&c, &e, &ctx);

@@ -15,7 +15,7 @@
  *     exits: vm_port_io_exit() panics on its -ENODEV;
  *   - an exit status only from a write reaching 0xf4..0xf7 (the byte
  *     written) or completing "Shutdown" at 0x8900 (status 0);
- *   - reads: all-ones from the exit ports, an IN's unused upper bytes 0,
+ *   - reads: all-ones from the finish ports, an IN's unused upper bytes 0,
  *     and COM1's registers within what the 16550 can show;
  *   - the transmitted bytes: every byte written to THR outside loopback
  *     reaches the console, in whole, clean lines;
@@ -151,11 +151,11 @@ static int model_out(struct model *m, const struct vm_ports *p, const struct acc
 		switch (dev_at(at)) {
 		case DEV_EXIT:
 			*status = c;
-			return VM_PORT_EXIT;
+			return VM_PORT_FINISH;
 		case DEV_SHUTDOWN:
 			if (model_shutdown_byte(m, c)) {
 				*status = 0;
-				return VM_PORT_EXIT;
+				return VM_PORT_FINISH;
 			}
 			break;
 		case DEV_COM1:
@@ -261,9 +261,9 @@ static void do_access(struct vm_ports *p, struct model *m, const struct access *
 		want = model_out(m, &before, a, &status);
 		fuzz_check(rc == want, "OUT 0x%x of %u bytes at 0x%x: result %d, not %d",
 			   a->value, a->io.size, a->io.port, rc, want);
-		if (rc == VM_PORT_EXIT)
-			fuzz_check(p->exit_status == status, "exit status %u, not %u",
-				   p->exit_status, status);
+		if (rc == VM_PORT_FINISH)
+			fuzz_check(p->finish_status == status, "exit status %u, not %u",
+				   p->finish_status, status);
 	}
 	check_state(p);
 }

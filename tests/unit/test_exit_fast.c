@@ -311,7 +311,7 @@ static void test_vmcall_from_user_mode_declines(void **state)
 static void test_vmcall_other_calls_decline(void **state)
 {
 	(void)state;
-	assert_vmcall_declined(HC_EXIT, 0, 0);
+	assert_vmcall_declined(HC_FINISH, 0, 0);
 	assert_vmcall_declined(HC_EXIT_STATS, BUF, 16);
 	assert_vmcall_declined(HC_BOOT_TSC, BUF, 0);
 	assert_vmcall_declined(HC_CALLS, 0, 0);

@@ -128,7 +128,7 @@ static void test_version_in_both_modes(void **state)
 	/* ABI 1.1: 1.0 plus HC_EXIT_STATS and HC_BOOT_TSC */
 	assert_int_equal(hc64(HC_VERSION, 0, 0), 0x00010001);
 	assert_int_equal(hc32(HC_VERSION, 0, 0), 0x00010001);
-	assert_false(ctx.exited);
+	assert_false(ctx.finished);
 }
 
 static void test_console_write_prints_whole_lines(void **state)
@@ -140,7 +140,7 @@ static void test_console_write_prints_whole_lines(void **state)
 	poke(0x3000, "def\n");
 	assert_int_equal(hc32(HC_CONSOLE_WRITE, 0x3000, 4), 4);
 	assert_string_equal(lines_out, "hello\nabcdef\n");
-	assert_false(ctx.exited);
+	assert_false(ctx.finished);
 }
 
 static void test_console_write_defuses_control_bytes(void **state)
@@ -285,11 +285,11 @@ static void test_unknown_call_numbers(void **state)
 		assert_int_equal(hc64(unknown[i], 0, 0), -HC_ENOSYS);
 	assert_int_equal(hc32(HC_CALLS, 0, 0), -HC_ENOSYS);
 	assert_int_equal(hc32(0xffffffffull, 0, 0), -HC_ENOSYS);
-	/* Every number below HC_CALLS is a call (HC_EXIT with a bad status
+	/* Every number below HC_CALLS is a call (HC_FINISH with a bad status
 	 * so the guest stays). */
 	for (uint64_t nr = 0; nr < HC_CALLS; nr++)
 		assert_int_not_equal(hc64(nr, 0x100, 0), -HC_ENOSYS);
-	assert_false(ctx.exited);
+	assert_false(ctx.finished);
 }
 
 /* A 32-bit guest's registers are read as EAX, EDI, ESI: the upper halves
@@ -320,7 +320,7 @@ static void test_32bit_errors_sign_extend(void **state)
 	assert_int_equal((uint64_t)r, 0xfffffffffffffff2ull);
 	assert_int_equal((uint32_t)r, 0xfffffff2u);
 	assert_int_equal((uint64_t)hc32(7, 0, 0), 0xffffffffffffffdaull);
-	assert_int_equal((uint64_t)hc32(HC_EXIT, 256, 0), 0xffffffffffffffeaull);
+	assert_int_equal((uint64_t)hc32(HC_FINISH, 256, 0), 0xffffffffffffffeaull);
 }
 
 static void test_exit_with_each_edge_status(void **state)
@@ -329,26 +329,26 @@ static void test_exit_with_each_edge_status(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
-		ctx.exited = false;
-		ctx.exit_status = 0x77;
-		assert_int_equal(hc64(HC_EXIT, statuses[i], 0), 0);
-		assert_true(ctx.exited);
-		assert_int_equal(ctx.exit_status, statuses[i]);
+		ctx.finished = false;
+		ctx.finish_status = 0x77;
+		assert_int_equal(hc64(HC_FINISH, statuses[i], 0), 0);
+		assert_true(ctx.finished);
+		assert_int_equal(ctx.finish_status, statuses[i]);
 	}
 }
 
 static void test_exit_with_bad_status_keeps_guest_running(void **state)
 {
 	(void)state;
-	assert_int_equal(hc64(HC_EXIT, 256, 0), -HC_EINVAL);
-	assert_int_equal(hc64(HC_EXIT, ~0ull, 0), -HC_EINVAL);
-	assert_int_equal(hc64(HC_EXIT, 0x100000007ull, 0), -HC_EINVAL);
-	assert_int_equal(hc32(HC_EXIT, 0x80000000u, 0), -HC_EINVAL);
-	assert_false(ctx.exited);
+	assert_int_equal(hc64(HC_FINISH, 256, 0), -HC_EINVAL);
+	assert_int_equal(hc64(HC_FINISH, ~0ull, 0), -HC_EINVAL);
+	assert_int_equal(hc64(HC_FINISH, 0x100000007ull, 0), -HC_EINVAL);
+	assert_int_equal(hc32(HC_FINISH, 0x80000000u, 0), -HC_EINVAL);
+	assert_false(ctx.finished);
 	/* 32-bit: the upper half of RDI is not the guest's. */
-	assert_int_equal(hc32(HC_EXIT, 0xffffffff00000007ull, 0), 0);
-	assert_true(ctx.exited);
-	assert_int_equal(ctx.exit_status, 7);
+	assert_int_equal(hc32(HC_FINISH, 0xffffffff00000007ull, 0), 0);
+	assert_true(ctx.finished);
+	assert_int_equal(ctx.finish_status, 7);
 }
 
 /*
@@ -397,7 +397,7 @@ static void test_fast_path_agrees_or_declines(void **state)
 	assert_fast_path(false, HC_CONSOLE_WRITE, 0x2000, HC_CONSOLE_MAX + 1);
 	assert_fast_path(false, HC_CONSOLE_WRITE, 0x2000 | 1ull << 32, 3);
 	assert_fast_path(false, HC_VERSION | 1ull << 32, 0, 0);
-	assert_fast_path(false, HC_EXIT, 0, 0);
+	assert_fast_path(false, HC_FINISH, 0, 0);
 	assert_fast_path(false, HC_BOOT_TSC, 0x3000, 0);
 	assert_fast_path(false, HC_CALLS, 0, 0);
 }

@@ -75,10 +75,10 @@ static void test_exit_port_ends_guest_with_the_byte(void **state)
 {
 	for (uint16_t port = 0xf4; port <= 0xf7; port++) {
 		setup(state);
-		uint8_t status = (uint8_t)(0xc0 + port - HV_PORT_EXIT);
+		uint8_t status = (uint8_t)(0xc0 + port - HV_PORT_FINISH);
 
-		assert_int_equal(io_out(port, 1, status), VM_PORT_EXIT);
-		assert_int_equal(p.exit_status, status);
+		assert_int_equal(io_out(port, 1, status), VM_PORT_FINISH);
+		assert_int_equal(p.finish_status, status);
 	}
 }
 
@@ -87,40 +87,40 @@ static void test_exit_port_ends_guest_with_the_byte(void **state)
 static void test_wide_exit_write_uses_the_low_byte(void **state)
 {
 	(void)state;
-	assert_int_equal(io_out(HV_PORT_EXIT, 4, 0x12345603), VM_PORT_EXIT);
-	assert_int_equal(p.exit_status, 3);
-	assert_int_equal(io_out(HV_PORT_EXIT + 2, 2, 0xff07), VM_PORT_EXIT);
-	assert_int_equal(p.exit_status, 7);
-	assert_int_equal(io_out(HV_PORT_EXIT, 4, 0x100), VM_PORT_EXIT);
-	assert_int_equal(p.exit_status, 0);
+	assert_int_equal(io_out(HV_PORT_FINISH, 4, 0x12345603), VM_PORT_FINISH);
+	assert_int_equal(p.finish_status, 3);
+	assert_int_equal(io_out(HV_PORT_FINISH + 2, 2, 0xff07), VM_PORT_FINISH);
+	assert_int_equal(p.finish_status, 7);
+	assert_int_equal(io_out(HV_PORT_FINISH, 4, 0x100), VM_PORT_FINISH);
+	assert_int_equal(p.finish_status, 0);
 	/* From 0xf3: byte 0 reaches no device, byte 1 is the status. */
-	assert_int_equal(io_out(HV_PORT_EXIT - 1, 4, 0x00002a11), VM_PORT_EXIT);
-	assert_int_equal(p.exit_status, 0x2a);
+	assert_int_equal(io_out(HV_PORT_FINISH - 1, 4, 0x00002a11), VM_PORT_FINISH);
+	assert_int_equal(p.finish_status, 0x2a);
 }
 
 static void test_exit_ports_read_all_ones(void **state)
 {
 	(void)state;
-	assert_int_equal(io_in(HV_PORT_EXIT, 1), 0xff);
-	assert_int_equal(io_in(HV_PORT_EXIT + 2, 2), 0xffff);
-	assert_int_equal(io_in(HV_PORT_EXIT, 4), 0xffffffff);
+	assert_int_equal(io_in(HV_PORT_FINISH, 1), 0xff);
+	assert_int_equal(io_in(HV_PORT_FINISH + 2, 2), 0xffff);
+	assert_int_equal(io_in(HV_PORT_FINISH, 4), 0xffffffff);
 	assert_int_equal(io_in(HV_PORT_BOCHS_SHUTDOWN, 1), 0xff);
 }
 
 static void test_bochs_shutdown_ends_guest_with_zero(void **state)
 {
 	(void)state;
-	p.exit_status = 0x55;
+	p.finish_status = 0x55;
 	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "Shutdow"), VM_PORT_DONE);
-	assert_int_equal(io_out(HV_PORT_BOCHS_SHUTDOWN, 1, 'n'), VM_PORT_EXIT);
-	assert_int_equal(p.exit_status, 0);
+	assert_int_equal(io_out(HV_PORT_BOCHS_SHUTDOWN, 1, 'n'), VM_PORT_FINISH);
+	assert_int_equal(p.finish_status, 0);
 	/* The matcher starts over after a shutdown. */
 	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "down"), VM_PORT_DONE);
 	assert_int_equal(io_out(HV_PORT_BOCHS_SHUTDOWN, 1, 'n'), VM_PORT_DONE);
 	assert_int_equal(io_out(HV_PORT_BOCHS_SHUTDOWN, 1, 0), VM_PORT_DONE);
-	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "Shutdown"), VM_PORT_EXIT);
+	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "Shutdown"), VM_PORT_FINISH);
 	assert_int_equal(io_out(HV_PORT_BOCHS_SHUTDOWN, 1, 0), VM_PORT_DONE);
-	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "Shutdown"), VM_PORT_EXIT);
+	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "Shutdown"), VM_PORT_FINISH);
 }
 
 static void test_bochs_shutdown_broken_sequence_starts_over(void **state)
@@ -128,9 +128,9 @@ static void test_bochs_shutdown_broken_sequence_starts_over(void **state)
 	(void)state;
 	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "ShutXdown"), VM_PORT_DONE);
 	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "shutdown"), VM_PORT_DONE);
-	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "SShutdown"), VM_PORT_EXIT);
-	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "ShutShutdown"), VM_PORT_EXIT);
-	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "Shutdown!"), VM_PORT_EXIT);
+	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "SShutdown"), VM_PORT_FINISH);
+	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "ShutShutdown"), VM_PORT_FINISH);
+	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "Shutdown!"), VM_PORT_FINISH);
 }
 
 /* Only 0x8900 is Bochs's: the high byte of a word lands on 0x8901. */
@@ -140,7 +140,7 @@ static void test_bochs_wide_write_feeds_its_low_byte(void **state)
 	assert_int_equal(io_out(HV_PORT_BOCHS_SHUTDOWN, 2, 'S' | 'h' << 8), VM_PORT_DONE);
 	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "utdown"), VM_PORT_DONE);
 	assert_int_equal(io_out(HV_PORT_BOCHS_SHUTDOWN, 2, 'S' | 'h' << 8), VM_PORT_DONE);
-	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "hutdown"), VM_PORT_EXIT);
+	assert_int_equal(out_bytes(HV_PORT_BOCHS_SHUTDOWN, "hutdown"), VM_PORT_FINISH);
 }
 
 /* A wide access to COM1 is one byte per register, low byte first; a byte
@@ -171,9 +171,9 @@ static void test_caller_mistakes_are_errors(void **state)
 	assert_int_equal(io_out(HV_PORT_COM1 + 8, 1, 'x'), -ENODEV);
 	assert_int_equal(vm_port_io(&p, 0x80, 1, true, &value), -ENODEV);
 	assert_int_equal(value, 0x1234);
-	assert_int_equal(io_out(HV_PORT_EXIT, 3, 0), -EINVAL);
-	assert_int_equal(io_out(HV_PORT_EXIT, 0, 0), -EINVAL);
-	assert_int_equal(io_out(HV_PORT_EXIT, 8, 0), -EINVAL);
+	assert_int_equal(io_out(HV_PORT_FINISH, 3, 0), -EINVAL);
+	assert_int_equal(io_out(HV_PORT_FINISH, 0, 0), -EINVAL);
+	assert_int_equal(io_out(HV_PORT_FINISH, 8, 0), -EINVAL);
 	assert_int_equal(lines_out_len, 0);
 }
 
@@ -191,7 +191,7 @@ static void test_wrapping_access_is_handled(void **state)
 	assert_int_equal(value, 0xffff);
 	assert_int_equal(vm_port_io(&p, 0xfffe, 4, true, &value), VM_PORT_DONE);
 	assert_int_equal(value, 0xffffffff);
-	assert_false(p.exit_status);
+	assert_false(p.finish_status);
 	assert_int_equal(lines_out_len, 0);
 }
 

@@ -353,7 +353,7 @@ static void test_policy_defaults_and_command_line(void **state)
 
 	(void)state;
 	vm_policy_init(&p, "");
-	assert_int_equal(p.on_exit, CONFIG_ON_GUEST_EXIT);
+	assert_int_equal(p.on_finish, CONFIG_ON_GUEST_FINISH);
 	assert_int_equal(p.on_crash, CONFIG_ON_GUEST_CRASH);
 	assert_int_equal(p.restarts, CONFIG_RESTART_LIMIT);
 	assert_int_equal(p.watchdog_ms, CONFIG_WATCHDOG_MS);
@@ -363,9 +363,16 @@ static void test_policy_defaults_and_command_line(void **state)
 	assert_int_equal(p.restarts, 7);
 	assert_int_equal(p.backoff_ms, 5);
 	assert_int_equal(p.watchdog_ms, 0);
+	/* on_exit is on_finish's older name; on_finish wins. */
+	vm_policy_init(&p, "on_exit=halt");
+	assert_int_equal(p.on_finish, POLICY_HALT);
+	vm_policy_init(&p, "on_exit=halt on_finish=restart");
+	assert_int_equal(p.on_finish, POLICY_RESTART);
+	vm_policy_init(&p, "on_finish=restart on_exit=halt");
+	assert_int_equal(p.on_finish, POLICY_RESTART);
 	/* A malformed value keeps the default (cmdline_check() says so). */
 	vm_policy_init(&p, "on_exit=reboot restarts=3x");
-	assert_int_equal(p.on_exit, CONFIG_ON_GUEST_EXIT);
+	assert_int_equal(p.on_finish, CONFIG_ON_GUEST_FINISH);
 	assert_int_equal(p.restarts, CONFIG_RESTART_LIMIT);
 }
 

@@ -1,5 +1,6 @@
 # Guests: Multiboot2 kernels for i386 that skiff (or GRUB, on bare metal)
-# boots.  Included from GNUmakefile, which gives BUILD, LD and WARNINGS.
+# boots.  Included from GNUmakefile, which gives BUILD, LD, WARNINGS and
+# the quiet-build helpers Q and say.
 #
 # Each folder guests/<name>/ (except runtime/ and tools/) is one guest:
 # its sources and those of guests/runtime/ link into $(BUILD)/guests/<name>.elf,
@@ -36,25 +37,31 @@ guests: $(GUEST_ELFS)
 # flags) never builds a guest object.
 $(filter %.c.o,$(GUEST_OBJS)): $(BUILD)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
 $(filter %.S.o,$(GUEST_OBJS)): $(BUILD)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_ASFLAGS) -c $< -o $@
+	$(call say,AS,$<)
+	$(Q)$(CC) $(GUEST_ASFLAGS) -c $< -o $@
 
 # A guest links, then the host tool checks its ELF and Multiboot2 headers
 # the way skiff's loader will; a broken header fails the build here.
+# mb2check's summary of a good guest shows with V=1; its errors always.
 define guest_rule
 $(BUILD)/guests/$(1).elf: $(GUEST_RT_OBJS) $(call guest_objs,$(1)) guests/runtime/linker.ld $(MB2CHECK)
-	$$(LD) $$(GUEST_LDFLAGS) -o $$@.tmp $(GUEST_RT_OBJS) $(call guest_objs,$(1))
-	$(MB2CHECK) $$@.tmp
-	mv $$@.tmp $$@
+	$$(call say,LD,$$@)
+	$$(Q)$$(LD) $$(GUEST_LDFLAGS) -o $$@.tmp $(GUEST_RT_OBJS) $(call guest_objs,$(1))
+	$$(call say,MB2CHK,$$@)
+	$$(Q)$(MB2CHECK) $$@.tmp $$(if $$(Q),>/dev/null)
+	$$(Q)mv $$@.tmp $$@
 endef
 $(foreach g,$(GUESTS),$(eval $(call guest_rule,$(g))))
 
 $(MB2CHECK): guests/tools/mb2check.c kernel/boot/multiboot2.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -std=gnu11 -O2 $(WARNINGS) -Ikernel -o $@ $<
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) -std=gnu11 -O2 $(WARNINGS) -Ikernel -o $@ $<
 
 # ---- the built-in guest, linked into skiff ----
 # kernel/vm/builtin_guest.h names it; read the name from there so the two

@@ -52,7 +52,8 @@ declare -A what=(
 	[boot]="boot: skiff's 1st insn to guest's"
 )
 
-# An image like tests/boot/run.sh's: skiff's menu entry plus the module.
+# An image like tests/boot/run.sh's: skiff's menu entry plus the module,
+# staged in $dir, apart from make's iso/ (its menu entry is its own).
 make_iso() {
 	rm -rf "$dir" && mkdir -p "$dir/iso/boot/grub" "$dir/iso/boot/guests"
 	cp "$BUILD/skiff.elf" "$dir/iso/boot/skiff.elf"

@@ -2,12 +2,16 @@
 # make run: boot skiff's image in the best machine this host offers.
 # QEMU with KVM when /dev/kvm works and the CPU offers nested VT-x;
 # otherwise Bochs with a VT-x CPU model (slower, but exact).
+# Environment: ISO (the image, default iso/skiff.iso, which make writes),
+# BUILD (default build: Bochs's logs go to $BUILD/run), MEGS, BOCHS_CPU, VNC.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 [[ $BUILD = /* ]] || BUILD=$root/$BUILD
-iso=$BUILD/skiff.iso
+iso=${ISO:-iso/skiff.iso}
+[[ $iso = /* ]] || iso=$root/$iso
+[[ -f $iso ]] || { echo "skiff: $iso is missing: run make first"; exit 1; }
 MEGS=${MEGS:-512}
 BOCHS_CPU=${BOCHS_CPU:-corei7_skylake_x}
 

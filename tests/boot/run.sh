@@ -36,6 +36,9 @@ fi
 
 # make_iso DIR CMDLINE [MODULE]: an image whose menu entry passes CMDLINE
 # to skiff and loads MODULE (a path and its command line) after it.
+# Each case stages and writes its own image in DIR ($BUILD/boot/NAME), from
+# the files make puts in iso/skiff.iso: cases differ in their menu entry
+# and run JOBS at a time, so they cannot share make's iso/ tree.
 make_iso() {
 	local dir=$1 cmdline=$2 module=${3:-} add=""
 	mkdir -p "$dir/iso/boot/grub" "$dir/iso/boot/guests"

@@ -1,6 +1,7 @@
 # Fuzzing: clang libFuzzer harnesses for the parsers the guest or the
 # firmware controls, built for the host with AddressSanitizer and UBSan.
-# Included from GNUmakefile, which gives BUILD and .SECONDEXPANSION.
+# Included from GNUmakefile, which gives BUILD, .SECONDEXPANSION and the
+# quiet-build helpers Q and say.
 #
 #   make fuzz          each harness for FUZZ_TIME seconds (default 60),
 #                      from its seeds; findings in $(BUILD)/fuzz/findings/
@@ -45,22 +46,26 @@ fuzz_objs    = $(patsubst %.c,$(FUZZ_OBJ)/%.fo,tests/fuzz/fuzz_$(1).c tests/fuzz
 
 $(FUZZ_OBJ)/tests/fuzz/%.fo: tests/fuzz/%.c | deps-fuzz
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WARN) -Werror -c $< -o $@
+	$(call say,FUZZCC,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WARN) -Werror -c $< -o $@
 
 # The host tests' VMCS (tests/unit/vmcs_fake.c), shared with the unit tests.
 $(FUZZ_OBJ)/tests/unit/%.fo: tests/unit/%.c | deps-fuzz
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WARN) -Werror -c $< -o $@
+	$(call say,FUZZCC,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WARN) -Werror -c $< -o $@
 
 $(FUZZ_OBJ)/kernel/%.fo: kernel/%.c | deps-fuzz
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WARN) -c $< -o $@
+	$(call say,FUZZCC,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WARN) -c $< -o $@
 
 # Objects are shared between harnesses: keep them.
 .SECONDARY: $(foreach f,$(FUZZERS),$(call fuzz_objs,$(f)))
 
 $(BUILD)/fuzz/fuzz_%: $$(call fuzz_objs,$$*)
-	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
+	$(call say,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
 
 .PHONY: fuzz fuzz-smoke fuzz-build
 fuzz-build: $(FUZZ_BINS)

@@ -4,9 +4,9 @@
 set -uo pipefail
 make_q() { make --no-print-directory "$@"; }
 
-unit_out=$(make_q unit 2>&1 | tee /dev/stderr); unit_rc=${PIPESTATUS[0]}
-fuzz_out=$(make_q fuzz-smoke 2>&1 | tee /dev/stderr); fuzz_rc=${PIPESTATUS[0]}
-boot_out=$(make_q boot 2>&1 | tee /dev/stderr); boot_rc=${PIPESTATUS[0]}
+unit_out=$(make_q unit 2>&1 | tee -a /dev/stderr); unit_rc=${PIPESTATUS[0]}
+fuzz_out=$(make_q fuzz-smoke 2>&1 | tee -a /dev/stderr); fuzz_rc=${PIPESTATUS[0]}
+boot_out=$(make_q boot 2>&1 | tee -a /dev/stderr); boot_rc=${PIPESTATUS[0]}
 
 count() { sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed$/\\$2/p" <<<"$3" | tail -n1; }
 up=$(count unit 1 "$unit_out") uf=$(count unit 2 "$unit_out")

@@ -5,7 +5,7 @@
 #include "lib/string.h"
 #include "vm/hypercall.h"
 
-#define HC_EXIT_STATUS_MAX	255
+#define HC_FINISH_STATUS_MAX	255
 
 _Static_assert(HC_CALLS == HC_BOOT_TSC + 1, "a new call needs its case below");
 
@@ -29,9 +29,9 @@ static int64_t hc_console_write(struct vm_hc_ctx *ctx, uint64_t gpa,
 	return (int64_t)len;
 }
 
-static int64_t hc_exit(struct vm_hc_ctx *ctx, uint64_t status)
+static int64_t hc_finish(struct vm_hc_ctx *ctx, uint64_t status)
 {
-	if (status > HC_EXIT_STATUS_MAX)
+	if (status > HC_FINISH_STATUS_MAX)
 		return -HC_EINVAL;
 	ctx->finish_status = (uint8_t)status;
 	ctx->finished = true;
@@ -69,9 +69,10 @@ static int64_t hc_boot_tsc(struct vm_hc_ctx *ctx, uint64_t gpa)
 	return 0;
 }
 
-/* A switch rather than a table of handlers: with three calls it reads as
- * well, and it lets the compiler inline them into the VMCALL path, which
- * is counted in instructions.  A call number with no case is -HC_ENOSYS. */
+/* A switch rather than a table of handlers: with HC_CALLS (five) calls it
+ * reads as well, and it lets the compiler inline them into the VMCALL
+ * path, which is counted in instructions.  A call number with no case is
+ * -HC_ENOSYS. */
 static int64_t hc_dispatch(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
 			   uint64_t a1)
 {
@@ -81,7 +82,7 @@ static int64_t hc_dispatch(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
 	case HC_CONSOLE_WRITE:
 		return hc_console_write(ctx, a0, a1);
 	case HC_FINISH:
-		return hc_exit(ctx, a0);
+		return hc_finish(ctx, a0);
 	case HC_EXIT_STATS:
 		return hc_exit_stats(ctx, a0, a1);
 	case HC_BOOT_TSC:
@@ -94,12 +95,13 @@ static int64_t hc_dispatch(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
 int64_t vm_hypercall(struct vm_hc_ctx *ctx, uint64_t nr, uint64_t a0,
 		     uint64_t a1, uint64_t a2, bool guest_64bit)
 {
-	(void)a2;	/* no call of ABI 1.0 takes a third argument */
+	(void)a2;	/* no call of ABI 1.1 (HC_ABI_VERSION) takes a third argument */
 	if (guest_64bit)
 		return hc_dispatch(ctx, nr, a0, a1);
 	/* Every result fits in 32 bits (HC_ABI_VERSION, at most
-	 * HC_CONSOLE_MAX bytes or HC_EXIT_STATS_MAX entries, -HC_E*), so the sign extension changes no
-	 * value: it states what a 32-bit guest gets. */
+	 * HC_CONSOLE_MAX bytes or HC_EXIT_STATS_MAX entries, -HC_E*), so the
+	 * sign extension changes no value: it states what a 32-bit guest
+	 * gets. */
 	return (int32_t)hc_dispatch(ctx, (uint32_t)nr, (uint32_t)a0,
 				    (uint32_t)a1);
 }

@@ -48,27 +48,31 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* The model's words: the next one at or after p (NULL at the end), its
+ * length in *w. */
+static const char *next_word(const char *p, size_t *w)
+{
+	while (is_space(*p))
+		p++;
+	if (!*p)
+		return NULL;
+	for (*w = 0; p[*w] && !is_space(p[*w]); (*w)++)
+		;
+	return p;
+}
+
 /* The rule, with the value's place and length in the command line. */
 static bool model(const char *cmd, const char *key, const char **val, size_t *vlen)
 {
-	size_t klen = strlen(key);
+	size_t klen = strlen(key), w;
 	bool found = false;
 
-	for (const char *p = cmd; *p;) {
-		size_t w = 0;
-
-		if (is_space(*p)) {
-			p++;
-			continue;
-		}
-		while (p[w] && !is_space(p[w]))
-			w++;
+	for (const char *p = cmd; (p = next_word(p, &w)) != NULL; p += w) {
 		if (w >= klen && memcmp(p, key, klen) == 0 && (w == klen || p[klen] == '=')) {
 			found = true;
 			*val = w == klen ? p + w : p + klen + 1;
 			*vlen = (size_t)(p + w - *val);
 		}
-		p += w;
 	}
 	return found;
 }
@@ -113,19 +117,10 @@ static bool model_refuses(const char *p, size_t w)
 static unsigned model_check(const char *cmd)
 {
 	unsigned refused = 0;
+	size_t w;
 
-	for (const char *p = cmd; *p;) {
-		size_t w = 0;
-
-		if (is_space(*p)) {
-			p++;
-			continue;
-		}
-		while (p[w] && !is_space(p[w]))
-			w++;
+	for (const char *p = cmd; (p = next_word(p, &w)) != NULL; p += w)
 		refused += model_refuses(p, w);
-		p += w;
-	}
 	return refused;
 }
 

@@ -358,19 +358,21 @@ static inline struct vmcs_field32 vmcs_field64_high(struct vmcs_field64 f)
 
 /* ---- the one indirection: hardware in the kernel, an image on the host ---- */
 
+#include "vmx/vmx_insn.h"
+
+/* A VMREAD or VMWRITE failed: skiff asked for a field the CPU does not have
+ * or had no current VMCS, a broken invariant.  Panics with the field name
+ * and the VM-instruction error (diag/vmcs_names.c; host tests that link a
+ * caller stand it in). */
+__attribute__((noreturn))
+void vmcs_access_failed(const char *insn, uint32_t enc, enum vmx_status status);
+
 #ifdef SKIFF_HOST_TEST
 /* tests/unit/vmcs_fake.c: an array-backed VMCS with VMREAD/VMWRITE's
  * truncation and high-access rules. */
 uint64_t vmcs_raw_read(uint32_t enc);
 void vmcs_raw_write(uint32_t enc, uint64_t value);
 #else
-#include "vmx/vmx_insn.h"
-
-/* A VMREAD or VMWRITE failed: skiff asked for a field the CPU does not have
- * or had no current VMCS, a broken invariant.  Panics with the field name
- * and the VM-instruction error. */
-__attribute__((noreturn))
-void vmcs_access_failed(const char *insn, uint32_t enc, enum vmx_status status);
 
 /*
  * The hot path of every exit reads and writes a handful of fields, so each

@@ -41,7 +41,6 @@ void vm_console_flush(struct vm *vm)
 
 /* ---- never reached from the handlers a harness drives ---- */
 
-void vmcs_access_failed(const char *insn, uint32_t enc, enum vmx_status status);
 void vmcs_access_failed(const char *insn, uint32_t enc, enum vmx_status status)
 {
 	(void)insn;

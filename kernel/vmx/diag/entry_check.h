@@ -246,13 +246,12 @@ int vmx_entry_check(const struct entry_check_caps *caps, struct entry_check_repo
 /* Whether the report holds a violation of rule. */
 bool entry_check_found(const struct entry_check_report *r, enum entry_rule rule);
 
-#ifndef SKIFF_HOST_TEST
 /* The capabilities of the CPU skiff runs on: the VMX capability MSRs that
- * exist (reading an absent one would raise #GP) and CPUID. */
+ * exist (reading an absent one would raise #GP) and CPUID.  In the kernel
+ * only; host tests that link a caller stand them in. */
 void vmx_entry_check_caps_read(struct entry_check_caps *caps);
 
 /* vmx_entry_check() with this CPU's capabilities, on the current VMCS. */
 int vmx_entry_check_cpu(struct entry_check_report *out);
-#endif
 
 #endif

@@ -1,10 +1,10 @@
 /*
  * The MSR policy: which MSRs skiff keeps from the guest, and what RDMSR
- * and WRMSR of each do.  One table (msr.c) that the backend both builds
- * its intercepts from (the VT-x MSR bitmap) and consults on every MSR
- * exit.  An MSR the table does not name is the guest's: the backend reads
- * or writes the real one for it, and a #GP from the CPU goes back to the
- * guest.
+ * and WRMSR of each do.  One list (VM_MSR_POLICY) that gives both the
+ * table the backend builds its intercepts from (the VT-x MSR bitmap) and
+ * the rule it consults on every MSR exit, inline.  An MSR the list does
+ * not name is the guest's: the backend reads or writes the real one for
+ * it, and a #GP from the CPU goes back to the guest.
  */
 #ifndef SKIFF_VM_MSR_H
 #define SKIFF_VM_MSR_H
@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "x86.h"
 
 /* The VMX capability MSRs, IA32_VMX_BASIC .. IA32_VMX_EXIT_CTLS2 (SDM
  * Vol. 4 Table 2-2): the guest has no VMX, so they do not exist for it. */
@@ -31,11 +33,29 @@ struct vm_msr_range {
 	const char *why;
 };
 
+/* X(first, last, read rule, write rule, why): each range skiff keeps. */
+#define VM_MSR_POLICY(X)							\
+	X(MSR_IA32_FEATURE_CONTROL, MSR_IA32_FEATURE_CONTROL, VM_MSR_LOCKED_OFF, VM_MSR_GP,	\
+	  "the guest has no VMX: the control reads as locked with VMX off, and a "	\
+	  "locked MSR is not writable")						\
+	X(VM_MSR_VMX_FIRST, VM_MSR_VMX_LAST, VM_MSR_GP, VM_MSR_GP,			\
+	  "the VMX capability MSRs do not exist on a CPU without VMX")		\
+	X(MSR_IA32_EFER, MSR_IA32_EFER, VM_MSR_PASS, VM_MSR_EFER,			\
+	  "EFER is switched by VM entry and exit; a write is checked as the CPU would")
+
 extern const struct vm_msr_range vm_msr_ranges[];
 extern const size_t vm_msr_range_count;
 
 /* The rule for a RDMSR (write = false) or WRMSR of msr. */
-enum vm_msr_rule vm_msr_rule(uint32_t msr, bool write);
+static inline enum vm_msr_rule vm_msr_rule(uint32_t msr, bool write)
+{
+#define VM_MSR_MATCH(first, last, r, w, why)		\
+	if (msr >= (first) && msr <= (last))		\
+		return write ? (w) : (r);
+	VM_MSR_POLICY(VM_MSR_MATCH)
+#undef VM_MSR_MATCH
+	return VM_MSR_PASS;
+}
 
 /* What IA32_FEATURE_CONTROL reads as: locked, VMX off. */
 #define VM_MSR_FEATURE_CONTROL_VALUE	1ull

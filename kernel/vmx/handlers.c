@@ -234,17 +234,25 @@ void vmx_exit_vmcall(struct vmx_vcpu *v)
 
 /* ---- control registers ---- */
 
-/* The guest's control state as it reads it, for the rules of
- * vm/cr_rules.h. */
-static struct vm_cr_state guest_cr_state(const struct vmx_vcpu *v)
+/*
+ * The guest's control state as it reads it, for the rules of
+ * vm/cr_rules.h; cr0 (the guest's view) and wide (64-bit mode) are what
+ * the caller has already read.  IA-32e mode is EFER.LMA: with "load
+ * IA32_EFER" VM entry requires the two to agree (SDM Vol. 3C 27.3.1.1),
+ * every VM exit stores LMA into "IA-32e mode guest" (28.2), and
+ * guest_write_cr0() changes both together.  CR3 is read only by the one
+ * rule that needs it (guest_write_cr4()).
+ */
+static struct vm_cr_state guest_cr_state(const struct vmx_vcpu *v, uint64_t cr0, bool wide)
 {
+	uint64_t efer = vmcs_read64(GUEST_IA32_EFER);
+
 	return (struct vm_cr_state){
-		.cr0 = vmx_guest_cr0(v),
-		.cr3 = vmcs_read_natural(GUEST_CR3),
+		.cr0 = cr0,
 		.cr4 = vmx_guest_cr4(v),
-		.efer = vmcs_read64(GUEST_IA32_EFER),
-		.long_mode = vmx_guest_long_mode(),
-		.wide = vmx_guest_64bit_mode(),
+		.efer = efer,
+		.long_mode = efer & EFER_LMA,
+		.wide = wide,
 	};
 }
 
@@ -264,18 +272,18 @@ static void flush_guest_tlb(const struct vmx_vcpu *v)
  * 3A 11.8.5 "Initializing IA-32e Mode"): EFER.LMA and the "IA-32e mode
  * guest" entry control follow it.
  */
-static void guest_write_cr0(struct vmx_vcpu *v, uint64_t value)
+static void guest_write_cr0(struct vmx_vcpu *v, const struct vm_cr_state *s, uint64_t value)
 {
-	struct vm_cr_state s = guest_cr_state(v);
 	uint64_t efer;
-	uint32_t entry = vmcs_read32(VM_ENTRY_CONTROLS);
 
-	if (vm_cr0_write_faults(&s, value)) {
+	if (vm_cr0_write_faults(s, value)) {
 		vmx_inject_gp(v);
 		return;
 	}
-	efer = vm_cr0_write_efer(&s, value);
-	if (efer != s.efer) {
+	efer = vm_cr0_write_efer(s, value);
+	if (efer != s->efer) {
+		uint32_t entry = vmcs_read32(VM_ENTRY_CONTROLS);
+
 		vmcs_write64(GUEST_IA32_EFER, efer);
 		vmcs_write32(VM_ENTRY_CONTROLS, (efer & EFER_LMA) ? entry | VM_ENTRY_IA32E_MODE_GUEST :
 					       entry & ~VM_ENTRY_IA32E_MODE_GUEST);
@@ -283,34 +291,31 @@ static void guest_write_cr0(struct vmx_vcpu *v, uint64_t value)
 	vmcs_write_natural(CR0_READ_SHADOW, value);
 	vmcs_write_natural(GUEST_CR0, vmx_guest_cr0_adjust(value, v->cr0_fixed0, v->cr0_fixed1, true));
 	/* Clearing PG invalidates every translation (4.10.4.1). */
-	if ((s.cr0 & CR0_PG) && !(value & CR0_PG))
+	if ((s->cr0 & CR0_PG) && !(value & CR0_PG))
 		flush_guest_tlb(v);
 	vmx_skip_instruction();
 }
 
 /* MOV to CR4 that touches a bit skiff owns; the bits the CPU does not
  * support are those neither FIXED MSR allows. */
-static void guest_write_cr4(struct vmx_vcpu *v, uint64_t value)
+static void guest_write_cr4(struct vmx_vcpu *v, struct vm_cr_state *s, uint64_t value)
 {
-	struct vm_cr_state s = guest_cr_state(v);
-
-	if (vm_cr4_write_faults(&s, value, ~v->cr4_fixed1 & ~v->cr4_fixed0)) {
+	s->cr3 = vmcs_read_natural(GUEST_CR3);
+	if (vm_cr4_write_faults(s, value, ~v->cr4_fixed1 & ~v->cr4_fixed0)) {
 		vmx_inject_gp(v);
 		return;
 	}
 	vmcs_write_natural(CR4_READ_SHADOW, value);
 	vmcs_write_natural(GUEST_CR4, vmx_cr_adjust(value, v->cr4_fixed0, v->cr4_fixed1));
-	if ((s.cr4 ^ value) & CR4_TLB_BITS)
+	if ((s->cr4 ^ value) & CR4_TLB_BITS)
 		flush_guest_tlb(v);
 	vmx_skip_instruction();
 }
 
 /* CR3 exits only when the CPU forces CR3 exiting (no TRUE controls). */
-static void guest_write_cr3(struct vmx_vcpu *v, uint64_t value)
+static void guest_write_cr3(struct vmx_vcpu *v, const struct vm_cr_state *s, uint64_t value)
 {
-	struct vm_cr_state s = guest_cr_state(v);
-
-	vmcs_write_natural(GUEST_CR3, vm_cr3_write_value(&s, value));
+	vmcs_write_natural(GUEST_CR3, vm_cr3_write_value(s, value));
 	flush_guest_tlb(v);
 	vmx_skip_instruction();
 }
@@ -328,17 +333,20 @@ void vmx_exit_cr_access(struct vmx_vcpu *v)
 	uint64_t value = reg ? *reg : vmcs_read_natural(GUEST_RSP);
 	uint64_t shadow = vmx_guest_cr0(v);
 	bool wide = vmx_guest_64bit_mode();
+	struct vm_cr_state s;
 
 	if (!wide)
 		value = LOW32(value);
+	if (a.type != CR_ACCESS_MOV_FROM_CR)
+		s = guest_cr_state(v, shadow, wide);
 	switch (a.type) {
 	case CR_ACCESS_MOV_TO_CR:
 		if (a.cr == 0)
-			guest_write_cr0(v, value);
+			guest_write_cr0(v, &s, value);
 		else if (a.cr == 4)
-			guest_write_cr4(v, value);
+			guest_write_cr4(v, &s, value);
 		else if (a.cr == 3)
-			guest_write_cr3(v, value);
+			guest_write_cr3(v, &s, value);
 		else
 			vmx_guest_crash(v, "MOV to a control register skiff does not intercept", NULL);
 		return;
@@ -355,11 +363,11 @@ void vmx_exit_cr_access(struct vmx_vcpu *v)
 		vmx_skip_instruction();
 		return;
 	case CR_ACCESS_CLTS:
-		guest_write_cr0(v, shadow & ~CR0_TS);
+		guest_write_cr0(v, &s, shadow & ~CR0_TS);
 		return;
 	case CR_ACCESS_LMSW:
 		/* LMSW sets PE, MP, EM, TS from bits 3:0 and cannot clear PE. */
-		guest_write_cr0(v, (shadow & ~0xeull) | (a.lmsw_source & 0xf));
+		guest_write_cr0(v, &s, (shadow & ~0xeull) | (a.lmsw_source & 0xf));
 		return;
 	}
 }
@@ -413,7 +421,7 @@ void vmx_exit_rdmsr(struct vmx_vcpu *v)
  * into the VMCS, which loads it on entry. */
 static void write_efer(struct vmx_vcpu *v, uint64_t value)
 {
-	struct vm_cr_state s = guest_cr_state(v);
+	struct vm_cr_state s = guest_cr_state(v, vmx_guest_cr0(v), vmx_guest_64bit_mode());
 	bool nx = cpuid(0x80000001, 0).edx & CPUID_80000001_EDX_NX;
 
 	if (vm_efer_write_faults(&s, value, nx)) {

@@ -13,6 +13,7 @@
  */
 #include "drivers/console.h"
 #include "lib/printf.h"
+#include "vm/exit_stats.h"
 #include "vm/vm.h"
 #include "vmx/exit.h"
 #include "vmx/exit_info.h"
@@ -208,31 +209,12 @@ uint64_t vmx_exits_other_than(const struct vmx_vcpu *v, uint16_t basic)
 
 /* ---- statistics ---- */
 
-static void print_stat(const char *name, const struct hc_exit_stat *s)
-{
-	kprintf("  %-28s %10lu %14lu %8lu\n", name, s->count, s->cycles, s->cycles / s->count);
-}
-
 /* The counts are kept across restarts: after one, the heading says they
  * are for every run of the guest, not just the last. */
 void vm_arch_print_exit_stats(const struct vcpu *vcpu)
 {
 	const struct vmx_vcpu *v = (const struct vmx_vcpu *)vcpu;
-	const struct hc_exit_stat *st = v->exit_stats;
-	unsigned runs = vcpu->vm->restarts + 1;
-	uint64_t total = 0;
 
-	for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++)
-		total += st[i].count;
-	if (runs > 1)
-		kprintf("skiff: %lu VM exits by reason in all %u runs of the guest "
-			"(TSC cycles in skiff, exit to entry):\n", total, runs);
-	else
-		kprintf("skiff: %lu VM exits by reason (TSC cycles in skiff, exit to entry):\n", total);
-	kprintf("  %-28s %10s %14s %8s\n", "reason", "count", "cycles", "each");
-	for (unsigned i = 0; i < EXIT_REASON_COUNT; i++)
-		if (st[i].count)
-			print_stat(exit_reason_name(i), &st[i]);
-	if (st[EXIT_REASON_COUNT].count)
-		print_stat("(beyond the SDM's list)", &st[EXIT_REASON_COUNT]);
+	vm_print_exit_stats(v->exit_stats, EXIT_REASON_COUNT + 1, exit_reason_name,
+			    vcpu->vm->restarts + 1);
 }

@@ -1,0 +1,20 @@
+/*
+ * The VM-exit counts a vCPU keeps, printed at the end of a guest's run
+ * (its finish or an incident).  The counts are the backend's, indexed by
+ * its exit reasons; the table is the same for every backend.
+ */
+#ifndef SKIFF_VM_EXIT_STATS_H
+#define SKIFF_VM_EXIT_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/hypercall_abi.h"
+
+/* st[0 .. count - 2] by exit reason, named by name(); st[count - 1] for
+ * reasons beyond the backend's list.  runs: how many runs of the guest
+ * the counts cover (restarts keep them): above 1, the heading says so. */
+void vm_print_exit_stats(const struct hc_exit_stat *st, size_t count,
+			 const char *(*name)(uint32_t reason), unsigned runs);
+
+#endif

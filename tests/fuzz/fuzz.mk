@@ -27,6 +27,7 @@ FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
 # CR-access path does not use is stubbed in fuzz_vmx_stubs.c.
 FUZZ_cr_access_SRCS := kernel/vmx/handlers.c kernel/vmx/exit.c kernel/vmx/diag/report.c \
                        kernel/vm/cpuid.c kernel/vm/cr_rules.c kernel/vm/msr.c kernel/vm/verdict.c \
+                       kernel/vm/exit_stats.c \
                        kernel/vmx/caps.c \
                        kernel/vmx/diag/vmcs_names.c kernel/vmx/exit_table.c kernel/vmx/diag/exit_reason_names.c \
                        kernel/vmx/diag/vm_error.c kernel/lib/printf.c tests/fuzz/fuzz_vmx_stubs.c tests/fuzz/fuzz_invvpid.c \

@@ -177,7 +177,7 @@ static int trees_setup(void **state)
 	assert_int_equal(paging_map(&t->pt, 0, 2 * GiB, PT_RW), 0);
 	assert_int_equal(paging_unmap(&t->pt, TABLED, PAGE_SIZE), 0);
 	assert_int_equal(ept_table_pages(&t->ept), 4);
-	assert_int_equal(t->pt.table_pages, 4);
+	assert_int_equal(t->pt.pt.table_pages, 4);
 	integrity_unwatch_all();
 	integrity_watch_ept(EPT_NAME, &t->ept);
 	integrity_watch_paging(PT_NAME, &t->pt);
@@ -221,7 +221,7 @@ static uint64_t *ept_entry(struct trees *t, struct entry_at at)
 
 static uint64_t *pt_entry(struct trees *t, struct entry_at at)
 {
-	return entry_in(&t->pt_arena, t->pt.pml4, PTE_ADDR_MASK, at);
+	return entry_in(&t->pt_arena, t->pt.pt.root, PTE_ADDR_MASK, at);
 }
 
 static void expect_unchanged(const char *what)

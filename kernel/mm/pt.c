@@ -252,6 +252,30 @@ int pt_split(struct pt_tree *t, uint64_t addr, int level)
 
 /* ---- map, unmap, protect ---- */
 
+/* Where the part of [addr, end) in the entry that covers addr ends. */
+static uint64_t part_end(uint64_t addr, uint64_t end, uint64_t span)
+{
+	uint64_t next = align_down(addr, span) + span;
+
+	return next < end ? next : end;
+}
+
+/* What set_range() and protect_range() are: a change to [base, end)
+ * inside what table (at level) covers, as arg says. */
+typedef int (*range_fn)(struct pt_tree *t, uint64_t *table, int level, uint64_t base,
+			uint64_t end, const void *arg);
+
+/* Changes [addr, next), a part of what *entry covers, a level down, after
+ * making the table *entry references or splitting the page it maps. */
+static int descend(struct pt_tree *t, uint64_t *entry, int level, uint64_t addr, uint64_t next,
+		   range_fn change, const void *arg)
+{
+	uint64_t *child;
+	int rc = child_of(t, entry, level, &child);
+
+	return rc ? rc : change(t, child, level - 1, addr, next, arg);
+}
+
 /* Writes leaves (absent entries when leaf is 0) from entry, which maps
  * addr, on: over every entry that [addr, end) covers whole and that is not
  * a table.  Returns the address where it stopped.  A loop of its own,
@@ -272,11 +296,13 @@ static uint64_t write_leaves(struct pt_tree *t, uint64_t *entry, int level, uint
 	return addr + i * span;
 }
 
-/* Makes [base, end), inside what table (at level) covers, leaves with a. */
+/* Makes [base, end), inside what table (at level) covers, leaves with the
+ * struct pt_attrs at arg. */
 static int set_range(struct pt_tree *t, uint64_t *table, int level, uint64_t base,
-		     uint64_t end, const struct pt_attrs *a)
+		     uint64_t end, const void *arg)
 {
-	uint64_t span = pt_span(level), addr, next, *child;
+	const struct pt_attrs *a = arg;
+	uint64_t span = pt_span(level), addr, next;
 	uint64_t leaf = leaf_bits(t->fmt, a, level), mask = leaf_mask(t->fmt, level);
 	int rc;
 
@@ -289,16 +315,12 @@ static int set_range(struct pt_tree *t, uint64_t *table, int level, uint64_t bas
 				continue;
 		}
 		/* A part of an entry, or an entry that is a table. */
-		next = align_down(addr, span) + span;
-		if (next > end)
-			next = end;
+		next = part_end(addr, end, span);
 		/* A page (or nothing) that already is what was asked for:
 		 * every leaf maps its own address, so it stays whole. */
 		if (!entry_is_table(t->fmt, *entry, level) && (*entry & mask) == leaf)
 			continue;
-		rc = child_of(t, entry, level, &child);
-		if (rc == 0)
-			rc = set_range(t, child, level - 1, addr, next, a);
+		rc = descend(t, entry, level, addr, next, set_range, a);
 		if (rc)
 			return rc;
 	}
@@ -321,32 +343,30 @@ int pt_unmap(struct pt_tree *t, uint64_t base, uint64_t size)
 	return set_range(t, pt_table(t, t->root), PT_LEVELS, base, base + size, &absent);
 }
 
-/* Gives the present leaves in [base, end) the rights bits rbits. */
+/* Gives the present leaves in [base, end) the rights bits at arg (a
+ * uint64_t). */
 static int protect_range(struct pt_tree *t, uint64_t *table, int level, uint64_t base,
-			 uint64_t end, uint64_t rbits)
+			 uint64_t end, const void *arg)
 {
-	uint64_t span = pt_span(level), rmask = rights_mask(t->fmt), addr, next, *child;
+	uint64_t span = pt_span(level), rmask = rights_mask(t->fmt), rbits = *(const uint64_t *)arg;
+	uint64_t addr, next;
 	int rc;
 
 	for (addr = base; addr < end; addr = next) {
 		uint64_t *entry = &table[pt_index(addr, level)];
 
-		next = align_down(addr, span) + span;
-		if (next > end)
-			next = end;
+		next = part_end(addr, end, span);
 		if (!entry_present(t->fmt, *entry))
 			continue;
-		if (!entry_is_table(t->fmt, *entry, level)) {
-			if ((*entry & rmask) == rbits)
-				continue;
-			if (next - addr == span) {
-				*entry = (*entry & ~rmask) | rbits;
-				continue;
-			}
+		/* A page covered whole, or one that has the rights already,
+		 * takes them in place; a table, or a part of a page to change,
+		 * is sorted out a level down. */
+		if (!entry_is_table(t->fmt, *entry, level) &&
+		    (next - addr == span || (*entry & rmask) == rbits)) {
+			*entry = (*entry & ~rmask) | rbits;
+			continue;
 		}
-		rc = child_of(t, entry, level, &child);
-		if (rc == 0)
-			rc = protect_range(t, child, level - 1, addr, next, rbits);
+		rc = descend(t, entry, level, addr, next, protect_range, arg);
 		if (rc)
 			return rc;
 	}
@@ -357,6 +377,7 @@ int pt_protect(struct pt_tree *t, uint64_t base, uint64_t size, unsigned rights)
 {
 	struct pt_attrs a = { .rights = rights };
 	int rc = check_attrs(t, &a);
+	uint64_t rbits;
 
 	if (rc == 0 && !rights) {
 		kprintf("skiff: %s: protect with no rights (unmap makes pages absent)\n",
@@ -365,8 +386,8 @@ int pt_protect(struct pt_tree *t, uint64_t base, uint64_t size, unsigned rights)
 	}
 	if (rc)
 		return rc;
-	return protect_range(t, pt_table(t, t->root), PT_LEVELS, base, base + size,
-			     rights_bits(t->fmt, rights));
+	rbits = rights_bits(t->fmt, rights);
+	return protect_range(t, pt_table(t, t->root), PT_LEVELS, base, base + size, &rbits);
 }
 
 /* ---- reading the tree ---- */

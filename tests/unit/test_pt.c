@@ -7,7 +7,7 @@
  */
 #include "support.h"
 
-#include <stdlib.h>
+#include <string.h>
 
 #include "lib/errno.h"
 #include "mm/ept.h"
@@ -43,25 +43,24 @@ struct fixture {
 	struct pt_tree t;
 };
 
+/* One fixture, made afresh for each test. */
+static struct fixture fixture;
+
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	arena_init(&f->arena, ARENA_PA, 64);
-	f->pages = (struct pt_pages){ .alloc = arena_alloc, .to_virt = arena_to_virt,
-				      .ctx = &f->arena };
+	memset(&fixture, 0, sizeof(fixture));
+	arena_init(&fixture.arena, ARENA_PA, 64);
+	fixture.pages = (struct pt_pages){ .alloc = arena_alloc, .to_virt = arena_to_virt,
+					   .ctx = &fixture.arena };
 	log_reset();
-	*state = f;
+	*state = &fixture;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	arena_release(&f->arena);
-	free(f);
+	(void)state;
+	arena_release(&fixture.arena);
 	return 0;
 }
 

@@ -15,7 +15,6 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "panic.h"
 
 #define EPT_MIN_WIDTH	32
 #define EPT_MAX_WIDTH	52

@@ -11,7 +11,6 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "panic.h"
 
 typedef unsigned long long ull;	/* for %llx */
 

@@ -129,24 +129,27 @@ struct wx_walk {
 	bool nx;
 };
 
-/* One present leaf, with the rights every level on its way grants (SDM
- * 4.6.1: R/W must be set, XD clear, at every level). */
-static void wx_leaf(void *arg, uint64_t addr, int level, unsigned rights)
+/* A run of count present leaves from addr, with the rights every level on
+ * their way grants (SDM 4.6.1: R/W must be set, XD clear, at every level). */
+static void wx_leaves(void *arg, uint64_t addr, int level, size_t count, unsigned rights)
 {
 	struct wx_walk *w = arg;
 	struct wx_report *r = w->r;
-	uint64_t span = pt_span(level);
+	uint64_t bytes = count * pt_span(level);
 
 	if (level == PT_LEVEL_PT)
-		r->leaves_4k++;
+		r->leaves_4k += count;
 	else if (level == PT_LEVEL_PD)
-		r->leaves_2m++;
+		r->leaves_2m += count;
 	else
-		r->leaves_1g++;
-	r->mapped_bytes += span;
-	r->top = addr + span;		/* the walk goes up in address */
-	if ((rights & PT_WRITE) && (!w->nx || (rights & PT_EXEC)) && r->wx_leaves++ == 0)
-		r->first_wx = addr;
+		r->leaves_1g += count;
+	r->mapped_bytes += bytes;
+	r->top = addr + bytes;		/* the walk goes up in address */
+	if ((rights & PT_WRITE) && (!w->nx || (rights & PT_EXEC))) {
+		if (r->wx_leaves == 0)
+			r->first_wx = addr;
+		r->wx_leaves += count;
+	}
 }
 
 int paging_check_wx(const struct paging *p, struct wx_report *r)
@@ -155,7 +158,7 @@ int paging_check_wx(const struct paging *p, struct wx_report *r)
 
 	memset(r, 0, sizeof(*r));
 	r->nx_enforced = p->nx;
-	pt_for_each_leaf(&p->pt, wx_leaf, &w);
+	pt_for_each_leaf(&p->pt, wx_leaves, &w);
 	if (!p->nx)
 		return -ENOTSUP;
 	return r->wx_leaves ? -EPERM : 0;

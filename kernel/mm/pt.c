@@ -279,17 +279,25 @@ static int descend(struct pt_tree *t, uint64_t *entry, int level, uint64_t addr,
 /* Writes leaves (absent entries when leaf is 0) from entry, which maps
  * addr, on: over every entry that [addr, end) covers whole and that is not
  * a table.  Returns the address where it stopped.  A loop of its own,
- * because an identity map writes thousands of leaves in a row. */
+ * because an identity map writes thousands of leaves in a row; the
+ * format's bits are read into locals, which the stores to entry[] could
+ * otherwise alias, and in a page table `page` is every bit (no entry there
+ * references a table). */
 static uint64_t write_leaves(struct pt_tree *t, uint64_t *entry, int level, uint64_t addr,
 			     uint64_t end, uint64_t leaf)
 {
-	const struct pt_format *f = t->fmt;
+	uint64_t present = t->fmt->present;
+	uint64_t page = level > PT_LEVEL_PT ? t->fmt->large_page : ~0ull;
 	uint64_t span = pt_span(level), whole = (end - addr) / span, i;
 	uint64_t value = leaf ? addr | leaf : 0, step = leaf ? span : 0;
 	size_t removed = 0;
 
-	for (i = 0; i < whole && !entry_is_table(f, entry[i], level); i++, value += step) {
-		removed += entry_present(f, entry[i]);
+	for (i = 0; i < whole; i++, value += step) {
+		uint64_t old = entry[i];
+
+		if ((old & present) && !(old & page))
+			break;		/* a table: sorted out a level down */
+		removed += (old & present) != 0;
 		entry[i] = value;
 	}
 	t->leaves[level] += (leaf ? i : 0) - removed;
@@ -303,7 +311,7 @@ static int set_range(struct pt_tree *t, uint64_t *table, int level, uint64_t bas
 {
 	const struct pt_attrs *a = arg;
 	uint64_t span = pt_span(level), addr, next;
-	uint64_t leaf = leaf_bits(t->fmt, a, level), mask = leaf_mask(t->fmt, level);
+	uint64_t leaf = leaf_bits(t->fmt, a, level);
 	int rc;
 
 	for (addr = base; addr < end; addr = next) {
@@ -318,7 +326,8 @@ static int set_range(struct pt_tree *t, uint64_t *table, int level, uint64_t bas
 		next = part_end(addr, end, span);
 		/* A page (or nothing) that already is what was asked for:
 		 * every leaf maps its own address, so it stays whole. */
-		if (!entry_is_table(t->fmt, *entry, level) && (*entry & mask) == leaf)
+		if (!entry_is_table(t->fmt, *entry, level) &&
+		    (*entry & leaf_mask(t->fmt, level)) == leaf)
 			continue;
 		rc = descend(t, entry, level, addr, next, set_range, a);
 		if (rc)
@@ -425,26 +434,43 @@ struct leaf_walk {
 	void *arg;
 };
 
-/* Visits the present entries of one table; rights are what the levels
- * above grant. */
+/*
+ * Visits the present entries of one table; rights are what the levels
+ * above grant.  Neighbouring leaves with the same rights bits go to visit
+ * as one run, so that each of up to 512 costs a few instructions: the
+ * format's bits are read into locals, and in a page table, where every
+ * present entry is a leaf, `page` is every bit, as in table_tree.c.
+ */
 static void leaves_below(const struct leaf_walk *w, uint64_t table_pa, int level, uint64_t base,
 			 unsigned rights)
 {
 	const struct pt_format *f = w->t->fmt;
 	const uint64_t *table = pt_table(w->t, table_pa);
-	uint64_t span = pt_span(level);
+	uint64_t span = pt_span(level), present = f->present, rmask = rights_mask(f);
+	uint64_t page = level > PT_LEVEL_PT ? f->large_page : ~0ull, run_bits = 0;
+	size_t run = 0, start = 0;
 
-	for (unsigned i = 0; i < PT_ENTRIES; i++) {
-		uint64_t entry = table[i], at = base + i * span;
-		unsigned r;
+	for (size_t i = 0; i <= PT_ENTRIES; i++) {
+		uint64_t entry = i < PT_ENTRIES ? table[i] : 0;
 
-		if (!entry_present(f, entry))
+		if (run && (entry & present) && (entry & page) && (entry & rmask) == run_bits) {
+			run++;
 			continue;
-		r = rights & rights_of(f, entry);
-		if (entry_is_table(f, entry, level))
-			leaves_below(w, entry & w->t->addr_mask, level - 1, at, r);
-		else
-			w->visit(w->arg, at, level, r);
+		}
+		if (run)
+			w->visit(w->arg, base + start * span, level, run,
+				 rights & rights_of(f, run_bits));
+		run = 0;
+		if (!(entry & present))
+			continue;
+		if (entry & page) {
+			run = 1;
+			start = i;
+			run_bits = entry & rmask;
+		} else {
+			leaves_below(w, entry & w->t->addr_mask, level - 1, base + i * span,
+				     rights & rights_of(f, entry));
+		}
 	}
 }
 

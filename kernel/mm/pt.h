@@ -163,9 +163,10 @@ void pt_lookup(const struct pt_tree *t, uint64_t addr, struct pt_leaf *out);
 typedef bool (*pt_classify_fn)(void *arg, uint64_t base, uint64_t end, struct pt_attrs *a);
 int pt_fill(struct pt_tree *t, uint64_t base, uint64_t end, pt_classify_fn classify, void *arg);
 
-/* Calls visit for each present leaf, in address order, with the rights
- * granted on the way to it (as pt_leaf.rights). */
-typedef void (*pt_leaf_fn)(void *arg, uint64_t addr, int level, unsigned rights);
+/* Calls visit for the present leaves in address order, a run of count
+ * neighbours in one table that grant the same rights at a time, with the
+ * rights granted on the way to them (as pt_leaf.rights). */
+typedef void (*pt_leaf_fn)(void *arg, uint64_t addr, int level, size_t count, unsigned rights);
 void pt_for_each_leaf(const struct pt_tree *t, pt_leaf_fn visit, void *arg);
 
 /* table_tree_walk() over this tree, with the bits the CPU sets by itself

@@ -143,9 +143,10 @@ int pt_unmap(struct pt_tree *t, uint64_t base, uint64_t size);
  * and returns as pt_map(); rights must not be 0 (that is pt_unmap()). */
 int pt_protect(struct pt_tree *t, uint64_t base, uint64_t size, unsigned rights);
 
-/* Makes the entry at level (PT_LEVEL_PD up) that covers addr reference a
- * table: one made empty, or 512 smaller pages with the attributes of the
- * page it held.  Tables above it are made as needed.  0 or -ENOMEM. */
+/* Makes the entry at level (PT_LEVEL_PD to PT_LEVEL_PML4; any other is a
+ * broken invariant: panics) that covers addr reference a table: one made
+ * empty, or 512 smaller pages with the attributes of the page it held.
+ * Tables above it are made as needed.  0 or -ENOMEM. */
 int pt_split(struct pt_tree *t, uint64_t addr, int level);
 
 /* Walks the tree for addr as the CPU would; addr within reach. */

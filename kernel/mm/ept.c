@@ -2,11 +2,10 @@
  * EPT builder, from the Intel SDM Vol. 3C 29.3 ("The Extended Page Table
  * Mechanism"), 25.6.11 (EPTP) and Vol. 3D A.10 (capabilities).
  *
- * Levels are EPT_LEVEL_PML4 (4) down to EPT_LEVEL_PT (1); a leaf in the
- * PDPT maps 1 GiB, in the page directory 2 MiB.  One recursive routine both
- * maps and unmaps: it writes a leaf wherever an entry is wholly covered and
- * a page of that size is allowed, and otherwise descends, creating a table
- * or splitting a large page into 512 smaller ones of the same attributes.
+ * The tree itself is the page-table engine's (pt.c); this file says what
+ * an EPT entry is, what the CPU allows of it, and skiff's policy: the
+ * guest's identity map, without skiff's pages, in the memory types the
+ * MTRRs give.
  *
  * Nothing here flushes the CPU's cached translations: changing a live EPT
  * is followed by INVEPT, which is the vmx layer's to issue.
@@ -16,59 +15,43 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "panic.h"
 
-#define EPT_INDEX_BITS	9
 #define EPT_MIN_WIDTH	32
 #define EPT_MAX_WIDTH	52
 
-/* Non-leaf entries allow everything: an access is allowed only if every
- * entry on its path allows it (SDM 29.3.3.2), so the leaves decide. */
-#define EPT_TABLE_ATTRS	EPT_RWX
-/* What a split copies from a large page into its 512 parts. */
-#define EPT_LEAF_ATTRS	(EPT_RWX | EPT_MEMTYPE_MASK | EPT_IGNORE_PAT)
+/*
+ * SDM 29.3.2 (Tables 29-1 to 29-6): bits 2:0 grant read, write and
+ * execute, and an entry with none of them is not present; a leaf's memory
+ * type is bits 5:3 at every level.  Entries that reference a table grant
+ * everything, so the leaves decide (an access needs every entry on its
+ * path to allow it, 29.3.3.2).  A 4-level EPT maps 1 GiB pages at most:
+ * bit 7 of a PML4E is reserved.  A split keeps ignore-PAT and the
+ * user-execute bit (mode-based execute control) as well.
+ */
+const struct pt_format ept_format = {
+	.name = "ept",
+	.present = EPT_RWX,
+	.read = EPT_READ,
+	.write = EPT_WRITE,
+	.exec = EPT_EXECUTE,
+	.table = EPT_RWX,
+	.large_page = EPT_LARGE_PAGE,
+	.leaf_levels = PT_LEVEL_BIT(EPT_LEVEL_PT) | PT_LEVEL_BIT(EPT_LEVEL_PD) |
+		       PT_LEVEL_BIT(EPT_LEVEL_PDPT),
+	.memtype_bit = { { 3, 4, 5 }, { 3, 4, 5 } },
+	.split_copies = EPT_RWX | EPT_IGNORE_PAT | EPT_USER_EXECUTE,
+	.addr_mask = EPT_ADDR_MASK(EPT_MAX_WIDTH),
+};
+
+_Static_assert(EPT_MEMTYPE_SHIFT == 3 && EPT_MEMTYPE_MASK == 7ull << 3,
+	       "ept_format.memtype_bit says where the memory type goes");
+/* ept_map()'s perms and ept_translation.perms are the engine's rights. */
+_Static_assert(EPT_READ == PT_READ && EPT_WRITE == PT_WRITE && EPT_EXECUTE == PT_EXEC,
+	       "EPT permission bits are the engine's rights, bit for bit");
+_Static_assert(EPT_LEVELS == PT_LEVELS && EPT_ENTRIES == PT_ENTRIES &&
+	       EPT_LARGE_PAGE == TABLE_TREE_LARGE_PAGE, "the EPT is a table_tree");
 
 typedef unsigned long long ull;	/* for %llx */
-
-/* Bytes one entry at this level covers: 4 KiB, 2 MiB, 1 GiB, 512 GiB. */
-static uint64_t level_span(int level)
-{
-	return 1ull << (PAGE_SHIFT + EPT_INDEX_BITS * (level - 1));
-}
-
-/* The entry for gpa in a table of this level (SDM 29.3.2: bits 47:39,
- * 38:30, 29:21, 20:12 of the guest-physical address). */
-static unsigned level_index(uint64_t gpa, int level)
-{
-	return (unsigned)(gpa >> (PAGE_SHIFT + EPT_INDEX_BITS * (level - 1))) & (EPT_ENTRIES - 1);
-}
-
-/* SDM 29.3.2: an entry is not present when bits 2:0 are all 0. */
-static bool entry_present(uint64_t entry)
-{
-	return (entry & EPT_RWX) != 0;
-}
-
-/* PML4 entries always reference a table; PDPTEs and PDEs unless bit 7 is
- * set; PTEs never. */
-static bool entry_is_table(uint64_t entry, int level)
-{
-	return entry_present(entry) && level > EPT_LEVEL_PT && !(entry & EPT_LARGE_PAGE);
-}
-
-static bool ept_leaf_allowed(const struct ept *e, int level)
-{
-	switch (level) {
-	case EPT_LEVEL_PT:
-		return true;
-	case EPT_LEVEL_PD:
-		return e->caps.pages_2m;
-	case EPT_LEVEL_PDPT:
-		return e->caps.pages_1g;
-	default:
-		return false;	/* a PML4 entry cannot map a page */
-	}
-}
 
 struct ept_caps ept_caps_decode(uint64_t msr)
 {
@@ -105,44 +88,15 @@ void ept_caps_describe(const struct ept_caps *c)
 		c->invept_all ? " all-context" : "", yes_no(c->execute_only));
 }
 
-static uint64_t *ept_table(const struct ept *e, uint64_t pa)
-{
-	uint64_t *table = e->pages.to_virt(e->pages.ctx, pa);
-
-	if (!table)
-		panic("skiff: ept: table page 0x%llx has no virtual address", (ull)pa);
-	return table;
-}
-
-/* A fresh, zeroed table page; 0 when memory has run out (reported). */
-static uint64_t ept_alloc_table(struct ept *e)
-{
-	uint64_t pa = e->pages.alloc(e->pages.ctx);
-
-	if (pa == 0) {
-		kprintf("skiff: ept: out of memory for page tables (%zu pages in use)\n",
-			e->table_pages);
-		return 0;
-	}
-	if (!is_aligned(pa, PAGE_SIZE) || (pa & ~e->addr_mask))
-		panic("skiff: ept: page allocator gave 0x%llx, not a page below 2^%u",
-		      (ull)pa, e->caps.phys_addr_width);
-	/* Zeroed by contract; cleared again because a stale entry would hand
-	 * the guest memory that skiff keeps. */
-	memset(ept_table(e, pa), 0, PAGE_SIZE);
-	e->table_pages++;
-	return pa;
-}
-
-int ept_init(struct ept *e, const struct ept_caps *caps, const struct ept_pages *pages)
+int ept_init(struct ept *e, const struct ept_caps *caps, const struct pt_pages *pages)
 {
 	unsigned width = caps->phys_addr_width;
 
+	unsigned levels = PT_LEVEL_BIT(EPT_LEVEL_PT) |
+			  (caps->pages_2m ? PT_LEVEL_BIT(EPT_LEVEL_PD) : 0) |
+			  (caps->pages_1g ? PT_LEVEL_BIT(EPT_LEVEL_PDPT) : 0);
+
 	memset(e, 0, sizeof(*e));
-	if (!pages || !pages->alloc || !pages->to_virt) {
-		kprintf("skiff: ept: no page allocator given\n");
-		return -EINVAL;
-	}
 	if (!caps->walk_length_4) {
 		kprintf("skiff: ept: the CPU cannot walk 4-level EPT tables "
 			"(IA32_VMX_EPT_VPID_CAP bit 6 clear)\n");
@@ -160,12 +114,9 @@ int ept_init(struct ept *e, const struct ept_caps *caps, const struct ept_pages 
 		return -EINVAL;
 	}
 	e->caps = *caps;
-	e->pages = *pages;
-	e->addr_mask = EPT_ADDR_MASK(width);
 	e->reach = 1ull << (width < EPT_GPA_WIDTH ? width : EPT_GPA_WIDTH);
 	e->eptp_memtype = caps->memtype_wb ? MTRR_TYPE_WB : MTRR_TYPE_UC;
-	e->pml4 = ept_alloc_table(e);
-	return e->pml4 ? 0 : -ENOMEM;
+	return pt_init(&e->pt, &ept_format, pages, levels, EPT_ADDR_MASK(width));
 }
 
 int ept_enable_ad(struct ept *e)
@@ -181,118 +132,21 @@ int ept_enable_ad(struct ept *e)
 
 uint64_t ept_pointer(const struct ept *e)
 {
-	return e->pml4 | e->eptp_memtype |
+	return e->pt.root | e->eptp_memtype |
 	       ((uint64_t)(EPT_LEVELS - 1) << EPTP_WALK_LENGTH_SHIFT) |
 	       (e->ad_enabled ? EPTP_AD_ENABLE : 0);
 }
 
-/* Replaces the large page in *entry by a table of 512 pages one level down
- * that map the same memory with the same attributes; the table is filled
- * before the entry points at it. */
-static int ept_split(struct ept *e, uint64_t *entry, int level)
-{
-	uint64_t pa = ept_alloc_table(e), *child, span = level_span(level - 1);
-	uint64_t attrs = *entry & EPT_LEAF_ATTRS;
-	uint64_t base = *entry & e->addr_mask & ~(level_span(level) - 1);
-	unsigned i;
-
-	if (!pa)
-		return -ENOMEM;
-	child = ept_table(e, pa);
-	for (i = 0; i < EPT_ENTRIES; i++)
-		child[i] = (base + i * span) | attrs |
-			   (level - 1 > EPT_LEVEL_PT ? EPT_LARGE_PAGE : 0);
-	e->leaves[level]--;
-	e->leaves[level - 1] += EPT_ENTRIES;
-	*entry = pa | EPT_TABLE_ATTRS;
-	return 0;
-}
-
-/* The table *entry references, made first if it is absent or a page. */
-static int ept_child(struct ept *e, uint64_t *entry, int level, uint64_t **child)
-{
-	if (!entry_is_table(*entry, level)) {
-		if (entry_present(*entry)) {
-			int rc = ept_split(e, entry, level);
-
-			if (rc)
-				return rc;
-		} else {
-			uint64_t pa = ept_alloc_table(e);
-
-			if (!pa)
-				return -ENOMEM;
-			*entry = pa | EPT_TABLE_ATTRS;
-		}
-	}
-	*child = ept_table(e, *entry & e->addr_mask);
-	return 0;
-}
-
-/* Writes leaves with attrs (absent entries when attrs is 0) from entry,
- * which maps addr, on: over every entry that [addr, end) covers whole and
- * that is not a table.  Returns the address where it stopped.  A loop of
- * its own, because an identity map writes thousands of leaves in a row. */
-static uint64_t ept_write_leaves(struct ept *e, uint64_t *entry, int level, uint64_t addr,
-				 uint64_t end, uint64_t attrs)
-{
-	uint64_t span = level_span(level), whole = (end - addr) / span, i;
-	uint64_t value = attrs ? addr | attrs | (level > EPT_LEVEL_PT ? EPT_LARGE_PAGE : 0) : 0;
-	uint64_t step = attrs ? span : 0;
-	size_t removed = 0;
-
-	for (i = 0; i < whole && !entry_is_table(entry[i], level); i++, value += step) {
-		removed += entry_present(entry[i]);
-		entry[i] = value;
-	}
-	e->leaves[level] += (attrs ? i : 0) - removed;
-	return addr + i * span;
-}
-
-/* Makes [base, end), inside what table (at level) covers, leaves with
- * attrs, or absent when attrs is 0. */
-static int ept_set_range(struct ept *e, uint64_t *table, int level, uint64_t base,
-			 uint64_t end, uint64_t attrs)
-{
-	uint64_t span = level_span(level), addr, next, *child;
-	int rc;
-
-	for (addr = base; addr < end; addr = next) {
-		uint64_t *entry = &table[level_index(addr, level)];
-
-		if (ept_leaf_allowed(e, level) && is_aligned(addr, span)) {
-			next = ept_write_leaves(e, entry, level, addr, end, attrs);
-			if (next != addr)
-				continue;
-		}
-		/* A part of an entry, or an entry that is a table. */
-		next = align_down(addr, span) + span;
-		if (next > end)
-			next = end;
-		if (!entry_present(*entry) && !attrs)
-			continue;		/* already absent */
-		rc = ept_child(e, entry, level, &child);
-		if (rc == 0)
-			rc = ept_set_range(e, child, level - 1, addr, next, attrs);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 static int ept_check_range(const struct ept *e, uint64_t base, uint64_t size, const char *op)
 {
-	if (size == 0 || !is_aligned(base, PAGE_SIZE) || !is_aligned(size, PAGE_SIZE)) {
-		kprintf("skiff: ept: %s of 0x%llx bytes at 0x%llx: empty or not page-aligned\n",
-			op, (ull)size, (ull)base);
-		return -EINVAL;
-	}
-	if (base >= e->reach || size > e->reach - base) {
+	int rc = pt_check_range(&e->pt, base, size, op);
+
+	if (rc == 0 && (base >= e->reach || size > e->reach - base)) {
 		kprintf("skiff: ept: %s of 0x%llx bytes at 0x%llx: beyond the EPT's reach (0x%llx)\n",
 			op, (ull)size, (ull)base, (ull)e->reach);
-		return -ERANGE;
+		rc = -ERANGE;
 	}
-	return 0;
+	return rc;
 }
 
 /* The rules of SDM 29.3.3.1 that a leaf must keep to not be an EPT
@@ -322,42 +176,24 @@ static int ept_check_attrs(const struct ept *e, int memtype, unsigned perms)
 
 int ept_map(struct ept *e, uint64_t base, uint64_t size, int memtype, unsigned perms)
 {
+	struct pt_attrs a = { .rights = perms, .memtype = (unsigned)memtype };
 	int rc = ept_check_range(e, base, size, "map");
 
 	if (rc == 0)
 		rc = ept_check_attrs(e, memtype, perms);
-	if (rc)
-		return rc;
-	return ept_set_range(e, ept_table(e, e->pml4), EPT_LEVEL_PML4, base, base + size,
-			     perms | ((uint64_t)memtype << EPT_MEMTYPE_SHIFT));
+	return rc ? rc : pt_map(&e->pt, base, size, &a);
 }
 
 int ept_unmap(struct ept *e, uint64_t base, uint64_t size)
 {
 	int rc = ept_check_range(e, base, size, "unmap");
 
-	if (rc)
-		return rc;
-	return ept_set_range(e, ept_table(e, e->pml4), EPT_LEVEL_PML4, base, base + size, 0);
-}
-
-static void ept_fill_translation(const struct ept *e, uint64_t entry, int level,
-				 uint64_t gpa, struct ept_translation *out)
-{
-	uint64_t span = level_span(level);
-
-	out->present = true;
-	out->page_size = span;
-	out->hpa = (entry & e->addr_mask & ~(span - 1)) | (gpa & (span - 1));
-	out->memtype = (int)((entry & EPT_MEMTYPE_MASK) >> EPT_MEMTYPE_SHIFT);
-	out->perms = (unsigned)(entry & EPT_RWX);
-	out->ignore_pat = (entry & EPT_IGNORE_PAT) != 0;
+	return rc ? rc : pt_unmap(&e->pt, base, size);
 }
 
 int ept_lookup(const struct ept *e, uint64_t gpa, struct ept_translation *out)
 {
-	const uint64_t *table = ept_table(e, e->pml4);
-	int level;
+	struct pt_leaf leaf;
 
 	memset(out, 0, sizeof(*out));
 	if (gpa >= e->reach) {
@@ -365,23 +201,21 @@ int ept_lookup(const struct ept *e, uint64_t gpa, struct ept_translation *out)
 			(ull)gpa, (ull)e->reach);
 		return -ERANGE;
 	}
-	for (level = EPT_LEVEL_PML4; level >= EPT_LEVEL_PT; level--) {
-		uint64_t entry = table[level_index(gpa, level)];
-
-		if (!entry_present(entry))
-			return 0;
-		if (!entry_is_table(entry, level)) {
-			ept_fill_translation(e, entry, level, gpa, out);
-			return 0;
-		}
-		table = ept_table(e, entry & e->addr_mask);
+	pt_lookup(&e->pt, gpa, &leaf);
+	out->present = leaf.present;
+	if (leaf.present) {
+		out->hpa = leaf.pa;
+		out->page_size = leaf.page_size;
+		out->memtype = (int)leaf.memtype;
+		out->perms = leaf.rights;
+		out->ignore_pat = (leaf.entry & EPT_IGNORE_PAT) != 0;
 	}
-	return 0;	/* not reached: a PTE is always a leaf */
+	return 0;
 }
 
 size_t ept_table_pages(const struct ept *e)
 {
-	return e->table_pages;
+	return e->pt.table_pages;
 }
 
 size_t ept_leaf_count(const struct ept *e, uint64_t page_size)
@@ -389,22 +223,20 @@ size_t ept_leaf_count(const struct ept *e, uint64_t page_size)
 	int level;
 
 	for (level = EPT_LEVEL_PT; level < EPT_LEVEL_PML4; level++)
-		if (level_span(level) == page_size)
-			return e->leaves[level];
+		if (pt_span(level) == page_size)
+			return e->pt.leaves[level];
 	return 0;
 }
 
 void ept_describe(const struct ept *e)
 {
 	kprintf("skiff: ept: %zu table pages (%zu KiB); pages mapped: %zu x 1G, %zu x 2M, %zu x 4K\n",
-		e->table_pages, e->table_pages * (size_t)(PAGE_SIZE / 1024),
-		e->leaves[EPT_LEVEL_PDPT], e->leaves[EPT_LEVEL_PD], e->leaves[EPT_LEVEL_PT]);
+		e->pt.table_pages, e->pt.table_pages * (size_t)(PAGE_SIZE / 1024),
+		e->pt.leaves[EPT_LEVEL_PDPT], e->pt.leaves[EPT_LEVEL_PD],
+		e->pt.leaves[EPT_LEVEL_PT]);
 }
 
 /* ---- the whole tree, for the integrity check ---- */
-
-_Static_assert(EPT_LEVELS == TABLE_TREE_LEVELS && EPT_ENTRIES == TABLE_TREE_ENTRIES &&
-	       EPT_LARGE_PAGE == TABLE_TREE_LARGE_PAGE, "the EPT is a table_tree");
 
 int ept_walk_tables(const struct ept *e, table_visit_fn visit, void *arg)
 {
@@ -412,18 +244,8 @@ int ept_walk_tables(const struct ept *e, table_visit_fn visit, void *arg)
 	 * writes them: then they count like any other. */
 	uint64_t accessed = e->ad_enabled ? EPT_ACCESSED : 0;
 	uint64_t dirty = e->ad_enabled ? EPT_DIRTY : 0;
-	struct table_tree t = {
-		.root = e->pml4,
-		.present = EPT_RWX,
-		.addr_mask = e->addr_mask,
-		.cpu_table_bits = accessed,
-		.cpu_leaf_bits = accessed | dirty,
-		.max_pages = e->table_pages,
-		.to_virt = e->pages.to_virt,
-		.ctx = e->pages.ctx,
-	};
 
-	return table_tree_walk(&t, visit, arg);
+	return pt_walk_tables(&e->pt, accessed, accessed | dirty, visit, arg);
 }
 
 /* ---- the identity map skiff gives its guest ---- */
@@ -469,63 +291,33 @@ static int ept_identity_type(const struct ept_identity *id, uint64_t base, uint6
 	}
 }
 
-/* identity_class(): skiff keeps the whole block, so it stays absent.
- * Apart from MTRR_MIXED, the other classes are memory types (>= 0). */
-#define IDENTITY_ABSENT	(-2)
-
-/* What [base, end) becomes: absent, one memory type, or MTRR_MIXED. */
-static int identity_class(const struct ept_identity *id, uint64_t base, uint64_t end)
+/*
+ * What [base, end) becomes, for pt_fill(): absent, RWX of one memory type,
+ * or mixed (false).  A block wholly kept is absent; so is a single page
+ * only partly kept, so that the guest never sees skiff's data, and a
+ * single page is never mixed.  pt_fill() asks this of a few blocks around
+ * each place where the owner or the memory type changes, not of every page.
+ */
+static bool identity_class(void *arg, uint64_t base, uint64_t end, struct pt_attrs *a)
 {
+	const struct ept_identity *id = arg;
 	int type;
 
 	switch (cover_of(id->keep, id->nkeep, base, end)) {
 	case COVER_ALL:
-		return IDENTITY_ABSENT;
+		*a = (struct pt_attrs){ 0 };
+		return true;
 	case COVER_PART:
-		/* A page only partly kept is absent: the guest never sees skiff's data. */
-		return end - base == PAGE_SIZE ? IDENTITY_ABSENT : MTRR_MIXED;
+		*a = (struct pt_attrs){ 0 };
+		return end - base == PAGE_SIZE;
 	default:
 		type = ept_identity_type(id, base, end - base);
-		return type < 0 && type != MTRR_MIXED ? MTRR_TYPE_UC : type;
+		if (type == MTRR_MIXED)
+			return false;
+		*a = (struct pt_attrs){ .rights = PT_RWX,
+					.memtype = type < 0 ? MTRR_TYPE_UC : (unsigned)type };
+		return true;
 	}
-}
-
-/*
- * Maps [base, end), inside what table (at level) covers, as its class cls
- * says.  A block of one class is a single ept_set_range(), which takes the
- * largest pages alignment allows.  A mixed block wider than one entry is
- * halved on entry boundaries until each part is of one class or a single
- * entry; a mixed entry gets a table and is sorted out one level down.  So
- * classes are asked of a few blocks around each place where the owner or
- * the memory type changes, not of every page.  A single page is never
- * mixed (identity_class()), so the descent ends at the page tables.
- */
-static int identity_fill(struct ept *e, const struct ept_identity *id, uint64_t *table,
-			 int level, uint64_t base, uint64_t end, int cls)
-{
-	uint64_t span = level_span(level), mid, *child;
-	int rc;
-
-	if (cls == IDENTITY_ABSENT)
-		return ept_set_range(e, table, level, base, end, 0);
-	if (cls != MTRR_MIXED)
-		return ept_set_range(e, table, level, base, end,
-				     EPT_RWX | ((uint64_t)cls << EPT_MEMTYPE_SHIFT));
-	if (end - base > span) {
-		mid = align_down(base + (end - base) / 2, span);
-		if (mid == base)
-			mid = base + span;
-		rc = identity_fill(e, id, table, level, base, mid, identity_class(id, base, mid));
-		if (rc == 0)
-			rc = identity_fill(e, id, table, level, mid, end, identity_class(id, mid, end));
-		return rc;
-	}
-	if (level == EPT_LEVEL_PT)
-		panic("skiff: ept: the page at 0x%llx has no single class", (ull)base);
-	rc = ept_child(e, &table[level_index(base, level)], level, &child);
-	if (rc == 0)
-		rc = identity_fill(e, id, child, level - 1, base, end, MTRR_MIXED);
-	return rc;
 }
 
 int ept_map_identity(struct ept *e, const struct phys_range *ram, size_t nram,
@@ -546,6 +338,5 @@ int ept_map_identity(struct ept *e, const struct phys_range *ram, size_t nram,
 	if (id.mtrr && !id.mtrr->enabled)
 		kprintf("skiff: ept: the firmware left the MTRRs disabled: all guest memory is UC, "
 			"as it would be on bare metal (SDM Vol. 3A 12.11.2.1)\n");
-	return identity_fill(e, &id, ept_table(e, e->pml4), EPT_LEVEL_PML4, 0, limit,
-			     identity_class(&id, 0, limit));
+	return pt_fill(&e->pt, 0, limit, identity_class, &id);
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "mm/mtrr.h"
+#include "mm/pt.h"
 #include "mm/range.h"
 #include "mm/table_tree.h"
 
@@ -87,23 +88,17 @@ struct ept_caps ept_caps_decode(uint64_t msr);
 /* One line for the boot log: "skiff: ept: caps: ...". */
 void ept_caps_describe(const struct ept_caps *caps);
 
-/* Where table pages come from; tests supply a host arena. */
-struct ept_pages {
-	uint64_t (*alloc)(void *ctx);	/* zeroed page, physical address, 0 on failure */
-	void *(*to_virt)(void *ctx, uint64_t pa);
-	void *ctx;
-};
+/* The entry format for the engine (mm/pt.h). */
+extern const struct pt_format ept_format;
 
 struct ept {
 	struct ept_caps caps;
-	struct ept_pages pages;
-	uint64_t pml4;		/* physical address of the PML4 table */
-	uint64_t addr_mask;	/* EPT_ADDR_MASK(phys_addr_width) */
+	/* The tree: pt.root is the PML4's physical address, pt.addr_mask
+	 * EPT_ADDR_MASK(phys_addr_width). */
+	struct pt_tree pt;
 	uint64_t reach;		/* one past the highest mappable address */
 	uint64_t eptp_memtype;	/* WB when allowed, else UC */
 	bool ad_enabled;
-	size_t table_pages;
-	size_t leaves[EPT_LEVELS + 1];	/* leaf entries by EPT_LEVEL_* */
 };
 
 /* What ept_lookup() finds for one guest-physical address. */
@@ -121,7 +116,7 @@ struct ept_translation {
  * an EPTP memory type of WB or UC, and caps->phys_addr_width in [32, 52].
  * Returns 0, -ENOTSUP, -EINVAL or -ENOMEM (each reported).
  */
-int ept_init(struct ept *e, const struct ept_caps *caps, const struct ept_pages *pages);
+int ept_init(struct ept *e, const struct ept_caps *caps, const struct pt_pages *pages);
 
 /* Sets the EPTP's A/D enable bit (SDM Vol. 3C 29.3, "Accessed and Dirty
  * Flags for EPT"); -ENOTSUP without IA32_VMX_EPT_VPID_CAP bit 21. */

@@ -153,7 +153,6 @@ static uint64_t guest_phys_limit(void)
 
 int mm_build_ept(const struct ept_caps *caps, struct ept *out)
 {
-	static const struct ept_pages pages = { .alloc = pool_page_alloc, .to_virt = pool_page_virt };
 	struct phys_range keep[MM_OWNED_MAX];
 	struct ept_caps c = *caps;
 	int err;
@@ -161,7 +160,7 @@ int mm_build_ept(const struct ept_caps *caps, struct ept *out)
 	for (size_t i = 0; i < layout.skiff_count; i++)
 		keep[i] = layout.skiff[i].range;
 	c.phys_addr_width = mtrrs.phys_addr_width;
-	err = ept_init(out, &c, &pages);
+	err = ept_init(out, &c, &pool_pages);
 	if (err < 0)
 		return err;
 	err = ept_map_identity(out, layout.usable, layout.usable_count, keep,

@@ -1,88 +1,47 @@
 /*
  * skiff's host page tables, from the Intel SDM Vol. 3A chapter 4: 4.5 for
- * 4-level paging and the entry formats, 4.6 for access rights, 4.1.4 for
- * the CPUID bits.
+ * 4-level paging and the entry formats, 4.6 for access rights, 4.9.2 for
+ * the memory-type bits, 4.1.4 for the CPUID bits.
  *
- * Levels run from PT_LEVEL_PML4 (4) down to PT_LEVEL_PT (1).  One recursive
- * routine maps and unmaps: where an entry is wholly covered and a page of
- * its size is allowed it writes a leaf; otherwise it descends, creating a
- * table, or splitting a larger page into 512 of the next size with the same
- * permissions.  Non-leaf entries allow writes and execution, so the leaves
- * alone decide (an access needs every level's permission, SDM 4.6.1).
+ * The tree itself is the page-table engine's (pt.c); this file says what
+ * an x86 entry is, and skiff's policy: which ranges get which rights.
  */
 #include "mm/paging.h"
 
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-#include "panic.h"
-
-#define PT_INDEX_BITS	9
-
-/* Table entries: present, writable, executable, supervisor-only. */
-#define PT_TABLE_BITS	(PTE_PRESENT | PTE_WRITE)
-/* What tells two leaves apart besides their address, and what a split
- * copies into the 512 parts (PWT, PCD, PAT and G are never set). */
-#define PT_LEAF_ATTRS	(PTE_PRESENT | PTE_WRITE | PTE_XD)
 
 typedef unsigned long long ull;	/* for %llx */
 
-/* Bytes one entry at this level covers: 4 KiB, 2 MiB, 1 GiB, 512 GiB. */
-static uint64_t level_span(int level)
-{
-	return 1ull << (PAGE_SHIFT + PT_INDEX_BITS * (level - 1));
-}
+/*
+ * A present entry is readable, writable with R/W, executable unless XD
+ * (SDM 4.6).  Entries that reference a table set P and R/W and clear XD,
+ * so the leaves alone decide (4.6.1: an access needs every level's
+ * permission); they are supervisor-only.  A leaf's PAT index is PAT * 4 +
+ * PCD * 2 + PWT (Vol. 3A 12.12.3), PAT being bit 7 of a PTE but bit 12 of
+ * a larger leaf, whose bit 7 is PS (4.5, the PDE and PDPTE formats).  A
+ * split keeps U/S and G as well though skiff sets neither.
+ */
+const struct pt_format paging_format = {
+	.name = "paging",
+	.present = PTE_PRESENT,
+	.read = PTE_PRESENT,
+	.write = PTE_WRITE,
+	.no_exec = PTE_XD,
+	.table = PTE_PRESENT | PTE_WRITE,
+	.large_page = PTE_PS,
+	/* A PML4E cannot map a page. */
+	.leaf_levels = PT_LEVEL_BIT(PT_LEVEL_PT) | PT_LEVEL_BIT(PT_LEVEL_PD) |
+		       PT_LEVEL_BIT(PT_LEVEL_PDPT),
+	.memtype_bit = { { 3, 4, 7 }, { 3, 4, 12 } },
+	.split_copies = PTE_PRESENT | PTE_WRITE | PTE_USER | PTE_GLOBAL | PTE_XD,
+	.addr_mask = PTE_ADDR_MASK,
+};
 
-/* SDM 4.5: linear-address bits 47:39 select the PML4E, 38:30 the PDPTE,
- * 29:21 the PDE and 20:12 the PTE. */
-static unsigned level_index(uint64_t va, int level)
-{
-	return (unsigned)(va >> (PAGE_SHIFT + PT_INDEX_BITS * (level - 1))) & (PT_ENTRIES - 1);
-}
-
-/* PML4Es always reference a table; PDPTEs and PDEs unless PS is set; PTEs
- * never. */
-static bool entry_is_table(uint64_t entry, int level)
-{
-	return (entry & PTE_PRESENT) && level > PT_LEVEL_PT && !(entry & PTE_PS);
-}
-
-/* 2 MiB pages always exist with 4-level paging; 1 GiB pages only with
- * CPUID.80000001H:EDX.Page1GB (SDM 4.1.4); a PML4E cannot map a page. */
-static bool leaf_allowed(const struct paging *p, int level)
-{
-	return level == PT_LEVEL_PT || level == PT_LEVEL_PD ||
-	       (level == PT_LEVEL_PDPT && p->pages_1g);
-}
-
-static uint64_t *pt_table(const struct paging *p, uint64_t pa)
-{
-	uint64_t *table = p->pages.to_virt(p->pages.ctx, pa);
-
-	if (!table)
-		panic("skiff: paging: table page 0x%llx has no virtual address", (ull)pa);
-	return table;
-}
-
-/* A fresh, zeroed table page; 0 when memory has run out (reported). */
-static uint64_t pt_alloc_table(struct paging *p)
-{
-	uint64_t pa = p->pages.alloc(p->pages.ctx);
-
-	if (pa == 0) {
-		kprintf("skiff: paging: out of memory for page tables (%zu pages in use)\n",
-			p->table_pages);
-		return 0;
-	}
-	if ((pa & ~PTE_ADDR_MASK) != 0)
-		panic("skiff: paging: page allocator gave 0x%llx, not a page below 2^52",
-		      (ull)pa);
-	/* Zeroed by contract; cleared again because a stale entry would map
-	 * something skiff never asked for. */
-	memset(pt_table(p, pa), 0, PAGE_SIZE);
-	p->table_pages++;
-	return pa;
-}
+_Static_assert(PTE_PWT == 1ull << 3 && PTE_PCD == 1ull << 4 && PTE_PAT == 1ull << 7 &&
+	       PTE_PAT_LARGE == 1ull << 12, "paging_format.memtype_bit says where PAT index bits go");
+_Static_assert(PTE_PS == TABLE_TREE_LARGE_PAGE, "skiff's page tables are a table_tree");
 
 struct paging_caps paging_caps_decode(uint32_t cpuid_80000001_edx)
 {
@@ -94,124 +53,33 @@ struct paging_caps paging_caps_decode(uint32_t cpuid_80000001_edx)
 
 int paging_init(struct paging *p, const struct paging_caps *caps, const struct pt_pages *pages)
 {
+	/* 2 MiB pages always exist with 4-level paging; 1 GiB pages only
+	 * with CPUID.80000001H:EDX.Page1GB (SDM 4.1.4). */
+	unsigned levels = PT_LEVEL_BIT(PT_LEVEL_PT) | PT_LEVEL_BIT(PT_LEVEL_PD) |
+			  (caps->pages_1g ? PT_LEVEL_BIT(PT_LEVEL_PDPT) : 0);
+
 	memset(p, 0, sizeof(*p));
-	if (!pages || !pages->alloc || !pages->to_virt) {
-		kprintf("skiff: paging: no page allocator given\n");
-		return -EINVAL;
-	}
-	p->pages = *pages;
-	p->pages_1g = caps->pages_1g;
 	p->nx = caps->nx;
-	p->pml4 = pt_alloc_table(p);
-	return p->pml4 ? 0 : -ENOMEM;
+	return pt_init(&p->pt, &paging_format, pages, levels, 0);
 }
 
-/* The leaf bits for perms; XD only when the CPU lets skiff use it. */
-static uint64_t leaf_attrs(const struct paging *p, unsigned perms)
+static int check_range(const struct paging *p, uint64_t base, uint64_t size, const char *op)
 {
-	return PTE_PRESENT | ((perms & PT_WRITE) ? PTE_WRITE : 0) |
-	       (p->nx && !(perms & PT_EXEC) ? PTE_XD : 0);
-}
+	int rc = pt_check_range(&p->pt, base, size, op);
 
-/* A leaf mapping addr with attrs at this level, or not present (0). */
-static uint64_t make_leaf(uint64_t addr, uint64_t attrs, int level)
-{
-	if (!attrs)
-		return 0;
-	return addr | attrs | (level > PT_LEVEL_PT ? PTE_PS : 0);
-}
-
-/* Replaces the large page in *entry by a table of 512 pages one level down
- * that map the same memory with the same permissions.  The table is filled
- * before the entry points at it, so no walk ever sees it half-built. */
-static int pt_split(struct paging *p, uint64_t *entry, int level)
-{
-	uint64_t pa = pt_alloc_table(p), *child, span = level_span(level - 1);
-	uint64_t base = *entry & PTE_ADDR_MASK & ~(level_span(level) - 1);
-	uint64_t leaf = make_leaf(base, *entry & PT_LEAF_ATTRS, level - 1);
-	unsigned i;
-
-	if (!pa)
-		return -ENOMEM;
-	child = pt_table(p, pa);
-	/* The 512 leaves differ only in their address: one add each. */
-	for (i = 0; i < PT_ENTRIES; i++, leaf += span)
-		child[i] = leaf;
-	*entry = pa | PT_TABLE_BITS;
-	return 0;
-}
-
-/* The table *entry references, made first if it is absent or a page. */
-static int pt_child(struct paging *p, uint64_t *entry, int level, uint64_t **child)
-{
-	if (!entry_is_table(*entry, level)) {
-		if (*entry & PTE_PRESENT) {
-			int rc = pt_split(p, entry, level);
-
-			if (rc)
-				return rc;
-		} else {
-			uint64_t pa = pt_alloc_table(p);
-
-			if (!pa)
-				return -ENOMEM;
-			*entry = pa | PT_TABLE_BITS;
-		}
-	}
-	*child = pt_table(p, *entry & PTE_ADDR_MASK);
-	return 0;
-}
-
-/* Makes [base, end), inside what table (at level) covers, leaves with
- * attrs, or not present when attrs is 0. */
-static int pt_set_range(struct paging *p, uint64_t *table, int level, uint64_t base,
-			uint64_t end, uint64_t attrs)
-{
-	uint64_t span = level_span(level), addr, next, *child;
-	int rc;
-
-	for (addr = base; addr < end; addr = next) {
-		uint64_t *entry = &table[level_index(addr, level)];
-
-		next = align_down(addr, span) + span;
-		if (next > end)
-			next = end;
-		/* A page (or nothing) that already is what was asked for:
-		 * every leaf here maps its own address, so it stays whole. */
-		if (!entry_is_table(*entry, level) && (*entry & PT_LEAF_ATTRS) == attrs)
-			continue;
-		if (next - addr == span && leaf_allowed(p, level) &&
-		    !entry_is_table(*entry, level)) {
-			*entry = make_leaf(addr, attrs, level);
-			continue;
-		}
-		rc = pt_child(p, entry, level, &child);
-		if (rc == 0)
-			rc = pt_set_range(p, child, level - 1, addr, next, attrs);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int pt_check_range(uint64_t base, uint64_t size, const char *op)
-{
-	if (size == 0 || !is_aligned(base, PAGE_SIZE) || !is_aligned(size, PAGE_SIZE)) {
-		kprintf("skiff: paging: %s of 0x%llx bytes at 0x%llx: empty or not page-aligned\n",
-			op, (ull)size, (ull)base);
-		return -EINVAL;
-	}
-	if (base >= PAGING_REACH || size > PAGING_REACH - base) {
+	if (rc == 0 && (base >= PAGING_REACH || size > PAGING_REACH - base)) {
 		kprintf("skiff: paging: %s of 0x%llx bytes at 0x%llx: beyond the 4-level "
 			"identity map's reach (2^47)\n", op, (ull)size, (ull)base);
-		return -ERANGE;
+		rc = -ERANGE;
 	}
-	return 0;
+	return rc;
 }
 
 int paging_map(struct paging *p, uint64_t base, uint64_t size, unsigned perms)
 {
-	int rc = pt_check_range(base, size, "map");
+	/* PAT entry 0: WB, which the MTRRs of MMIO ranges make UC. */
+	struct pt_attrs a = { .rights = perms, .memtype = 0 };
+	int rc = check_range(p, base, size, "map");
 
 	if (rc)
 		return rc;
@@ -220,24 +88,22 @@ int paging_map(struct paging *p, uint64_t base, uint64_t size, unsigned perms)
 			"PT_EXEC (paging_unmap gives no access)\n", perms);
 		return -EINVAL;
 	}
-	return pt_set_range(p, pt_table(p, p->pml4), PT_LEVEL_PML4, base, base + size,
-			    leaf_attrs(p, perms));
+	/* Without NX the XD bit is reserved: every page is executable. */
+	if (!p->nx)
+		a.rights |= PT_EXEC;
+	return pt_map(&p->pt, base, size, &a);
 }
 
 int paging_unmap(struct paging *p, uint64_t base, uint64_t size)
 {
-	int rc = pt_check_range(base, size, "unmap");
+	int rc = check_range(p, base, size, "unmap");
 
-	if (rc)
-		return rc;
-	return pt_set_range(p, pt_table(p, p->pml4), PT_LEVEL_PML4, base, base + size, 0);
+	return rc ? rc : pt_unmap(&p->pt, base, size);
 }
 
 int paging_lookup(const struct paging *p, uint64_t va, struct pt_translation *out)
 {
-	const uint64_t *table = pt_table(p, p->pml4);
-	bool writable = true, xd = false;
-	int level;
+	struct pt_leaf leaf;
 
 	memset(out, 0, sizeof(*out));
 	if (va >= PAGING_REACH) {
@@ -245,77 +111,54 @@ int paging_lookup(const struct paging *p, uint64_t va, struct pt_translation *ou
 			(ull)va);
 		return -ERANGE;
 	}
-	for (level = PT_LEVEL_PML4; level >= PT_LEVEL_PT; level--) {
-		uint64_t entry = table[level_index(va, level)], span = level_span(level);
-
-		if (!(entry & PTE_PRESENT))
-			return 0;
-		writable = writable && (entry & PTE_WRITE);
-		xd = xd || (entry & PTE_XD);
-		if (!entry_is_table(entry, level)) {
-			out->present = true;
-			out->pa = (entry & PTE_ADDR_MASK & ~(span - 1)) | (va & (span - 1));
-			out->page_size = span;
-			out->writable = writable;
-			out->executable = !p->nx || !xd;
-			return 0;
-		}
-		table = pt_table(p, entry & PTE_ADDR_MASK);
+	pt_lookup(&p->pt, va, &leaf);
+	out->present = leaf.present;
+	if (leaf.present) {
+		out->pa = leaf.pa;
+		out->page_size = leaf.page_size;
+		out->writable = (leaf.rights & PT_WRITE) != 0;
+		out->executable = !p->nx || (leaf.rights & PT_EXEC);
 	}
-	return 0;	/* not reached: a PTE is always a leaf */
+	return 0;
 }
 
 /* ---- the W^X walk ---- */
 
-/* Adds the leaves one table holds at this level to the report's counts. */
-static void wx_count_leaves(struct wx_report *r, int level, size_t leaves)
+struct wx_walk {
+	struct wx_report *r;
+	bool nx;
+};
+
+/* A run of count present leaves from addr, with the rights every level on
+ * their way grants (SDM 4.6.1: R/W must be set, XD clear, at every level). */
+static void wx_leaves(void *arg, uint64_t addr, int level, size_t count, unsigned rights)
 {
+	struct wx_walk *w = arg;
+	struct wx_report *r = w->r;
+	uint64_t bytes = count * pt_span(level);
+
 	if (level == PT_LEVEL_PT)
-		r->leaves_4k += leaves;
+		r->leaves_4k += count;
 	else if (level == PT_LEVEL_PD)
-		r->leaves_2m += leaves;
+		r->leaves_2m += count;
 	else
-		r->leaves_1g += leaves;
-	r->mapped_bytes += leaves * level_span(level);
-}
-
-/* Visits every present entry of one table; writable and xd are what the
- * levels above say (SDM 4.6.1: R/W must be set, XD clear, at every level).
- * A table holds up to 512 leaves, so each costs only a few instructions:
- * counts are kept here and added once. */
-static void wx_walk(const struct paging *p, uint64_t table_pa, int level, uint64_t va,
-		    bool writable, bool xd, struct wx_report *r)
-{
-	const uint64_t *table = pt_table(p, table_pa);
-	uint64_t span = level_span(level);
-	size_t leaves = 0;
-	unsigned i;
-
-	for (i = 0; i < PT_ENTRIES; i++) {
-		uint64_t entry = table[i], at = va + i * span;
-		bool w, x_off;
-
-		if (!(entry & PTE_PRESENT))
-			continue;
-		w = writable && (entry & PTE_WRITE);
-		x_off = xd || (entry & PTE_XD);
-		if (entry_is_table(entry, level)) {
-			wx_walk(p, entry & PTE_ADDR_MASK, level - 1, at, w, x_off, r);
-			continue;
-		}
-		leaves++;
-		r->top = at + span;		/* the walk goes up in address */
-		if (w && (!p->nx || !x_off) && r->wx_leaves++ == 0)
-			r->first_wx = at;
+		r->leaves_1g += count;
+	r->mapped_bytes += bytes;
+	r->top = addr + bytes;		/* the walk goes up in address */
+	if ((rights & PT_WRITE) && (!w->nx || (rights & PT_EXEC))) {
+		if (r->wx_leaves == 0)
+			r->first_wx = addr;
+		r->wx_leaves += count;
 	}
-	wx_count_leaves(r, level, leaves);
 }
 
 int paging_check_wx(const struct paging *p, struct wx_report *r)
 {
+	struct wx_walk w = { .r = r, .nx = p->nx };
+
 	memset(r, 0, sizeof(*r));
 	r->nx_enforced = p->nx;
-	wx_walk(p, p->pml4, PT_LEVEL_PML4, 0, true, false, r);
+	pt_for_each_leaf(&p->pt, wx_leaves, &w);
 	if (!p->nx)
 		return -ENOTSUP;
 	return r->wx_leaves ? -EPERM : 0;
@@ -323,25 +166,11 @@ int paging_check_wx(const struct paging *p, struct wx_report *r)
 
 /* ---- the whole tree, for the integrity check ---- */
 
-_Static_assert(PT_LEVELS == TABLE_TREE_LEVELS && PT_ENTRIES == TABLE_TREE_ENTRIES &&
-	       PTE_PS == TABLE_TREE_LARGE_PAGE, "skiff's page tables are a table_tree");
-
 int paging_walk_tables(const struct paging *p, table_visit_fn visit, void *arg)
 {
 	/* Bit 6 of an entry that references a table is ignored, not a dirty
 	 * flag: the CPU leaves it alone, so it counts. */
-	struct table_tree t = {
-		.root = p->pml4,
-		.present = PTE_PRESENT,
-		.addr_mask = PTE_ADDR_MASK,
-		.cpu_table_bits = PTE_ACCESSED,
-		.cpu_leaf_bits = PTE_ACCESSED | PTE_DIRTY,
-		.max_pages = p->table_pages,
-		.to_virt = p->pages.to_virt,
-		.ctx = p->pages.ctx,
-	};
-
-	return table_tree_walk(&t, visit, arg);
+	return pt_walk_tables(&p->pt, PTE_ACCESSED, PTE_ACCESSED | PTE_DIRTY, visit, arg);
 }
 
 /* ---- skiff's own layout ---- */
@@ -473,7 +302,7 @@ void paging_print(const struct paging *p, const struct wx_report *r, int wx)
 	kprintf("skiff: paging: identity map of ");
 	print_size(r->top);
 	kprintf(": %zu x 1 GiB, %zu x 2 MiB, %zu x 4 KiB pages in %zu table pages; ",
-		r->leaves_1g, r->leaves_2m, r->leaves_4k, p->table_pages);
+		r->leaves_1g, r->leaves_2m, r->leaves_4k, p->pt.table_pages);
 	if (p->has_image)
 		kprintf("text %s, rodata %s, data %s; %zu guard pages; ",
 			section_perms(p, p->text), section_perms(p, p->rodata),

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mm/pt.h"
 #include "mm/range.h"
 #include "mm/table_tree.h"
 
@@ -32,6 +33,8 @@
 #define PTE_ACCESSED	(1ull << 5)
 #define PTE_DIRTY	(1ull << 6)	/* leaves only */
 #define PTE_PS		(1ull << 7)	/* PDPTE: 1 GiB page; PDE: 2 MiB page */
+#define PTE_PAT		(1ull << 7)	/* in a PTE, where bit 7 is not PS */
+#define PTE_PAT_LARGE	(1ull << 12)	/* in a 1 GiB or 2 MiB leaf */
 #define PTE_GLOBAL	(1ull << 8)	/* leaves only; never set by skiff */
 #define PTE_XD		(1ull << 63)	/* execute-disable; reserved unless EFER.NXE */
 /* Bits 51:12 hold the next table's or the page's address (bits M-1:12, M
@@ -39,13 +42,6 @@
  * skiff only writes addresses it was given).  In a 1 GiB or 2 MiB leaf,
  * bit 12 is PAT and the address starts at bit 30 or 21. */
 #define PTE_ADDR_MASK	0x000ffffffffff000ull
-
-#define PT_LEVEL_PT	1	/* entries map 4 KiB pages */
-#define PT_LEVEL_PD	2	/* 2 MiB pages or page tables */
-#define PT_LEVEL_PDPT	3	/* 1 GiB pages or page directories */
-#define PT_LEVEL_PML4	4	/* page-directory-pointer tables only */
-#define PT_LEVELS	4
-#define PT_ENTRIES	512
 
 /* A 4-level walk translates 48-bit linear addresses, and only canonical
  * ones (bits 63:47 all equal, SDM Vol. 1 3.3.7.1) can be used; an identity
@@ -56,21 +52,9 @@
 #define CPUID_80000001_EDX_NX		(1u << 20)
 #define CPUID_80000001_EDX_PAGE1GB	(1u << 26)
 
-/* What paging_map() is asked for.  An x86 page that is present is always
- * readable, so PT_READ is required; paging_unmap() gives no access. */
-#define PT_READ		(1u << 0)
-#define PT_WRITE	(1u << 1)
-#define PT_EXEC		(1u << 2)
-#define PT_RW		(PT_READ | PT_WRITE)
-#define PT_RX		(PT_READ | PT_EXEC)
-#define PT_RWX		(PT_READ | PT_WRITE | PT_EXEC)
-
-/* Where table pages come from; the tests supply a host arena. */
-struct pt_pages {
-	uint64_t (*alloc)(void *ctx);	/* zeroed 4 KiB page, physical address, 0 when out */
-	void *(*to_virt)(void *ctx, uint64_t pa);
-	void *ctx;
-};
+/* paging_map() takes PT_READ plus PT_WRITE and/or PT_EXEC (mm/pt.h): an
+ * x86 page that is present is always readable, so PT_READ is required;
+ * paging_unmap() gives no access. */
 
 struct paging_caps {
 	bool pages_1g;	/* CPUID.80000001H:EDX.Page1GB[26] */
@@ -89,12 +73,14 @@ struct skiff_image {
 	size_t nguards;
 };
 
+/* The entry format for the engine (mm/pt.h). */
+extern const struct pt_format paging_format;
+
 struct paging {
-	uint64_t pml4;		/* physical address of the PML4 table: CR3 */
-	struct pt_pages pages;
-	bool pages_1g;		/* 1 GiB leaves allowed */
+	/* The tree: pt.root is the PML4's physical address (CR3), and
+	 * pt.table_pages counts the table pages, the PML4 included. */
+	struct pt_tree pt;
 	bool nx;		/* the XD bit may be set */
-	size_t table_pages;	/* table pages allocated, the PML4 included */
 	/* Recorded by paging_build_skiff() for paging_print(). */
 	bool has_image;
 	struct phys_range text, rodata, data;

@@ -8,5 +8,5 @@
 
 void paging_activate(const struct paging *p)
 {
-	write_cr3(p->pml4);	/* PCD = PWT = 0: the PML4 is cached WB */
+	write_cr3(p->pt.root);	/* PCD = PWT = 0: the PML4 is cached WB */
 }

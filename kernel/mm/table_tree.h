@@ -1,6 +1,7 @@
 /*
  * The walk over a whole tree of page tables that skiff's host page tables
- * (paging.c) and the guest's EPT (ept.c) share.  Both are four levels of
+ * (paging.c) and the guest's EPT (ept.c) share through the page-table
+ * engine (pt_walk_tables() in pt.c).  Both are four levels of
  * 512-entry table pages in which an entry at levels 4 to 2 references the
  * next table unless it is not present or bit 7 makes it a page (SDM Vol. 3A
  * 4.5; Vol. 3C 29.3.2), and in both the CPU itself sets accessed and dirty

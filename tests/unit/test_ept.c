@@ -31,7 +31,7 @@
 
 struct fixture {
 	struct arena arena;
-	struct ept_pages pages;
+	struct pt_pages pages;
 	struct ept ept;
 };
 
@@ -51,7 +51,7 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	arena_init(&f->arena, ARENA_PA, ARENA_PAGES);
-	f->pages = (struct ept_pages){ .alloc = arena_alloc, .to_virt = counting_to_virt,
+	f->pages = (struct pt_pages){ .alloc = arena_alloc, .to_virt = counting_to_virt,
 				      .ctx = &f->arena };
 	table_visits = 0;
 	log_reset();
@@ -150,7 +150,7 @@ static void check_reserved(const struct walk *w, uint64_t entry)
 
 static void check_leaf(struct walk *w, uint64_t entry, int level, uint64_t gpa)
 {
-	uint64_t span = span_of(level), addr = entry & w->e->addr_mask;
+	uint64_t span = span_of(level), addr = entry & w->e->pt.addr_mask;
 	int type = (int)((entry & EPT_MEMTYPE_MASK) >> EPT_MEMTYPE_SHIFT);
 	size_t i;
 
@@ -175,7 +175,7 @@ static void check_leaf(struct walk *w, uint64_t entry, int level, uint64_t gpa)
 
 static void walk_table(struct walk *w, uint64_t pa, int level, uint64_t gpa_base)
 {
-	const uint64_t *t = arena_to_virt(w->e->pages.ctx, pa);
+	const uint64_t *t = arena_to_virt(w->e->pt.pages.ctx, pa);
 	unsigned i;
 
 	if (!t)
@@ -195,7 +195,7 @@ static void walk_table(struct walk *w, uint64_t pa, int level, uint64_t gpa_base
 		} else {
 			assert_int_equal(entry & 0xFF8, 0);	/* 7:3 reserved, ignored 11:8 clear */
 			assert_int_equal(entry & EPT_RWX, EPT_RWX);
-			walk_table(w, entry & w->e->addr_mask, level - 1, gpa);
+			walk_table(w, entry & w->e->pt.addr_mask, level - 1, gpa);
 		}
 	}
 }
@@ -211,7 +211,7 @@ static void walk_all(struct walk *w)
 		    (eptp & EPTP_MEMTYPE_MASK) == MTRR_TYPE_UC);
 	assert_int_equal((eptp >> EPTP_WALK_LENGTH_SHIFT) & 7, 3);
 	assert_int_equal(eptp & 0xF80, 0);			/* 11:7 reserved */
-	walk_table(w, eptp & w->e->addr_mask, EPT_LEVELS, 0);
+	walk_table(w, eptp & w->e->pt.addr_mask, EPT_LEVELS, 0);
 	assert_int_equal(w->tables, ept_table_pages(w->e));
 	for (level = 1; level < EPT_LEVELS; level++)
 		assert_int_equal(w->leaves[level], ept_leaf_count(w->e, span_of(level)));
@@ -295,7 +295,7 @@ static void print_figures(const char *what, const struct ept *e)
 /* The leaf entry for gpa as the CPU reads it, or 0. */
 static uint64_t raw_leaf(const struct ept *e, uint64_t gpa)
 {
-	const uint64_t *t = arena_to_virt(e->pages.ctx, e->pml4);
+	const uint64_t *t = arena_to_virt(e->pt.pages.ctx, e->pt.root);
 	int level;
 
 	for (level = EPT_LEVELS; level >= 1; level--) {
@@ -305,7 +305,7 @@ static uint64_t raw_leaf(const struct ept *e, uint64_t gpa)
 			return 0;
 		if (level == 1 || (entry & EPT_LARGE_PAGE))
 			return entry;
-		t = arena_to_virt(e->pages.ctx, entry & e->addr_mask);
+		t = arena_to_virt(e->pt.pages.ctx, entry & e->pt.addr_mask);
 	}
 	return 0;
 }
@@ -389,7 +389,7 @@ static void test_eptp_format(void **state)
 	struct ept_caps c;
 
 	/* PML4 at 16 MiB; bits 2:0 WB (6); 5:3 walk length 4 - 1; 6 A/D off. */
-	assert_int_equal(e->pml4, ARENA_PA);
+	assert_int_equal(e->pt.root, ARENA_PA);
 	assert_int_equal(ept_pointer(e), 0x100001eull);
 	assert_int_equal(ept_enable_ad(e), 0);
 	assert_int_equal(ept_pointer(e), 0x100005eull);
@@ -1021,7 +1021,7 @@ static void test_describe(void **state)
  * (SDM 29.3.4). */
 static void mark_used(const struct ept *e, uint64_t pa, int level)
 {
-	uint64_t *t = arena_to_virt(e->pages.ctx, pa);
+	uint64_t *t = arena_to_virt(e->pt.pages.ctx, pa);
 
 	for (unsigned i = 0; i < EPT_ENTRIES; i++) {
 		if (!(t[i] & EPT_RWX))
@@ -1030,7 +1030,7 @@ static void mark_used(const struct ept *e, uint64_t pa, int level)
 		if (level == 1 || (t[i] & EPT_LARGE_PAGE))
 			t[i] |= EPT_DIRTY;
 		else
-			mark_used(e, t[i] & e->addr_mask, level - 1);
+			mark_used(e, t[i] & e->pt.addr_mask, level - 1);
 	}
 }
 
@@ -1054,8 +1054,8 @@ static void test_walk_tables_shows_each_page_as_skiff_wrote_it(void **state)
 	struct walk_check w;
 
 	assert_int_equal(ept_enable_ad(e), 0);
-	walk_check_start(&w, &f->arena, e->pml4);
-	mark_used(e, e->pml4, EPT_LEVELS);
+	walk_check_start(&w, &f->arena, e->pt.root);
+	mark_used(e, e->pt.root, EPT_LEVELS);
 	assert_int_equal(ept_walk_tables(e, walk_check_visit, &w), (int)ept_table_pages(e));
 	walk_check_end(&w);
 }
@@ -1081,7 +1081,7 @@ static void test_walk_tables_shows_bits_8_and_9_without_ad(void **state)
 	struct ept *e = pc_with_tables(state);
 	struct bit_count accessed = { .bits = EPT_ACCESSED }, dirty = { .bits = EPT_DIRTY };
 
-	mark_used(e, e->pml4, EPT_LEVELS);
+	mark_used(e, e->pt.root, EPT_LEVELS);
 	assert_int_equal(ept_walk_tables(e, count_bits, &accessed), (int)ept_table_pages(e));
 	assert_int_equal(ept_walk_tables(e, count_bits, &dirty), (int)ept_table_pages(e));
 	assert_int_equal(accessed.entries, ept_leaf_count(e, SIZE_1G) + ept_leaf_count(e, SIZE_2M) +
@@ -1096,11 +1096,11 @@ static void test_walk_tables_ends_in_a_loop(void **state)
 {
 	struct fixture *f = *state;
 	struct ept *e = pc_with_tables(state);
-	uint64_t *pml4 = arena_to_virt(&f->arena, e->pml4);
-	uint64_t *pdpt = arena_to_virt(&f->arena, pml4[0] & e->addr_mask);
+	uint64_t *pml4 = arena_to_virt(&f->arena, e->pt.root);
+	uint64_t *pdpt = arena_to_virt(&f->arena, pml4[0] & e->pt.addr_mask);
 	struct bit_count none = { 0 };
 
-	pdpt[511] = e->pml4 | EPT_RWX;
+	pdpt[511] = e->pt.root | EPT_RWX;
 	assert_int_equal(ept_walk_tables(e, count_bits, &none), -E2BIG);
 }
 

@@ -159,8 +159,8 @@ static const struct entry_at leaf_entries[] = {
 static int trees_setup(void **state)
 {
 	struct trees *t = calloc(1, sizeof(*t));
-	struct ept_pages ept_pages = { .alloc = arena_alloc, .to_virt = arena_to_virt,
-				       .ctx = &t->ept_arena };
+	struct pt_pages ept_pages = { .alloc = arena_alloc, .to_virt = arena_to_virt,
+				      .ctx = &t->ept_arena };
 	struct pt_pages pt_pages = { .alloc = arena_alloc, .to_virt = arena_to_virt,
 				     .ctx = &t->pt_arena };
 	struct ept_caps caps = ept_caps_decode(CAP_BOCHS_SKYLAKE);
@@ -177,7 +177,7 @@ static int trees_setup(void **state)
 	assert_int_equal(paging_map(&t->pt, 0, 2 * GiB, PT_RW), 0);
 	assert_int_equal(paging_unmap(&t->pt, TABLED, PAGE_SIZE), 0);
 	assert_int_equal(ept_table_pages(&t->ept), 4);
-	assert_int_equal(t->pt.table_pages, 4);
+	assert_int_equal(t->pt.pt.table_pages, 4);
 	integrity_unwatch_all();
 	integrity_watch_ept(EPT_NAME, &t->ept);
 	integrity_watch_paging(PT_NAME, &t->pt);
@@ -216,12 +216,12 @@ static uint64_t *entry_in(struct arena *a, uint64_t root, uint64_t addr_mask, st
 
 static uint64_t *ept_entry(struct trees *t, struct entry_at at)
 {
-	return entry_in(&t->ept_arena, t->ept.pml4, t->ept.addr_mask, at);
+	return entry_in(&t->ept_arena, t->ept.pt.root, t->ept.pt.addr_mask, at);
 }
 
 static uint64_t *pt_entry(struct trees *t, struct entry_at at)
 {
-	return entry_in(&t->pt_arena, t->pt.pml4, PTE_ADDR_MASK, at);
+	return entry_in(&t->pt_arena, t->pt.pt.root, PTE_ADDR_MASK, at);
 }
 
 static void expect_unchanged(const char *what)
@@ -383,7 +383,7 @@ static void test_a_loop_in_the_tables_is_reported(void **state)
 	struct entry_at pdpte = { 3 * GiB, 3 };
 
 	integrity_baseline();
-	*ept_entry(t, pdpte) = t->ept.pml4 | EPT_RWX;
+	*ept_entry(t, pdpte) = t->ept.pt.root | EPT_RWX;
 	expect_changed(EPT_NAME, "a loop");
 	assert_log_contains("; its tables reach more pages than were ever made)\n");
 }

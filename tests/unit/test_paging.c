@@ -165,7 +165,7 @@ static void test_largest_page(void **state)
 	struct paging *p = start(f, &caps_full);
 
 	assert_int_equal(paging_map(p, 0, 4 * GiB, PT_RW), 0);
-	assert_int_equal(p->table_pages, 2);
+	assert_int_equal(p->pt.table_pages, 2);
 	expect_leaves(p, 4, 0, 0);
 	expect_page(p, 3 * GiB + 5, GiB, true, false);
 	expect_absent(p, 4 * GiB);
@@ -178,7 +178,7 @@ static void test_no_1g_pages(void **state)
 	struct paging *p = start(f, &caps_no_1g);
 
 	assert_int_equal(paging_map(p, 0, 4 * GiB, PT_RW), 0);
-	assert_int_equal(p->table_pages, 6);
+	assert_int_equal(p->pt.table_pages, 6);
 	expect_leaves(p, 0, 2048, 0);
 	expect_page(p, 3 * GiB + 2 * MiB + 7, SIZE_2M, true, false);
 }
@@ -194,7 +194,7 @@ static void test_alignment_edges(void **state)
 
 	assert_int_equal(paging_map(p, base, end - base, PT_RX), 0);
 	expect_leaves(p, 1, 2, 2);
-	assert_int_equal(p->table_pages, 6);
+	assert_int_equal(p->pt.table_pages, 6);
 	expect_absent(p, base - 4 * KiB);
 	expect_page(p, base, PAGE_SIZE, false, true);
 	expect_page(p, GiB - 2 * MiB, SIZE_2M, false, true);
@@ -223,7 +223,7 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(paging_map(p, 0, 4 * KiB, PT_RWX | 8), -EINVAL);
 	assert_int_equal(paging_lookup(p, PAGING_REACH, &t), -ERANGE);
 	/* Nothing was mapped on the way. */
-	assert_int_equal(p->table_pages, 1);
+	assert_int_equal(p->pt.table_pages, 1);
 	expect_leaves(p, 0, 0, 0);
 }
 
@@ -239,7 +239,7 @@ static void test_split_keeps_permissions(void **state)
 	expect_leaves(p, 1, 0, 0);
 	assert_int_equal(paging_map(p, 2 * MiB + 4 * KiB, 4 * KiB, PT_RW), 0);
 	expect_leaves(p, 0, 511, 512);
-	assert_int_equal(p->table_pages, 4);	/* PML4, PDPT, PD, PT */
+	assert_int_equal(p->pt.table_pages, 4);	/* PML4, PDPT, PD, PT */
 	expect_page(p, 0, SIZE_2M, false, false);
 	expect_page(p, 2 * MiB, PAGE_SIZE, false, false);
 	expect_page(p, 2 * MiB + 4 * KiB, PAGE_SIZE, true, false);
@@ -250,7 +250,7 @@ static void test_split_keeps_permissions(void **state)
 	/* And back: the page table stays (tables are never freed). */
 	assert_int_equal(paging_map(p, 2 * MiB, 2 * MiB, PT_READ), 0);
 	expect_page(p, 2 * MiB + 4 * KiB, PAGE_SIZE, false, false);
-	assert_int_equal(p->table_pages, 4);
+	assert_int_equal(p->pt.table_pages, 4);
 }
 
 /* Mapping part of a page with the permissions it already has splits nothing. */
@@ -261,7 +261,7 @@ static void test_same_permissions_no_split(void **state)
 
 	assert_int_equal(paging_map(p, 0, GiB, PT_RW), 0);
 	assert_int_equal(paging_map(p, 4 * KiB, 4 * KiB, PT_RW), 0);
-	assert_int_equal(p->table_pages, 2);
+	assert_int_equal(p->pt.table_pages, 2);
 	expect_leaves(p, 1, 0, 0);
 }
 
@@ -279,7 +279,7 @@ static void test_unmap_guard_in_2m_page(void **state)
 	expect_page(p, 2 * MiB + 12 * KiB, PAGE_SIZE, true, false);
 	expect_page(p, 0, SIZE_2M, true, false);
 	expect_leaves(p, 0, 1, 511);
-	assert_int_equal(p->table_pages, 4);
+	assert_int_equal(p->pt.table_pages, 4);
 }
 
 static void test_unmap_guard_in_1g_page(void **state)
@@ -296,7 +296,7 @@ static void test_unmap_guard_in_1g_page(void **state)
 	expect_leaves(p, 1, 511, 511);
 	/* Unmapping what is absent allocates nothing. */
 	assert_int_equal(paging_unmap(p, 4 * GiB, 8 * GiB), 0);
-	assert_int_equal(p->table_pages, 4);
+	assert_int_equal(p->pt.table_pages, 4);
 }
 
 static void test_lookup(void **state)
@@ -381,7 +381,7 @@ static void test_skiff_layout(void **state)
 
 	assert_int_equal(paging_build_skiff(p, &image, 4 * GiB), 0);
 	assert_int_equal(paging_check_wx(p, &r), 0);
-	assert_int_equal(p->table_pages, 7);
+	assert_int_equal(p->pt.table_pages, 7);
 	assert_int_equal(r.leaves_1g, 3);
 	assert_int_equal(r.leaves_2m, 508);
 	assert_int_equal(r.leaves_4k, 2043);
@@ -419,7 +419,7 @@ static void test_skiff_layout_no_1g(void **state)
 	struct paging *p = start(f, &caps_no_1g);
 
 	assert_int_equal(paging_build_skiff(p, &image, 4 * GiB), 0);
-	assert_int_equal(p->table_pages, 10);
+	assert_int_equal(p->pt.table_pages, 10);
 	expect_leaves(p, 0, 2044, 2043);
 }
 
@@ -455,7 +455,7 @@ static void test_above_4g(void **state)
 	struct paging *p = start(f, &caps_full);
 
 	assert_int_equal(paging_build_skiff(p, &image, 64 * GiB), 0);
-	assert_int_equal(p->table_pages, 7);
+	assert_int_equal(p->pt.table_pages, 7);
 	expect_leaves(p, 63, 508, 2043);
 	expect_page(p, 64 * GiB - 1, GiB, true, false);
 	expect_absent(p, 64 * GiB);
@@ -464,7 +464,7 @@ static void test_above_4g(void **state)
 	assert_log_contains("identity map of 64 GiB: 63 x 1 GiB");
 
 	assert_int_equal(paging_map(p, 0, 1024 * GiB, PT_RW), 0);
-	assert_int_equal(p->table_pages, 8);
+	assert_int_equal(p->pt.table_pages, 8);
 	expect_page(p, 1000 * GiB, GiB, true, false);
 }
 
@@ -476,7 +476,7 @@ static void test_above_4g_no_1g(void **state)
 	struct paging *p = start(f, &caps_no_1g);
 
 	assert_int_equal(paging_build_skiff(p, &image, 64 * GiB), 0);
-	assert_int_equal(p->table_pages, 70);
+	assert_int_equal(p->pt.table_pages, 70);
 	expect_leaves(p, 0, 64 * 512 - 4, 2043);
 }
 
@@ -494,7 +494,7 @@ static void test_out_of_pages(void **state)
 	assert_int_equal(paging_build_skiff(p, &image, 4 * GiB), -ENOMEM);
 	assert_log_contains("skiff: paging: out of memory for page tables (3 pages in use)");
 	assert_false(p->has_image);
-	assert_int_equal(p->table_pages, 3);
+	assert_int_equal(p->pt.table_pages, 3);
 	expect_page(p, image.text.base, SIZE_2M, true, false);
 	expect_page(p, 3 * GiB, GiB, true, false);
 	assert_int_equal(paging_check_wx(p, &r), 0);
@@ -522,7 +522,7 @@ static void test_bad_image(void **state)
 	assert_int_equal(paging_build_skiff(p, &image, 0), -EINVAL);
 	assert_int_equal(paging_build_skiff(p, &image, PAGING_REACH + 4 * KiB), -ERANGE);
 	assert_log_contains("physical limit 0x800000001000");
-	assert_int_equal(p->table_pages, 1);
+	assert_int_equal(p->pt.table_pages, 1);
 }
 
 /* A limit inside a page maps that whole page; empty rodata maps nothing. */
@@ -590,9 +590,9 @@ static void test_walk_tables_shows_each_page_as_skiff_wrote_it(void **state)
 	struct paging *p = skiff_tables(f);
 	struct walk_check w;
 
-	walk_check_start(&w, &f->arena, p->pml4);
-	mark_used(f, p->pml4, PT_LEVEL_PML4);
-	assert_int_equal(paging_walk_tables(p, walk_check_visit, &w), (int)p->table_pages);
+	walk_check_start(&w, &f->arena, p->pt.root);
+	mark_used(f, p->pt.root, PT_LEVEL_PML4);
+	assert_int_equal(paging_walk_tables(p, walk_check_visit, &w), (int)p->pt.table_pages);
 	walk_check_end(&w);
 }
 
@@ -611,11 +611,11 @@ static void test_walk_tables_hides_only_what_the_cpu_sets(void **state)
 {
 	struct fixture *f = *state;
 	struct paging *p = skiff_tables(f);
-	uint64_t *pml4 = arena_to_virt(&f->arena, p->pml4), root[PT_ENTRIES];
+	uint64_t *pml4 = arena_to_virt(&f->arena, p->pt.root), root[PT_ENTRIES];
 
 	pml4[0] |= PTE_ACCESSED | PTE_DIRTY;
 	pml4[1] = PTE_ACCESSED;
-	assert_int_equal(paging_walk_tables(p, copy_root, root), (int)p->table_pages);
+	assert_int_equal(paging_walk_tables(p, copy_root, root), (int)p->pt.table_pages);
 	assert_int_equal(root[0], pml4[0] & ~PTE_ACCESSED);
 	assert_int_equal(root[1], PTE_ACCESSED);
 }
@@ -626,10 +626,10 @@ static void test_walk_tables_follows_only_table_pages(void **state)
 {
 	struct fixture *f = *state;
 	struct paging *p = skiff_tables(f);
-	uint64_t *pml4 = arena_to_virt(&f->arena, p->pml4), root[PT_ENTRIES];
+	uint64_t *pml4 = arena_to_virt(&f->arena, p->pt.root), root[PT_ENTRIES];
 
 	pml4[1] = (ARENA_PA + ARENA_PAGES * 4 * KiB) | PTE_PRESENT | PTE_WRITE;
-	assert_int_equal(paging_walk_tables(p, copy_root, root), (int)p->table_pages);
+	assert_int_equal(paging_walk_tables(p, copy_root, root), (int)p->pt.table_pages);
 	assert_int_equal(root[1], pml4[1]);
 }
 
@@ -639,9 +639,9 @@ static void test_walk_tables_ends_in_a_loop(void **state)
 {
 	struct fixture *f = *state;
 	struct paging *p = skiff_tables(f);
-	uint64_t *pml4 = arena_to_virt(&f->arena, p->pml4), root[PT_ENTRIES];
+	uint64_t *pml4 = arena_to_virt(&f->arena, p->pt.root), root[PT_ENTRIES];
 
-	pml4[1] = p->pml4 | PTE_PRESENT | PTE_WRITE;
+	pml4[1] = p->pt.root | PTE_PRESENT | PTE_WRITE;
 	assert_int_equal(paging_walk_tables(p, copy_root, root), -E2BIG);
 }
 

@@ -7,6 +7,7 @@
  */
 #include "attack.h"
 #include "fault.h"
+#include "hypercall.h"
 #include "printf.h"
 #include "report.h"
 #include "x86.h"
@@ -21,6 +22,10 @@
 #define EFER_NXE_BIT			11
 #define EFER_BITS			64
 #define NAME_MAX			32
+#define MSR_IA32_GS_BASE		0xc0000101
+#define MSR_IA32_KERNEL_GS_BASE		0xc0000102
+#define COM1_SCRATCH			0x3ff
+#define FORGED_WORDS			64
 
 static void feature_control_locked(void)
 {
@@ -108,6 +113,57 @@ static void cr4_vmxe(void)
 		      saved | CR4_VMXE, fault_name(vec));
 }
 
+/*
+ * skiff finds the vCPU that exited through the GS base the VM exit loads
+ * from the VMCS (kernel/vmx/vcpu.h).  The guest's own GS base and
+ * KERNEL_GS_BASE are the guest's to set (neither MSR is intercepted): point
+ * both at a forged "vCPU" in guest RAM, make exits on the fast paths
+ * (CPUID, VMCALL) and the generic one (an OUT to COM1's scratch register),
+ * and check that each still works, that skiff wrote nothing into the
+ * forgery, and that the guest's GS base is still its own.
+ */
+static uint32_t forged_vcpu[FORGED_WORDS];
+
+static bool forged_vcpu_untouched(void)
+{
+	for (unsigned i = 0; i < FORGED_WORDS; i++)
+		if (forged_vcpu[i] != 0x5a5a0000u + i)
+			return false;
+	return true;
+}
+
+static void gs_base_is_the_guests(void)
+{
+	uint64_t forged = (uint32_t)(uintptr_t)forged_vcpu, gs = 0, kgs = 0, saved = 0;
+	int32_t version;
+	bool cpuid_ok, scratch_ok;
+
+	for (unsigned i = 0; i < FORGED_WORDS; i++)
+		forged_vcpu[i] = 0x5a5a0000u + i;
+	rdmsr_safe(MSR_IA32_GS_BASE, &saved);
+	if (wrmsr_safe(MSR_IA32_GS_BASE, forged) != FAULT_NONE ||
+	    wrmsr_safe(MSR_IA32_KERNEL_GS_BASE, forged) != FAULT_NONE) {
+		report_detail(0, "gs-base-is-the-guests", "WRMSR of the GS bases faulted");
+		return;
+	}
+	cpuid_ok = cpuid(0, 0).eax != 0;
+	version = hc_call(HC_VERSION, 0, 0, 0);
+	outb(COM1_SCRATCH, 0xa5);
+	scratch_ok = inb(COM1_SCRATCH) == 0xa5;
+	rdmsr_safe(MSR_IA32_GS_BASE, &gs);
+	rdmsr_safe(MSR_IA32_KERNEL_GS_BASE, &kgs);
+	wrmsr_safe(MSR_IA32_GS_BASE, saved);
+	wrmsr_safe(MSR_IA32_KERNEL_GS_BASE, 0);
+	report_detail(cpuid_ok && version == HC_ABI_VERSION && scratch_ok &&
+		      forged_vcpu_untouched() && gs == forged && kgs == forged,
+		      "gs-base-is-the-guests",
+		      "CPUID %s, HC_VERSION 0x%x, scratch %s, forgery %s, GS base 0x%x, "
+		      "KERNEL_GS_BASE 0x%x (want 0x%x)", cpuid_ok ? "ok" : "zero",
+		      (uint32_t)version, scratch_ok ? "ok" : "lost",
+		      forged_vcpu_untouched() ? "untouched" : "WRITTEN", (uint32_t)gs,
+		      (uint32_t)kgs, (uint32_t)forged);
+}
+
 void nonfatal_msr_checks(void)
 {
 	feature_control_locked();
@@ -115,4 +171,5 @@ void nonfatal_msr_checks(void)
 	vmx_capability_msrs();
 	efer_reserved_bits();
 	cr4_vmxe();
+	gs_base_is_the_guests();
 }

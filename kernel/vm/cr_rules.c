@@ -2,36 +2,6 @@
 #include "vm/cr_rules.h"
 
 /*
- * MOV to CR0 faults for reserved bits 63:32, PG without PE, NW without
- * CD; PG set with EFER.LME and no CR4.PAE (4.1.2); PG cleared in 64-bit
- * mode (only compatibility mode may leave IA-32e mode, 11.8.5.4) or with
- * CR4.PCIDE (4.10.1); WP cleared with CR4.CET (2.5).
- */
-bool vm_cr0_write_faults(const struct vm_cr_state *s, uint64_t value)
-{
-	bool pg_off = (s->cr0 & CR0_PG) && !(value & CR0_PG);
-
-	if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
-	    ((value & CR0_NW) && !(value & CR0_CD)))
-		return true;
-	if ((value & CR0_PG) && !(s->cr0 & CR0_PG) && (s->efer & EFER_LME) &&
-	    !(s->cr4 & CR4_PAE))
-		return true;
-	if (pg_off && (s->wide || (s->cr4 & CR4_PCIDE)))
-		return true;
-	return !(value & CR0_WP) && (s->cr4 & CR4_CET);
-}
-
-uint64_t vm_cr0_write_efer(const struct vm_cr_state *s, uint64_t value)
-{
-	if ((value & CR0_PG) && !(s->cr0 & CR0_PG) && (s->efer & EFER_LME))
-		return s->efer | EFER_LMA;
-	if (!(value & CR0_PG) && (s->cr0 & CR0_PG) && (s->efer & EFER_LMA))
-		return s->efer & ~EFER_LMA;
-	return s->efer;
-}
-
-/*
  * VMXE is hidden: CPUID says the guest has no VMX, so setting it is #GP,
  * as it is on such a CPU; so is any bit the CPU does not support.  The
  * instruction's own rules too: in IA-32e mode PAE stays set (4.1.2) and

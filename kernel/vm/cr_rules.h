@@ -27,13 +27,40 @@ struct vm_cr_state {
  * (SDM Vol. 3A 4.10.4.1). */
 #define CR3_NOFLUSH	(1ull << 63)
 
-/* Whether MOV to CR0 of value faults (#GP). */
-bool vm_cr0_write_faults(const struct vm_cr_state *s, uint64_t value);
+/*
+ * Whether MOV to CR0 of value faults (#GP): reserved bits 63:32, PG
+ * without PE, NW without CD; PG set with EFER.LME and no CR4.PAE (4.1.2);
+ * PG cleared in 64-bit mode (only compatibility mode may leave IA-32e
+ * mode, 11.8.5.4) or with CR4.PCIDE (4.10.1); WP cleared with CR4.CET
+ * (2.5).  Inline, as is the next: a CR0 write is the CR-access exit's
+ * common case, and its path is counted in instructions (make bench).
+ */
+static inline bool vm_cr0_write_faults(const struct vm_cr_state *s, uint64_t value)
+{
+	bool pg_off = (s->cr0 & CR0_PG) && !(value & CR0_PG);
+
+	if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
+	    ((value & CR0_NW) && !(value & CR0_CD)))
+		return true;
+	if ((value & CR0_PG) && !(s->cr0 & CR0_PG) && (s->efer & EFER_LME) &&
+	    !(s->cr4 & CR4_PAE))
+		return true;
+	if (pg_off && (s->wide || (s->cr4 & CR4_PCIDE)))
+		return true;
+	return !(value & CR0_WP) && (s->cr4 & CR4_CET);
+}
 
 /* What a MOV to CR0 of value (that does not fault) does to EFER.LMA:
  * paging on with LME enters IA-32e mode, paging off leaves it
  * (SDM Vol. 3A 11.8.5). */
-uint64_t vm_cr0_write_efer(const struct vm_cr_state *s, uint64_t value);
+static inline uint64_t vm_cr0_write_efer(const struct vm_cr_state *s, uint64_t value)
+{
+	if ((value & CR0_PG) && !(s->cr0 & CR0_PG) && (s->efer & EFER_LME))
+		return s->efer | EFER_LMA;
+	if (!(value & CR0_PG) && (s->cr0 & CR0_PG) && (s->efer & EFER_LMA))
+		return s->efer & ~EFER_LMA;
+	return s->efer;
+}
 
 /* Whether MOV to CR4 of value faults (#GP); unsupported: the CR4 bits
  * this CPU does not have. */

@@ -243,17 +243,15 @@ void vmx_exit_vmcall(struct vmx_vcpu *v)
  * guest_write_cr0() changes both together.  CR3 is read only by the one
  * rule that needs it (guest_write_cr4()).
  */
-static struct vm_cr_state guest_cr_state(const struct vmx_vcpu *v, uint64_t cr0, bool wide)
+static void guest_cr_state(const struct vmx_vcpu *v, uint64_t cr0, bool wide,
+			   struct vm_cr_state *s)
 {
-	uint64_t efer = vmcs_read64(GUEST_IA32_EFER);
-
-	return (struct vm_cr_state){
-		.cr0 = cr0,
-		.cr4 = vmx_guest_cr4(v),
-		.efer = efer,
-		.long_mode = efer & EFER_LMA,
-		.wide = wide,
-	};
+	s->cr0 = cr0;
+	s->cr3 = 0;
+	s->cr4 = vmx_guest_cr4(v);
+	s->efer = vmcs_read64(GUEST_IA32_EFER);
+	s->long_mode = s->efer & EFER_LMA;
+	s->wide = wide;
 }
 
 /* With VPID the guest's translations outlive VM exits and entries: what
@@ -338,7 +336,7 @@ void vmx_exit_cr_access(struct vmx_vcpu *v)
 	if (!wide)
 		value = LOW32(value);
 	if (a.type != CR_ACCESS_MOV_FROM_CR)
-		s = guest_cr_state(v, shadow, wide);
+		guest_cr_state(v, shadow, wide, &s);
 	switch (a.type) {
 	case CR_ACCESS_MOV_TO_CR:
 		if (a.cr == 0)
@@ -421,9 +419,10 @@ void vmx_exit_rdmsr(struct vmx_vcpu *v)
  * into the VMCS, which loads it on entry. */
 static void write_efer(struct vmx_vcpu *v, uint64_t value)
 {
-	struct vm_cr_state s = guest_cr_state(v, vmx_guest_cr0(v), vmx_guest_64bit_mode());
+	struct vm_cr_state s;
 	bool nx = cpuid(0x80000001, 0).edx & CPUID_80000001_EDX_NX;
 
+	guest_cr_state(v, vmx_guest_cr0(v), vmx_guest_64bit_mode(), &s);
 	if (vm_efer_write_faults(&s, value, nx)) {
 		vmx_inject_gp(v);
 		return;

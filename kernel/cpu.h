@@ -2,6 +2,7 @@
 #ifndef SKIFF_CPU_H
 #define SKIFF_CPU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,15 @@ struct trap_frame {
 };
 
 void trap_handler(struct trap_frame *tf);
+
+/* An NMI that arrived while skiff itself ran (root mode): held for the
+ * guest, never a panic (idt.c sets it; the exit path hands it to the vCPU
+ * before the next VM entry).  One CPU so far: one flag.  Not volatile:
+ * the NMI handler writes it, and every reader reads it once per exit
+ * (the generic path with an atomic exchange). */
+extern bool cpu_nmi_held;
+/* How many NMIs arrived while skiff ran, since boot. */
+extern uint64_t cpu_nmis_in_root;
 const char *exception_name(uint64_t vector);
 
 #endif

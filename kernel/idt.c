@@ -2,8 +2,11 @@
  * The IDT and the exception reporter.  skiff runs with interrupts off, so
  * every vector that arrives is either a CPU exception (a bug in skiff,
  * except the #GP that kernel/safe_insn.S expects and fixes up),
- * an NMI or machine check, or a stray interrupt.  Each is explained on every
- * console, then skiff stops: never a silent triple-fault reset.
+ * an NMI, a machine check, or a stray interrupt.  An NMI is the guest's
+ * (the guest owns the devices and interrupt controllers that raise them):
+ * it is held for the guest's next VM entry.  Every other vector is
+ * explained on every console, then skiff stops: never a silent
+ * triple-fault reset.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -128,6 +131,9 @@ static void dump_backtrace(uint64_t rbp)
 
 static int trap_depth;
 
+bool cpu_nmi_held;
+uint64_t cpu_nmis_in_root;
+
 /* kernel/safe_insn.S: where a #GP is expected, and where to resume. */
 extern const char rdmsr_safe_insn[], rdmsr_safe_fixup[];
 extern const char wrmsr_safe_insn[], wrmsr_safe_fixup[];
@@ -156,6 +162,12 @@ void trap_handler(struct trap_frame *tf)
 {
 	if (tf->vector == EXC_GP && gp_fixup(tf))
 		return;
+	/* IRET from here unblocks NMIs again (SDM Vol. 3A 6.7.1). */
+	if (tf->vector == EXC_NMI) {
+		__atomic_store_n(&cpu_nmi_held, true, __ATOMIC_SEQ_CST);
+		cpu_nmis_in_root++;
+		return;
+	}
 	if (++trap_depth > 1) {
 		/* Faulted while reporting a fault: say the least and stop. */
 		kprintf("\nskiff: nested exception %lu at RIP %lx while reporting; halting\n",

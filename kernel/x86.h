@@ -261,6 +261,29 @@ static inline void load_segments(uint16_t cs, uint16_t ds)
 			 : : "r"((uint64_t)cs), "r"(ds) : "rax", "memory");
 }
 
+/*
+ * IRET to the next instruction, on the same stack and segments: the one
+ * way to end NMI blocking without an NMI handler (SDM Vol. 3A 6.7.1).
+ * After a VM exit caused by an NMI the CPU blocks NMIs in root mode;
+ * Bochs keeps them blocked even after VM entry with "virtual NMIs"
+ * (docs/emulators.md, quirks), where the SDM has none (Vol. 3C, VM
+ * entry, "Interruptibility State").
+ * An NMI held meanwhile arrives right after the IRET.
+ */
+static inline void unblock_nmis(uint16_t cs, uint16_t ss)
+{
+	__asm__ volatile("movq %%rsp, %%rax\n\t"
+			 "pushq %q1\n\t"
+			 "pushq %%rax\n\t"
+			 "pushfq\n\t"
+			 "pushq %q0\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "iretq\n"
+			 "1:"
+			 : : "r"((uint64_t)cs), "r"((uint64_t)ss) : "rax", "memory", "cc");
+}
+
 /* kernel/safe_insn.S: RDMSR, WRMSR and XSETBV with operands the guest
  * chose.  0, or -1 when the CPU raised #GP (nothing changed then). */
 int rdmsr_safe(uint32_t msr, uint64_t *value);

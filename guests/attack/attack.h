@@ -65,6 +65,7 @@ void attack_db_flood(void);
 void attack_init_self(void);
 void attack_sipi_self(void);
 int attack_nonfatal(void);	/* the number of failed checks */
+int attack_nmi_storm(void);	/* the number of failed parts */
 
 /* The checks of nonfatal, by subject (nonfatal_*.c); each prints one
  * report() line per check. */

@@ -53,6 +53,8 @@ static const struct attack attacks[] = {
 	  .run = attack_sipi_self },
 	{ "nonfatal", "what skiff must refuse without ending the run; one line per check",
 	  .check = attack_nonfatal },
+	{ "nmi-storm", "NMIs to its own local APIC while looping on CPUID: one by one, then "
+	  "a burst", .check = attack_nmi_storm },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 };

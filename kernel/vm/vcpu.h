@@ -26,6 +26,9 @@ struct vcpu {
 	uint64_t exit_stack_top;	/* every VM exit starts here, empty */
 	struct vm_streak streak;
 	struct vm_watchdog watchdog;
+	/* An NMI for the guest not yet delivered: one, as a CPU latches at
+	 * most one NMI while it handles another (SDM Vol. 3A 6.7.1). */
+	bool nmi_pending;
 	/* Debug requests for the first start: check the VMCS in software
 	 * before entering (entry_check=first), break the guest state on
 	 * purpose (fault=guest-state). */

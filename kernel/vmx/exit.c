@@ -11,6 +11,7 @@
  * event, the guest's view of CR0/CR4) and the exit counts.  What only
  * explains a failure is in diag/.
  */
+#include "cpu.h"
 #include "drivers/console.h"
 #include "lib/printf.h"
 #include "vm/exit_stats.h"
@@ -94,6 +95,35 @@ void vmx_inject_gp(struct vmx_vcpu *v)
 	vmx_inject(v, VECTOR_GP, INTR_TYPE_HW_EXCEPTION, protected_mode, 0, 0);
 }
 
+/*
+ * An NMI goes in only where VM entry allows its injection: no MOV-SS
+ * blocking and, with virtual NMIs, no blocking by NMI (SDM Vol. 3C
+ * 27.3.1.5).  Some processors also refuse it under STI blocking (27.8:
+ * the VM-entry failure with qualification 3), so outside the NMI window
+ * skiff waits for that too; in the window the CPU itself has judged the
+ * guest ready.  Nor does it displace an event a handler has injected.
+ * Otherwise the NMI-window exit calls back here when it can go.
+ */
+void vmx_deliver_nmi(struct vmx_vcpu *v, bool window)
+{
+	uint32_t blocking = GUEST_INTR_BLOCK_MOV_SS | GUEST_INTR_BLOCK_NMI |
+			    (window ? 0 : GUEST_INTR_BLOCK_STI);
+
+	if (!v->injected && !(vmcs_read32(GUEST_INTERRUPTIBILITY_STATE) & blocking)) {
+		vmx_inject(v, VECTOR_NMI, INTR_TYPE_NMI, false, 0, 0);
+		v->vcpu.nmi_pending = false;
+	} else if (v->nmi_window) {
+		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) |
+			     CPU_BASED_NMI_WINDOW_EXITING);
+	}
+}
+
+void vmx_take_held_nmi(struct vmx_vcpu *v)
+{
+	if (__atomic_exchange_n(&cpu_nmi_held, false, __ATOMIC_SEQ_CST))
+		v->vcpu.nmi_pending = true;
+}
+
 /* CR0 or CR4 as the guest reads it: the read shadow for the bits skiff
  * owns (the mask), the real register for the rest (SDM Vol. 3C 26.3). */
 uint64_t vmx_guest_cr0(const struct vmx_vcpu *v)
@@ -175,6 +205,9 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	}
 	if (!v->injected && exit_may_interrupt_delivery(basic))
 		redeliver_interrupted_event(v);
+	vmx_take_held_nmi(v);
+	if (v->vcpu.nmi_pending)
+		vmx_deliver_nmi(v, false);
 	console_poll();
 	vmx_timer_arm(v);
 	stat->cycles += rdtsc() - start;
@@ -217,4 +250,7 @@ void vm_arch_print_exit_stats(const struct vcpu *vcpu)
 
 	vm_print_exit_stats(v->exit_stats, EXIT_REASON_COUNT + 1, exit_reason_name,
 			    vcpu->vm->restarts + 1);
+	if (cpu_nmis_in_root)
+		kprintf("skiff: %lu NMIs arrived while skiff ran: held for the guest, "
+			"those of one exit as one\n", cpu_nmis_in_root);
 }

@@ -80,6 +80,15 @@ void vmx_inject(struct vmx_vcpu *v, uint8_t vector, enum intr_type type, bool ha
 void vmx_inject_ud(struct vmx_vcpu *v);
 void vmx_inject_gp(struct vmx_vcpu *v);		/* #GP(0) */
 
+/* Delivers the NMI the vCPU holds for the guest, or opens the NMI window
+ * to deliver it as soon as the guest can take it.  window: called from
+ * the NMI-window exit, where the CPU has found the guest ready. */
+void vmx_deliver_nmi(struct vmx_vcpu *v, bool window);
+
+/* An NMI that arrived while skiff ran (cpu_nmi_held) becomes the vCPU's
+ * to deliver. */
+void vmx_take_held_nmi(struct vmx_vcpu *v);
+
 /* CR0/CR4 as the guest reads them (shadow for skiff's bits). */
 uint64_t vmx_guest_cr0(const struct vmx_vcpu *v);
 uint64_t vmx_guest_cr4(const struct vmx_vcpu *v);

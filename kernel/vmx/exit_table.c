@@ -42,7 +42,7 @@ const struct exit_entry vmx_exit_table[EXIT_REASON_COUNT] = {
 	FATAL(EXIT_REASON_IO_SMI,			"SMIs exit only under a dual-monitor SMM, which skiff never activates"),
 	FATAL(EXIT_REASON_OTHER_SMI,			"SMIs exit only under a dual-monitor SMM, which skiff never activates"),
 	HANDLE(EXIT_REASON_INTERRUPT_WINDOW,		vmx_exit_window),
-	HANDLE(EXIT_REASON_NMI_WINDOW,			vmx_exit_window),
+	HANDLE(EXIT_REASON_NMI_WINDOW,			vmx_exit_nmi_window),
 	FATAL(EXIT_REASON_TASK_SWITCH,			"hardware task switches are not emulated"),
 	HANDLE(EXIT_REASON_CPUID,			vmx_exit_cpuid),
 	UD(EXIT_REASON_GETSEC,				"SMX is hidden from the guest"),

@@ -39,6 +39,7 @@ extern const struct exit_entry vmx_exit_table[EXIT_REASON_COUNT];
 	X(vmx_exit_init)		\
 	X(vmx_exit_sipi)		\
 	X(vmx_exit_window)		\
+	X(vmx_exit_nmi_window)		\
 	X(vmx_exit_cpuid)		\
 	X(vmx_exit_hlt)			\
 	X(vmx_exit_invd)		\

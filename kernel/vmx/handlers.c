@@ -9,6 +9,7 @@
  * Each handler is given the vCPU that exited.
  */
 #include "config.h"
+#include "cpu.h"
 #include "drivers/tsc.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -51,6 +52,19 @@ void vmx_exit_exception(struct vmx_vcpu *v)
 	enum intr_type type = intr_info_type(info);
 	struct vm_streak *streak = &v->vcpu.streak;
 
+	/* An NMI is the guest's, not an exception of its own making: it is
+	 * held for delivery (exit.c) and counts in no streak. */
+	if (type == INTR_TYPE_NMI) {
+		v->vcpu.nmi_pending = true;
+		unblock_nmis(SEL_KERNEL_CS, SEL_KERNEL_DS);
+		return;
+	}
+	/* The exception faulted an IRET that had unblocked NMIs: the guest
+	 * will run that IRET again, so its NMIs stay blocked until then
+	 * (SDM Vol. 3C 28.2.3, 27.2.2). */
+	if ((info & INTR_INFO_NMI_UNBLOCKED_IRET) && (v->pin & PIN_BASED_VIRTUAL_NMIS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_STATE,
+			     vmcs_read32(GUEST_INTERRUPTIBILITY_STATE) | GUEST_INTR_BLOCK_NMI);
 	if (vm_streak_exception(streak, vector, vmcs_read_natural(GUEST_RIP),
 				CONFIG_EXCEPTION_FLOOD)) {
 		char what[64];
@@ -60,10 +74,6 @@ void vmx_exit_exception(struct vmx_vcpu *v)
 			     streak->count);
 		vm_streak_end(streak);
 		vmx_guest_hang(v, what);
-	}
-	if (type == INTR_TYPE_NMI) {
-		vmx_inject(v, VECTOR_NMI, INTR_TYPE_NMI, false, 0, 0);
-		return;
 	}
 	if (vector == VECTOR_DB) {
 		uint64_t qual = vmcs_read_natural(EXIT_QUALIFICATION);
@@ -103,13 +113,24 @@ void vmx_exit_sipi(struct vmx_vcpu *v)
 	(void)v;
 }
 
-/* Interrupt/NMI windows are never requested; clearing the controls makes
- * a spurious one harmless. */
+/* Interrupt windows are never requested; clearing the control makes a
+ * spurious one harmless. */
 void vmx_exit_window(struct vmx_vcpu *v)
 {
 	(void)v;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
-		     ~(CPU_BASED_INTERRUPT_WINDOW_EXITING | CPU_BASED_NMI_WINDOW_EXITING));
+		     ~CPU_BASED_INTERRUPT_WINDOW_EXITING);
+}
+
+/* The guest can take the NMI skiff holds for it: no virtual-NMI blocking,
+ * no MOV-SS blocking (SDM Vol. 3C, "NMI-Window Exiting").  The window is
+ * closed again; vmx_deliver_nmi() reopens it should the NMI still wait. */
+void vmx_exit_nmi_window(struct vmx_vcpu *v)
+{
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
+		     ~CPU_BASED_NMI_WINDOW_EXITING);
+	if (v->vcpu.nmi_pending)
+		vmx_deliver_nmi(v, true);
 }
 
 /*

@@ -45,6 +45,7 @@ struct vmx_vcpu {
 	uint32_t drain_tick;
 	uint32_t timer_loaded;		/* VMX_PREEMPTION_TIMER_VALUE as written */
 	bool injected;			/* a handler queued an event this exit */
+	bool nmi_window;		/* NMI-window exiting can be set */
 	bool started;			/* entered at least once (vm_arch_start) */
 
 	/* VM exits and the TSC cycles skiff spent on them (from the

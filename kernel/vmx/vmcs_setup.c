@@ -20,9 +20,12 @@ static int adjust(uint64_t msr, enum vmx_ctls which, uint32_t wanted, uint32_t o
 
 /*
  * What skiff asks for, and why:
- * - no pin-based controls but the preemption timer (the watchdog):
- *   external interrupts and NMIs go straight to the guest, which owns the
- *   devices;
+ * - pin-based: the preemption timer (the watchdog), and NMI exiting with
+ *   virtual NMIs where the CPU has both: an NMI that arrives while skiff
+ *   itself runs is then held and given to the guest, never lost, and the
+ *   guest's NMI blocking is tracked by the CPU (SDM Vol. 3C 25.6.1,
+ *   "Pin-Based VM-Execution Controls");
+ *   external interrupts go straight to the guest, which owns the devices;
  * - HLT exiting (a halt with interrupts off would hang the run silently),
  *   I/O and MSR bitmaps (only what skiff virtualizes exits);
  * - EPT and unrestricted guest (required), VPID when present, and the
@@ -38,11 +41,12 @@ int vmx_choose_controls(struct vmx_vcpu *v, const struct vmx_ctl_msrs *m, bool v
 {
 	uint32_t optional2 = SECONDARY_EXEC_ENABLE_RDTSCP | SECONDARY_EXEC_ENABLE_INVPCID |
 			     SECONDARY_EXEC_ENABLE_XSAVES;
+	uint32_t nmis = PIN_BASED_NMI_EXITING | PIN_BASED_VIRTUAL_NMIS;
 
 	if (vpid)
 		optional2 |= SECONDARY_EXEC_ENABLE_VPID;
 	if (adjust(m->pinbased, VMX_CTLS_PINBASED, 0,
-		   timer ? PIN_BASED_VMX_PREEMPTION_TIMER : 0, &v->pin) < 0 ||
+		   nmis | (timer ? PIN_BASED_VMX_PREEMPTION_TIMER : 0), &v->pin) < 0 ||
 	    adjust(m->procbased, VMX_CTLS_PROCBASED, CPU_BASED_HLT_EXITING |
 		   CPU_BASED_USE_IO_BITMAPS | CPU_BASED_USE_MSR_BITMAPS |
 		   CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0, &v->proc) < 0 ||
@@ -59,6 +63,14 @@ int vmx_choose_controls(struct vmx_vcpu *v, const struct vmx_ctl_msrs *m, bool v
 		v->exit &= ~(VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT);
 		v->entry &= ~VM_ENTRY_LOAD_IA32_PAT;
 	}
+	/* Both NMI controls or neither: without virtual NMIs, skiff could not
+	 * tell when the guest may take the NMI it holds.  NMI-window exiting
+	 * (allowed-1 of the processor-based controls, SDM Vol. 3D A.3.2) is
+	 * set only while an NMI waits for the guest to unblock NMIs. */
+	if ((v->pin & nmis) != nmis)
+		v->pin &= ~(nmis & ~(uint32_t)m->pinbased);
+	v->nmi_window = (v->pin & PIN_BASED_VIRTUAL_NMIS) &&
+			((m->procbased >> 32) & CPU_BASED_NMI_WINDOW_EXITING);
 	v->exception_bitmap = VMX_INTERCEPTED_EXCEPTIONS;
 	v->vpid = (v->proc2 & SECONDARY_EXEC_ENABLE_VPID) ? 1 : 0;
 	return 0;

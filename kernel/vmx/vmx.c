@@ -343,6 +343,14 @@ void vm_arch_start(struct vcpu *vcpu)
 		if (v->vpid)
 			vmx_invvpid(INVVPID_SINGLE_CONTEXT, v->vpid, 0);
 	}
+	/* A restart is a new guest: the old one's NMI is not its.  An NMI
+	 * that came while skiff booted goes to the first start. */
+	if (v->started)
+		vcpu->nmi_pending = false;
+	v->injected = false;
+	vmx_take_held_nmi(v);
+	if (vcpu->nmi_pending)
+		vmx_deliver_nmi(v, false);
 	v->started = true;
 	if (vcpu->break_guest_state)
 		break_guest_state();

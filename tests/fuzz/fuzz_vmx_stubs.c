@@ -27,6 +27,8 @@
 /* What the console defines in the kernel, and the vCPU the fast paths
  * would find through GS (none run in a harness). */
 bool console_output_queued;
+bool cpu_nmi_held;
+uint64_t cpu_nmis_in_root;
 struct vmx_vcpu *vmx_host_test_vcpu;
 
 /* The guest's console: nothing is queued in a harness. */

@@ -414,11 +414,13 @@ static void apic_register_virt_without_tpr_shadow(void)
 static void virtual_nmis_without_nmi_exiting(void)
 {
 	or32(PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VIRTUAL_NMIS);
+	clear32(PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_NMI_EXITING);
 }
 
 static void nmi_window_without_virtual_nmis(void)
 {
 	or32(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_NMI_WINDOW_EXITING);
+	clear32(PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VIRTUAL_NMIS);
 }
 
 static void apic_access_unaligned(void)
@@ -1235,7 +1237,9 @@ static void test_skiff_vmcs_passes(void **state)
 	assert_int_equal(vcpu.proc2, SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST |
 			 SECONDARY_EXEC_ENABLE_RDTSCP | SECONDARY_EXEC_ENABLE_INVPCID |
 			 SECONDARY_EXEC_ENABLE_XSAVES | SECONDARY_EXEC_ENABLE_VPID);
-	assert_int_equal(vcpu.pin, (uint32_t)TRUE_PINBASED_CTLS | PIN_BASED_VMX_PREEMPTION_TIMER);
+	assert_int_equal(vcpu.pin, (uint32_t)TRUE_PINBASED_CTLS | PIN_BASED_VMX_PREEMPTION_TIMER |
+			 PIN_BASED_NMI_EXITING | PIN_BASED_VIRTUAL_NMIS);
+	assert_true(vcpu.nmi_window);
 	assert_int_equal(vcpu.vpid, 1);
 	assert_true(vcpu.exit & VM_EXIT_LOAD_IA32_PAT);
 	assert_true(vcpu.entry & VM_ENTRY_LOAD_IA32_PAT);
@@ -1266,6 +1270,30 @@ static void test_choose_controls_without_a_needed_one(void **state)
 	assert_int_equal(vmx_choose_controls(&v, &m, false, false), -ENODEV);
 	assert_log_contains("the CPU lacks the secondary processor-based control "
 			    "\"unrestricted guest\" (bit 7)");
+}
+
+/* NMI exiting only with virtual NMIs: a CPU without the second gets
+ * neither, and NMIs go straight to the guest; NMI-window exiting is used
+ * only where virtual NMIs are on and the CPU allows it. */
+static void test_choose_controls_nmis_both_or_neither(void **state)
+{
+	struct vmx_vcpu v = { 0 };
+	struct vmx_ctl_msrs m = {
+		.pinbased = TRUE_PINBASED_CTLS & ~((uint64_t)PIN_BASED_VIRTUAL_NMIS << 32),
+		.procbased = TRUE_PROCBASED_CTLS,
+		.procbased2 = BOCHS_PROCBASED_CTLS2,
+		.exit = TRUE_EXIT_CTLS, .entry = TRUE_ENTRY_CTLS,
+	};
+
+	(void)state;
+	assert_int_equal(vmx_choose_controls(&v, &m, true, true), 0);
+	assert_false(v.pin & (PIN_BASED_NMI_EXITING | PIN_BASED_VIRTUAL_NMIS));
+	assert_false(v.nmi_window);
+	m.pinbased = TRUE_PINBASED_CTLS;
+	m.procbased = TRUE_PROCBASED_CTLS & ~((uint64_t)CPU_BASED_NMI_WINDOW_EXITING << 32);
+	assert_int_equal(vmx_choose_controls(&v, &m, true, true), 0);
+	assert_true(v.pin & PIN_BASED_VIRTUAL_NMIS);
+	assert_false(v.nmi_window);
 }
 
 static void test_rule_table_is_complete(void **state)
@@ -1495,6 +1523,7 @@ int main(void)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_skiff_vmcs_passes),
 		cmocka_unit_test(test_choose_controls_without_a_needed_one),
+		cmocka_unit_test(test_choose_controls_nmis_both_or_neither),
 		cmocka_unit_test(test_rule_table_is_complete),
 		cmocka_unit_test(test_every_rule_has_a_breakage),
 		cmocka_unit_test(test_line_format),

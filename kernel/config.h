@@ -41,6 +41,11 @@
  * and #DB loops of CVE-2015-5307 and CVE-2015-8104): a hang. */
 #define CONFIG_EXCEPTION_FLOOD	10000
 
+/* The most CPUs skiff holds.  A machine whose MADT lists more (enabled or
+ * online-capable) is refused at boot: a CPU skiff does not hold is a CPU
+ * the guest can start outside VMX. */
+#define CONFIG_MAX_CPUS		64
+
 _Static_assert(CONFIG_POOL_SIZE % 4096 == 0, "pool is whole pages");
 _Static_assert(CONFIG_POOL_SIZE >= (1ull << 20), "pool of at least 1 MiB: page and EPT tables need it");
 _Static_assert(CONFIG_POOL_SIZE <= (1ull << 30), "a pool over 1 GiB is not thin");
@@ -54,5 +59,6 @@ _Static_assert(CONFIG_RESTART_BACKOFF_MS <= CONFIG_RESTART_BACKOFF_MAX_MS, "back
 _Static_assert(CONFIG_RESTART_BACKOFF_MAX_MS <= 3600000, "back-off of at most an hour");
 _Static_assert(CONFIG_WATCHDOG_MS == 0 || CONFIG_WATCHDOG_MS >= 10, "a watchdog period of at least 10 ms");
 _Static_assert(CONFIG_EXCEPTION_FLOOD >= 100, "a flood is more than a few nested exceptions");
+_Static_assert(CONFIG_MAX_CPUS >= 1 && CONFIG_MAX_CPUS <= 1024, "1 to 1024 CPUs: each costs pages of the pool");
 
 #endif

@@ -11,6 +11,7 @@
 #include "drivers/acpi.h"
 #include "drivers/console.h"
 #include "drivers/fbcon.h"
+#include "drivers/madt.h"
 #include "drivers/tsc.h"
 #include "drivers/uart.h"
 #include "drivers/vgacon.h"
@@ -150,6 +151,8 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	if (acpi_init(boot_info.rsdp, boot_info.rsdp_revision) == 0)
 		power_allow_emulator_exit(acpi_is_emulator());
 	apply_cmdline(&boot_info);
+	if (madt_init() < 0)	/* every CPU skiff must hold, or stop (after stop=) */
+		system_stop(STOP_STATUS_BOOT_ERROR);
 	print_memory_summary(&boot_info);
 	tsc_calibrate_start();	/* measures while skiff boots; read below */
 	if (mm_init(&boot_info) < 0) {

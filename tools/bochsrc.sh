@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Prints a Bochs configuration that boots an ISO headless, serial to a file.
-# Usage: tools/bochsrc.sh ISO CPU_MODEL MEGS SERIAL_FILE LOG_FILE
+# Usage: tools/bochsrc.sh ISO CPU_MODEL MEGS SERIAL_FILE LOG_FILE [CPUS]
+# CPUS: how many CPUs (default 1); Bochs's BIOS lists each in the MADT.
 # (Facts behind each line: docs/emulators.md.)
 set -euo pipefail
-iso=$1 cpu=$2 megs=$3 serial=$4 log=$5
+iso=$1 cpu=$2 megs=$3 serial=$4 log=$5 cpus=${6:-1}
+count=""
+[[ $cpus -gt 1 ]] && count=" count=$cpus,"
 cat <<RC
 megs: $megs
-cpu: model=$cpu, ips=100000000
+cpu: model=$cpu,$count ips=100000000
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 ata0-master: type=cdrom, path=$iso, status=inserted

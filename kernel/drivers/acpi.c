@@ -540,6 +540,35 @@ int acpi_init(const uint8_t *rsdp_copy, uint8_t rsdp_revision)
 	return 0;
 }
 
+int acpi_table(const char *sig, const void **table, size_t *avail)
+{
+	const struct acpi_sdt_header *h;
+	uint32_t next = 0;
+	uint64_t phys;
+	uint32_t len;
+
+	if (!acpi.root)
+		return -ENODEV;
+	phys = acpi_find_table(sig, &next);
+	if (!phys)
+		return -ENOENT;
+	h = acpi_map(phys, sizeof(*h));		/* acpi_find_table() mapped it */
+	len = h->length < sizeof(*h) ? sizeof(*h) : h->length;
+	if (len > ACPI_SDT_MAX_LENGTH) {
+		kprintf("skiff: acpi: %.4s at 0x%llx has length %u, over %u\n",
+			sig, (unsigned long long)phys, len, ACPI_SDT_MAX_LENGTH);
+		return -EINVAL;
+	}
+	*table = acpi_map(phys, len);
+	if (!*table) {
+		kprintf("skiff: acpi: %.4s at 0x%llx (%u bytes) is not mappable\n",
+			sig, (unsigned long long)phys, len);
+		return -EFAULT;
+	}
+	*avail = len;
+	return 0;
+}
+
 const char *acpi_oem_id(void)
 {
 	return acpi.oem_id;

@@ -167,6 +167,17 @@ void acpi_reg_write(uint8_t space, uint64_t addr, unsigned int bytes, uint16_t v
  */
 int acpi_init(const uint8_t *rsdp_copy, uint8_t rsdp_revision);
 
+/*
+ * The first table listed in the RSDT/XSDT with signature sig (4 bytes),
+ * for a parser of its own (madt.c).  On 0, *table is mapped over
+ * *avail bytes: the length its header gives, or the header alone when that
+ * length is shorter; the checksum and the table's own layout are left to
+ * the caller.  -ENODEV: no valid root table (acpi_init() found none);
+ * -ENOENT: not listed; -EFAULT, -EINVAL: listed but not mappable, or
+ * longer than any real table (printed).
+ */
+int acpi_table(const char *sig, const void **table, size_t *avail);
+
 /* The RSDP's OEM ID (6 characters), or "" when there is no valid RSDP. */
 const char *acpi_oem_id(void);
 

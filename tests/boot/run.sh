@@ -8,6 +8,8 @@
 #   MODULE    a GRUB module line after skiff's, e.g. the guest that replaces
 #             the built-in one: "/boot/guests/selftest.elf guest crash=ept"
 #   MEGS      guest RAM in MiB (default 512)
+#   CPUS      how many CPUs the machine has (default 1): Bochs count=N,
+#             QEMU -smp N
 #   SERIAL    none: the machine has no serial port (QEMU only; then the
 #             screen is read until it shows "halted")
 #   TIMEOUT   seconds before the run counts as hung (default 60)
@@ -51,7 +53,7 @@ make_iso() {
 
 run_bochs() {
 	local dir=$1
-	"$root/tools/bochsrc.sh" "$dir/skiff.iso" "$CPU" "$MEGS" "$dir/serial.log" "$dir/emulator.log" >"$dir/bochsrc"
+	"$root/tools/bochsrc.sh" "$dir/skiff.iso" "$CPU" "$MEGS" "$dir/serial.log" "$dir/emulator.log" "$CPUS" >"$dir/bochsrc"
 	echo c >"$dir/dbg.rc"
 	timeout --signal=KILL "$TIMEOUT" "$root/tools/bochs.sh" -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/stdout.log" 2>&1
 }
@@ -62,7 +64,7 @@ run_qemu() {
 	[[ $EMULATOR == qemu-uefi ]] && firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd)
 	[[ $SERIAL == none ]] && serial=(-serial none)
 	mkfifo "$dir/mon.in" "$dir/mon.out"
-	timeout --signal=KILL "$TIMEOUT" qemu-system-x86_64 -M pc -cpu "$CPU" -m "$MEGS" \
+	timeout --signal=KILL "$TIMEOUT" qemu-system-x86_64 -M pc -cpu "$CPU" -m "$MEGS" -smp "$CPUS" \
 		"${firmware[@]}" -cdrom "$dir/skiff.iso" -boot d -display none -nic none \
 		-no-reboot "${serial[@]}" -monitor "pipe:$dir/mon" \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 >"$dir/stdout.log" 2>&1 &
@@ -141,7 +143,7 @@ match_in_order() {
 
 run_case() {
 	local name=$1 dir=$out_root/$1 status missing
-	EMULATOR=bochs CPU="" CMDLINE="" MODULE="" MEGS=512 TIMEOUT=60 STATUS=0 SERIAL=com1
+	EMULATOR=bochs CPU="" CMDLINE="" MODULE="" MEGS=512 CPUS=1 TIMEOUT=60 STATUS=0 SERIAL=com1
 	EXPECT=() REJECT=() SCREEN=()
 	# shellcheck disable=SC1090
 	source "$cases_dir/$name.case"

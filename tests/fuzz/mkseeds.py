@@ -327,6 +327,45 @@ def acpi_seeds():
     write("acpi", "rsdp1-smi", u8(4 | 1) + u16(0) + rsdp(0, rsdt=a(0)) + b"\0" * 16 + mem)
 
 
+# ---- MADTs (fuzz_madt.c's format; ACPI 6.4 5.2.12) ----
+
+def madt(entries, lapic=0xfee00000, flags=1):
+    return sdt(b"APIC", u32(lapic) + u32(flags) + b"".join(entries), revision=5)
+
+
+def lapic(uid, apic_id, flags): return u8(0) + u8(8) + u8(uid) + u8(apic_id) + u32(flags)
+def io_apic(i, addr, gsi): return u8(1) + u8(12) + u8(i) + u8(0) + u32(addr) + u32(gsi)
+def int_override(src, gsi, flags): return u8(2) + u8(10) + u8(0) + u8(src) + u32(gsi) + u16(flags)
+def lapic_nmi(uid, flags, lint): return u8(4) + u8(6) + u8(uid) + u16(flags) + u8(lint)
+def addr_override(addr): return u8(5) + u8(12) + u16(0) + u64(addr)
+def x2apic(apic_id, flags, uid): return u8(9) + u8(16) + u16(0) + u32(apic_id) + u32(flags) + u32(uid)
+def x2apic_nmi(flags, uid, lint): return u8(0xa) + u8(12) + u16(flags) + u32(uid) + u8(lint) + b"\0" * 3
+
+
+def madt_entry(kind, apic_id, flags, pad):
+    return u8(kind) + u32(apic_id) + u8(flags) + u8(pad)
+
+
+def madt_seeds():
+    # What QEMU's firmware writes for -smp 2: two local APICs, the I/O APIC,
+    # the ISA overrides, one local APIC NMI for all CPUs.
+    write("madt", "qemu-smp2", u8(0) + madt(
+        [lapic(0, 0, 1), lapic(1, 1, 1), io_apic(0, 0xfec00000, 0),
+         int_override(0, 2, 0), int_override(5, 5, 0xd), int_override(9, 9, 0xd),
+         int_override(10, 10, 0xd), int_override(11, 11, 0xd), lapic_nmi(0xff, 0, 1)]))
+    # x2APIC IDs past 255, one online-capable and one disabled, an address
+    # override, an x2APIC NMI and a type skiff skips; length and checksum
+    # fixed by the harness (bits 1 and 2).
+    write("madt", "x2apic-override", u8(6) + madt(
+        [lapic(0, 0, 1), x2apic(256, 1, 1), x2apic(257, 2, 2), x2apic(258, 0, 3),
+         addr_override(0xfee00000), x2apic_nmi(0, 0xffffffff, 1), u8(0x7f) + u8(4) + u16(0)]))
+    # A local APIC entry of length 0 after a good one: refused.
+    write("madt", "entry-length-0", u8(6) + madt([lapic(0, 0, 1), u8(0) + u8(0) + b"\0" * 6]))
+    # Built by the harness (bit 0): one entry of each kind, padded ones too.
+    write("madt", "built-each-kind", u8(1) + u32(0xfee00000) + u32(1) + u8(0) + b"".join(
+        madt_entry(k, 0x100 + k, 1 + (k & 1), k % 3) for k in range(9)))
+
+
 # ---- control-register exits (fuzz_cr_access.c's format) ----
 
 CR_SEL = {0: 0, 3: 1, 4: 2, 8: 3}
@@ -387,6 +426,7 @@ def main():
     mb2_guest_seeds()
     cmdline_seeds()
     acpi_seeds()
+    madt_seeds()
     cr_access_seeds()
 
 

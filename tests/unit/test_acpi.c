@@ -793,6 +793,46 @@ static void test_power_off_without_acpi(void **state)
 	assert_int_equal(nwrites, 0);
 }
 
+/* acpi_table(): what madt.c is fed.  The table's own checks are the
+ * caller's; a length shorter than the header still maps the header. */
+static void test_table_lookup_hands_over_listed_tables(void **state)
+{
+	const void *t = NULL;
+	size_t avail = 0;
+
+	(void)state;
+	make_world_v2("BOCHS ", qemu_s5, sizeof(qemu_s5));
+	assert_int_equal(acpi_init(rsdp_copy, 2), 0);
+	assert_int_equal(acpi_table("APIC", &t, &avail), 0);
+	assert_ptr_equal(t, at(APIC_AT));
+	assert_int_equal(avail, 44);
+	assert_int_equal(acpi_table("HPET", &t, &avail), -ENOENT);
+
+	((struct acpi_sdt_header *)at(APIC_AT))->length = 20;
+	assert_int_equal(acpi_table("APIC", &t, &avail), 0);
+	assert_int_equal(avail, 36);
+
+	((struct acpi_sdt_header *)at(APIC_AT))->length = 32u << 20;
+	assert_int_equal(acpi_table("APIC", &t, &avail), -EINVAL);
+	assert_log_contains("skiff: acpi: APIC at 0x105000 has length 33554432, over 16777216");
+
+	((struct acpi_sdt_header *)at(APIC_AT))->length = FAKE_MEM_SIZE;
+	assert_int_equal(acpi_table("APIC", &t, &avail), -EFAULT);
+	assert_log_contains("skiff: acpi: APIC at 0x105000 (2097152 bytes) is not mappable");
+}
+
+static void test_table_lookup_without_acpi(void **state)
+{
+	const void *t;
+	size_t avail;
+
+	(void)state;
+	make_world_v2("BOCHS ", qemu_s5, sizeof(qemu_s5));
+	rsdp_copy[8] ^= 1;	/* checksum */
+	assert_int_equal(acpi_init(rsdp_copy, 2), -EBADMSG);
+	assert_int_equal(acpi_table("APIC", &t, &avail), -ENODEV);
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, setup)
 
 int main(void)
@@ -833,6 +873,8 @@ int main(void)
 		T(test_power_off_x_pm1b_io_overrides_port),
 		T(test_power_off_refuses_unusable_registers),
 		T(test_power_off_without_acpi),
+		T(test_table_lookup_hands_over_listed_tables),
+		T(test_table_lookup_without_acpi),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,1 @@
+test_madt_SRCS := kernel/drivers/madt.c kernel/lib/printf.c

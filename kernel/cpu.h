@@ -9,7 +9,7 @@
 /* GDT selectors (index << 3).  The VMCS host-state area names them too. */
 #define SEL_KERNEL_CS	0x08
 #define SEL_KERNEL_DS	0x10
-#define SEL_TSS		0x18
+#define SEL_TSS		0x18	/* the BSP's; CPU i's is cpu_tss_selector(i) */
 
 /* Interrupt stack table slots (SDM Vol. 3A 7.7): faults that must not
  * run on a possibly broken stack get a known-good one. */
@@ -21,6 +21,29 @@
 extern uint64_t boot_tsc;
 
 void gdt_init(void);
+
+/* CPU i's TSS descriptor: one per CPU, 16 bytes each (SDM Vol. 3A 8.2.3).
+ * Index 0 is the bootstrap processor. */
+static inline uint16_t cpu_tss_selector(unsigned index)
+{
+	return (uint16_t)(SEL_TSS + 16 * index);
+}
+
+/* The index of the CPU that runs this, from its TR (STR): each CPU loaded
+ * its own TSS.  0 before gdt_init() too (TR is then 0). */
+static inline unsigned cpu_index_from_tr(uint16_t tr)
+{
+	return tr <= SEL_TSS ? 0 : (unsigned)(tr - SEL_TSS) / 16;
+}
+
+/* For an AP, run by the BSP before it starts the AP: its TSS with IST
+ * stacks (NMI, #DF, #MC) and its C stack, every stack from the pool above
+ * an unmapped guard page; *stack_top is the C stack's top.  0, or
+ * -ENOMEM (the pool is empty), -EINVAL (index 0 or too large). */
+int cpu_ap_prepare(unsigned index, uint64_t *stack_top);
+/* Run by the AP itself: the shared GDT, its own TR, the shared IDT. */
+void cpu_ap_load(unsigned index);
+void idt_load(void);
 /* The guard page under each of skiff's stacks; returns how many. */
 size_t cpu_stack_guards(uint64_t *out, size_t max);
 void idt_init(void);
@@ -46,8 +69,11 @@ void trap_handler(struct trap_frame *tf);
  * the NMI handler writes it, and every reader reads it once per exit
  * (the generic path with an atomic exchange). */
 extern bool cpu_nmi_held;
-/* How many NMIs arrived while skiff ran, since boot. */
+/* How many NMIs arrived while skiff ran, since boot (the BSP's). */
 extern uint64_t cpu_nmis_in_root;
+/* NMIs on each parked AP (index 1..): counted and dismissed, since no
+ * guest runs there. */
+extern uint64_t cpu_ap_nmis[];
 const char *exception_name(uint64_t vector);
 
 #endif

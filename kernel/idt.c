@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "cpu.h"
 #include "drivers/console.h"
 #include "lib/printf.h"
@@ -58,9 +59,15 @@ static uint8_t ist_for(int vector)
 	}
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct desc_ptr ptr = { .limit = sizeof(idt) - 1, .base = (uint64_t)idt };
+
+	lidt(&ptr);
+}
+
+void idt_init(void)
+{
 
 	for (int v = 0; v < IDT_VECTORS; v++) {
 		uint64_t addr = (uint64_t)&trap_stubs[v * TRAP_STUB_SIZE];
@@ -74,7 +81,7 @@ void idt_init(void)
 			.offset_hi = addr >> 32,
 		};
 	}
-	lidt(&ptr);
+	idt_load();
 }
 
 /* Exception mnemonics and names, SDM Vol. 3A table 6-1. */
@@ -133,6 +140,25 @@ static int trap_depth;
 
 bool cpu_nmi_held;
 uint64_t cpu_nmis_in_root;
+uint64_t cpu_ap_nmis[CONFIG_MAX_CPUS];
+
+/* One report at a time: with several CPUs, two may fault at once.  The
+ * owner is CPU index + 1, so a CPU that faults again while reporting finds
+ * its own mark and takes the nested path instead of spinning on itself. */
+static unsigned report_owner;
+
+static void report_lock(unsigned me)
+{
+	unsigned none = 0;
+
+	if (__atomic_load_n(&report_owner, __ATOMIC_ACQUIRE) == me + 1)
+		return;
+	while (!__atomic_compare_exchange_n(&report_owner, &none, me + 1, false,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		none = 0;
+		pause();
+	}
+}
 
 /* kernel/safe_insn.S: where a #GP is expected, and where to resume. */
 extern const char rdmsr_safe_insn[], rdmsr_safe_fixup[];
@@ -160,14 +186,23 @@ static bool gp_fixup(struct trap_frame *tf)
 
 void trap_handler(struct trap_frame *tf)
 {
+	unsigned me = cpu_index_from_tr(str());
+
 	if (tf->vector == EXC_GP && gp_fixup(tf))
 		return;
-	/* IRET from here unblocks NMIs again (SDM Vol. 3A 6.7.1). */
+	/* IRET from here unblocks NMIs again (SDM Vol. 3A 6.7.1).  Only the
+	 * BSP runs the guest: an NMI on a parked AP is counted, not held. */
 	if (tf->vector == EXC_NMI) {
+		if (me != 0) {
+			if (me < CONFIG_MAX_CPUS)
+				__atomic_fetch_add(&cpu_ap_nmis[me], 1, __ATOMIC_RELAXED);
+			return;
+		}
 		__atomic_store_n(&cpu_nmi_held, true, __ATOMIC_SEQ_CST);
 		cpu_nmis_in_root++;
 		return;
 	}
+	report_lock(me);
 	if (++trap_depth > 1) {
 		/* Faulted while reporting a fault: say the least and stop. */
 		kprintf("\nskiff: nested exception %lu at RIP %lx while reporting; halting\n",
@@ -177,6 +212,8 @@ void trap_handler(struct trap_frame *tf)
 	}
 	kprintf("\nskiff: PANIC: CPU exception in the hypervisor: vector %lu (%s), error code 0x%lx\n",
 		tf->vector, exception_name(tf->vector), tf->error);
+	if (me != 0)
+		kprintf("  on CPU %u (an AP parked in VMX root)\n", me);
 	if (tf->vector == EXC_PF)
 		kprintf("  page fault at address %016lx: %s, %s, %s\n", read_cr2(),
 			tf->error & 1 ? "protection violation" : "page not present",

@@ -111,6 +111,27 @@ uint64_t mm_alloc_page(void)
 	return pmm_alloc_page(pmm_global());
 }
 
+uint64_t mm_alloc_guarded_stack(size_t pages)
+{
+	uint64_t base = pmm_alloc_pages(pmm_global(), pages + 1, PAGE_SIZE);
+
+	if (!base)
+		return 0;
+	if (paging_unmap(&host_paging, base, PAGE_SIZE) < 0)
+		panic("mm: cannot unmap the guard page at 0x%lx", base);
+	invlpg(base);
+	return base + (pages + 1) * PAGE_SIZE;
+}
+
+int mm_set_page_rights(uint64_t pa, unsigned perms)
+{
+	int rc = paging_map(&host_paging, pa, PAGE_SIZE, perms);
+
+	if (rc == 0)
+		invlpg(pa);
+	return rc;
+}
+
 int mm_init(const struct boot_info *bi)
 {
 	struct phys_range image = {

@@ -6,6 +6,7 @@
 #ifndef SKIFF_MM_MM_H
 #define SKIFF_MM_MM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bootinfo.h"
@@ -26,6 +27,16 @@ const struct paging *mm_host_paging(void);
 
 /* A zeroed page from skiff's pool, or 0 (reported) when the pool is empty. */
 uint64_t mm_alloc_page(void);
+
+/* A stack of pages zeroed pool pages above a guard page that skiff's page
+ * tables leave unmapped, so an overflow faults.  Returns the stack's top,
+ * or 0 (reported) when the pool has no such run. */
+uint64_t mm_alloc_guarded_stack(size_t pages);
+
+/* Remaps one page of skiff's identity map with perms (PT_READ with
+ * PT_WRITE or PT_EXEC), on this CPU's TLB too: the AP trampoline's page is
+ * executable only while APs start.  0, or a negative error (reported). */
+int mm_set_page_rights(uint64_t pa, unsigned perms);
 
 /* Builds the guest's identity EPT: all of guest-physical space up to the
  * top of RAM (at least 4 GiB) except skiff's pages.  caps come from VT-x. */

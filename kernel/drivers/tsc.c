@@ -141,6 +141,14 @@ uint64_t tsc_ms_since_boot(void)
 	return (rdtsc() - boot_tsc) / (hz / 1000);
 }
 
+void tsc_delay_us(uint64_t us)
+{
+	uint64_t end = rdtsc() + us * (hz / 1000000 ? hz / 1000000 : 1);
+
+	while (rdtsc() < end)
+		pause();
+}
+
 void tsc_delay_ms(uint64_t ms)
 {
 	uint64_t end = rdtsc() + tsc_ticks_for_ms(ms);

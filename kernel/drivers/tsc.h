@@ -28,6 +28,9 @@ uint64_t tsc_ms_since_boot(void);
 /* TSC ticks in ms milliseconds. */
 uint64_t tsc_ticks_for_ms(uint64_t ms);
 
+/* Busy-waits us microseconds, without feeding the console. */
+void tsc_delay_us(uint64_t us);
+
 /* Busy-waits ms milliseconds. */
 void tsc_delay_ms(uint64_t ms);
 

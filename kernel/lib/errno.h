@@ -19,6 +19,7 @@
 #define ENOSYS	38
 #define EOVERFLOW 75
 #define EBADMSG	74
+#define ETIMEDOUT 110
 #define ENOTSUP	95
 
 #endif

@@ -1,0 +1,68 @@
+/*
+ * The local APIC's ID and ICR (lapic.h).  Every xAPIC access is a 32-bit
+ * load or store (SDM Vol. 3A 11.4.1: the registers are 32 bits wide and
+ * must be accessed with aligned 32-bit accesses).  The identity map
+ * covers the APIC page (below 4 GiB), and its MTRR type makes it UC.
+ */
+#include "drivers/lapic.h"
+#include "drivers/tsc.h"
+#include "x86.h"
+
+/* How long an xAPIC may keep an IPI "send pending" (ICR bit 12). */
+#define SEND_PENDING_MAX_MS	10
+
+static uint64_t xapic_base;
+static bool x2apic;
+
+void lapic_init(void)
+{
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+
+	x2apic = (base & APIC_BASE_EXTD) != 0;
+	xapic_base = base & APIC_BASE_ADDR_MASK;
+}
+
+bool lapic_x2apic(void)
+{
+	return x2apic;
+}
+
+static uint32_t xapic_read(uint32_t reg)
+{
+	return *(volatile uint32_t *)(xapic_base + reg);
+}
+
+static void xapic_write(uint32_t reg, uint32_t v)
+{
+	*(volatile uint32_t *)(xapic_base + reg) = v;
+}
+
+uint32_t lapic_id(void)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(MSR_X2APIC_APICID);
+	return xapic_read(XAPIC_ID) >> 24;	/* bits 31:24, SDM 11.4.6 */
+}
+
+bool lapic_send_ipi(uint32_t dest, uint32_t icr_low)
+{
+	uint64_t icr;
+	uint64_t end;
+
+	if (x2apic) {
+		wrmsr(MSR_X2APIC_ICR, lapic_icr_value(icr_low, dest, true));
+		return true;
+	}
+	if (dest > XAPIC_MAX_ID)
+		return false;
+	icr = lapic_icr_value(icr_low, dest, false);
+	xapic_write(XAPIC_ICR_HIGH, (uint32_t)(icr >> 32));
+	xapic_write(XAPIC_ICR_LOW, (uint32_t)icr);	/* this write sends */
+	end = rdtsc() + tsc_ticks_for_ms(SEND_PENDING_MAX_MS);
+	while (xapic_read(XAPIC_ICR_LOW) & ICR_DELIVERY_PENDING) {
+		if (rdtsc() > end)
+			return false;
+		pause();
+	}
+	return true;
+}

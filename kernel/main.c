@@ -19,6 +19,7 @@
 #include "lib/printf.h"
 #include "mm/mm.h"
 #include "power.h"
+#include "smp.h"
 #include "version.h"
 #include "vm/vm.h"
 #include "vmx/probe.h"
@@ -107,6 +108,12 @@ static void vcpu_debug_requests(const struct boot_info *bi, struct vcpu *v)
 	v->break_guest_state = cmdline_has_value(bi->cmdline, "fault", "guest-state");
 }
 
+/* Run on each AP: VMX root with the BSP's probed features. */
+static int ap_enter_vmx_root(uint64_t vmxon_page)
+{
+	return vmx_ap_enter_root(&vmx_features, vmxon_page);
+}
+
 static void print_banner(const struct boot_info *bi)
 {
 	char names[64];
@@ -168,6 +175,9 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		kprintf("skiff: cannot build the guest's EPT; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
+	tsc_calibrate();	/* the AP start-up waits, and the watchdog counts, in TSC ticks */
+	if (smp_start_aps(&boot_info, ap_enter_vmx_root) < 0)	/* every AP held, or stop */
+		system_stop(STOP_STATUS_BOOT_ERROR);
 
 	vm_init(&guest, mm_layout());
 	vm_policy_init(&guest.policy, boot_info.cmdline);
@@ -176,7 +186,6 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	watch_integrity(&guest, &guest_ept);
-	tsc_calibrate();	/* the watchdog set up next counts in TSC ticks */
 	bsp = vmx_cpu_init(&vmx_features, &guest, &guest_ept, 0);
 	if (!bsp) {
 		kprintf("skiff: cannot set up VT-x for the guest; stopping\n");

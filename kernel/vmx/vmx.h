@@ -22,4 +22,11 @@
 struct vcpu *vmx_cpu_init(const struct vmx_features *f, struct vm *vm, const struct ept *ept,
 			  unsigned index);
 
+/*
+ * Run on a parked AP (kernel/smp.c): IA32_FEATURE_CONTROL checked, CR0/CR4
+ * set to the FIXED MSRs, VMXON with the region at vmxon_page.  0, or
+ * negative; prints nothing (the console is the BSP's).
+ */
+int vmx_ap_enter_root(const struct vmx_features *f, uint64_t vmxon_page);
+
 #endif

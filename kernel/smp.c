@@ -1,0 +1,178 @@
+/*
+ * The AP start-up (smp.h), run once by the BSP from kmain() before the
+ * guest exists.  For each AP in turn: its stacks and TSS
+ * (cpu_ap_prepare()), its VMXON page, then INIT, 10 ms, SIPI, 200 us,
+ * SIPI (SDM Vol. 3A 9.4.4.1), and up to AP_CHECKIN_MS for it to say it is
+ * in VMX root.  One AP at a time, so the per-AP block (ap_boot) and the
+ * page pool are never shared.  The trampoline page is executable only
+ * during the start-up and is cleared afterwards.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "cpu.h"
+#include "drivers/console.h"
+#include "drivers/lapic.h"
+#include "drivers/madt.h"
+#include "drivers/tsc.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "smp.h"
+#include "x86.h"
+
+#define INIT_DELAY_MS	10	/* SDM 9.4.4.1: INIT, then wait 10 ms */
+#define SIPI_DELAY_US	200	/* between the two start-up IPIs */
+#define AP_CHECKIN_MS	100	/* an AP that is not in VMX root by then is lost */
+
+enum ap_state { AP_OFF, AP_PARKED, AP_FAILED };
+
+extern const char smp_trampoline[], smp_trampoline_end[];
+extern const char smp_trampoline_pm[], smp_trampoline_lm[];
+
+static struct smp_ap_boot ap_boot;
+static smp_root_fn ap_root;
+static uint64_t ap_vmxon[CONFIG_MAX_CPUS];
+static int ap_state[CONFIG_MAX_CPUS];
+
+/* The AP's first C code, on its own stack, called by the trampoline. */
+static __attribute__((noreturn)) void ap_entry(uint64_t index)
+{
+	int rc;
+
+	cpu_ap_load((unsigned)index);
+	rc = ap_root(ap_vmxon[index]);
+	__atomic_store_n(&ap_state[index], rc == 0 ? AP_PARKED : AP_FAILED, __ATOMIC_RELEASE);
+	/* Parked: VMX root, IF = 0.  INIT is blocked here and start-up IPIs
+	 * are ignored; an NMI or #MC runs on its IST stack and returns. */
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
+/* Copies the trampoline to page and makes the page executable for the
+ * start-up, read-only meanwhile (W^X). */
+static int trampoline_install(uint64_t page)
+{
+	struct smp_cpu_regs regs = {
+		.cr0 = read_cr0(), .cr3 = read_cr3(), .cr4 = read_cr4(),
+		.efer = rdmsr(MSR_IA32_EFER),
+	};
+	size_t size = (size_t)(smp_trampoline_end - smp_trampoline);
+	int rc;
+
+	memcpy((void *)page, smp_trampoline, size);
+	rc = smp_tramp_params_fill((struct smp_tramp_params *)(page + TRAMP_PARAMS), page, &regs,
+				   (uint32_t)(smp_trampoline_pm - smp_trampoline),
+				   (uint32_t)(smp_trampoline_lm - smp_trampoline),
+				   (uint64_t)&ap_boot);
+	if (rc < 0) {
+		kprintf("skiff: cpus: skiff's page tables (CR3 0x%lx) are above 4 GiB, out of the "
+			"AP start-up code's reach\n", regs.cr3);
+		return rc;
+	}
+	return mm_set_page_rights(page, PT_RX);
+}
+
+static void trampoline_remove(uint64_t page)
+{
+	if (mm_set_page_rights(page, PT_RW) == 0)
+		memset((void *)page, 0, 4096);
+}
+
+static bool ap_checked_in(unsigned index)
+{
+	uint64_t end = rdtsc() + tsc_ticks_for_ms(AP_CHECKIN_MS);
+
+	while (rdtsc() < end) {
+		if (__atomic_load_n(&ap_state[index], __ATOMIC_ACQUIRE) != AP_OFF)
+			break;
+		pause();
+	}
+	return __atomic_load_n(&ap_state[index], __ATOMIC_ACQUIRE) == AP_PARKED;
+}
+
+/* One AP: its state, then INIT-SIPI-SIPI (SDM Vol. 3A 9.4.4.1). */
+static int start_ap(unsigned index, uint32_t apic_id, uint64_t page)
+{
+	uint64_t stack;
+
+	if (cpu_ap_prepare(index, &stack) < 0)
+		return -ENOMEM;
+	ap_vmxon[index] = mm_alloc_page();
+	if (!ap_vmxon[index])
+		return -ENOMEM;
+	ap_boot = (struct smp_ap_boot){ .stack = stack, .entry = (uint64_t)ap_entry, .index = index };
+	__atomic_store_n(&ap_state[index], AP_OFF, __ATOMIC_SEQ_CST);
+
+	if (!lapic_send_ipi(apic_id, lapic_icr_init()))
+		return -EIO;
+	tsc_delay_ms(INIT_DELAY_MS);
+	for (int i = 0; i < 2; i++) {
+		if (!lapic_send_ipi(apic_id, lapic_icr_startup((uint8_t)(page >> 12))))
+			return -EIO;
+		tsc_delay_us(SIPI_DELAY_US);
+	}
+	return ap_checked_in(index) ? 0 : -ETIMEDOUT;
+}
+
+/* What skiff keeps: the trampoline must not overwrite boot info or a
+ * module that happens to lie low. */
+static size_t kept_ranges(struct phys_range *out, size_t max)
+{
+	const struct mm_layout *l = mm_layout();
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->skiff_count && n < max; i++)
+		out[n++] = l->skiff[i].range;
+	return n;
+}
+
+int smp_start_aps(const struct boot_info *bi, smp_root_fn root)
+{
+	const struct madt_info *m = madt_cpus();
+	struct phys_range avoid[MM_OWNED_MAX];
+	uint32_t parked[CONFIG_MAX_CPUS];
+	char line[128];
+	unsigned index = 1;
+	uint32_t bsp_id;
+	uint64_t page;
+	int rc = 0;
+
+	if (m->cpu_count <= 1)
+		return 0;
+	lapic_init();
+	bsp_id = lapic_id();
+	page = smp_pick_trampoline_page(bi->mmap, bi->mmap_count, avoid,
+					kept_ranges(avoid, MM_OWNED_MAX));
+	if (!page) {
+		kprintf("skiff: cpus: no free page of usable RAM below 640 KiB for the AP "
+			"start-up code; stopping\n");
+		return -ENOMEM;
+	}
+	if (trampoline_install(page) < 0)
+		return -ERANGE;
+	console_flush();	/* should an AP reset the machine, the log is out */
+	ap_root = root;
+	for (uint32_t i = 0; i < m->cpu_count && rc == 0; i++) {
+		uint32_t id = m->cpus[i].apic_id;
+
+		if (id == bsp_id)
+			continue;
+		rc = start_ap(index, id, page);
+		if (rc < 0)
+			kprintf("skiff: cpus: the CPU with APIC ID %u did not come up%s; stopping\n",
+				id, rc == -ENOMEM ? " (no pool pages for its stacks)" : "");
+		else
+			parked[index++ - 1] = id;
+	}
+	trampoline_remove(page);
+	if (rc < 0)
+		return rc;
+	smp_format_parked(line, sizeof(line), parked, index - 1);
+	kprintf("skiff: cpus: %s, start-up code at 0x%lx\n", line, page);
+	return 0;
+}

@@ -1,0 +1,93 @@
+/*
+ * Every AP under skiff before the guest runs (issue 12): skiff starts each
+ * CPU the MADT lists with INIT-SIPI-SIPI (SDM Vol. 3A 9.4.4.1) through a
+ * real-mode trampoline in one low page, brings it to long mode on skiff's
+ * own page tables, and parks it in VMX root operation with interrupts off.
+ * There INIT is blocked and start-up IPIs are ignored (SDM Vol. 3C 24.8
+ * "Restrictions on VMX Operation"), so the guest, which owns the local
+ * APIC, can never start it.  The APs print nothing; the BSP reports.
+ *
+ * smp_plan.c holds the pure parts (the page choice, the parameter block,
+ * the report line) for the host tests; smp.c the start-up itself.
+ */
+#ifndef SKIFF_SMP_H
+#define SKIFF_SMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bootinfo.h"
+#include "mm/range.h"
+#include "smp_trampoline.h"
+
+/* Where the trampoline may go: a start-up IPI's vector is the page number
+ * (SDM 9.4.4.1), so below 1 MiB; conventional memory ends at 640 KiB, and
+ * page 0 holds the real-mode IVT and the BIOS data area. */
+#define SMP_TRAMP_LOWEST	0x1000ull
+#define SMP_TRAMP_LIMIT		0xa0000ull
+
+/* The parameter block at TRAMP_PARAMS in the trampoline's page. */
+struct __attribute__((packed)) smp_far_ptr {
+	uint32_t offset;
+	uint16_t selector;
+	uint16_t pad;
+};
+
+struct __attribute__((packed)) smp_tramp_params {
+	uint64_t cr3, cr4, cr0, efer;
+	uint64_t boot;			/* struct smp_ap_boot */
+	struct smp_far_ptr pm_jump, lm_jump;
+	uint16_t gdt_limit;
+	uint32_t gdt_base;
+	uint16_t pad;
+};
+
+/* What one AP's start needs beyond the page: in skiff's data. */
+struct smp_ap_boot {
+	uint64_t stack;		/* top of its C stack */
+	uint64_t entry;		/* void entry(uint64_t index) */
+	uint64_t index;		/* its CPU index (1..), TSS selector from it */
+};
+
+/* The BSP's paging and mode, for the APs to copy. */
+struct smp_cpu_regs {
+	uint64_t cr0, cr3, cr4, efer;
+};
+
+/*
+ * The lowest page in [SMP_TRAMP_LOWEST, SMP_TRAMP_LIMIT) that lies wholly
+ * in usable RAM of the memory map, overlaps no entry of another type, and
+ * overlaps none of avoid[] (what skiff keeps: boot information, modules).
+ * 0 when there is none.
+ */
+uint64_t smp_pick_trampoline_page(const struct mem_range *mmap, uint32_t count,
+				  const struct phys_range *avoid, size_t navoid);
+
+/*
+ * Fills the parameter block for the trampoline copied to page: the BSP's
+ * registers (CR4 without PCIDE, which needs IA-32e mode, and without
+ * VMXE; EFER with LME and NXE only), the far jumps to the code at pm_off
+ * and lm_off in the page, the GDT in the page, and where the per-AP block
+ * is.  -ERANGE when CR3 or the page is not below 4 GiB.
+ */
+int smp_tramp_params_fill(struct smp_tramp_params *p, uint64_t page, const struct smp_cpu_regs *r,
+			  uint32_t pm_off, uint32_t lm_off, uint64_t boot);
+
+/* "N AP(s) started and parked in VMX root (APIC IDs a, b, ...)" with as
+ * many IDs as fit in size. */
+void smp_format_parked(char *buf, size_t size, const uint32_t *ids, size_t n);
+
+/* Run on each AP after its GDT, TR and IDT are loaded: VMX root operation
+ * with the VMXON region at vmxon_page.  0, or negative; prints nothing. */
+typedef int (*smp_root_fn)(uint64_t vmxon_page);
+
+/*
+ * Starts every AP the MADT lists and parks it in VMX root through root.
+ * Prints one line.  0 when every AP checked in (or there is none); a
+ * negative error, reported ("the CPU with APIC ID N did not come up"),
+ * when one did not, and skiff must stop: a CPU skiff does not hold is a
+ * CPU the guest can take.
+ */
+int smp_start_aps(const struct boot_info *bi, smp_root_fn root);
+
+#endif

@@ -10,6 +10,7 @@
  */
 #include "apic.h"
 #include "attack.h"
+#include "start_ap.h"
 #include "fault.h"
 #include "printf.h"
 #include "x86.h"
@@ -19,6 +20,7 @@
 /* ICR_LOW fields, figure 11-12. */
 #define ICR_DM_INIT		(5u << 8)	/* delivery mode */
 #define ICR_DM_STARTUP		(6u << 8)
+#define ICR_DM_NMI		(4u << 8)
 #define ICR_SEND_PENDING	(1u << 12)	/* delivery status */
 #define ICR_LEVEL_ASSERT	(1u << 14)
 #define ICR_TRIGGER_LEVEL	(1u << 15)
@@ -124,4 +126,71 @@ void attack_sipi_self(void)
 	send_sipi("sipi-self", self);
 	spin(SIPI_WAIT_SPINS);
 	send_sipi("sipi-self", self);
+}
+
+/*
+ * start-ap: the guest owns the local APIC, so it can send INIT-SIPI-SIPI
+ * to the other CPUs.  skiff must have parked them in VMX root, where INIT
+ * is blocked and SIPIs are ignored (SDM Vol. 3C 24.8): the real-mode code
+ * at START_AP_PAGE must never run.  Then an NMI to APIC ID 1, which skiff
+ * must take on the parked AP without stopping.  Returns 0 when no AP
+ * started, 1 when one did.
+ */
+#define START_AP_FIRST_ID	1
+#define START_AP_LAST_ID	3
+#define START_AP_RUN_SPINS	4000000		/* time for a started AP to run */
+
+extern const uint8_t start_ap_payload[], start_ap_payload_end[];
+
+static volatile uint32_t *start_ap_word(uint32_t off)
+{
+	return (volatile uint32_t *)(START_AP_PAGE + off);
+}
+
+static void start_ap_install(void)
+{
+	volatile uint8_t *page = (volatile uint8_t *)START_AP_PAGE;
+	uint32_t size = (uint32_t)(start_ap_payload_end - start_ap_payload);
+
+	for (uint32_t i = 0; i < size; i++)
+		page[i] = start_ap_payload[i];
+	*(volatile uint16_t *)(page + START_AP_GDTR_OFF) = 15;
+	*(volatile uint32_t *)(page + START_AP_GDTR_OFF + 2) = START_AP_PAGE + START_AP_GDT_OFF;
+	*start_ap_word(START_AP_RAN_OFF) = 0;
+	*start_ap_word(START_AP_WROTE_OFF) = 0;
+}
+
+int attack_start_ap(void)
+{
+	const uint8_t vector = START_AP_PAGE >> 12;
+	uint32_t self;
+	bool ran, wrote;
+
+	if (!apic_ready("start-ap", &self))
+		return 1;
+	start_ap_install();
+	for (uint32_t id = START_AP_FIRST_ID; id <= START_AP_LAST_ID; id++) {
+		if (id == self)
+			continue;
+		printf("attack: start-ap: INIT-SIPI-SIPI (vector 0x%02x) to APIC ID %u\n", vector, id);
+		icr_send(id, ICR_DM_INIT | ICR_LEVEL_ASSERT);
+		spin(INIT_WAIT_SPINS);
+		icr_send(id, ICR_DM_STARTUP | ICR_LEVEL_ASSERT | vector);
+		spin(SIPI_WAIT_SPINS);
+		icr_send(id, ICR_DM_STARTUP | ICR_LEVEL_ASSERT | vector);
+	}
+	spin(START_AP_RUN_SPINS);
+	ran = *start_ap_word(START_AP_RAN_OFF) == START_AP_MARK;
+	wrote = *start_ap_word(START_AP_WROTE_OFF) == START_AP_MARK;
+	if (ran)
+		printf("attack: start-ap: FAIL: an AP ran the guest's code outside VMX%s\n",
+		       wrote ? " and wrote skiff's memory at 0x1000000" : "");
+	else
+		printf("attack: start-ap: the AP did not start, as it must not\n");
+
+	printf("attack: start-ap: NMI to APIC ID %u\n", START_AP_FIRST_ID);
+	icr_send(START_AP_FIRST_ID, ICR_DM_NMI | ICR_LEVEL_ASSERT);
+	spin(SIPI_WAIT_SPINS);
+	printf("attack: start-ap: skiff still runs after the NMI to APIC ID %u\n", START_AP_FIRST_ID);
+	return ran ? 1 : 0;
 }

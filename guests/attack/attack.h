@@ -66,6 +66,7 @@ void attack_init_self(void);
 void attack_sipi_self(void);
 int attack_nonfatal(void);	/* the number of failed checks */
 int attack_nmi_storm(void);	/* the number of failed parts */
+int attack_start_ap(void);	/* 0 when no AP started */
 
 /* The checks of nonfatal, by subject (nonfatal_*.c); each prints one
  * report() line per check. */

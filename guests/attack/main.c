@@ -55,6 +55,8 @@ static const struct attack attacks[] = {
 	  .check = attack_nonfatal },
 	{ "nmi-storm", "NMIs to its own local APIC while looping on CPUID: one by one, then "
 	  "a burst", .check = attack_nmi_storm },
+	{ "start-ap", "INIT-SIPI-SIPI to the other APIC IDs with code that writes skiff's "
+	  "memory; then an NMI to APIC ID 1", .check = attack_start_ap },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 };

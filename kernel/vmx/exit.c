@@ -11,6 +11,7 @@
  * event, the guest's view of CR0/CR4) and the exit counts.  What only
  * explains a failure is in diag/.
  */
+#include "config.h"
 #include "cpu.h"
 #include "drivers/console.h"
 #include "lib/printf.h"
@@ -253,4 +254,8 @@ void vm_arch_print_exit_stats(const struct vcpu *vcpu)
 	if (cpu_nmis_in_root)
 		kprintf("skiff: %lu NMIs arrived while skiff ran: held for the guest, "
 			"those of one exit as one\n", cpu_nmis_in_root);
+	for (unsigned i = 1; i < CONFIG_MAX_CPUS; i++)
+		if (__atomic_load_n(&cpu_ap_nmis[i], __ATOMIC_RELAXED))
+			kprintf("skiff: %lu NMIs arrived on the parked CPU %u: counted, no guest "
+				"runs there\n", __atomic_load_n(&cpu_ap_nmis[i], __ATOMIC_RELAXED), i);
 }

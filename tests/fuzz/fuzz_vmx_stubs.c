@@ -10,6 +10,7 @@
  */
 #include "fuzz_support.h"
 
+#include "config.h"
 #include "drivers/console.h"
 #include "drivers/tsc.h"
 #include "mm/layout.h"
@@ -29,6 +30,7 @@
 bool console_output_queued;
 bool cpu_nmi_held;
 uint64_t cpu_nmis_in_root;
+uint64_t cpu_ap_nmis[CONFIG_MAX_CPUS];
 struct vmx_vcpu *vmx_host_test_vcpu;
 
 /* The guest's console: nothing is queued in a harness. */

@@ -68,7 +68,6 @@ void idt_load(void)
 
 void idt_init(void)
 {
-
 	for (int v = 0; v < IDT_VECTORS; v++) {
 		uint64_t addr = (uint64_t)&trap_stubs[v * TRAP_STUB_SIZE];
 

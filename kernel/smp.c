@@ -146,6 +146,14 @@ int smp_start_aps(const struct boot_info *bi, smp_root_fn root)
 		return 0;
 	lapic_init();
 	bsp_id = lapic_id();
+	if (!madt_has_cpu(m, bsp_id)) {
+		/* Firmware that forgets the CPU it booted on is not to be
+		 * trusted with the others (and every MADT CPU would be an AP,
+		 * one more than the per-CPU arrays hold). */
+		kprintf("skiff: cpus: the MADT does not list the CPU skiff runs on (APIC ID %u); "
+			"stopping\n", bsp_id);
+		return -EINVAL;
+	}
 	page = smp_pick_trampoline_page(bi->mmap, bi->mmap_count, avoid,
 					kept_ranges(avoid, MM_OWNED_MAX));
 	if (!page) {

@@ -259,6 +259,14 @@ int madt_parse(const void *table, size_t avail, struct madt_info *out)
 	return 0;
 }
 
+bool madt_has_cpu(const struct madt_info *m, uint32_t apic_id)
+{
+	for (uint32_t i = 0; i < m->cpu_count; i++)
+		if (m->cpus[i].apic_id == apic_id)
+			return true;
+	return false;
+}
+
 void madt_assume_one_cpu(struct madt_info *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -101,6 +101,9 @@ struct madt_info {
  */
 int madt_parse(const void *table, size_t avail, struct madt_info *out);
 
+/* Whether m lists a CPU (enabled or online-capable) with this APIC ID. */
+bool madt_has_cpu(const struct madt_info *m, uint32_t apic_id);
+
 /* *out as when there is no MADT: one CPU, the one skiff runs on. */
 void madt_assume_one_cpu(struct madt_info *out);
 

@@ -155,6 +155,10 @@ static void test_enabled_local_apics_are_the_cpus(void **state)
 	assert_false(m.lapic_overridden);
 	assert_int_equal(m.flags, MADT_PCAT_COMPAT);
 	assert_line("skiff: cpus: 2 in the MADT (APIC IDs 0, 1), local APIC at 0xfee00000");
+	/* smp.c refuses to start APs when the BSP is not among them. */
+	assert_true(madt_has_cpu(&m, 0));
+	assert_true(madt_has_cpu(&m, 1));
+	assert_false(madt_has_cpu(&m, 2));
 }
 
 static void test_online_capable_counts_and_disabled_does_not(void **state)

@@ -32,6 +32,7 @@ const struct cmdline_word cmdline_words[] = {
 	NUMBER("restarts", CONFIG_RESTART_LIMIT),
 	NUMBER("backoff", CONFIG_RESTART_BACKOFF_MS),
 	NUMBER("watchdog", CONFIG_WATCHDOG_MS),
+	NUMBER("cpus", 0),	/* main.c cpus_wanted(); 0: every CPU */
 	CHOICE("stop", stop_choices, "poweroff"),	/* power.c's stop_mode */
 	CHOICE("entry_check", entry_check_choices, NULL),
 	CHOICE("fault", fault_choices, NULL),

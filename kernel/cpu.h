@@ -49,7 +49,7 @@ size_t cpu_stack_guards(uint64_t *out, size_t max);
 void idt_init(void);
 /* For the VMCS host-state area: where the TSS lives, and the top of the
  * stack every VM exit starts on (16-byte aligned, guard page below). */
-uint64_t cpu_tss_base(void);
+uint64_t cpu_tss_base(unsigned index);	/* CPU index's */
 uint64_t cpu_exit_stack_top(void);
 
 /* The register state trap.S saves; its layout is fixed by trap.S. */
@@ -63,17 +63,20 @@ struct trap_frame {
 
 void trap_handler(struct trap_frame *tf);
 
-/* An NMI that arrived while skiff itself ran (root mode): held for the
- * guest, never a panic (idt.c sets it; the exit path hands it to the vCPU
- * before the next VM entry).  One CPU so far: one flag.  Not volatile:
- * the NMI handler writes it, and every reader reads it once per exit
- * (the generic path with an atomic exchange). */
-extern bool cpu_nmi_held;
-/* How many NMIs arrived while skiff ran, since boot (the BSP's). */
-extern uint64_t cpu_nmis_in_root;
-/* NMIs on each parked AP (index 1..): counted and dismissed, since no
- * guest runs there. */
-extern uint64_t cpu_ap_nmis[];
+/*
+ * An NMI that arrives while skiff itself runs (root mode) is held for the
+ * guest, never a panic.  Each CPU holds its own: the NMI handler sets the
+ * flag cpu_nmi_attach() named for the CPU it runs on (the vCPU's, which
+ * the exit path hands to the guest before the next VM entry).  Until the
+ * BSP's vCPU exists its NMIs are held in a flag of their own, which
+ * cpu_nmi_attach() passes on.  A CPU with no flag (an AP parked for good)
+ * counts its NMIs and dismisses them.
+ */
+void cpu_nmi_attach(unsigned cpu, bool *flag);
+/* How many NMIs arrived on each CPU while skiff ran there, since boot. */
+extern uint64_t cpu_nmis_in_root[];
+/* How many of those came while no vCPU was attached (parked). */
+extern uint64_t cpu_nmis_parked[];
 const char *exception_name(uint64_t vector);
 
 #endif

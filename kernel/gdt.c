@@ -151,9 +151,9 @@ size_t cpu_stack_guards(uint64_t *out, size_t max)
 	return n;
 }
 
-uint64_t cpu_tss_base(void)
+uint64_t cpu_tss_base(unsigned index)
 {
-	return (uint64_t)&tss[0];
+	return index < CONFIG_MAX_CPUS ? (uint64_t)&tss[index] : 0;
 }
 
 uint64_t cpu_exit_stack_top(void)

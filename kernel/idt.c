@@ -137,9 +137,37 @@ static void dump_backtrace(uint64_t rbp)
 
 static int trap_depth;
 
-bool cpu_nmi_held;
-uint64_t cpu_nmis_in_root;
-uint64_t cpu_ap_nmis[CONFIG_MAX_CPUS];
+static bool boot_nmi_held;
+static bool *nmi_flag[CONFIG_MAX_CPUS] = { [0] = &boot_nmi_held };
+uint64_t cpu_nmis_in_root[CONFIG_MAX_CPUS];
+uint64_t cpu_nmis_parked[CONFIG_MAX_CPUS];
+
+/* The flag first, then what the boot flag held: an NMI in between lands
+ * in one of the two, never in neither. */
+void cpu_nmi_attach(unsigned cpu, bool *flag)
+{
+	if (cpu >= CONFIG_MAX_CPUS)
+		return;
+	__atomic_store_n(&nmi_flag[cpu], flag, __ATOMIC_SEQ_CST);
+	if (cpu == 0 && flag && __atomic_exchange_n(&boot_nmi_held, false, __ATOMIC_SEQ_CST))
+		__atomic_store_n(flag, true, __ATOMIC_SEQ_CST);
+}
+
+/* An NMI in root mode (SDM Vol. 3A 6.7.1: IRET from here unblocks NMIs
+ * again): held in the CPU's flag, or counted on a parked CPU. */
+static void nmi_in_root(unsigned me)
+{
+	bool *flag;
+
+	if (me >= CONFIG_MAX_CPUS)
+		return;
+	__atomic_fetch_add(&cpu_nmis_in_root[me], 1, __ATOMIC_RELAXED);
+	flag = __atomic_load_n(&nmi_flag[me], __ATOMIC_SEQ_CST);
+	if (flag)
+		__atomic_store_n(flag, true, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_add(&cpu_nmis_parked[me], 1, __ATOMIC_RELAXED);
+}
 
 /* One report at a time: with several CPUs, two may fault at once.  The
  * owner is CPU index + 1, so a CPU that faults again while reporting finds
@@ -189,16 +217,8 @@ void trap_handler(struct trap_frame *tf)
 
 	if (tf->vector == EXC_GP && gp_fixup(tf))
 		return;
-	/* IRET from here unblocks NMIs again (SDM Vol. 3A 6.7.1).  Only the
-	 * BSP runs the guest: an NMI on a parked AP is counted, not held. */
 	if (tf->vector == EXC_NMI) {
-		if (me != 0) {
-			if (me < CONFIG_MAX_CPUS)
-				__atomic_fetch_add(&cpu_ap_nmis[me], 1, __ATOMIC_RELAXED);
-			return;
-		}
-		__atomic_store_n(&cpu_nmi_held, true, __ATOMIC_SEQ_CST);
-		cpu_nmis_in_root++;
+		nmi_in_root(me);
 		return;
 	}
 	report_lock(me);
@@ -212,7 +232,7 @@ void trap_handler(struct trap_frame *tf)
 	kprintf("\nskiff: PANIC: CPU exception in the hypervisor: vector %lu (%s), error code 0x%lx\n",
 		tf->vector, exception_name(tf->vector), tf->error);
 	if (me != 0)
-		kprintf("  on CPU %u (an AP parked in VMX root)\n", me);
+		kprintf("  on CPU %u (an AP)\n", me);
 	if (tf->vector == EXC_PF)
 		kprintf("  page fault at address %016lx: %s, %s, %s\n", read_cr2(),
 			tf->error & 1 ? "protection violation" : "page not present",

@@ -17,6 +17,7 @@
 #include "drivers/vgacon.h"
 #include "integrity.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 #include "mm/mm.h"
 #include "power.h"
 #include "smp.h"
@@ -114,6 +115,95 @@ static int ap_enter_vmx_root(uint64_t vmxon_page)
 	return vmx_ap_enter_root(&vmx_features, vmxon_page);
 }
 
+/* cpus=N: the guest's CPU count; 0 (or no word) gives it every CPU. */
+static unsigned cpus_wanted(const char *cmdline)
+{
+	char val[16];
+	unsigned n;
+
+	if (!cmdline_get(cmdline, "cpus", val, sizeof(val)) ||
+	    !cmdline_parse_number(val, strlen(val), &n))
+		return 0;	/* cmdline_check() has said so */
+	return n;
+}
+
+static uint32_t bsp_apic_id(void)
+{
+	const struct smp_cpu *cpus;
+
+	smp_cpus(&cpus);
+	return cpus[0].apic_id;
+}
+
+/* Run on each AP given to the guest: its vCPU, in wait-for-SIPI. */
+static void ap_run_vcpu(void *vcpu)
+{
+	vm_run(vcpu);
+}
+
+#define AP_ENTRY_WAIT_MS	100	/* for an AP to reach its first VM entry */
+
+/*
+ * The guest's CPUs: the BSP's vCPU, and one for each AP skiff holds, up
+ * to cpus=N; the rest stay parked in VMX root.  Each AP enters its vCPU
+ * (wait-for-SIPI) before the guest's first instruction, so that the
+ * guest's first INIT-SIPI-SIPI finds it there.
+ */
+static void give_cpus(struct vm *vm, struct vcpu *bsp, unsigned wanted)
+{
+	const struct smp_cpu *cpus;
+	size_t n = smp_cpus(&cpus);
+	size_t give = wanted && wanted < n ? wanted : n;
+	char ids[80];
+	size_t len = 0;
+
+	if (wanted > n)
+		kprintf("skiff: cpus: cpus=%u asks for more CPUs than skiff holds; the guest gets %lu\n",
+			wanted, n);
+	vm->vcpus[0] = bsp;
+	vm->vcpu_count = 1;
+	for (size_t k = 1; k < n; k++) {
+		struct vcpu *v;
+
+		if (k >= give) {
+			smp_ap_park(cpus[k].index);
+			continue;
+		}
+		v = vmx_vcpu_create_ap(bsp, cpus[k].index, cpus[k].apic_id, cpus[k].stack_top);
+		if (!v) {
+			kprintf("skiff: cpus: no pool pages for the vCPU of APIC ID %u; stopping\n",
+				cpus[k].apic_id);
+			system_stop(STOP_STATUS_BOOT_ERROR);
+		}
+		vm->vcpus[vm->vcpu_count++] = v;
+	}
+	if (n == 1)
+		return;
+	for (size_t k = 0; k < give && len < sizeof(ids); k++)
+		len += (size_t)fmt_snprintf(ids + len, sizeof(ids) - len, "%s%u", k ? ", " : "",
+					    cpus[k].apic_id);
+	kprintf("skiff: cpus: the guest gets %lu vCPU(s) (APIC IDs %s)%s\n", give, ids,
+		give < n ? "; the others stay parked in VMX root (cpus=N)" : "");
+}
+
+/* The APs' vCPUs into wait-for-SIPI; skiff stops if one does not get there. */
+static void enter_ap_vcpus(struct vm *vm)
+{
+	for (unsigned k = 1; k < vm->vcpu_count; k++)
+		smp_ap_run(vm->vcpus[k]->index, ap_run_vcpu, vm->vcpus[k]);
+	for (unsigned k = 1; k < vm->vcpu_count; k++) {
+		uint64_t end = rdtsc() + tsc_ticks_for_ms(AP_ENTRY_WAIT_MS);
+
+		while (!__atomic_load_n(&vm->vcpus[k]->entered, __ATOMIC_ACQUIRE) && rdtsc() < end)
+			pause();
+		if (!__atomic_load_n(&vm->vcpus[k]->entered, __ATOMIC_ACQUIRE)) {
+			kprintf("skiff: cpus: the vCPU of APIC ID %u did not reach VM entry in %u ms; "
+				"stopping\n", vm->vcpus[k]->apic_id, AP_ENTRY_WAIT_MS);
+			system_stop(STOP_STATUS_BOOT_ERROR);
+		}
+	}
+}
+
 static void print_banner(const struct boot_info *bi)
 {
 	char names[64];
@@ -176,7 +266,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	tsc_calibrate();	/* the AP start-up waits, and the watchdog counts, in TSC ticks */
-	if (smp_start_aps(&boot_info, ap_enter_vmx_root) < 0)	/* every AP held, or stop */
+	if (smp_start_aps(&boot_info, ap_enter_vmx_root, cpus_wanted(boot_info.cmdline)) < 0)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 
 	vm_init(&guest, mm_layout());
@@ -186,13 +276,15 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	watch_integrity(&guest, &guest_ept);
-	bsp = vmx_cpu_init(&vmx_features, &guest, &guest_ept, 0);
+	bsp = vmx_cpu_init(&vmx_features, &guest, &guest_ept, bsp_apic_id());
 	if (!bsp) {
 		kprintf("skiff: cannot set up VT-x for the guest; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	vcpu_debug_requests(&boot_info, bsp);
+	give_cpus(&guest, bsp, cpus_wanted(boot_info.cmdline));
 	vm_start(&guest);
+	enter_ap_vcpus(&guest);
 	kprintf("skiff: starting the guest at 0x%lx\n", guest.entry.rip);
 	vm_run(bsp);
 }

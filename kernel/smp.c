@@ -37,7 +37,24 @@ static smp_root_fn ap_root;
 static uint64_t ap_vmxon[CONFIG_MAX_CPUS];
 static int ap_state[CONFIG_MAX_CPUS];
 
-/* The AP's first C code, on its own stack, called by the trampoline. */
+/* The CPUs skiff holds: the BSP first, then every AP that came up. */
+static struct smp_cpu held[CONFIG_MAX_CPUS];
+static size_t held_count;
+
+/* What each held AP is told to do next (smp_ap_run, smp_ap_park). */
+enum ap_job_kind { AP_JOB_WAIT, AP_JOB_RUN, AP_JOB_PARK };
+static struct {
+	void (*fn)(void *arg);
+	void *arg;
+	int kind;		/* enum ap_job_kind, atomic */
+} ap_job[CONFIG_MAX_CPUS];
+
+/*
+ * The AP's first C code, on its own stack, called by the trampoline.  In
+ * VMX root with IF = 0 INIT is blocked and start-up IPIs are ignored; an
+ * NMI or #MC runs on its IST stack and returns.  It waits there for its
+ * job: a vCPU to run (which never returns), or to park for good.
+ */
 static __attribute__((noreturn)) void ap_entry(uint64_t index)
 {
 	int rc;
@@ -45,12 +62,32 @@ static __attribute__((noreturn)) void ap_entry(uint64_t index)
 	cpu_ap_load((unsigned)index);
 	rc = ap_root(ap_vmxon[index]);
 	__atomic_store_n(&ap_state[index], rc == 0 ? AP_PARKED : AP_FAILED, __ATOMIC_RELEASE);
-	/* Parked: VMX root, IF = 0.  INIT is blocked here and start-up IPIs
-	 * are ignored; an NMI or #MC runs on its IST stack and returns. */
+	while (rc == 0 && __atomic_load_n(&ap_job[index].kind, __ATOMIC_ACQUIRE) == AP_JOB_WAIT)
+		pause();
+	if (rc == 0 && ap_job[index].kind == AP_JOB_RUN)
+		ap_job[index].fn(ap_job[index].arg);
 	for (;;) {
 		cli();
 		hlt();
 	}
+}
+
+size_t smp_cpus(const struct smp_cpu **cpus)
+{
+	*cpus = held;
+	return held_count;
+}
+
+void smp_ap_run(unsigned index, void (*fn)(void *arg), void *arg)
+{
+	ap_job[index].fn = fn;
+	ap_job[index].arg = arg;
+	__atomic_store_n(&ap_job[index].kind, AP_JOB_RUN, __ATOMIC_RELEASE);
+}
+
+void smp_ap_park(unsigned index)
+{
+	__atomic_store_n(&ap_job[index].kind, AP_JOB_PARK, __ATOMIC_RELEASE);
 }
 
 /* Copies the trampoline to page and makes the page executable for the
@@ -96,12 +133,13 @@ static bool ap_checked_in(unsigned index)
 }
 
 /* One AP: its state, then INIT-SIPI-SIPI (SDM Vol. 3A 9.4.4.1). */
-static int start_ap(unsigned index, uint32_t apic_id, uint64_t page)
+static int start_ap(unsigned index, uint32_t apic_id, uint64_t page, uint64_t *stack_top)
 {
 	uint64_t stack;
 
 	if (cpu_ap_prepare(index, &stack) < 0)
 		return -ENOMEM;
+	*stack_top = stack;
 	ap_vmxon[index] = mm_alloc_page();
 	if (!ap_vmxon[index])
 		return -ENOMEM;
@@ -131,21 +169,29 @@ static size_t kept_ranges(struct phys_range *out, size_t max)
 	return n;
 }
 
-int smp_start_aps(const struct boot_info *bi, smp_root_fn root)
+/*
+ * A CPU that does not come up is reported by APIC ID.  skiff stops then
+ * (a CPU it does not hold is one the guest could start), unless the
+ * command line's cpus=N asks for no more CPUs than did come up; and a CPU
+ * the MADT lists as only online-capable (not present now) is reported
+ * but never a reason to stop.
+ */
+int smp_start_aps(const struct boot_info *bi, smp_root_fn root, unsigned wanted)
 {
 	const struct madt_info *m = madt_cpus();
 	struct phys_range avoid[MM_OWNED_MAX];
 	uint32_t parked[CONFIG_MAX_CPUS];
 	char line[128];
-	unsigned index = 1;
+	unsigned index = 1, lost_enabled = 0;
 	uint32_t bsp_id;
 	uint64_t page;
-	int rc = 0;
 
+	lapic_init();
+	bsp_id = m->cpu_count <= 1 ? 0 : lapic_id();
+	held[0] = (struct smp_cpu){ .index = 0, .apic_id = bsp_id, .stack_top = 0 };
+	held_count = 1;
 	if (m->cpu_count <= 1)
 		return 0;
-	lapic_init();
-	bsp_id = lapic_id();
 	if (!madt_has_cpu(m, bsp_id)) {
 		/* Firmware that forgets the CPU it booted on is not to be
 		 * trusted with the others (and every MADT CPU would be an AP,
@@ -165,22 +211,37 @@ int smp_start_aps(const struct boot_info *bi, smp_root_fn root)
 		return -ERANGE;
 	console_flush();	/* should an AP reset the machine, the log is out */
 	ap_root = root;
-	for (uint32_t i = 0; i < m->cpu_count && rc == 0; i++) {
+	for (uint32_t i = 0; i < m->cpu_count && index < CONFIG_MAX_CPUS; i++) {
 		uint32_t id = m->cpus[i].apic_id;
+		bool enabled = m->cpus[i].flags & MADT_CPU_ENABLED;
+		uint64_t stack = 0;
+		int rc;
 
 		if (id == bsp_id)
 			continue;
-		rc = start_ap(index, id, page);
-		if (rc < 0)
-			kprintf("skiff: cpus: the CPU with APIC ID %u did not come up%s; stopping\n",
-				id, rc == -ENOMEM ? " (no pool pages for its stacks)" : "");
-		else
-			parked[index++ - 1] = id;
+		rc = start_ap(index, id, page, &stack);
+		if (rc == 0) {
+			held[held_count++] = (struct smp_cpu){ .index = index, .apic_id = id,
+							       .stack_top = stack };
+			parked[held_count - 2] = id;
+		} else {
+			kprintf("skiff: cpus: the CPU with APIC ID %u did not come up%s%s\n", id,
+				rc == -ENOMEM ? " (no pool pages for its stacks)" : "",
+				enabled ? "" : " (online-capable only: not present now)");
+			lost_enabled += enabled;
+		}
+		index++;	/* a lost AP's slot is never reused: it may yet run */
 	}
 	trampoline_remove(page);
-	if (rc < 0)
-		return rc;
-	smp_format_parked(line, sizeof(line), parked, index - 1);
+	if (lost_enabled && (wanted == 0 || held_count < wanted)) {
+		kprintf("skiff: cpus: %u CPU(s) listed as enabled are not under skiff; stopping "
+			"(cpus=N on the command line runs with fewer)\n", lost_enabled);
+		return -EIO;
+	}
+	if (lost_enabled)
+		kprintf("skiff: cpus: WARNING: %u CPU(s) not under skiff: should they come up "
+			"later, nothing keeps the guest from starting them\n", lost_enabled);
+	smp_format_parked(line, sizeof(line), parked, held_count - 1);
 	kprintf("skiff: cpus: %s, start-up code at 0x%lx\n", line, page);
 	return 0;
 }

@@ -82,12 +82,33 @@ void smp_format_parked(char *buf, size_t size, const uint32_t *ids, size_t n);
 typedef int (*smp_root_fn)(uint64_t vmxon_page);
 
 /*
- * Starts every AP the MADT lists and parks it in VMX root through root.
- * Prints one line.  0 when every AP checked in (or there is none); a
- * negative error, reported ("the CPU with APIC ID N did not come up"),
- * when one did not, and skiff must stop: a CPU skiff does not hold is a
- * CPU the guest can take.
+ * Starts every AP the MADT lists and holds it in VMX root through root,
+ * where it waits for its job (smp_ap_run, smp_ap_park).  Prints one line.
+ * 0 when every AP checked in (or there is none); a negative error,
+ * reported ("the CPU with APIC ID N did not come up"), when one listed as
+ * enabled did not, and skiff must stop: a CPU skiff does not hold is a
+ * CPU the guest can take.  Unless wanted (cpus=N; 0: every CPU) CPUs,
+ * the BSP included, did come up: then a warning, and 0.
  */
-int smp_start_aps(const struct boot_info *bi, smp_root_fn root);
+int smp_start_aps(const struct boot_info *bi, smp_root_fn root, unsigned wanted);
+
+/* A CPU skiff holds: its index (0 for the BSP; an AP's TSS is
+ * cpu_tss_selector(index)), APIC ID, and for an AP the top of its stack. */
+struct smp_cpu {
+	unsigned index;
+	uint32_t apic_id;
+	uint64_t stack_top;
+};
+
+/* The CPUs skiff holds after smp_start_aps(), the BSP first: the count. */
+size_t smp_cpus(const struct smp_cpu **cpus);
+
+/* The AP with CPU index index runs fn(arg) on its own stack (which fn
+ * may take over: nothing of the AP's is above it).  fn should not
+ * return; if it does, the AP parks. */
+void smp_ap_run(unsigned index, void (*fn)(void *arg), void *arg);
+
+/* The AP stays in VMX root for good, interrupts off, halted. */
+void smp_ap_park(unsigned index);
 
 #endif

@@ -8,12 +8,21 @@
 #define SKIFF_VM_VCPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vm/guest_regs.h"
 #include "vm/verdict.h"
 
 struct vm;
+struct hc_exit_stat;
+
+/* Where a vCPU is, as the other CPUs see it (vm/fate.c). */
+enum vcpu_run_state {
+	VCPU_WAIT_SIPI,		/* an AP before the guest starts it: runs nothing */
+	VCPU_RUNNING,		/* in the guest, or in skiff handling its exit */
+	VCPU_HELD,		/* out of the guest, waiting for the guest's fate */
+};
 
 struct vcpu {
 	/* First, at offset 0: the exit stub stores the guest's registers
@@ -22,13 +31,22 @@ struct vcpu {
 	/* The vCPU's own address, for code that has only the GS base. */
 	struct vcpu *self;
 	struct vm *vm;
-	unsigned index;			/* 0: the bootstrap processor */
+	unsigned index;			/* 0: the bootstrap processor; also its CPU's */
+	uint32_t apic_id;		/* of the CPU it runs on, for skiff's IPIs */
 	uint64_t exit_stack_top;	/* every VM exit starts here, empty */
 	struct vm_streak streak;
 	struct vm_watchdog watchdog;
 	/* An NMI for the guest not yet delivered: one, as a CPU latches at
 	 * most one NMI while it handles another (SDM Vol. 3A 6.7.1). */
 	bool nmi_pending;
+	/* An NMI that arrived on this vCPU's CPU while skiff ran there
+	 * (cpu_nmi_attach(), idt.c); the exit path moves it to nmi_pending. */
+	bool nmi_held;
+	int run_state;			/* enum vcpu_run_state, atomic */
+	bool entered;			/* reached its first VM entry (atomic) */
+	/* The backend's exit counts, for HC_EXIT_STATS and the report. */
+	const struct hc_exit_stat *exit_stats;
+	size_t exit_stats_count;
 	/* Debug requests for the first start: check the VMCS in software
 	 * before entering (entry_check=first), break the guest state on
 	 * purpose (fault=guest-state). */

@@ -23,11 +23,10 @@ bool vm_watchdog_tick_is_hang(struct vm_watchdog *w, uint64_t now, uint64_t exit
 	return !interrupts_on && now - w->quiet_since >= period;
 }
 
-/* skiff gives the guest one CPU, the bootstrap processor: an INIT resets
- * it, which skiff treats as the end of that guest (the crash policy).
- * Application processors will go back to wait-for-SIPI instead. */
+/* An INIT to the bootstrap processor resets the CPU the guest booted on,
+ * which skiff treats as the end of that guest (the crash policy); an
+ * application processor goes back to wait-for-SIPI, as on hardware. */
 enum vm_init_verdict vm_init_signal(bool bsp)
 {
-	(void)bsp;
-	return VM_INIT_INCIDENT;
+	return bsp ? VM_INIT_INCIDENT : VM_INIT_WAIT_SIPI;
 }

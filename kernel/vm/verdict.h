@@ -65,7 +65,8 @@ static inline bool vm_hlt_is_hang(bool interrupts_on)
 
 /* What an INIT signal to a vCPU means. */
 enum vm_init_verdict {
-	VM_INIT_INCIDENT,	/* the guest reset its only CPU: the end of that guest */
+	VM_INIT_INCIDENT,	/* the guest reset its bootstrap CPU: the end of that guest */
+	VM_INIT_WAIT_SIPI,	/* an AP: back to wait-for-SIPI, as the hardware does */
 };
 
 enum vm_init_verdict vm_init_signal(bool bsp);

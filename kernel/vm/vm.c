@@ -34,16 +34,25 @@ void vm_init(struct vm *vm, const struct mm_layout *layout)
 
 void vm_console_flush(struct vm *vm)
 {
+	spin_lock(&vm->lock);
 	gconsole_flush(&vm->console);
+	spin_unlock(&vm->lock);
 }
 
 int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 			    bool guest_64bit)
 {
 	struct vm *vm = v->vm;
-	int64_t ret = vm_hypercall(&vm->hc, nr, a0, a1, a2, guest_64bit);
+	bool finished;
+	int64_t ret;
 
-	if (vm->hc.finished)
+	spin_lock(&vm->lock);
+	vm->hc.stats = v->exit_stats;	/* HC_EXIT_STATS: the caller's own */
+	vm->hc.stats_count = v->exit_stats_count;
+	ret = vm_hypercall(&vm->hc, nr, a0, a1, a2, guest_64bit);
+	finished = vm->hc.finished;
+	spin_unlock(&vm->lock);
+	if (finished)
 		vm_guest_finished(v, vm->hc.finish_status);
 	return ret;
 }
@@ -51,8 +60,11 @@ int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a
 void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
 {
 	struct vm *vm = v->vm;
-	int ret = vm_port_io(&vm->ports, port, size, in, value);
+	int ret;
 
+	spin_lock(&vm->lock);
+	ret = vm_port_io(&vm->ports, port, size, in, value);
+	spin_unlock(&vm->lock);
 	if (ret == VM_PORT_FINISH)
 		vm_guest_finished(v, vm->ports.finish_status);
 	/* Only the I/O bitmap's ports exit, with sizes 1, 2 or 4. */
@@ -78,8 +90,9 @@ static void restart_check(struct vm *vm)
 }
 
 __attribute__((noreturn))
-static void stop(int policy, int status)
+static void stop(struct vm *vm, int policy, int status)
 {
+	vm_fate_stop(vm);
 	if (policy == POLICY_HALT)
 		power_set_mode(STOP_HALT);
 	system_stop(status);
@@ -95,13 +108,18 @@ static void apply_policy(struct vcpu *v, int policy, const char *what, int statu
 
 	if (d.action == VM_DECIDE_STOP && !d.limit_reached) {
 		kprintf("skiff: policy: %s -> %s\n", what, vm_policy_name(policy));
-		stop(policy, status);
+		stop(vm, policy, status);
 	}
 	if (d.limit_reached) {
 		kprintf("skiff: policy: %s -> restart, but the restart limit of %u reached; powering off\n",
 			what, vm->policy.restarts);
 		restart_check(vm);
-		stop(d.stop_policy, status);
+		stop(vm, d.stop_policy, status);
+	}
+	if (vm->stray) {
+		kprintf("skiff: policy: %s -> restart, but a vCPU is still in the old guest; "
+			"powering off\n", what);
+		stop(vm, POLICY_POWER_OFF, status);
 	}
 	vm->restarts = d.restart;
 	kprintf("skiff: policy: %s -> restart %u of %u (back-off %u ms)\n", what, vm->restarts,
@@ -109,8 +127,9 @@ static void apply_policy(struct vcpu *v, int policy, const char *what, int statu
 	tsc_delay_ms(d.backoff_ms);
 	if (vm_reload(vm) < 0) {
 		kprintf("skiff: policy: the guest's image no longer loads; powering off\n");
-		stop(POLICY_POWER_OFF, STOP_STATUS_GUEST_CRASH);
+		stop(vm, POLICY_POWER_OFF, STOP_STATUS_GUEST_CRASH);
 	}
+	vm_fate_release(vm);
 	vm_run(v);
 }
 
@@ -130,9 +149,13 @@ void vm_guest_finished(struct vcpu *v, int status)
 {
 	struct vm *vm = v->vm;
 
+	vm_fate_claim(v);
 	vm_console_flush(vm);
 	kprintf("skiff: the guest (%s) exited with status %d\n", vm->guest_name, status);
-	vm_arch_print_exit_stats(v);
+	if (vm->vcpu_count > 1)
+		kprintf("skiff: vCPU %u (APIC ID %u) ended the guest; the other vCPUs were stopped\n",
+			v->index, v->apic_id);
+	vm_arch_print_exit_stats(vm);
 	apply_policy(v, vm->policy.on_finish, "guest exit", status);
 }
 
@@ -141,18 +164,23 @@ void vm_incident(struct vcpu *v, const struct vm_incident *inc)
 	struct vm *vm = v->vm;
 	const char *kind = inc->kind == VM_INCIDENT_HANG ? "guest hang" : "guest crash";
 
+	vm_fate_claim(v);	/* the backend's report has claimed it already */
 	vm->incidents++;
 	kprintf("skiff: incident %u: %s: %s at RIP 0x%lx, %lu ms after boot\n", vm->incidents, kind,
 		inc->what, inc->rip, tsc_ms_since_boot());
+	if (vm->vcpu_count > 1)
+		kprintf("skiff: incident %u was vCPU %u's (APIC ID %u); the other vCPUs were stopped\n",
+			vm->incidents, v->index, v->apic_id);
 	integrity_check();
-	vm_arch_print_exit_stats(v);
+	vm_arch_print_exit_stats(vm);
 	apply_policy(v, inc->kind == VM_INCIDENT_HANG ? vm->policy.on_hang : vm->policy.on_crash,
 		     kind, STOP_STATUS_GUEST_CRASH);
 }
 
 void vm_entry_failed(struct vcpu *v, uint64_t rip)
 {
-	(void)v;
+	vm_fate_claim(v);
+	vm_fate_stop(v->vm);
 	kprintf("skiff: the guest could not be entered (at RIP 0x%lx); this is skiff's fault, "
 		"not the guest's\n", rip);
 	system_stop(STOP_STATUS_PANIC);

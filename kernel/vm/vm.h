@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #include "bootinfo.h"
+#include "config.h"
+#include "lib/spinlock.h"
 #include "mm/layout.h"
 #include "vm/gconsole.h"
 #include "vm/guest_mem.h"
@@ -60,6 +62,19 @@ struct vm {
 	unsigned incidents;	/* sequence number of the last incident */
 	unsigned restarts;	/* restarts so far */
 	size_t pool_free_at_start;	/* for the restart check */
+
+	/* The guest's CPUs: vcpus[0] is the bootstrap processor's. */
+	struct vcpu *vcpus[CONFIG_MAX_CPUS];
+	unsigned vcpu_count;
+	/* The guest's devices, console and hypercall state are shared by
+	 * its vCPUs: one exit at a time touches them. */
+	struct spinlock lock;
+	/* The guest's fate (vm/fate.c): even while it runs, odd while one
+	 * vCPU has stopped the others and decides. */
+	unsigned fate;
+	struct vcpu *leader;	/* the deciding vCPU while fate is odd */
+	bool stopped;		/* the decision was to stop: held vCPUs halt */
+	bool stray;		/* a vCPU did not leave the guest: no restart */
 };
 
 /* Loads the guest again from its pristine image (a restart). */
@@ -98,7 +113,13 @@ int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a
 static inline bool vm_handle_hypercall_fast(struct vm *vm, uint64_t nr, uint64_t a0, uint64_t a1,
 					    int64_t *ret)
 {
-	return vm_hypercall_fast(&vm->hc, nr, a0, a1, ret);
+	bool done;
+
+	if (!spin_trylock(&vm->lock))
+		return false;	/* another vCPU is in a device: take the slow way */
+	done = vm_hypercall_fast(&vm->hc, nr, a0, a1, ret);
+	spin_unlock(&vm->lock);
+	return done;
 }
 
 /* IN or OUT to a port skiff keeps: *value in, or out for IN.  Does not
@@ -117,12 +138,50 @@ __attribute__((noreturn)) void vm_incident(struct vcpu *v, const struct vm_incid
  * reported).  Stops with STOP_STATUS_PANIC. */
 __attribute__((noreturn)) void vm_entry_failed(struct vcpu *v, uint64_t rip);
 
+/* ---- one guest, one fate (vm/fate.c) ---- */
+
+/*
+ * The vCPU that found the guest's end (it finished, crashed or hung) or
+ * a failed VM entry calls this before it reports anything.  It returns
+ * when v decides for the whole guest: every other vCPU has left the guest
+ * (held in skiff, or waiting for a SIPI, running nothing).  When another
+ * vCPU decides already, v is held with the others: it does not return.
+ * A second call by the deciding vCPU returns at once.
+ */
+void vm_fate_claim(struct vcpu *v);
+
+/* v waits, out of the guest, for the decision: a restart (v starts again
+ * through vm_run) or a stop (v halts).  Does not return. */
+__attribute__((noreturn)) void vm_fate_hold(struct vcpu *v);
+
+/* For the exit path, before every VM entry: held while another vCPU
+ * decides.  One load while the guest runs. */
+static inline void vm_fate_check(struct vcpu *v)
+{
+	if (__atomic_load_n(&v->vm->fate, __ATOMIC_SEQ_CST) & 1)
+		vm_fate_hold(v);
+}
+
+/* The decision was a restart (the guest's memory is reloaded): the held
+ * vCPUs start again. */
+void vm_fate_release(struct vm *vm);
+
+/* The decision was to stop: the held vCPUs halt. */
+void vm_fate_stop(struct vm *vm);
+
+/* An AP's vCPU leaves wait-for-SIPI (the backend's SIPI exit): running
+ * from now on, unless the guest's fate is being decided (then held). */
+void vm_vcpu_started(struct vcpu *v);
+
+/* An AP's vCPU goes back to wait-for-SIPI (an INIT, as on hardware). */
+void vm_vcpu_parked(struct vcpu *v);
+
 /* ---- provided by the backend (kernel/vmx) ---- */
 
 /* A fresh state for v->vm->entry and VM entry.  Does not return. */
 __attribute__((noreturn)) void vm_arch_start(struct vcpu *v);
 
-/* The VM-exit counts of v, by reason. */
-void vm_arch_print_exit_stats(const struct vcpu *v);
+/* The VM-exit counts of every vCPU of vm, by reason, with a total. */
+void vm_arch_print_exit_stats(const struct vm *vm);
 
 #endif

@@ -121,7 +121,7 @@ void vmx_deliver_nmi(struct vmx_vcpu *v, bool window)
 
 void vmx_take_held_nmi(struct vmx_vcpu *v)
 {
-	if (__atomic_exchange_n(&cpu_nmi_held, false, __ATOMIC_SEQ_CST))
+	if (__atomic_exchange_n(&v->vcpu.nmi_held, false, __ATOMIC_SEQ_CST))
 		v->vcpu.nmi_pending = true;
 }
 
@@ -206,8 +206,10 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	}
 	if (!v->injected && exit_may_interrupt_delivery(basic))
 		redeliver_interrupted_event(v);
+	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
 	vmx_take_held_nmi(v);
-	if (v->vcpu.nmi_pending)
+	/* An AP waiting for a SIPI takes no event (SDM Vol. 3C 27.3.1.5). */
+	if (v->vcpu.nmi_pending && v->vcpu.run_state == VCPU_RUNNING)
 		vmx_deliver_nmi(v, false);
 	console_poll();
 	vmx_timer_arm(v);
@@ -244,18 +246,36 @@ uint64_t vmx_exits_other_than(const struct vmx_vcpu *v, uint16_t basic)
 /* ---- statistics ---- */
 
 /* The counts are kept across restarts: after one, the heading says they
- * are for every run of the guest, not just the last. */
-void vm_arch_print_exit_stats(const struct vcpu *vcpu)
+ * are for every run of the guest, not just the last.  With several vCPUs
+ * the table is their sum, followed by each vCPU's share. */
+void vm_arch_print_exit_stats(const struct vm *vm)
 {
-	const struct vmx_vcpu *v = (const struct vmx_vcpu *)vcpu;
+	struct hc_exit_stat sum[EXIT_REASON_COUNT + 1] = { 0 };
 
-	vm_print_exit_stats(v->exit_stats, EXIT_REASON_COUNT + 1, exit_reason_name,
-			    vcpu->vm->restarts + 1);
-	if (cpu_nmis_in_root)
-		kprintf("skiff: %lu NMIs arrived while skiff ran: held for the guest, "
-			"those of one exit as one\n", cpu_nmis_in_root);
-	for (unsigned i = 1; i < CONFIG_MAX_CPUS; i++)
-		if (__atomic_load_n(&cpu_ap_nmis[i], __ATOMIC_RELAXED))
+	for (unsigned c = 0; c < vm->vcpu_count; c++) {
+		const struct vmx_vcpu *v = (const struct vmx_vcpu *)vm->vcpus[c];
+
+		for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++) {
+			sum[i].count += v->exit_stats[i].count;
+			sum[i].cycles += v->exit_stats[i].cycles;
+		}
+	}
+	vm_print_exit_stats(sum, EXIT_REASON_COUNT + 1, exit_reason_name, vm->restarts + 1);
+	if (vm->vcpu_count > 1) {
+		for (unsigned c = 0; c < vm->vcpu_count; c++)
+			kprintf("skiff: vCPU %u (APIC ID %u): %lu VM exits\n", c, vm->vcpus[c]->apic_id,
+				vmx_exits_other_than((const struct vmx_vcpu *)vm->vcpus[c],
+						     EXIT_REASON_COUNT + 1));
+	}
+	for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++) {
+		uint64_t n = __atomic_load_n(&cpu_nmis_in_root[i], __ATOMIC_RELAXED);
+		uint64_t parked = __atomic_load_n(&cpu_nmis_parked[i], __ATOMIC_RELAXED);
+
+		if (n > parked)
+			kprintf("skiff: %lu NMIs arrived on CPU %u while skiff ran: held for the guest, "
+				"those of one exit as one\n", n - parked, i);
+		if (parked)
 			kprintf("skiff: %lu NMIs arrived on the parked CPU %u: counted, no guest "
-				"runs there\n", __atomic_load_n(&cpu_ap_nmis[i], __ATOMIC_RELAXED), i);
+				"runs there\n", parked, i);
+	}
 }

@@ -10,6 +10,8 @@
 #define AR_DATA32	0xc093	/* read/write, accessed, S, P, D/B, G */
 #define AR_TSS32_BUSY	VMX_AR_TSS32_BUSY
 #define AR_UNUSABLE	(1u << 16)
+#define AR_CODE16	0x009b	/* execute/read, accessed, S, P: real mode's CS */
+#define AR_DATA16	0x0093	/* read/write, accessed, S, P */
 
 /* Guest selectors: the guest loads its own GDT before reloading a segment
  * register, so these only need to be consistent (RPL 0, TI 0). */
@@ -28,10 +30,12 @@ void vmx_write_guest_segment(struct vmcs_field16 sel, struct vmcs_field_natural 
 	vmcs_write32(ar, rights);
 }
 
-void vmx_write_guest_entry_state(const struct vmx_vcpu *v, uint64_t rip)
+/* What every start shares: the reset values of SDM Vol. 3A 10.1.1 (table
+ * "IA-32 and Intel 64 Processor States Following Power-up, Reset, or
+ * INIT") for everything the mode does not decide.  cr0 is the guest's view;
+ * the real CR0 keeps the bits VMX fixes. */
+static void write_reset_state(const struct vmx_vcpu *v, uint64_t cr0, uint64_t rip, uint32_t activity)
 {
-	uint64_t cr0 = CR0_PE | CR0_ET;
-
 	vmcs_write_natural(GUEST_CR0, vmx_guest_cr0_adjust(cr0, v->cr0_fixed0, v->cr0_fixed1, true));
 	vmcs_write_natural(CR0_READ_SHADOW, cr0);
 	vmcs_write_natural(GUEST_CR3, 0);
@@ -45,13 +49,6 @@ void vmx_write_guest_entry_state(const struct vmx_vcpu *v, uint64_t rip)
 	vmcs_write32(GUEST_IA32_SYSENTER_CS, 0);
 	vmcs_write_natural(GUEST_IA32_SYSENTER_ESP, 0);
 	vmcs_write_natural(GUEST_IA32_SYSENTER_EIP, 0);
-
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(CS), GUEST_SEL_CODE, 0xffffffff, AR_CODE32);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(SS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(DS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(ES), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(FS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(GS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
 	/* VM entry wants a usable busy TSS in TR even with unrestricted
 	 * guest (27.3.1.2); the guest never uses it before loading its own. */
 	vmx_write_guest_segment(VMX_GUEST_SEGMENT(TR), 0, 0xff, AR_TSS32_BUSY);
@@ -65,8 +62,39 @@ void vmx_write_guest_entry_state(const struct vmx_vcpu *v, uint64_t rip)
 	vmcs_write_natural(GUEST_RIP, rip);
 	vmcs_write_natural(GUEST_RFLAGS, RFLAGS_FIXED);
 	vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, 0);
-	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write32(GUEST_ACTIVITY_STATE, activity);
 	vmcs_write_natural(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write64(VMCS_LINK_POINTER, VMCS_LINK_NONE);
 	vmcs_write32(VM_ENTRY_CONTROLS, v->entry & ~VM_ENTRY_IA32E_MODE_GUEST);
+	vmcs_write32(VM_ENTRY_INTR_INFO, 0);
+}
+
+void vmx_write_guest_entry_state(const struct vmx_vcpu *v, uint64_t rip)
+{
+	write_reset_state(v, CR0_PE | CR0_ET, rip, GUEST_ACTIVITY_ACTIVE);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(CS), GUEST_SEL_CODE, 0xffffffff, AR_CODE32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(SS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(DS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(ES), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(FS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(GS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+}
+
+/*
+ * An AP after INIT (table 10-1: real mode, CR0 = 60000010H, 64 KiB
+ * segments) waiting for a SIPI, or started by one: CS = vector << 8 with
+ * base vector << 12, IP = 0 (SDM Vol. 3A 9.4.4.1, 11.6.1 "Start-up").
+ * Real mode needs unrestricted guest, which skiff requires.
+ */
+void vmx_write_guest_ap_state(const struct vmx_vcpu *v, uint8_t vector, bool wait_sipi)
+{
+	write_reset_state(v, CR0_CD | CR0_NW | CR0_ET, 0,
+			  wait_sipi ? GUEST_ACTIVITY_WAIT_SIPI : GUEST_ACTIVITY_ACTIVE);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(CS), (uint16_t)(vector << 8), 0xffff, AR_CODE16);
+	vmcs_write_natural(GUEST_CS_BASE, (uint64_t)vector << 12);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(SS), 0, 0xffff, AR_DATA16);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(DS), 0, 0xffff, AR_DATA16);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(ES), 0, 0xffff, AR_DATA16);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(FS), 0, 0xffff, AR_DATA16);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(GS), 0, 0xffff, AR_DATA16);
 }

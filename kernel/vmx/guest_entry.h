@@ -8,6 +8,7 @@
 #ifndef SKIFF_VMX_GUEST_ENTRY_H
 #define SKIFF_VMX_GUEST_ENTRY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vmx/vcpu.h"
@@ -30,5 +31,9 @@ void vmx_write_guest_segment(struct vmcs_field16 sel, struct vmcs_field_natural 
  * bits, flat segments, RIP = rip, interrupts off, the entry controls of v
  * without "IA-32e mode guest". */
 void vmx_write_guest_entry_state(const struct vmx_vcpu *v, uint64_t rip);
+
+/* An AP's state after INIT, in real mode at vector << 12: waiting for a
+ * SIPI (wait_sipi), or started by one with that vector. */
+void vmx_write_guest_ap_state(const struct vmx_vcpu *v, uint8_t vector, bool wait_sipi);
 
 #endif

@@ -99,18 +99,31 @@ void vmx_exit_triple_fault(struct vmx_vcpu *v)
 			"an exception arose while the guest's CPU delivered a double fault (shutdown)");
 }
 
-/* INIT resets the guest's CPU: what that means is vm_init_signal()'s. */
+/*
+ * INIT resets the guest's CPU (SDM Vol. 3C 26.2: in non-root operation it
+ * exits instead).  What that means is vm_init_signal()'s: for an AP, what
+ * the hardware does, back to real mode and wait-for-SIPI, where INIT is
+ * blocked and only a SIPI exits; for the BSP, the end of the guest.
+ */
 void vmx_exit_init(struct vmx_vcpu *v)
 {
 	if (vm_init_signal(v->vcpu.index == 0) == VM_INIT_INCIDENT)
 		vmx_guest_crash(v, "INIT signal", "the guest's CPU was sent INIT (a CPU reset)");
+	vmx_ap_reset(v, 0, true);
+	vm_vcpu_parked(&v->vcpu);
 }
 
-/* A SIPI matters only in the wait-for-SIPI state, which skiff's guest
- * never enters (it is alone, the bootstrap processor). */
+/*
+ * A SIPI exits only in the wait-for-SIPI state (SDM Vol. 3C 26.2), where
+ * only an AP's vCPU ever is: the guest starts that CPU, in real mode at
+ * CS = vector << 8, IP = 0, the exit qualification's vector (28.2.1).
+ */
 void vmx_exit_sipi(struct vmx_vcpu *v)
 {
-	(void)v;
+	uint8_t vector = (uint8_t)vmcs_read_natural(EXIT_QUALIFICATION);
+
+	vm_vcpu_started(&v->vcpu);	/* held instead while the guest's end is decided */
+	vmx_ap_reset(v, vector, false);
 }
 
 /* Interrupt windows are never requested; clearing the control makes a

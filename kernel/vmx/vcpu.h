@@ -74,6 +74,11 @@ extern struct vmx_vcpu *vmx_host_test_vcpu;
 #define VMX_THIS_VCPU	((struct vmx_vcpu __seg_gs *)0)
 #endif
 
+/* vmx.c: an AP's vCPU as INIT leaves it (real mode), waiting for a SIPI
+ * or started at vector; its registers, pending events and TLB entries
+ * gone.  Writes the current VMCS. */
+void vmx_ap_reset(struct vmx_vcpu *v, uint8_t vector, bool wait_sipi);
+
 /* exit.c: loads the timer value the next VM entry needs. */
 void vmx_timer_arm(struct vmx_vcpu *v);
 /* exit.c: VM exits so far, but for those of one basic reason. */

@@ -126,7 +126,7 @@ void vmx_write_host_state(const struct vmx_vcpu *v, const struct vmx_host_state 
 	vmcs_write16(HOST_ES_SELECTOR, SEL_KERNEL_DS);
 	vmcs_write16(HOST_FS_SELECTOR, 0);
 	vmcs_write16(HOST_GS_SELECTOR, 0);
-	vmcs_write16(HOST_TR_SELECTOR, SEL_TSS);
+	vmcs_write16(HOST_TR_SELECTOR, cpu_tss_selector(v->vcpu.index));
 	vmcs_write_natural(HOST_FS_BASE, 0);
 	vmcs_write_natural(HOST_GS_BASE, h->gs_base);
 	vmcs_write_natural(HOST_TR_BASE, h->tr_base);

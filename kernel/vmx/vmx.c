@@ -239,7 +239,7 @@ static void write_host_state(const struct vmx_vcpu *v)
 	sidt(&idtr);
 	h = (struct vmx_host_state){
 		.cr0 = read_cr0(), .cr3 = read_cr3(), .cr4 = read_cr4(),
-		.tr_base = cpu_tss_base(), .gdtr_base = gdtr.base, .idtr_base = idtr.base,
+		.tr_base = cpu_tss_base(v->vcpu.index), .gdtr_base = gdtr.base, .idtr_base = idtr.base,
 		.efer = rdmsr(MSR_IA32_EFER),
 		.pat = (v->exit & VM_EXIT_LOAD_IA32_PAT) ? rdmsr(MSR_IA32_PAT) : 0,
 		.gs_base = (uint64_t)v,
@@ -266,6 +266,25 @@ static void set_guest_entry(struct vmx_vcpu *v, const struct vm_entry *entry)
 	v->vcpu.regs.gpr[GUEST_REG_RBX] = entry->ebx;
 }
 
+/* An AP's vCPU after INIT (SDM Vol. 3A 10.1.1): real mode, waiting for a
+ * SIPI (wait_sipi) or started at vector by one; EDX holds the processor's
+ * signature (CPUID.1:EAX), every other register 0. */
+void vmx_ap_reset(struct vmx_vcpu *v, uint8_t vector, bool wait_sipi)
+{
+	vmx_write_guest_ap_state(v, vector, wait_sipi);
+	memset(&v->vcpu.regs, 0, sizeof(v->vcpu.regs));
+	v->vcpu.regs.gpr[GUEST_REG_RDX] = cpuid(1, 0).eax;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, v->proc);	/* no NMI window */
+	v->vcpu.nmi_pending = false;
+	v->injected = false;
+	v->vcpu.streak.count = 0;
+	v->vcpu.watchdog.quiet_exits = UINT64_MAX;
+	/* INIT flushes the TLBs (SDM Vol. 3A 10.1.1): none of the guest's
+	 * translations outlives it. */
+	if (v->vpid)
+		vmx_invvpid(INVVPID_SINGLE_CONTEXT, v->vpid, 0);
+}
+
 static int vmx_setup(struct vmx_vcpu *v, struct vm *vm, const struct ept *ept)
 {
 	v->vcpu.vm = vm;
@@ -289,20 +308,76 @@ static int vmx_setup(struct vmx_vcpu *v, struct vm *vm, const struct ept *ept)
 	return 0;
 }
 
+static void vcpu_init_common(struct vmx_vcpu *v, struct vm *vm, unsigned index, uint32_t apic_id)
+{
+	v->vcpu.self = &v->vcpu;
+	v->vcpu.vm = vm;
+	v->vcpu.index = index;
+	v->vcpu.apic_id = apic_id;
+	v->vcpu.exit_stats = v->exit_stats;
+	v->vcpu.exit_stats_count = EXIT_REASON_COUNT + 1;
+	v->vcpu.run_state = index == 0 ? VCPU_RUNNING : VCPU_WAIT_SIPI;
+}
+
 struct vcpu *vmx_cpu_init(const struct vmx_features *f, struct vm *vm, const struct ept *ept,
-			  unsigned index)
+			  uint32_t apic_id)
 {
 	struct vmx_vcpu *v = (struct vmx_vcpu *)alloc_page();
 
 	if (!v)
 		return NULL;
-	v->vcpu.self = &v->vcpu;
-	v->vcpu.index = index;
+	vcpu_init_common(v, vm, 0, apic_id);
 	v->vcpu.exit_stack_top = cpu_exit_stack_top();
-	vm->hc.stats = v->exit_stats;
-	vm->hc.stats_count = EXIT_REASON_COUNT + 1;
 	if (vmx_enable(v, f) < 0 || vmx_setup(v, vm, ept) < 0)
 		return NULL;
+	return &v->vcpu;
+}
+
+/*
+ * An AP's vCPU, made by the BSP: the controls, fixed bits, masks and the
+ * watchdog period are the BSP vCPU's (every CPU of a machine reports the
+ * same capability MSRs; the AP's own CR0/CR4 were checked against its
+ * FIXED MSRs when it entered VMX root), and so are the I/O and MSR
+ * bitmaps, which no one writes after set-up (SDM Vol. 3C 25.6.4 and
+ * 25.6.9 let VMCSs share them).  Its own: the VMCS, the VPID (index + 1),
+ * the exit counts.  The AP itself enters it (vm_run).
+ */
+struct vcpu *vmx_vcpu_create_ap(const struct vcpu *bsp_vcpu, unsigned index, uint32_t apic_id,
+				uint64_t exit_stack_top)
+{
+	const struct vmx_vcpu *bsp = (const struct vmx_vcpu *)bsp_vcpu;
+	struct vmx_vcpu *v = (struct vmx_vcpu *)alloc_page();
+
+	if (!v)
+		return NULL;
+	v->vmcs = alloc_page();
+	if (!v->vmcs)
+		return NULL;	/* the pool is empty: skiff stops, nothing to give back */
+	vcpu_init_common(v, bsp->vcpu.vm, index, apic_id);
+	v->vcpu.exit_stack_top = exit_stack_top;
+	v->features = bsp->features;
+	v->msr_bitmap = bsp->msr_bitmap;
+	v->io_bitmap_a = bsp->io_bitmap_a;
+	v->io_bitmap_b = bsp->io_bitmap_b;
+	v->pin = bsp->pin;
+	v->proc = bsp->proc;
+	v->proc2 = bsp->proc2;
+	v->exit = bsp->exit;
+	v->entry = bsp->entry;
+	v->exception_bitmap = bsp->exception_bitmap;
+	v->misc = bsp->misc;
+	v->cr0_fixed0 = bsp->cr0_fixed0;
+	v->cr0_fixed1 = bsp->cr0_fixed1;
+	v->cr4_fixed0 = bsp->cr4_fixed0;
+	v->cr4_fixed1 = bsp->cr4_fixed1;
+	v->cr0_mask = bsp->cr0_mask;
+	v->cr4_mask = bsp->cr4_mask;
+	v->vpid = bsp->vpid ? (uint16_t)(index + 1) : 0;
+	v->ept = bsp->ept;
+	v->preemption_timer = bsp->preemption_timer;
+	v->drain_tick = bsp->drain_tick;
+	v->nmi_window = bsp->nmi_window;
+	*(uint32_t *)v->vmcs = v->features->basic.revision;
 	return &v->vcpu;
 }
 
@@ -336,8 +411,13 @@ void vm_arch_start(struct vcpu *vcpu)
 		      st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");
 	write_controls(v);
 	write_host_state(v);
-	set_guest_entry(v, &vcpu->vm->entry);
+	if (vcpu->index == 0)
+		set_guest_entry(v, &vcpu->vm->entry);
+	else
+		vmx_ap_reset(v, 0, true);
 	wrmsr(MSR_IA32_GS_BASE, (uint64_t)v);
+	if (!v->started)
+		cpu_nmi_attach(vcpu->index, &vcpu->nmi_held);
 	if (v->started) {
 		vmx_invept(INVEPT_SINGLE_CONTEXT, ept_pointer(v->ept));
 		if (v->vpid)
@@ -348,8 +428,10 @@ void vm_arch_start(struct vcpu *vcpu)
 	if (v->started)
 		vcpu->nmi_pending = false;
 	v->injected = false;
+	__atomic_store_n(&vcpu->run_state, vcpu->index == 0 ? VCPU_RUNNING : VCPU_WAIT_SIPI,
+			 __ATOMIC_SEQ_CST);
 	vmx_take_held_nmi(v);
-	if (vcpu->nmi_pending)
+	if (vcpu->nmi_pending && vcpu->index == 0)
 		vmx_deliver_nmi(v, false);
 	v->started = true;
 	if (vcpu->break_guest_state)
@@ -358,6 +440,7 @@ void vm_arch_start(struct vcpu *vcpu)
 		vmx_explain_entry(v);
 	vcpu->break_guest_state = vcpu->check_entry_first = false;
 	vmx_timer_arm(v);	/* the boot log is likely still on its way out */
+	__atomic_store_n(&vcpu->entered, true, __ATOMIC_RELEASE);
 	st = (enum vmx_status)vmx_launch();
 	/* Only a VMfail returns here; a guest-state error arrives as an exit. */
 	vmx_entry_failed_report(v, "VMLAUNCH", st);

@@ -13,14 +13,23 @@
 #include "vmx/probe.h"
 
 /*
- * The CPU skiff runs on into VMX root operation (CR0/CR4 adjusted to the
- * FIXED MSRs, VMXON), and its vCPU for vm behind ept: controls from the
- * capability MSRs, VMCS, bitmaps.  index: the vCPU's number, 0 for the
- * bootstrap processor.  NULL, already explained on the console, when
- * skiff cannot go on.
+ * The bootstrap processor into VMX root operation (CR0/CR4 adjusted to
+ * the FIXED MSRs, VMXON), and its vCPU (index 0) for vm behind ept:
+ * controls from the capability MSRs, VMCS, bitmaps.  apic_id: the BSP's.
+ * NULL, already explained on the console, when skiff cannot go on.
  */
 struct vcpu *vmx_cpu_init(const struct vmx_features *f, struct vm *vm, const struct ept *ept,
-			  unsigned index);
+			  uint32_t apic_id);
+
+/*
+ * The vCPU of the AP with CPU index index (1..) and APIC ID apic_id, made
+ * by the BSP like bsp's (same controls and bitmaps; its own VMCS and
+ * VPID); every VM exit on it starts at exit_stack_top.  The AP enters it
+ * through vm_run(), which leaves it in wait-for-SIPI.  NULL when the pool
+ * is empty.
+ */
+struct vcpu *vmx_vcpu_create_ap(const struct vcpu *bsp, unsigned index, uint32_t apic_id,
+				uint64_t exit_stack_top);
 
 /*
  * Run on a parked AP (kernel/smp.c): IA32_FEATURE_CONTROL checked, CR0/CR4

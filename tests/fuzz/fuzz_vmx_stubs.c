@@ -28,9 +28,8 @@
 /* What the console defines in the kernel, and the vCPU the fast paths
  * would find through GS (none run in a harness). */
 bool console_output_queued;
-bool cpu_nmi_held;
-uint64_t cpu_nmis_in_root;
-uint64_t cpu_ap_nmis[CONFIG_MAX_CPUS];
+uint64_t cpu_nmis_in_root[CONFIG_MAX_CPUS];
+uint64_t cpu_nmis_parked[CONFIG_MAX_CPUS];
 struct vmx_vcpu *vmx_host_test_vcpu;
 
 /* The guest's console: nothing is queued in a harness. */
@@ -64,6 +63,38 @@ void vm_entry_failed(struct vcpu *v, uint64_t rip)
 	(void)v;
 	(void)rip;
 	UNEXPECTED("vm_entry_failed");
+}
+
+/* One vCPU in a harness: the crash it observes is its own to decide. */
+void vm_fate_claim(struct vcpu *v)
+{
+	(void)v;
+}
+
+void vm_fate_hold(struct vcpu *v)
+{
+	(void)v;
+	UNEXPECTED("vm_fate_hold");
+}
+
+void vm_vcpu_started(struct vcpu *v)
+{
+	(void)v;
+	UNEXPECTED("vm_vcpu_started");
+}
+
+void vm_vcpu_parked(struct vcpu *v)
+{
+	(void)v;
+	UNEXPECTED("vm_vcpu_parked");
+}
+
+void vmx_ap_reset(struct vmx_vcpu *v, uint8_t vector, bool wait_sipi)
+{
+	(void)v;
+	(void)vector;
+	(void)wait_sipi;
+	UNEXPECTED("vmx_ap_reset");
 }
 
 const struct mm_layout *mm_layout(void)

@@ -21,7 +21,6 @@
 static struct vmx_vcpu vcpu;
 struct vmx_vcpu *vmx_host_test_vcpu = &vcpu;
 bool console_output_queued;
-bool cpu_nmi_held;		/* idt.c in the kernel */
 
 #define RIP		0x1000ull
 #define RAM_SIZE	0x2000
@@ -37,7 +36,6 @@ static int setup(void **state)
 	memset(ram, 'R', sizeof(ram));
 	vcpu.vcpu.streak.count = 3;
 	console_output_queued = false;
-	cpu_nmi_held = false;
 	vm = (struct vm){ .mem = { ram_ranges, 1, (uintptr_t)ram } };
 	gconsole_init(&vm.console, lines_capture);
 	vm.hc = (struct vm_hc_ctx){ .mem = &vm.mem, .console = &vm.console };
@@ -300,12 +298,23 @@ static void test_queued_console_output_declines(void **state)
 static void test_held_nmi_declines(void **state)
 {
 	(void)state;
-	cpu_nmi_held = true;
+	vcpu.vcpu.nmi_held = true;
 	assert_cpuid_declined(0);
 	assert_vmcall_declined(HC_VERSION, 0, 0);
-	assert_true(cpu_nmi_held);	/* still the generic path's to take */
-	cpu_nmi_held = false;
+	assert_true(vcpu.vcpu.nmi_held);	/* still the generic path's to take */
+	vcpu.vcpu.nmi_held = false;
 	assert_true(cpuid_exit(0, 0));
+}
+
+/* Another vCPU in the guest's devices: the VMCALL fast path does not
+ * wait for it, it leaves the call to the generic path. */
+static void test_busy_devices_decline_vmcall(void **state)
+{
+	(void)state;
+	vm.lock.locked = true;
+	assert_vmcall_declined(HC_VERSION, 0, 0);
+	vm.lock.locked = false;
+	assert_true(vmcall_exit(HC_VERSION, 0, 0));
 }
 
 static void test_vmcall_version(void **state)
@@ -410,6 +419,7 @@ int main(void)
 		T(test_vmcall_fills_a_line_but_does_not_break_it),
 		T(test_vmcall_skip_rules_decline),
 		T(test_held_nmi_declines),
+		T(test_busy_devices_decline_vmcall),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -343,6 +343,7 @@ static void test_hlt_and_init(void **state)
 	assert_true(vm_hlt_is_hang(false));
 	assert_false(vm_hlt_is_hang(true));
 	assert_int_equal(vm_init_signal(true), VM_INIT_INCIDENT);
+	assert_int_equal(vm_init_signal(false), VM_INIT_WAIT_SIPI);
 }
 
 /* ---- policy ---- */

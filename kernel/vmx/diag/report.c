@@ -79,6 +79,7 @@ void vmx_guest_crash(struct vmx_vcpu *v, const char *what, const char *detail)
 		.kind = VM_INCIDENT_CRASH,
 	};
 
+	vm_fate_claim(&v->vcpu);	/* the other vCPUs out of the guest first */
 	vm_console_flush(v->vcpu.vm);
 	kprintf("skiff: guest crash: %s at RIP 0x%lx%s%s\n", what, inc.rip,
 		detail ? ": " : "", detail ? detail : "");
@@ -95,6 +96,7 @@ void vmx_guest_hang(struct vmx_vcpu *v, const char *what)
 		.kind = VM_INCIDENT_HANG,
 	};
 
+	vm_fate_claim(&v->vcpu);
 	vm_console_flush(v->vcpu.vm);
 	kprintf("skiff: guest hang: %s at RIP 0x%lx\n", what, inc.rip);
 	dump_guest_state(v);
@@ -142,6 +144,7 @@ void vmx_entry_failure(struct vmx_vcpu *v, uint32_t reason)
 {
 	uint16_t basic = exit_reason_basic(reason);
 
+	vm_fate_claim(&v->vcpu);
 	vm_console_flush(v->vcpu.vm);
 	kprintf("skiff: vmx: VM entry failed: exit reason 0x%x (%s): %s\n", reason,
 		exit_reason_name(basic),
@@ -156,6 +159,7 @@ void vmx_entry_failure(struct vmx_vcpu *v, uint32_t reason)
  * VMCS the error number says which rule (diag/vm_error.c has the SDM's words). */
 void vmx_entry_failed_report(struct vmx_vcpu *v, const char *insn, enum vmx_status st)
 {
+	vm_fate_claim(&v->vcpu);
 	vm_console_flush(v->vcpu.vm);
 	if (st == VMX_FAIL_VALID) {
 		uint32_t err = vmcs_read32(VM_INSTRUCTION_ERROR);

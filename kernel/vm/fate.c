@@ -1,0 +1,146 @@
+/*
+ * One guest, one fate: however many vCPUs the guest has, its end (it
+ * finished, crashed or hung) is decided once, by the vCPU that found it,
+ * with every other vCPU out of the guest.  See vm.h for the calls.
+ *
+ * The protocol.  vm->fate is even while the guest runs.  The deciding
+ * vCPU (the leader) makes it odd with one compare-and-swap: a second
+ * vCPU that finds an end at the same moment loses the swap and is held
+ * like the rest, so there is one report.  The leader then sends an NMI to
+ * the CPU of every vCPU that runs (VCPU_RUNNING).  NMI exiting is on
+ * (vmx/vmcs_setup.c), so the NMI takes that vCPU out of the guest at
+ * once; one that arrives while the CPU is in skiff is held (idt.c) and
+ * makes the fast paths decline.  Either way the exit path reaches
+ * vm_fate_check() before its next VM entry and the vCPU waits in
+ * vm_fate_hold().  An NMI can arrive just after that check, in which case
+ * the vCPU re-enters the guest: so the leader sends again every
+ * FATE_KICK_MS until each vCPU is held or waiting for a SIPI, at most
+ * FATE_WAIT_MS.  A vCPU in wait-for-SIPI runs nothing and stays there:
+ * that is where a restart puts an AP anyway.  The stop NMI is skiff's own:
+ * a restart forgets the NMIs of the old guest (vm_arch_start), and a stop
+ * ends everything.
+ *
+ * The decision made, a restart bumps vm->fate to the next even number
+ * (the held vCPUs start again through vm_run(), the BSP's at the guest's
+ * entry, the APs' in wait-for-SIPI), and a stop sets vm->stopped (they
+ * halt).
+ *
+ * Why vm_vcpu_started() stores before it loads: a vCPU leaving
+ * wait-for-SIPI and a leader claiming the fate race.  The vCPU stores
+ * RUNNING then loads fate; the leader stores fate then loads the state
+ * (all sequentially consistent).  One of them sees the other's store: the
+ * leader sends its NMI, or the vCPU holds itself.
+ */
+#include "drivers/lapic.h"
+#include "drivers/tsc.h"
+#include "lib/printf.h"
+#include "vm/vm.h"
+#include "x86.h"
+
+#define FATE_KICK_MS	1	/* NMIs again after this long */
+#define FATE_WAIT_MS	1000	/* a vCPU not out by then is reported */
+
+static int state_of(const struct vcpu *w)
+{
+	return __atomic_load_n(&w->run_state, __ATOMIC_SEQ_CST);
+}
+
+/* Sends the stop NMI to every other vCPU that still runs; true when none
+ * does. */
+static bool kick_running(struct vm *vm, const struct vcpu *leader)
+{
+	bool all_out = true;
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *w = vm->vcpus[i];
+
+		if (w == leader || state_of(w) != VCPU_RUNNING)
+			continue;
+		all_out = false;
+		lapic_send_ipi(w->apic_id, lapic_icr_nmi());
+	}
+	return all_out;
+}
+
+static bool others_out(const struct vm *vm, const struct vcpu *leader)
+{
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i] != leader && state_of(vm->vcpus[i]) == VCPU_RUNNING)
+			return false;
+	return true;
+}
+
+static void stop_the_others(struct vm *vm, struct vcpu *leader)
+{
+	uint64_t deadline = rdtsc() + tsc_ticks_for_ms(FATE_WAIT_MS);
+
+	while (!kick_running(vm, leader)) {
+		uint64_t next = rdtsc() + tsc_ticks_for_ms(FATE_KICK_MS);
+
+		while (rdtsc() < next && !others_out(vm, leader))
+			pause();
+		if (others_out(vm, leader))
+			return;
+		if (rdtsc() > deadline)
+			break;
+	}
+	if (others_out(vm, leader))
+		return;
+	vm->stray = true;
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i] != leader && state_of(vm->vcpus[i]) == VCPU_RUNNING)
+			kprintf("skiff: fate: vCPU %u (APIC ID %u) did not leave the guest within "
+				"%u ms of skiff's NMIs; the guest cannot be restarted safely\n",
+				vm->vcpus[i]->index, vm->vcpus[i]->apic_id, FATE_WAIT_MS);
+}
+
+void vm_fate_claim(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	unsigned fate = __atomic_load_n(&vm->fate, __ATOMIC_SEQ_CST);
+
+	if ((fate & 1) && __atomic_load_n(&vm->leader, __ATOMIC_SEQ_CST) == v)
+		return;		/* claimed already: the report, then the policy */
+	if ((fate & 1) || !__atomic_compare_exchange_n(&vm->fate, &fate, fate + 1, false,
+						       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		vm_fate_hold(v);
+	__atomic_store_n(&vm->leader, v, __ATOMIC_SEQ_CST);
+	if (vm->vcpu_count > 1)
+		stop_the_others(vm, v);
+}
+
+void vm_fate_hold(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	unsigned fate = __atomic_load_n(&vm->fate, __ATOMIC_SEQ_CST);
+
+	__atomic_store_n(&v->run_state, VCPU_HELD, __ATOMIC_SEQ_CST);
+	while ((fate & 1) && __atomic_load_n(&vm->fate, __ATOMIC_SEQ_CST) == fate) {
+		if (__atomic_load_n(&vm->stopped, __ATOMIC_SEQ_CST))
+			halt_forever();
+		pause();
+	}
+	vm_run(v);
+}
+
+void vm_fate_release(struct vm *vm)
+{
+	__atomic_store_n(&vm->leader, NULL, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&vm->fate, 1, __ATOMIC_SEQ_CST);
+}
+
+void vm_fate_stop(struct vm *vm)
+{
+	__atomic_store_n(&vm->stopped, true, __ATOMIC_SEQ_CST);
+}
+
+void vm_vcpu_started(struct vcpu *v)
+{
+	__atomic_store_n(&v->run_state, VCPU_RUNNING, __ATOMIC_SEQ_CST);
+	vm_fate_check(v);
+}
+
+void vm_vcpu_parked(struct vcpu *v)
+{
+	__atomic_store_n(&v->run_state, VCPU_WAIT_SIPI, __ATOMIC_SEQ_CST);
+}

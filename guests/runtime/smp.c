@@ -163,10 +163,29 @@ bool smp_self_apic_id(uint32_t *apic_id)
 	return true;
 }
 
+/*
+ * One step of every wait here.  Under a hypervisor, a loop that never
+ * exits with interrupts off is what a hang looks like, and skiff's
+ * watchdog ends such a run (docs/architecture.md: a hang and the on_hang
+ * policy).
+ * CPUID exits unconditionally in VMX non-root operation (SDM Vol. 3C
+ * 26.1.2), so every SPIN_EXIT_EVERY steps one is made: a few microseconds
+ * under skiff, a few dozen cycles on bare metal.
+ */
+#define SPIN_EXIT_EVERY		1024u
+
+static void spin_step(uint32_t i)
+{
+	if (i % SPIN_EXIT_EVERY == SPIN_EXIT_EVERY - 1)
+		cpuid(0, 0);
+	else
+		cpu_pause();
+}
+
 static void spin(uint32_t n)
 {
-	while (n--)
-		cpu_pause();
+	for (uint32_t i = 0; i < n; i++)
+		spin_step(i);
 }
 
 /* One IPI: the destination first, since writing ICR_LOW sends it
@@ -179,7 +198,7 @@ static void icr_send(uint32_t apic, uint32_t dest_id, uint32_t low)
 	for (uint32_t i = 0; i < ICR_SEND_SPINS; i++) {
 		if (!(mmio_read32(apic + APIC_ICR_LOW) & ICR_SEND_PENDING))
 			return;
-		cpu_pause();
+		spin_step(i);
 	}
 }
 
@@ -223,7 +242,7 @@ bool smp_start_ap(uint32_t apic_id, void (*fn)(unsigned cpu, void *arg), unsigne
 	for (uint32_t i = 0; i < SMP_ALIVE_SPINS; i++) {
 		if (ap_state(cpu) != AP_IDLE)
 			return true;
-		cpu_pause();
+		spin_step(i);
 	}
 	memcpy((void *)AP_TRAMPOLINE_PAGE, park, sizeof(park));
 	return false;
@@ -236,7 +255,7 @@ bool smp_wait_ap(unsigned cpu, unsigned long spins)
 	for (unsigned long i = 0; i < spins; i++) {
 		if (ap_state(cpu) == AP_DONE)
 			return true;
-		cpu_pause();
+		spin_step((uint32_t)i);
 	}
 	return ap_state(cpu) == AP_DONE;
 }

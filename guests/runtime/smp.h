@@ -34,7 +34,9 @@
 #define SMP_AP_STACK_SIZE	8192
 /* Bounds, in iterations of a PAUSE loop rather than in time: nothing is
  * calibrated.  Generous enough for an emulator, or a hypervisor that
- * handles the AP's INIT and SIPI in VM exits. */
+ * handles the AP's INIT and SIPI in VM exits.  The loops make a CPUID
+ * now and then, so that a hypervisor's watchdog does not take a long
+ * wait with interrupts off for a hang (smp.c). */
 #define SMP_ALIVE_SPINS		20000000u
 #define SMP_DONE_SPINS		400000000ul
 
@@ -62,7 +64,7 @@ bool smp_self_apic_id(uint32_t *apic_id);
 bool smp_start_ap(uint32_t apic_id, void (*fn)(unsigned cpu, void *arg), unsigned cpu,
 		  void *arg);
 
-/* Waits at most spins PAUSE loops for cpu's fn to return; true if it did. */
+/* Waits at most spins loop steps for cpu's fn to return; true if it did. */
 bool smp_wait_ap(unsigned cpu, unsigned long spins);
 
 #endif

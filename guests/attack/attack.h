@@ -64,6 +64,12 @@ void attack_ac_flood(void);
 void attack_db_flood(void);
 void attack_init_self(void);
 void attack_sipi_self(void);
+void attack_ap_read_skiff(void);	/* ap.c: from the second CPU */
+void attack_ap_write_skiff(void);
+void attack_ap_exec_skiff(void);
+void attack_ap_triple(void);
+void attack_ap_flood(void);
+void attack_ap_loop(void);
 int attack_nonfatal(void);	/* the number of failed checks */
 int attack_nmi_storm(void);	/* the number of failed parts */
 int attack_start_ap(void);	/* 0 when no AP started */

@@ -57,6 +57,18 @@ static const struct attack attacks[] = {
 	  "a burst", .check = attack_nmi_storm },
 	{ "start-ap", "INIT-SIPI-SIPI to the other APIC IDs with code that writes skiff's "
 	  "memory; then an NMI to APIC ID 1", .check = attack_start_ap },
+	{ "ap-read-skiff", "start the second CPU; it reads skiff's memory at 0x1000000 while "
+	  "the first loops on CPUID", .run = attack_ap_read_skiff },
+	{ "ap-write-skiff", "start the second CPU; it writes skiff's memory at 0x1000000 while "
+	  "the first loops on CPUID", .run = attack_ap_write_skiff },
+	{ "ap-exec-skiff", "start the second CPU; it jumps into skiff's memory at 0x1000000 "
+	  "while the first loops on CPUID", .run = attack_ap_exec_skiff },
+	{ "ap-triple", "start the second CPU; it triple-faults (IDT limit 0, INT3) while the "
+	  "first loops on CPUID", .run = attack_ap_triple },
+	{ "ap-flood", "start the second CPU; it floods #AC as ac-flood does while the first "
+	  "loops on CPUID", .run = attack_ap_flood },
+	{ "ap-loop", "start the second CPU looping on CPUID; then the first triple-faults",
+	  .run = attack_ap_loop },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 };

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "boot/multiboot2.h"
 #include "vm/hypercall_abi.h"
 
 /* Basic exit reasons (SDM Vol. 3D appendix C): HC_EXIT_STATS's indices
@@ -59,6 +60,29 @@ struct bench_op {
 
 /* In the order they run; the last entry has a NULL name. */
 extern const struct bench_op bench_ops[];
+
+/* The fewest ticks and their sum over an operation's rounds. */
+struct sample {
+	uint32_t min;
+	uint64_t sum;
+};
+
+static inline void sample_add(struct sample *s, uint32_t ticks)
+{
+	if (ticks < s->min)
+		s->min = ticks;
+	s->sum += ticks;
+}
+
+/* Prints "bench: <name> min <ticks> mean <ticks.t>": timed less base,
+ * the mean over iterations rounds. */
+void print_round_trip(const char *name, const struct sample *timed, const struct sample *base,
+		      uint32_t iterations);
+
+/* ap.c: the "cpuid" operation timed on the second CPU (cpuid-ap), or
+ * "bench: cpuid-ap skipped: <why>".  False when the AP started but gave
+ * no figures. */
+bool bench_cpuid_ap(const struct mb2_info *mbi);
 
 /* True when the command line says the machine is Bochs. */
 extern bool bench_in_bochs;

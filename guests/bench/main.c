@@ -9,6 +9,7 @@
  *	bench: <op> min <ticks> mean <ticks.t>		(the guest's round trip)
  *	bench: <op> skiff exits <n> mean <ticks.t>	(skiff's handler only)
  *	bench: <op> skipped: <why>
+ *	bench: cpuid-ap min <ticks> mean <ticks.t>	(CPUID on the second CPU, ap.c)
  *	bench: boot <ticks>	(skiff's first instruction to the guest's)
  *	bench: done
  * and exits with 0; with 1 when skiff's interface did not answer as it
@@ -34,18 +35,6 @@
 const char guest_name[] = "bench";
 bool bench_in_bochs;
 
-struct sample {
-	uint32_t min;
-	uint64_t sum;
-};
-
-static void sample_add(struct sample *s, uint32_t ticks)
-{
-	if (ticks < s->min)
-		s->min = ticks;
-	s->sum += ticks;
-}
-
 /* The first space-separated word of cmdline that is word (whole) or
  * begins with it (!whole), or NULL. */
 static const char *find_word(const char *cmdline, const char *word, bool whole)
@@ -63,13 +52,21 @@ static const char *find_word(const char *cmdline, const char *word, bool whole)
 	return NULL;
 }
 
+void print_round_trip(const char *name, const struct sample *timed, const struct sample *base,
+		      uint32_t iterations)
+{
+	char mean[NUM_BUF];
+
+	printf("bench: %s min %d mean %s\n", name, (int32_t)(timed->min - base->min),
+	       mean_str(mean, (int64_t)(timed->sum - base->sum), iterations));
+}
+
 static void print_figures(const struct bench_op *op, const struct sample *timed,
 			  const struct sample *base, const struct hc_exit_stat *skiff)
 {
 	char mean[NUM_BUF], count[NUM_BUF];
 
-	printf("bench: %s min %d mean %s\n", op->name, (int32_t)(timed->min - base->min),
-	       mean_str(mean, (int64_t)(timed->sum - base->sum), op->iterations));
+	print_round_trip(op->name, timed, base, op->iterations);
 	printf("bench: %s skiff exits %s mean %s\n", op->name, u64_str(count, skiff->count),
 	       mean_str(mean, (int64_t)skiff->cycles, (uint32_t)skiff->count));
 }
@@ -186,8 +183,13 @@ int guest_main(const struct mb2_info *mbi)
 	const char *cmdline = mb2_cmdline(mbi);
 
 	bench_in_bochs = find_word(cmdline, BOCHS_WORD, true) != NULL;
-	if (!skiff_usable())
+	if (!skiff_usable()) {
+		/* cpuid-ap needs nothing of skiff's: on bare metal it still
+		 * shows the AP start-up working, and what the CPU's own CPUID
+		 * costs there. */
+		bench_cpuid_ap(mbi);
 		return 1;
+	}
 	/* skiff's serial console queues its output and feeds the line on VM
 	 * exits and on timer ticks (the boot log goes out while the guest
 	 * already runs).  Before anything is timed, wait until the line is
@@ -199,6 +201,7 @@ int guest_main(const struct mb2_info *mbi)
 	       BENCH_ITERATIONS, BENCH_WARMUP);
 	for (const struct bench_op *op = bench_ops; op->name && ok; op++)
 		ok = run_op(op);
+	ok = ok && bench_cpuid_ap(mbi);
 	ok = ok && print_boot_cost();
 	printf("bench: %s\n", ok ? "done" : "failed");
 	return ok ? 0 : 1;

@@ -17,6 +17,14 @@ void report_detail(int cond, const char *name, const char *fmt, ...)
 /* A check that cannot apply here passes with the reason: PASS name (why). */
 void report_skip(const char *name, const char *why);
 
+/* report_detail() that prints only a failure: a pass is counted, not
+ * printed (the selftest's checks on an AP, which end in one line per CPU). */
+void report_quiet(int cond, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Counts checks whose outcome the caller prints in its own words. */
+void report_add(unsigned checks, unsigned failed);
+
 /* Checks reported so far, and how many of them failed. */
 unsigned report_total(void);
 unsigned report_failures(void);

@@ -62,7 +62,6 @@ const char *fault_name(int vector)
 void trap_init(void)
 {
 	const struct isr_row *row;
-	struct idt_ptr ptr = { sizeof(idt) - 1, (uint32_t)idt };
 
 	for (row = isr_table; row->stub; row++) {
 		struct idt_gate *g = &idt[row->vector];
@@ -72,6 +71,13 @@ void trap_init(void)
 		g->type_attr = IDT_INTERRUPT_GATE;
 		g->offset_high = row->stub >> 16;
 	}
+	trap_load_idt();
+}
+
+void trap_load_idt(void)
+{
+	struct idt_ptr ptr = { sizeof(idt) - 1, (uint32_t)idt };
+
 	asm volatile("lidt %0" : : "m"(ptr));
 }
 

@@ -39,6 +39,10 @@ typedef void (*trap_handler_t)(struct trap_frame *f);
 
 void trap_init(void);
 
+/* Loads the IDT trap_init() filled on the calling CPU: an AP's first act
+ * in C (smp.c), so that its exceptions and FAULT_TRY work as on the BSP. */
+void trap_load_idt(void);
+
 /* Calls fn for every later trap on vector (NULL: back to the default). */
 void trap_set_handler(unsigned vector, trap_handler_t fn);
 

@@ -107,6 +107,13 @@ static inline uint64_t xgetbv(uint32_t xcr)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* A spin-wait hint (SDM Vol. 2B, PAUSE): spares power and the other
+ * hyperthread, and is a NOP to CPUs before the Pentium 4. */
+static inline void cpu_pause(void)
+{
+	asm volatile("pause" : : : "memory");
+}
+
 static inline void cli(void)
 {
 	asm volatile("cli" : : : "memory");

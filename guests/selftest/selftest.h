@@ -33,6 +33,15 @@ enum result fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Records why the check does not apply and returns SKIP. */
 enum result skip(const char *reason);
 
+/* Runs c and reports it as name: one PASS or FAIL line, or with quiet
+ * only a FAIL line (the pass is counted).  Not SMP-safe: one CPU at a time
+ * (runtime/smp.h). */
+void check_run(const struct check *c, const char *name, bool quiet);
+
+/* Starts each AP the MADT lists, one at a time, runs the per-CPU checks
+ * on it and prints one line per CPU (cpus.c). */
+void cpus_check_all(void);
+
 /* The boot information, for the checks that read it. */
 extern const struct mb2_info *selftest_mbi;
 

@@ -1,0 +1,178 @@
+/*
+ * Attacks from an AP: the guest starts its second CPU with INIT-SIPI-SIPI
+ * (runtime/smp.c), as on bare metal, and that CPU does the harm while the
+ * BSP runs on.  Under skiff the AP is a vCPU of the same guest: whatever
+ * it does must meet the same containment as on the BSP, and the whole
+ * guest shares one fate (the run ends for every vCPU, not only the one
+ * that misbehaved).  The AP prints what it is about to do, then does it;
+ * the BSP meanwhile loops on CPUID (an exit each time, so skiff's BSP
+ * gets to act) until the AP's function returns, which means the attack did
+ * not end the run: a FAIL line and a non-zero status (main.c).
+ *
+ * ap-loop turns it around: the AP loops on CPUID for good, and the BSP
+ * triple-faults while it does.
+ */
+#include "attack.h"
+#include "printf.h"
+#include "smp.h"
+#include "x86.h"
+
+#define AP_CPU			1		/* the number the AP runs as */
+#define POISON			0xdeadbeefu
+#define BSP_POLL_SPINS		1000		/* PAUSEs between two CPUIDs */
+
+/* For ap-loop: the AP says it is looping, so that the BSP prints after it. */
+static volatile uint32_t ap_looping;
+
+/* The first APIC ID of the MADT that is not the calling CPU's; false
+ * (and a line saying why) when there is none. */
+static bool second_cpu(const char *attack, uint32_t *apic_id)
+{
+	uint32_t ids[SMP_MAX_CPUS], self;
+	unsigned n = smp_cpus(attack_mbi, ids, SMP_MAX_CPUS);
+
+	if (!smp_self_apic_id(&self)) {
+		printf("attack: %s: the BSP's xAPIC cannot be used\n", attack);
+		return false;
+	}
+	for (unsigned i = 0; i < n && i < SMP_MAX_CPUS; i++) {
+		if (ids[i] != self) {
+			*apic_id = ids[i];
+			return true;
+		}
+	}
+	printf("attack: %s: the MADT lists no CPU but this one (%u in all)\n", attack, n);
+	return false;
+}
+
+static bool start_ap(const char *attack, void (*fn)(unsigned cpu, void *arg))
+{
+	uint32_t id;
+
+	if (!second_cpu(attack, &id))
+		return false;
+	printf("attack: %s: starting cpu %u (APIC ID %u)\n", attack, AP_CPU, id);
+	if (smp_start_ap(id, fn, AP_CPU, (void *)attack))
+		return true;
+	printf("attack: %s: cpu %u (APIC ID %u) did not start\n", attack, AP_CPU, id);
+	return false;
+}
+
+/* Starts the AP on fn and loops on CPUID until fn returns (no printf
+ * meanwhile: runtime/smp.h); returns only then, with a FAIL line. */
+static void run_on_ap(const char *attack, void (*fn)(unsigned cpu, void *arg))
+{
+	if (!start_ap(attack, fn))
+		return;
+	while (!smp_wait_ap(AP_CPU, BSP_POLL_SPINS))
+		cpuid(0, 0);
+	printf("attack: %s: FAIL: cpu %u's attack returned: it did not end the run\n", attack,
+	       AP_CPU);
+}
+
+static void ap_read(unsigned cpu, void *arg)
+{
+	const char *attack = arg;
+	uint32_t got;
+
+	printf("attack: %s: cpu %u reads skiff's memory at 0x%08x\n", attack, cpu,
+	       SKIFF_IMAGE_ADDR);
+	got = *(volatile uint32_t *)SKIFF_IMAGE_ADDR;
+	printf("attack: %s: cpu %u read 0x%08x from skiff's memory\n", attack, cpu, got);
+}
+
+static void ap_write(unsigned cpu, void *arg)
+{
+	const char *attack = arg;
+
+	printf("attack: %s: cpu %u writes skiff's memory at 0x%08x\n", attack, cpu,
+	       SKIFF_IMAGE_ADDR);
+	*(volatile uint32_t *)SKIFF_IMAGE_ADDR = POISON;
+	printf("attack: %s: cpu %u wrote 0x%08x into skiff's memory\n", attack, cpu, POISON);
+}
+
+/* A call, as exec-skiff's (memory.c): a RET there would come back. */
+static void ap_exec(unsigned cpu, void *arg)
+{
+	const char *attack = arg;
+
+	printf("attack: %s: cpu %u jumps to skiff's memory at 0x%08x\n", attack, cpu,
+	       SKIFF_IMAGE_ADDR);
+	asm volatile("call *%0"
+		     : : "r"(SKIFF_IMAGE_ADDR) : "memory", "eax", "ecx", "edx", "cc");
+	printf("attack: %s: cpu %u came back from skiff's memory\n", attack, cpu);
+}
+
+/* With an IDT limit of 0 no vector has a gate: INT3 raises #GP, whose
+ * delivery raises #DF, whose delivery shuts the CPU down (SDM Vol. 3A
+ * 6.15, interrupt 8, table 6-5): a triple fault, which in non-root mode
+ * is a VM exit (SDM Vol. 3C 26.2). */
+static void ap_triple(unsigned cpu, void *arg)
+{
+	static const struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) empty_idt = { 0, 0 };
+	const char *attack = arg;
+
+	printf("attack: %s: cpu %u loads an IDT of limit 0, then INT3\n", attack, cpu);
+	asm volatile("lidt %0\n\t"
+		     "int3" : : "m"(empty_idt) : "memory");
+}
+
+/* ac-flood (flood.c) on the AP: its own GDT, TSS and IDT copy, ring 3 on
+ * a misaligned stack; #AC recurs inside its own delivery. */
+static void ap_flood(unsigned cpu, void *arg)
+{
+	const char *attack = arg;
+
+	printf("attack: %s: cpu %u floods #AC from ring 3 (CVE-2015-5307, as ac-flood)\n",
+	       attack, cpu);
+	attack_ac_flood();
+}
+
+static void ap_loop(unsigned cpu, void *arg)
+{
+	const char *attack = arg;
+
+	printf("attack: %s: cpu %u loops on CPUID\n", attack, cpu);
+	ap_looping = 1;
+	for (;;)
+		cpuid(0, 0);
+}
+
+void attack_ap_read_skiff(void)
+{
+	run_on_ap("ap-read-skiff", ap_read);
+}
+
+void attack_ap_write_skiff(void)
+{
+	run_on_ap("ap-write-skiff", ap_write);
+}
+
+void attack_ap_exec_skiff(void)
+{
+	run_on_ap("ap-exec-skiff", ap_exec);
+}
+
+void attack_ap_triple(void)
+{
+	run_on_ap("ap-triple", ap_triple);
+}
+
+void attack_ap_flood(void)
+{
+	run_on_ap("ap-flood", ap_flood);
+}
+
+/* The AP loops; once it said so, the BSP triple-faults (cpu.c's triple). */
+void attack_ap_loop(void)
+{
+	if (!start_ap("ap-loop", ap_loop))
+		return;
+	while (!ap_looping)
+		cpu_pause();
+	printf("attack: ap-loop: cpu 0 triple-faults while cpu %u loops\n", AP_CPU);
+	attack_triple();
+}

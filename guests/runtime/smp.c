@@ -153,13 +153,45 @@ void smp_ap_entry(uint32_t cpu)
 	halt_forever();
 }
 
+/* IA32_APIC_BASE and the x2APIC MSRs (SDM Vol. 3A 11.12.1, table 11-6). */
+#define MSR_APIC_BASE		0x1b
+#define APIC_BASE_ENABLE	(1u << 11)
+#define APIC_BASE_X2APIC	(1u << 10)
+#define MSR_X2APIC_ID		0x802
+#define MSR_X2APIC_ICR		0x830
+#define CPUID_1_ECX_X2APIC	(1u << 21)
+
+static bool in_x2apic_mode(void)
+{
+	return rdmsr(MSR_APIC_BASE) & APIC_BASE_X2APIC;
+}
+
 bool smp_self_apic_id(uint32_t *apic_id)
 {
 	uint32_t base;
 
+	if (in_x2apic_mode()) {
+		*apic_id = (uint32_t)rdmsr(MSR_X2APIC_ID);
+		return true;
+	}
 	if (apic_find(&base))
 		return false;
 	*apic_id = mmio_read32(base + APIC_ID) >> APIC_ID_SHIFT;
+	return true;
+}
+
+/* xAPIC to x2APIC is one write with the APIC enabled (11.12.5, figure
+ * 11-27); back would need a pass through "disabled".  False when the
+ * CPU has no x2APIC or the APIC is off. */
+static bool x2apic_enable(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (base & APIC_BASE_X2APIC)
+		return true;
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_X2APIC) || !(base & APIC_BASE_ENABLE))
+		return false;
+	wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
 	return true;
 }
 
@@ -193,6 +225,10 @@ static void spin(uint32_t n)
  * accesses, as the xAPIC requires (11.4.1). */
 static void icr_send(uint32_t apic, uint32_t dest_id, uint32_t low)
 {
+	if (!apic) {	/* x2APIC: one 64-bit MSR, sent when written (11.12.9) */
+		wrmsr(MSR_X2APIC_ICR, ((uint64_t)dest_id << 32) | low);
+		return;
+	}
 	mmio_write32(apic + APIC_ICR_HIGH, dest_id << ICR_DEST_SHIFT);
 	mmio_write32(apic + APIC_ICR_LOW, low);
 	for (uint32_t i = 0; i < ICR_SEND_SPINS; i++) {
@@ -222,10 +258,10 @@ static bool trampoline_install(unsigned cpu)
 bool smp_start_ap(uint32_t apic_id, void (*fn)(unsigned cpu, void *arg), unsigned cpu,
 		  void *arg)
 {
-	uint32_t apic;
+	uint32_t apic = 0;
 
 	if (cpu == 0 || cpu >= SMP_MAX_CPUS || ap_state(cpu) != AP_IDLE || aps[cpu].fn ||
-	    apic_id >= XAPIC_ID_BROADCAST || apic_find(&apic))
+	    apic_id >= XAPIC_ID_BROADCAST || (!x2apic_enable() && apic_find(&apic)))
 		return false;
 	aps[cpu].fn = fn;
 	aps[cpu].arg = arg;

@@ -1,8 +1,8 @@
 /*
  * More than one CPU: which CPUs the firmware lists (the ACPI MADT), and
  * starting one of them on a C function the way an operating system does
- * on bare metal: INIT-SIPI-SIPI through the BSP's xAPIC (SDM Vol. 3A
- * 9.4.4.1), a real-mode trampoline in a low page (ap_trampoline.S, at
+ * on bare metal: INIT-SIPI-SIPI through the BSP's local APIC (SDM Vol. 3A
+ * 9.4.4.1) in x2APIC mode where the CPU has it, as Linux prefers, a real-mode trampoline in a low page (ap_trampoline.S, at
  * AP_TRAMPOLINE_PAGE: SIPI vector 0x08), then 32-bit protected mode with
  * the runtime's selectors and IDT.  Under skiff each AP is a vCPU waiting
  * for SIPI; the guest cannot tell the difference.
@@ -50,7 +50,8 @@
 unsigned smp_cpus(const struct mb2_info *mbi, uint32_t *apic_ids, unsigned max);
 
 /* The APIC ID of the calling CPU, from its xAPIC's ID register (SDM Vol.
- * 3A 11.4.6); false when the xAPIC cannot be used (apic_find()). */
+ * 3A 11.4.6) or its x2APIC ID MSR; false when the xAPIC cannot be used
+ * (apic_find()). */
 bool smp_self_apic_id(uint32_t *apic_id);
 
 /*
@@ -59,7 +60,9 @@ bool smp_self_apic_id(uint32_t *apic_id);
  * printed, when it did not answer within SMP_ALIVE_SPINS, when cpu is out
  * of range or was started before, or when the xAPIC cannot be used or
  * cannot address apic_id.  An AP that never answers (one its hypervisor
- * holds back, say) costs only the wait.
+ * holds back, say) costs only the wait.  Where the CPU has an x2APIC the
+ * BSP's APIC is switched to x2APIC mode first and stays there: its MMIO
+ * page (apic_find()) is gone from then on.
  */
 bool smp_start_ap(uint32_t apic_id, void (*fn)(unsigned cpu, void *arg), unsigned cpu,
 		  void *arg);

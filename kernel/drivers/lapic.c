@@ -44,25 +44,42 @@ uint32_t lapic_id(void)
 	return xapic_read(XAPIC_ID) >> 24;	/* bits 31:24, SDM 11.4.6 */
 }
 
+/*
+ * Once the guest runs it owns the local APIC of every CPU it has: it may
+ * have switched this one to x2APIC mode, or be half-way through its own
+ * IPI (ICR_HIGH written, ICR_LOW not yet).  So the mode is read afresh,
+ * an IPI the APIC is still sending is waited for, and the guest's
+ * ICR_HIGH is put back afterwards.
+ */
 bool lapic_send_ipi(uint32_t dest, uint32_t icr_low)
 {
-	uint64_t icr;
-	uint64_t end;
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+	uint64_t icr, end;
+	uint32_t high;
 
-	if (x2apic) {
+	if (base & APIC_BASE_EXTD) {
 		wrmsr(MSR_X2APIC_ICR, lapic_icr_value(icr_low, dest, true));
 		return true;
 	}
-	if (dest > XAPIC_MAX_ID)
-		return false;
-	icr = lapic_icr_value(icr_low, dest, false);
-	xapic_write(XAPIC_ICR_HIGH, (uint32_t)(icr >> 32));
-	xapic_write(XAPIC_ICR_LOW, (uint32_t)icr);	/* this write sends */
+	if (dest > XAPIC_MAX_ID || !(base & APIC_BASE_ENABLE) ||
+	    (base & APIC_BASE_ADDR_MASK) != xapic_base)
+		return false;	/* disabled, or moved: not skiff's to follow */
 	end = rdtsc() + tsc_ticks_for_ms(SEND_PENDING_MAX_MS);
 	while (xapic_read(XAPIC_ICR_LOW) & ICR_DELIVERY_PENDING) {
 		if (rdtsc() > end)
 			return false;
 		pause();
 	}
-	return true;
+	high = xapic_read(XAPIC_ICR_HIGH);
+	icr = lapic_icr_value(icr_low, dest, false);
+	xapic_write(XAPIC_ICR_HIGH, (uint32_t)(icr >> 32));
+	xapic_write(XAPIC_ICR_LOW, (uint32_t)icr);	/* this write sends */
+	end = rdtsc() + tsc_ticks_for_ms(SEND_PENDING_MAX_MS);
+	while (xapic_read(XAPIC_ICR_LOW) & ICR_DELIVERY_PENDING) {
+		if (rdtsc() > end)
+			break;
+		pause();
+	}
+	xapic_write(XAPIC_ICR_HIGH, high);
+	return !(xapic_read(XAPIC_ICR_LOW) & ICR_DELIVERY_PENDING);
 }

@@ -34,6 +34,7 @@
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
 #include "lib/printf.h"
+#include "vm/ipi.h"
 #include "vm/vm.h"
 #include "x86.h"
 
@@ -57,9 +58,64 @@ static bool kick_running(struct vm *vm, const struct vcpu *leader)
 		if (w == leader || state_of(w) != VCPU_RUNNING)
 			continue;
 		all_out = false;
-		lapic_send_ipi(w->apic_id, lapic_icr_nmi());
+		vm_kick(w);
 	}
 	return all_out;
+}
+
+bool vm_kick(struct vcpu *w)
+{
+	__atomic_add_fetch(&w->skiff_nmis, 1, __ATOMIC_SEQ_CST);
+	if (lapic_send_ipi(w->apic_id, lapic_icr_nmi()))
+		return true;
+	__atomic_sub_fetch(&w->skiff_nmis, 1, __ATOMIC_SEQ_CST);
+	return false;
+}
+
+bool vm_take_kick(struct vcpu *v)
+{
+	unsigned n = __atomic_load_n(&v->skiff_nmis, __ATOMIC_SEQ_CST);
+
+	while (n)
+		if (__atomic_compare_exchange_n(&v->skiff_nmis, &n, n - 1, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return true;
+	return false;
+}
+
+/*
+ * INIT for the guest's vCPUs (vm/ipi.h).  The bootstrap processor first:
+ * an INIT that reaches it ends the guest, whatever else it reaches.  An
+ * AP that runs takes it at its next exit, which the kick forces; one that
+ * waits for a SIPI is where INIT would put it, and the SIPI that starts
+ * it clears the mark (an INIT before the SIPI has done its work then).
+ */
+enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr)
+{
+	struct vm_icr d = vm_icr_decode(icr);
+	struct vm *vm = v->vm;
+	enum vm_ipi_action act = VM_IPI_DONE;
+
+	if (d.mode != ICR_MODE_INIT)
+		return VM_IPI_PASS;
+	if (d.init_deassert)
+		return VM_IPI_DONE;	/* no effect on a CPU since the Pentium 4 */
+	if (vm_icr_reaches(&d, v->apic_id, vm->vcpus[0]->apic_id))
+		return VM_IPI_INIT_BSP;
+	for (unsigned i = 1; i < vm->vcpu_count; i++) {
+		struct vcpu *w = vm->vcpus[i];
+
+		if (!vm_icr_reaches(&d, v->apic_id, w->apic_id))
+			continue;
+		if (w == v) {
+			act = VM_IPI_INIT_SELF;
+			continue;
+		}
+		__atomic_store_n(&w->init_pending, true, __ATOMIC_SEQ_CST);
+		if (state_of(w) == VCPU_RUNNING)
+			vm_kick(w);
+	}
+	return act;
 }
 
 static bool others_out(const struct vm *vm, const struct vcpu *leader)
@@ -136,6 +192,7 @@ void vm_fate_stop(struct vm *vm)
 
 void vm_vcpu_started(struct vcpu *v)
 {
+	__atomic_store_n(&v->init_pending, false, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&v->run_state, VCPU_RUNNING, __ATOMIC_SEQ_CST);
 	vm_fate_check(v);
 }

@@ -19,12 +19,15 @@
  * Vol. 4 Table 2-2): the guest has no VMX, so they do not exist for it. */
 #define VM_MSR_VMX_FIRST	0x480u
 #define VM_MSR_VMX_LAST		0x493u
+/* The x2APIC interrupt command register (SDM Vol. 3A 11.12.9). */
+#define VM_MSR_X2APIC_ICR_NR	0x830u
 
 enum vm_msr_rule {
 	VM_MSR_PASS = 0,	/* the guest's: the real MSR */
 	VM_MSR_GP,		/* #GP, as on a CPU without it */
 	VM_MSR_LOCKED_OFF,	/* IA32_FEATURE_CONTROL: locked, VMX off */
 	VM_MSR_EFER,		/* written under vm_efer_write_faults() */
+	VM_MSR_X2APIC_ICR,	/* the guest's IPIs: INIT is skiff's (vm/ipi.h) */
 };
 
 struct vm_msr_range {
@@ -41,7 +44,10 @@ struct vm_msr_range {
 	X(VM_MSR_VMX_FIRST, VM_MSR_VMX_LAST, VM_MSR_GP, VM_MSR_GP,			\
 	  "the VMX capability MSRs do not exist on a CPU without VMX")		\
 	X(MSR_IA32_EFER, MSR_IA32_EFER, VM_MSR_PASS, VM_MSR_EFER,			\
-	  "EFER is switched by VM entry and exit; a write is checked as the CPU would")
+	  "EFER is switched by VM entry and exit; a write is checked as the CPU would")	\
+	X(VM_MSR_X2APIC_ICR_NR, VM_MSR_X2APIC_ICR_NR, VM_MSR_PASS, VM_MSR_X2APIC_ICR,	\
+	  "an INIT must reach only the guest's own vCPUs, and as the hardware's INIT " \
+	  "would: skiff delivers it (vm/ipi.h)")
 
 extern const struct vm_msr_range vm_msr_ranges[];
 extern const size_t vm_msr_range_count;

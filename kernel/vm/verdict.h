@@ -56,11 +56,13 @@ static inline bool vm_watchdog_expired_is_hang(bool interrupts_on)
 bool vm_watchdog_tick_is_hang(struct vm_watchdog *w, uint64_t now, uint64_t exits,
 			      bool interrupts_on, uint64_t period);
 
-/* HLT with interrupts disabled: nothing but an NMI could wake the CPU,
- * so the guest has stopped for good. */
-static inline bool vm_hlt_is_hang(bool interrupts_on)
+/* HLT with interrupts disabled on the bootstrap processor: nothing but an
+ * NMI could wake the CPU, so the guest has stopped for good.  An AP
+ * halted so is parked, the way an OS parks a CPU it does not use: the
+ * INIT that restarts it (or an NMI) wakes it. */
+static inline bool vm_hlt_is_hang(bool interrupts_on, bool bsp)
 {
-	return !interrupts_on;
+	return !interrupts_on && bsp;
 }
 
 /* What an INIT signal to a vCPU means. */

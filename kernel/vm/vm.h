@@ -169,6 +169,32 @@ void vm_fate_release(struct vm *vm);
 /* The decision was to stop: the held vCPUs halt. */
 void vm_fate_stop(struct vm *vm);
 
+/* Brings w out of the guest: an NMI to its CPU (NMI exiting), counted
+ * in w->skiff_nmis so that w does not pass it on to the guest.  False
+ * when the guest has disabled or moved its local APIC. */
+bool vm_kick(struct vcpu *w);
+
+/* An NMI v saw (as an exit, or held in root mode): true when it was one
+ * of skiff's kicks, which the guest must not see. */
+bool vm_take_kick(struct vcpu *v);
+
+/* What the guest's write of its x2APIC ICR (vm/ipi.h) asks of v's backend. */
+enum vm_ipi_action {
+	VM_IPI_PASS,		/* write the real ICR with it */
+	VM_IPI_DONE,		/* skiff delivered it (an INIT to other APs) */
+	VM_IPI_INIT_SELF,	/* v, an AP, sent INIT to itself: reset it */
+	VM_IPI_INIT_BSP,	/* INIT reaches the bootstrap processor: an incident */
+};
+enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr);
+
+/* For the exit path: an INIT another vCPU sent v (true: reset v, an AP,
+ * to wait-for-SIPI). */
+static inline bool vm_init_taken(struct vcpu *v)
+{
+	return __atomic_load_n(&v->init_pending, __ATOMIC_RELAXED) &&
+	       __atomic_exchange_n(&v->init_pending, false, __ATOMIC_SEQ_CST);
+}
+
 /* An AP's vCPU leaves wait-for-SIPI (the backend's SIPI exit): running
  * from now on, unless the guest's fate is being decided (then held). */
 void vm_vcpu_started(struct vcpu *v);

@@ -119,9 +119,18 @@ void vmx_deliver_nmi(struct vmx_vcpu *v, bool window)
 	}
 }
 
+void vmx_undo_smi_blocking(void)
+{
+	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
+
+	if (intr & GUEST_INTR_BLOCK_SMI)
+		vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, intr & ~GUEST_INTR_BLOCK_SMI);
+}
+
 void vmx_take_held_nmi(struct vmx_vcpu *v)
 {
-	if (__atomic_exchange_n(&v->vcpu.nmi_held, false, __ATOMIC_SEQ_CST))
+	if (__atomic_exchange_n(&v->vcpu.nmi_held, false, __ATOMIC_SEQ_CST) &&
+	    !vm_take_kick(&v->vcpu))
 		v->vcpu.nmi_pending = true;
 }
 
@@ -192,6 +201,8 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	v->injected = false;
 	if (basic != EXIT_REASON_EXCEPTION_NMI)
 		vm_streak_end(&v->vcpu.streak);
+	if (basic != EXIT_REASON_INIT)
+		v->after_sipi = false;
 	e = &vmx_exit_table[basic];
 	switch (__builtin_expect(e->policy, EXIT_HANDLE)) {
 	case EXIT_HANDLE:
@@ -207,10 +218,14 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	if (!v->injected && exit_may_interrupt_delivery(basic))
 		redeliver_interrupted_event(v);
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
+	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)
+		vmx_ap_init(v);		/* another vCPU's INIT (vm/ipi.h) */
 	vmx_take_held_nmi(v);
 	/* An AP waiting for a SIPI takes no event (SDM Vol. 3C 27.3.1.5). */
 	if (v->vcpu.nmi_pending && v->vcpu.run_state == VCPU_RUNNING)
 		vmx_deliver_nmi(v, false);
+	if (v->vcpu.slow_only)
+		vmx_undo_smi_blocking();
 	console_poll();
 	vmx_timer_arm(v);
 	stat->cycles += rdtsc() - start;

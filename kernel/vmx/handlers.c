@@ -55,7 +55,8 @@ void vmx_exit_exception(struct vmx_vcpu *v)
 	/* An NMI is the guest's, not an exception of its own making: it is
 	 * held for delivery (exit.c) and counts in no streak. */
 	if (type == INTR_TYPE_NMI) {
-		v->vcpu.nmi_pending = true;
+		if (!vm_take_kick(&v->vcpu))	/* skiff's own, to bring the vCPU out */
+			v->vcpu.nmi_pending = true;
 		unblock_nmis(SEL_KERNEL_CS, SEL_KERNEL_DS);
 		return;
 	}
@@ -102,15 +103,36 @@ void vmx_exit_triple_fault(struct vmx_vcpu *v)
 /*
  * INIT resets the guest's CPU (SDM Vol. 3C 26.2: in non-root operation it
  * exits instead).  What that means is vm_init_signal()'s: for an AP, what
- * the hardware does, back to real mode and wait-for-SIPI, where INIT is
- * blocked and only a SIPI exits; for the BSP, the end of the guest.
+ * the hardware does, back to real mode and wait-for-SIPI; for the BSP,
+ * the end of the guest.
+ *
+ * One INIT is not the guest's latest word: the one it sent before its
+ * SIPI, while the AP waited for it.  In wait-for-SIPI INIT is blocked
+ * (26.2), so the CPU holds it and exits for it as soon as the SIPI has
+ * started the vCPU, before its first instruction.  By then that INIT has
+ * done what it could do (the AP was waiting already), so the vCPU goes on
+ * at the SIPI's address.  Should the same INIT exit come straight back
+ * (Bochs 2.7 never clears an INIT it exits for, docs/emulators.md), the
+ * vCPU cannot run: it is reported once and stays in wait-for-SIPI.
  */
 void vmx_exit_init(struct vmx_vcpu *v)
 {
+	bool stale = v->after_sipi && vmcs_read_natural(GUEST_RIP) == 0;
+
 	if (vm_init_signal(v->vcpu.index == 0) == VM_INIT_INCIDENT)
 		vmx_guest_crash(v, "INIT signal", "the guest's CPU was sent INIT (a CPU reset)");
-	vmx_ap_reset(v, 0, true);
-	vm_vcpu_parked(&v->vcpu);
+	if (stale && v->stale_inits++ == 0) {
+		/* Bochs also sets "blocking by SMI" in the state it saves. */
+		vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, 0);
+		return;
+	}
+	if (stale && !v->init_stuck) {
+		v->init_stuck = true;
+		kprintf("skiff: vCPU %u (APIC ID %u): the INIT it exited for is still pending (the CPU "
+			"did not consume it, SDM Vol. 3C 26.2); the vCPU cannot run and stays waiting "
+			"for a SIPI\n", v->vcpu.index, v->vcpu.apic_id);
+	}
+	vmx_ap_init(v);
 }
 
 /*
@@ -122,8 +144,23 @@ void vmx_exit_sipi(struct vmx_vcpu *v)
 {
 	uint8_t vector = (uint8_t)vmcs_read_natural(EXIT_QUALIFICATION);
 
+	if (v->init_stuck) {
+		vmx_ap_reset(v, 0, true);	/* see vmx_exit_init() */
+		return;
+	}
 	vm_vcpu_started(&v->vcpu);	/* held instead while the guest's end is decided */
+	/* Bochs 2.7 keeps SMIs and NMIs masked after wait-for-SIPI when a
+	 * SIPI exits (docs/emulators.md): it then saves "blocking by SMI",
+	 * which VM entry refuses outside SMM, with every exit, and delivers
+	 * no NMI.  An IRET unmasks NMIs; the SMI bit is cleared before each
+	 * entry, by the generic path alone.  Hardware never sets the bit
+	 * outside SMM, so there slow_only stays false. */
+	if (vmcs_read32(GUEST_INTERRUPTIBILITY_STATE) & GUEST_INTR_BLOCK_SMI)
+		v->vcpu.slow_only = true;
+	unblock_nmis(SEL_KERNEL_CS, SEL_KERNEL_DS);
 	vmx_ap_reset(v, vector, false);
+	v->after_sipi = true;
+	v->stale_inits = 0;
 }
 
 /* Interrupt windows are never requested; clearing the control makes a
@@ -153,7 +190,11 @@ void vmx_exit_nmi_window(struct vmx_vcpu *v)
  */
 void vmx_exit_preemption_timer(struct vmx_vcpu *v)
 {
-	bool interrupts_on = vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_IF;
+	/* An AP halted with interrupts off is parked (vm_hlt_is_hang), as
+	 * good as one that takes interrupts. */
+	bool interrupts_on = (vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_IF) ||
+			     (v->vcpu.index != 0 &&
+			      vmcs_read32(GUEST_ACTIVITY_STATE) == GUEST_ACTIVITY_HLT);
 	unsigned ms = v->vcpu.vm->policy.watchdog_ms;
 	bool hang;
 	char what[80];
@@ -212,12 +253,13 @@ void vmx_exit_cpuid(struct vmx_vcpu *v)
 /*
  * HLT with interrupts enabled parks the guest in the HLT activity state
  * (SDM Vol. 3C 25.4.2): the CPU wakes it when an interrupt or NMI arrives.
- * With interrupts disabled nothing but an NMI could wake it: the guest
- * has stopped for good, which skiff reports as a hang.
+ * With interrupts disabled nothing but an NMI could wake it: on the BSP
+ * the guest has stopped for good, which skiff reports as a hang; an AP
+ * is parked there until an INIT restarts it (vm_hlt_is_hang()).
  */
 void vmx_exit_hlt(struct vmx_vcpu *v)
 {
-	if (vm_hlt_is_hang(vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_IF))
+	if (vm_hlt_is_hang(vmcs_read_natural(GUEST_RFLAGS) & RFLAGS_IF, v->vcpu.index == 0))
 		vmx_guest_hang(v, "HLT with interrupts disabled");
 	vmx_skip_instruction();
 	if (vmx_halt_state_supported(v))
@@ -465,6 +507,30 @@ static void write_efer(struct vmx_vcpu *v, uint64_t value)
 	vmx_skip_instruction();
 }
 
+/* The guest's IPI through its x2APIC ICR: INIT is skiff's (vm/ipi.h),
+ * the rest goes to the real ICR; a #GP from it goes back to the guest. */
+static void write_icr(struct vmx_vcpu *v, uint64_t value)
+{
+	switch (vm_guest_icr_write(&v->vcpu, value)) {
+	case VM_IPI_PASS:
+		if (wrmsr_safe(VM_MSR_X2APIC_ICR_NR, value) < 0) {
+			vmx_inject_gp(v);
+			return;
+		}
+		break;
+	case VM_IPI_DONE:
+		break;
+	case VM_IPI_INIT_BSP:
+		vmx_guest_crash(v, "INIT signal",
+				"the guest sent INIT to its bootstrap processor (a CPU reset)");
+		break;
+	case VM_IPI_INIT_SELF:
+		vmx_ap_init(v);
+		return;
+	}
+	vmx_skip_instruction();
+}
+
 void vmx_exit_wrmsr(struct vmx_vcpu *v)
 {
 	uint64_t *g = v->vcpu.regs.gpr;
@@ -474,6 +540,10 @@ void vmx_exit_wrmsr(struct vmx_vcpu *v)
 
 	if (rule == VM_MSR_EFER) {
 		write_efer(v, value);
+		return;
+	}
+	if (rule == VM_MSR_X2APIC_ICR) {
+		write_icr(v, value);
 		return;
 	}
 	if (rule != VM_MSR_PASS || wrmsr_safe(msr, value) < 0) {

@@ -47,6 +47,12 @@ struct vmx_vcpu {
 	bool injected;			/* a handler queued an event this exit */
 	bool nmi_window;		/* NMI-window exiting can be set */
 	bool started;			/* entered at least once (vm_arch_start) */
+	/* An AP's INIT handling (handlers.c, vmx_exit_init): no exit but
+	 * INIT since a SIPI started it; INIT exits at its first instruction
+	 * since; an INIT that never goes away (then it cannot run). */
+	bool after_sipi;
+	unsigned stale_inits;
+	bool init_stuck;
 
 	/* VM exits and the TSC cycles skiff spent on them (from the
 	 * handler's start to its return, just before VMRESUME), by basic
@@ -78,6 +84,13 @@ extern struct vmx_vcpu *vmx_host_test_vcpu;
  * or started at vector; its registers, pending events and TLB entries
  * gone.  Writes the current VMCS. */
 void vmx_ap_reset(struct vmx_vcpu *v, uint8_t vector, bool wait_sipi);
+
+/* exit.c: clears "blocking by SMI" in the guest's interruptibility state
+ * (the Bochs quirk at vmx_exit_sipi()). */
+void vmx_undo_smi_blocking(void);
+
+/* vmx.c: INIT for an AP's vCPU: reset and back to wait-for-SIPI. */
+void vmx_ap_init(struct vmx_vcpu *v);
 
 /* exit.c: loads the timer value the next VM entry needs. */
 void vmx_timer_arm(struct vmx_vcpu *v);

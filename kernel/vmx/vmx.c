@@ -266,6 +266,12 @@ static void set_guest_entry(struct vmx_vcpu *v, const struct vm_entry *entry)
 	v->vcpu.regs.gpr[GUEST_REG_RBX] = entry->ebx;
 }
 
+void vmx_ap_init(struct vmx_vcpu *v)
+{
+	vmx_ap_reset(v, 0, true);
+	vm_vcpu_parked(&v->vcpu);
+}
+
 /* An AP's vCPU after INIT (SDM Vol. 3A 10.1.1): real mode, waiting for a
  * SIPI (wait_sipi) or started at vector by one; EDX holds the processor's
  * signature (CPUID.1:EAX), every other register 0. */

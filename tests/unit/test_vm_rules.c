@@ -340,8 +340,10 @@ static void test_watchdog_ticks(void **state)
 static void test_hlt_and_init(void **state)
 {
 	(void)state;
-	assert_true(vm_hlt_is_hang(false));
-	assert_false(vm_hlt_is_hang(true));
+	assert_true(vm_hlt_is_hang(false, true));
+	assert_false(vm_hlt_is_hang(true, true));
+	assert_false(vm_hlt_is_hang(false, false));	/* a parked AP */
+	assert_false(vm_hlt_is_hang(true, false));
 	assert_int_equal(vm_init_signal(true), VM_INIT_INCIDENT);
 	assert_int_equal(vm_init_signal(false), VM_INIT_WAIT_SIPI);
 }

@@ -166,6 +166,34 @@ static void check_one_ap(unsigned cpu, uint32_t apic_id, unsigned given)
 	       run.failed);
 }
 
+/* The restarted AP's work: it says which slot it ran as. */
+static void ap_again(unsigned cpu, void *arg)
+{
+	*(volatile unsigned *)arg = cpu;
+}
+
+/*
+ * An AP that has done its work halts with interrupts off.  INIT-SIPI-SIPI
+ * starts it afresh, as on hardware: under skiff the INIT reaches a vCPU
+ * that runs (halted), which goes back to wait-for-SIPI, and the SIPI
+ * starts it at the trampoline again.  It runs as a new slot (its own
+ * stack and state in runtime/smp.c).
+ */
+static void check_restart(unsigned first_cpu, uint32_t apic_id, unsigned slot)
+{
+	char name[NAME_MAX];
+	volatile unsigned ran = 0;
+	bool ok = smp_start_ap(apic_id, ap_again, slot, (void *)&ran) &&
+		  smp_wait_ap(slot, SMP_DONE_SPINS) && ran == slot;
+
+	snprintf(name, sizeof(name), "cpu%u-init-sipi-again", first_cpu);
+	if (ok)
+		report(1, name);
+	else
+		report_detail(0, name, "INIT-SIPI-SIPI to APIC ID %u after its checks: %s", apic_id,
+			      ran ? "ran as the wrong slot" : "it did not run again");
+}
+
 void cpus_check_all(void)
 {
 	uint32_t ids[SMP_MAX_CPUS], self;
@@ -187,4 +215,6 @@ void cpus_check_all(void)
 	for (unsigned i = 0; i < n && i < SMP_MAX_CPUS && cpu < SMP_MAX_CPUS; i++)
 		if (ids[i] != self)
 			check_one_ap(cpu++, ids[i], given);
+	if (cpu >= 2 && cpu < SMP_MAX_CPUS && (!given || given >= 2))
+		check_restart(1, ids[ids[0] == self ? 1 : 0], cpu);
 }

@@ -62,6 +62,8 @@ struct vcpu {
 	 * yet seen: the next that many NMIs are skiff's, not the guest's
 	 * (vm_take_kick).  Atomic. */
 	unsigned skiff_nmis;
+	/* Kicks it took: while skiff ran (held), and as NMI exits. */
+	uint64_t kicks_in_root, kicks_in_guest;
 	bool entered;			/* reached its first VM entry (atomic) */
 	/* The backend's exit counts, for HC_EXIT_STATS and the report. */
 	const struct hc_exit_stat *exit_stats;

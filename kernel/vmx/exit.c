@@ -129,8 +129,11 @@ void vmx_undo_smi_blocking(void)
 
 void vmx_take_held_nmi(struct vmx_vcpu *v)
 {
-	if (__atomic_exchange_n(&v->vcpu.nmi_held, false, __ATOMIC_SEQ_CST) &&
-	    !vm_take_kick(&v->vcpu))
+	if (!__atomic_exchange_n(&v->vcpu.nmi_held, false, __ATOMIC_SEQ_CST))
+		return;
+	if (vm_take_kick(&v->vcpu))
+		v->vcpu.kicks_in_root++;
+	else
 		v->vcpu.nmi_pending = true;
 }
 
@@ -217,10 +220,10 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	}
 	if (!v->injected && exit_may_interrupt_delivery(basic))
 		redeliver_interrupted_event(v);
+	vmx_take_held_nmi(v);		/* first: it may be skiff's own, the one below */
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
 	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)
 		vmx_ap_init(v);		/* another vCPU's INIT (vm/ipi.h) */
-	vmx_take_held_nmi(v);
 	/* An AP waiting for a SIPI takes no event (SDM Vol. 3C 27.3.1.5). */
 	if (v->vcpu.nmi_pending && v->vcpu.run_state == VCPU_RUNNING)
 		vmx_deliver_nmi(v, false);
@@ -282,13 +285,25 @@ void vm_arch_print_exit_stats(const struct vm *vm)
 				vmx_exits_other_than((const struct vmx_vcpu *)vm->vcpus[c],
 						     EXIT_REASON_COUNT + 1));
 	}
+	for (unsigned c = 0; c < vm->vcpu_count; c++) {
+		const struct vcpu *w = vm->vcpus[c];
+
+		if (w->kicks_in_root + w->kicks_in_guest)
+			kprintf("skiff: vCPU %u: %lu of skiff's own NMIs (to stop it, or for an INIT) "
+				"taken, none passed to the guest\n", w->index,
+				w->kicks_in_root + w->kicks_in_guest);
+	}
 	for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++) {
 		uint64_t n = __atomic_load_n(&cpu_nmis_in_root[i], __ATOMIC_RELAXED);
 		uint64_t parked = __atomic_load_n(&cpu_nmis_parked[i], __ATOMIC_RELAXED);
+		uint64_t not_guests = parked;
 
-		if (n > parked)
+		for (unsigned c = 0; c < vm->vcpu_count; c++)
+			if (vm->vcpus[c]->index == i)
+				not_guests += vm->vcpus[c]->kicks_in_root;
+		if (n > not_guests)
 			kprintf("skiff: %lu NMIs arrived on CPU %u while skiff ran: held for the guest, "
-				"those of one exit as one\n", n - parked, i);
+				"those of one exit as one\n", n - not_guests, i);
 		if (parked)
 			kprintf("skiff: %lu NMIs arrived on the parked CPU %u: counted, no guest "
 				"runs there\n", parked, i);

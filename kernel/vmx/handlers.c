@@ -55,7 +55,9 @@ void vmx_exit_exception(struct vmx_vcpu *v)
 	/* An NMI is the guest's, not an exception of its own making: it is
 	 * held for delivery (exit.c) and counts in no streak. */
 	if (type == INTR_TYPE_NMI) {
-		if (!vm_take_kick(&v->vcpu))	/* skiff's own, to bring the vCPU out */
+		if (vm_take_kick(&v->vcpu))	/* skiff's own, to bring the vCPU out */
+			v->vcpu.kicks_in_guest++;
+		else
 			v->vcpu.nmi_pending = true;
 		unblock_nmis(SEL_KERNEL_CS, SEL_KERNEL_DS);
 		return;

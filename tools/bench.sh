@@ -17,7 +17,8 @@
 # Exit status: 0 when every budget is met, 1 when one is not or the run
 # did not give its figures.
 # Environment: BUILD (default build), BOCHS_CPU (corei7_skylake_x),
-# CPUS (1; cpuid-ap needs 2), MEGS (512), TIMEOUT (seconds, 300), TRACE (none).
+# CPUS (1; cpuid-ap needs 2), ROWS (the rows to print and judge, by name;
+# default all, boot included), MEGS (512), TIMEOUT (seconds, 300), TRACE (none).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,14 +29,19 @@ CPUS=${CPUS:-1}
 MEGS=${MEGS:-512}
 TIMEOUT=${TIMEOUT:-300}
 TRACE=${TRACE:-}
-dir=$BUILD/bench
+ROWS=${ROWS:-}
+dir=$BUILD/bench$([[ $CPUS -gt 1 ]] && echo "-cpus$CPUS")
 guest_args="bench bochs${TRACE:+ trace=$TRACE}"
 
 # Budgets (issue 6), in instructions in Bochs with skiff's statistics on;
 # they apply to the mean.  Rows not named here have none.
 declare -A budget=(
 	[cpuid]=80
-	[cpuid-ap]=80
+	# The AP's CPUID takes the BSP's path.  On Bochs 2.7 it also pays the
+	# 5 instructions of vmx_exit_stub_smi_quirk (exit_stub.S), which undo
+	# an emulator quirk after wait-for-SIPI (docs/emulators.md); hardware
+	# never takes that entry.
+	[cpuid-ap]=85
 	[vmcall-console-1]=150
 	[boot]=2000000
 )
@@ -45,6 +51,15 @@ declare -A optional=([cpuid-ap]=1)
 # Rows in print order, with what each one times.
 rows=(cpuid cpuid-ap vmcall-version vmcall-console-1 uart-scratch-out rdmsr-passthrough
 	rdmsr-intercepted cr0-write hlt-wakeup)
+judge_boot=1
+if [[ -n $ROWS ]]; then
+	read -r -a wanted <<<"$ROWS"
+	rows=()
+	judge_boot=0
+	for r in "${wanted[@]}"; do
+		if [[ $r == boot ]]; then judge_boot=1; else rows+=("$r"); fi
+	done
+fi
 declare -A what=(
 	[cpuid]="CPUID leaf 0"
 	[cpuid-ap]="CPUID leaf 0, on the second CPU"
@@ -180,9 +195,11 @@ for r in "${rows[@]}"; do
 	printf "$fmt" "${what[$r]}" "${min[$r]:-?}" "${mean[$r]:-?}" "${exits[$r]:-?}" \
 		"${handler[$r]:-?}" "${budget[$r]:--}" "$result"
 done
-judge boot "$boot"
-# shellcheck disable=SC2059
-printf "$fmt" "${what[boot]}" "" "${boot:-?}" "" "" "${budget[boot]}" "$result"
+if [[ $judge_boot -eq 1 ]]; then
+	judge boot "$boot"
+	# shellcheck disable=SC2059
+	printf "$fmt" "${what[boot]}" "" "${boot:-?}" "" "" "${budget[boot]}" "$result"
+fi
 echo
 
 if [[ -n $TRACE ]]; then

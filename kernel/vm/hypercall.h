@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/spinlock.h"
 #include "vm/gconsole.h"
 #include "vm/guest_mem.h"
 #include "vm/hypercall_abi.h"
@@ -19,6 +20,9 @@
 struct vm_hc_ctx {
 	const struct guest_mem *mem;	/* the guest's RAM, for pointer checks */
 	struct gconsole *console;	/* where HC_CONSOLE_WRITE goes */
+	/* The guest's device lock (struct vm), which vm_hypercall_fast()
+	 * takes around the console; vm_hypercall()'s caller holds it. */
+	struct spinlock *lock;
 	const struct hc_exit_stat *stats;	/* for HC_EXIT_STATS */
 	size_t stats_count;
 	uint64_t boot_tsc;		/* for HC_BOOT_TSC */
@@ -64,6 +68,7 @@ static inline bool vm_hypercall_fast(struct vm_hc_ctx *ctx, uint64_t nr, uint64_
 				     uint64_t a1, int64_t *ret)
 {
 	const char *buf;
+	bool appended;
 
 	if ((nr | a0 | a1) >> 32)
 		return false;
@@ -71,11 +76,16 @@ static inline bool vm_hypercall_fast(struct vm_hc_ctx *ctx, uint64_t nr, uint64_
 		*ret = HC_ABI_VERSION;
 		return true;
 	}
-	/* What gconsole_append() takes fits a line: within HC_CONSOLE_MAX. */
+	/* What gconsole_append() takes fits a line: within HC_CONSOLE_MAX.
+	 * Another vCPU in the guest's devices: the slow way, not a wait. */
 	if (nr != HC_CONSOLE_WRITE)
 		return false;
 	buf = guest_mem_ptr(ctx->mem, a0, a1);
-	if (!buf || !gconsole_append(ctx->console, buf, a1))
+	if (!buf || !spin_trylock(ctx->lock))
+		return false;
+	appended = gconsole_append(ctx->console, buf, a1);
+	spin_unlock(ctx->lock);
+	if (!appended)
 		return false;
 	*ret = (int64_t)a1;
 	return true;

@@ -39,21 +39,9 @@ struct vcpu {
 	/* An NMI for the guest not yet delivered: one, as a CPU latches at
 	 * most one NMI while it handles another (SDM Vol. 3A 6.7.1). */
 	bool nmi_pending;
-	/*
-	 * What makes the fast paths (vmx/exit_fast.c) decline, tested as one
-	 * 16-bit word:
-	 *   nmi_held: an NMI arrived on this vCPU's CPU while skiff ran there
-	 *     (cpu_nmi_attach(), idt.c); the exit path moves it to nmi_pending;
-	 *   slow_only: every exit needs the generic path (an emulator quirk
-	 *     the backend must undo before each entry: vmx/handlers.c).
-	 */
-	union {
-		struct {
-			bool nmi_held;
-			bool slow_only;
-		};
-		uint16_t fast_declines;
-	};
+	/* An NMI that arrived on this vCPU's CPU while skiff ran there
+	 * (cpu_nmi_attach(), idt.c); the exit path moves it to nmi_pending. */
+	bool nmi_held;
 	int run_state;			/* enum vcpu_run_state, atomic */
 	/* An INIT the guest sent this AP (vm_guest_icr_write): taken at the
 	 * vCPU's next exit.  Atomic. */

@@ -27,7 +27,7 @@ void vm_init(struct vm *vm, const struct mm_layout *layout)
 	gconsole_init(&vm->console, console_out);
 	vm_ports_init(&vm->ports, &vm->console);
 	vm->ports.com1.line_busy = &console_output_queued;
-	vm->hc = (struct vm_hc_ctx){ .mem = &vm->mem, .console = &vm->console,
+	vm->hc = (struct vm_hc_ctx){ .mem = &vm->mem, .console = &vm->console, .lock = &vm->lock,
 				     .boot_tsc = boot_tsc };
 	vm->incidents = 0;
 }

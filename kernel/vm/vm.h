@@ -113,13 +113,7 @@ int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a
 static inline bool vm_handle_hypercall_fast(struct vm *vm, uint64_t nr, uint64_t a0, uint64_t a1,
 					    int64_t *ret)
 {
-	bool done;
-
-	if (!spin_trylock(&vm->lock))
-		return false;	/* another vCPU is in a device: take the slow way */
-	done = vm_hypercall_fast(&vm->hc, nr, a0, a1, ret);
-	spin_unlock(&vm->lock);
-	return done;
+	return vm_hypercall_fast(&vm->hc, nr, a0, a1, ret);
 }
 
 /* IN or OUT to a port skiff keeps: *value in, or out for IN.  Does not

@@ -33,6 +33,10 @@
 #define ENCODING_OF(name, enc)	ENCODING_OF_##name = (enc),
 enum { VMCS_READ_ONLY_FIELDS32(ENCODING_OF) };
 _Static_assert(STUB_VMCS_VM_EXIT_REASON == ENCODING_OF_VM_EXIT_REASON, "exit_stub.S: VM_EXIT_REASON");
+enum { VMCS_GUEST_FIELDS32(ENCODING_OF) };
+_Static_assert(STUB_VMCS_GUEST_INTERRUPTIBILITY == ENCODING_OF_GUEST_INTERRUPTIBILITY_STATE &&
+	       STUB_GUEST_INTR_BLOCK_SMI == GUEST_INTR_BLOCK_SMI,
+	       "exit_stub.S: the interruptibility state and its SMI bit");
 
 /* ---- helpers for handlers ---- */
 
@@ -117,14 +121,6 @@ void vmx_deliver_nmi(struct vmx_vcpu *v, bool window)
 		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) |
 			     CPU_BASED_NMI_WINDOW_EXITING);
 	}
-}
-
-void vmx_undo_smi_blocking(void)
-{
-	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
-
-	if (intr & GUEST_INTR_BLOCK_SMI)
-		vmcs_write32(GUEST_INTERRUPTIBILITY_STATE, intr & ~GUEST_INTR_BLOCK_SMI);
 }
 
 void vmx_take_held_nmi(struct vmx_vcpu *v)
@@ -227,8 +223,6 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	/* An AP waiting for a SIPI takes no event (SDM Vol. 3C 27.3.1.5). */
 	if (v->vcpu.nmi_pending && v->vcpu.run_state == VCPU_RUNNING)
 		vmx_deliver_nmi(v, false);
-	if (v->vcpu.slow_only)
-		vmx_undo_smi_blocking();
 	console_poll();
 	vmx_timer_arm(v);
 	stat->cycles += rdtsc() - start;

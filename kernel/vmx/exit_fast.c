@@ -35,8 +35,7 @@
  *     exit_may_interrupt_delivery() in exit.c);
  *   - a failed VM entry is never taken for one of these: the stub compares
  *     the whole exit reason, bit 31 included;
- *   - an NMI that arrived while skiff ran (the vCPU's nmi_held, one of
- *     its fast_declines) is not left
+ *   - an NMI that arrived while skiff ran (the vCPU's nmi_held) is not left
  *     waiting: the fast paths decline, and the generic path hands it to
  *     the guest;
  *   - the serial line is fed: while skiff's console has output queued
@@ -81,7 +80,7 @@ EXIT_FAST_PATH bool vmx_exit_cpuid_fast(void)
 	uint32_t leaf = (uint32_t)VMX_THIS_VCPU->vcpu.regs.gpr[GUEST_REG_RAX];
 	uint64_t rip, a, b, c, d;
 
-	if (console_output_queued || VMX_THIS_VCPU->vcpu.fast_declines || vm_cpuid_leaf_edited(leaf) ||
+	if (console_output_queued || VMX_THIS_VCPU->vcpu.nmi_held || vm_cpuid_leaf_edited(leaf) ||
 	    !vmx_skip_is_simple(&rip))
 		return false;
 	vmcs_write_natural(GUEST_RIP, rip);
@@ -103,7 +102,7 @@ EXIT_FAST_PATH bool vmx_exit_vmcall_fast(void)
 	uint64_t rip;
 	int64_t ret;
 
-	if (console_output_queued || VMX_THIS_VCPU->vcpu.fast_declines || vmx_guest_cpl() != 0 ||
+	if (console_output_queued || VMX_THIS_VCPU->vcpu.nmi_held || vmx_guest_cpl() != 0 ||
 	    !vmx_skip_is_simple(&rip))
 		return false;
 	if (!vm_handle_hypercall_fast(VMX_THIS_VCPU->vcpu.vm,

@@ -59,11 +59,32 @@
 .endm
 
 	.text
+	/*
+	 * The exit path of a vCPU on Bochs 2.7 after wait-for-SIPI, which
+	 * saves "blocking by SMI" in the guest's interruptibility state with
+	 * every exit (vmx_exit_sipi() in handlers.c, docs/emulators.md): VM
+	 * entry would refuse it outside SMM.  The bit is cleared here, before
+	 * anything else, so that every path (the fast ones too) resumes as on
+	 * hardware, where this entry is never used.
+	 */
+	.globl vmx_exit_stub_smi_quirk
+	.type vmx_exit_stub_smi_quirk, @function
+vmx_exit_stub_smi_quirk:
+	mov %rax, REG(0)
+	mov %rcx, REG(1)
+	mov $STUB_VMCS_GUEST_INTERRUPTIBILITY, %ecx
+	vmread %rcx, %rax
+	and $~STUB_GUEST_INTR_BLOCK_SMI, %eax
+	vmwrite %rax, %rcx
+	jmp .Lsaved
+	.size vmx_exit_stub_smi_quirk, . - vmx_exit_stub_smi_quirk
+
 	.globl vmx_exit_stub
 	.type vmx_exit_stub, @function
 vmx_exit_stub:
 	mov %rax, REG(0)
 	mov %rcx, REG(1)
+.Lsaved:
 	mov $STUB_VMCS_VM_EXIT_REASON, %eax
 	vmread %rax, %rax
 	jbe .Lreason_unreadable

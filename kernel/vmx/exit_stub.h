@@ -13,6 +13,10 @@
 #define STUB_EXIT_REASON_VMCALL		18
 /* Where struct vcpu keeps its own address (vm/vcpu.h), from the GS base. */
 #define STUB_VCPU_SELF			128
+/* For vmx_exit_stub_smi_quirk: the guest interruptibility state's
+ * encoding and its "blocking by SMI" bit. */
+#define STUB_VMCS_GUEST_INTERRUPTIBILITY	0x4824
+#define STUB_GUEST_INTR_BLOCK_SMI		4
 
 #ifndef __ASSEMBLY__
 #include <stdbool.h>

@@ -154,11 +154,13 @@ void vmx_exit_sipi(struct vmx_vcpu *v)
 	/* Bochs 2.7 keeps SMIs and NMIs masked after wait-for-SIPI when a
 	 * SIPI exits (docs/emulators.md): it then saves "blocking by SMI",
 	 * which VM entry refuses outside SMM, with every exit, and delivers
-	 * no NMI.  An IRET unmasks NMIs; the SMI bit is cleared before each
-	 * entry, by the generic path alone.  Hardware never sets the bit
-	 * outside SMM, so there slow_only stays false. */
-	if (vmcs_read32(GUEST_INTERRUPTIBILITY_STATE) & GUEST_INTR_BLOCK_SMI)
-		v->vcpu.slow_only = true;
+	 * no NMI.  An IRET unmasks NMIs; the SMI bit is cleared by a second
+	 * entry to the exit stub.  Hardware never sets the bit outside SMM,
+	 * so there the vCPU keeps the plain stub. */
+	if (!v->smi_quirk && (vmcs_read32(GUEST_INTERRUPTIBILITY_STATE) & GUEST_INTR_BLOCK_SMI)) {
+		v->smi_quirk = true;
+		vmcs_write_natural(HOST_RIP, (uint64_t)vmx_exit_stub_smi_quirk);
+	}
 	unblock_nmis(SEL_KERNEL_CS, SEL_KERNEL_DS);
 	vmx_ap_reset(v, vector, false);
 	v->after_sipi = true;

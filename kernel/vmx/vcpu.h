@@ -53,6 +53,8 @@ struct vmx_vcpu {
 	bool after_sipi;
 	unsigned stale_inits;
 	bool init_stuck;
+	/* Exits enter at vmx_exit_stub_smi_quirk (exit_stub.S). */
+	bool smi_quirk;
 
 	/* VM exits and the TSC cycles skiff spent on them (from the
 	 * handler's start to its return, just before VMRESUME), by basic
@@ -85,10 +87,6 @@ extern struct vmx_vcpu *vmx_host_test_vcpu;
  * gone.  Writes the current VMCS. */
 void vmx_ap_reset(struct vmx_vcpu *v, uint8_t vector, bool wait_sipi);
 
-/* exit.c: clears "blocking by SMI" in the guest's interruptibility state
- * (the Bochs quirk at vmx_exit_sipi()). */
-void vmx_undo_smi_blocking(void);
-
 /* vmx.c: INIT for an AP's vCPU: reset and back to wait-for-SIPI. */
 void vmx_ap_init(struct vmx_vcpu *v);
 
@@ -99,6 +97,7 @@ uint64_t vmx_exits_other_than(const struct vmx_vcpu *v, uint16_t basic);
 
 /* exit_stub.S */
 void vmx_exit_stub(void);
+void vmx_exit_stub_smi_quirk(void);
 int vmx_launch(void);		/* returns enum vmx_status, on VMfail only */
 
 #endif

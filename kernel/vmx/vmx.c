@@ -243,7 +243,8 @@ static void write_host_state(const struct vmx_vcpu *v)
 		.efer = rdmsr(MSR_IA32_EFER),
 		.pat = (v->exit & VM_EXIT_LOAD_IA32_PAT) ? rdmsr(MSR_IA32_PAT) : 0,
 		.gs_base = (uint64_t)v,
-		.rsp = v->vcpu.exit_stack_top, .rip = (uint64_t)vmx_exit_stub,
+		.rsp = v->vcpu.exit_stack_top,
+		.rip = (uint64_t)(v->smi_quirk ? vmx_exit_stub_smi_quirk : vmx_exit_stub),
 	};
 	vmx_write_host_state(v, &h);
 }

@@ -266,7 +266,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	static struct gconsole console;
-	struct vm_hc_ctx ctx = { .mem = &mem, .console = &console };
+	struct spinlock lock = { false };
+	struct vm_hc_ctx ctx = { .mem = &mem, .console = &console, .lock = &lock };
 	uint64_t shown_expected = 0;
 	/* How many exit statistics skiff has to give, first. */
 	size_t stats_count = fuzz_u8(&in) % (HC_EXIT_STATS_MAX + 1);

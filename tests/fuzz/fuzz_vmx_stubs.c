@@ -89,6 +89,31 @@ void vm_vcpu_parked(struct vcpu *v)
 	UNEXPECTED("vm_vcpu_parked");
 }
 
+/* No other vCPU sends a harness's vCPU an NMI. */
+bool vm_take_kick(struct vcpu *v)
+{
+	(void)v;
+	return false;
+}
+
+enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr)
+{
+	(void)v;
+	(void)icr;
+	UNEXPECTED("vm_guest_icr_write");
+}
+
+void vmx_ap_init(struct vmx_vcpu *v)
+{
+	(void)v;
+	UNEXPECTED("vmx_ap_init");
+}
+
+void vmx_exit_stub_smi_quirk(void)
+{
+	UNEXPECTED("vmx_exit_stub_smi_quirk");
+}
+
 void vmx_ap_reset(struct vmx_vcpu *v, uint8_t vector, bool wait_sipi)
 {
 	(void)v;

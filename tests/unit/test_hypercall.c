@@ -27,6 +27,7 @@ static char *ram;
 static struct guest_mem mem;
 static struct gconsole gc;
 static struct vm_hc_ctx ctx;
+static struct spinlock lock;	/* the guest's device lock, free */
 static int setup(void **state)
 {
 	(void)state;
@@ -37,7 +38,7 @@ static int setup(void **state)
 	mem = (struct guest_mem){ ram_ranges, 2, (uintptr_t)ram };
 	lines_reset();
 	gconsole_init(&gc, lines_capture);
-	ctx = (struct vm_hc_ctx){ .mem = &mem, .console = &gc };
+	ctx = (struct vm_hc_ctx){ .mem = &mem, .console = &gc, .lock = &lock };
 	return 0;
 }
 

@@ -1,0 +1,1 @@
+test_ipi_SRCS := kernel/vm/ipi.c

@@ -160,6 +160,11 @@ static void give_cpus(struct vm *vm, struct vcpu *bsp, unsigned wanted)
 	if (wanted > n)
 		kprintf("skiff: cpus: cpus=%u asks for more CPUs than skiff holds; the guest gets %lu\n",
 			wanted, n);
+	if (give > 1 && !vmx_ap_vcpus_supported(bsp)) {
+		kprintf("skiff: cpus: this CPU has no wait-for-SIPI activity state for VMX guests "
+			"(IA32_VMX_MISC bit 8): the guest gets the bootstrap processor only\n");
+		give = 1;
+	}
 	vm->vcpus[0] = bsp;
 	vm->vcpu_count = 1;
 	for (size_t k = 1; k < n; k++) {

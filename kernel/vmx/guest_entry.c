@@ -69,15 +69,22 @@ static void write_reset_state(const struct vmx_vcpu *v, uint64_t cr0, uint64_t r
 	vmcs_write32(VM_ENTRY_INTR_INFO, 0);
 }
 
+/* CS and the five data segments, base 0. */
+static void write_segments(uint16_t code, uint16_t data, uint32_t limit, uint32_t code_ar,
+			   uint32_t data_ar)
+{
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(CS), code, limit, code_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(SS), data, limit, data_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(DS), data, limit, data_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(ES), data, limit, data_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(FS), data, limit, data_ar);
+	vmx_write_guest_segment(VMX_GUEST_SEGMENT(GS), data, limit, data_ar);
+}
+
 void vmx_write_guest_entry_state(const struct vmx_vcpu *v, uint64_t rip)
 {
 	write_reset_state(v, CR0_PE | CR0_ET, rip, GUEST_ACTIVITY_ACTIVE);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(CS), GUEST_SEL_CODE, 0xffffffff, AR_CODE32);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(SS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(DS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(ES), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(FS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(GS), GUEST_SEL_DATA, 0xffffffff, AR_DATA32);
+	write_segments(GUEST_SEL_CODE, GUEST_SEL_DATA, 0xffffffff, AR_CODE32, AR_DATA32);
 }
 
 /*
@@ -90,11 +97,6 @@ void vmx_write_guest_ap_state(const struct vmx_vcpu *v, uint8_t vector, bool wai
 {
 	write_reset_state(v, CR0_CD | CR0_NW | CR0_ET, 0,
 			  wait_sipi ? GUEST_ACTIVITY_WAIT_SIPI : GUEST_ACTIVITY_ACTIVE);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(CS), (uint16_t)(vector << 8), 0xffff, AR_CODE16);
+	write_segments((uint16_t)(vector << 8), 0, 0xffff, AR_CODE16, AR_DATA16);
 	vmcs_write_natural(GUEST_CS_BASE, (uint64_t)vector << 12);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(SS), 0, 0xffff, AR_DATA16);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(DS), 0, 0xffff, AR_DATA16);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(ES), 0, 0xffff, AR_DATA16);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(FS), 0, 0xffff, AR_DATA16);
-	vmx_write_guest_segment(VMX_GUEST_SEGMENT(GS), 0, 0xffff, AR_DATA16);
 }

@@ -45,6 +45,7 @@ _Static_assert(VM_MSR_VMX_FIRST == MSR_IA32_VMX_BASIC && VM_MSR_VMX_LAST == VMX_
 
 /* IA32_VMX_MISC bits, SDM Vol. 3D A.6 */
 #define VMX_MISC_ACTIVITY_HLT		(1ull << 6)
+#define VMX_MISC_ACTIVITY_WAIT_SIPI	(1ull << 8)
 
 static uint64_t alloc_page(void)
 {
@@ -451,6 +452,11 @@ void vm_arch_start(struct vcpu *vcpu)
 	st = (enum vmx_status)vmx_launch();
 	/* Only a VMfail returns here; a guest-state error arrives as an exit. */
 	vmx_entry_failed_report(v, "VMLAUNCH", st);
+}
+
+bool vmx_ap_vcpus_supported(const struct vcpu *bsp)
+{
+	return (((const struct vmx_vcpu *)bsp)->misc & VMX_MISC_ACTIVITY_WAIT_SIPI) != 0;
 }
 
 bool vmx_halt_state_supported(const struct vmx_vcpu *v)

@@ -31,6 +31,10 @@ struct vcpu *vmx_cpu_init(const struct vmx_features *f, struct vm *vm, const str
 struct vcpu *vmx_vcpu_create_ap(const struct vcpu *bsp, unsigned index, uint32_t apic_id,
 				uint64_t exit_stack_top);
 
+/* Whether an AP's vCPU can wait in the wait-for-SIPI activity state
+ * (IA32_VMX_MISC bit 8, SDM Vol. 3D A.6), as every AP vCPU does. */
+bool vmx_ap_vcpus_supported(const struct vcpu *bsp);
+
 /*
  * Run on a parked AP (kernel/smp.c): IA32_FEATURE_CONTROL checked, CR0/CR4
  * set to the FIXED MSRs, VMXON with the region at vmxon_page.  0, or

@@ -1247,6 +1247,28 @@ static void test_skiff_vmcs_passes(void **state)
 	assert_int_equal(vmcs_read32(VMX_PREEMPTION_TIMER_VALUE), 0x12345);
 }
 
+/* An AP's vCPU: waiting for a SIPI, then started by one at vector 8,
+ * real mode under unrestricted guest (guest_entry.c). */
+static void test_ap_states_pass(void **state)
+{
+	struct entry_check_report r;
+
+	(void)state;
+	build_skiff_vmcs();
+	vmx_write_guest_ap_state(&vcpu, 0, true);
+	assert_int_equal(vmcs_read32(GUEST_ACTIVITY_STATE), GUEST_ACTIVITY_WAIT_SIPI);
+	assert_int_equal(check(&r), 0);
+	assert_string_equal(unit_log, "");
+	vmx_write_guest_ap_state(&vcpu, 8, false);
+	assert_int_equal(vmcs_read32(GUEST_ACTIVITY_STATE), GUEST_ACTIVITY_ACTIVE);
+	assert_int_equal(vmcs_read16(GUEST_CS_SELECTOR), 0x800);
+	assert_int_equal(vmcs_read_natural(GUEST_CS_BASE), 0x8000);
+	assert_int_equal(vmcs_read_natural(GUEST_RIP), 0);
+	assert_false(vmcs_read_natural(CR0_READ_SHADOW) & CR0_PE);
+	assert_int_equal(check(&r), 0);
+	assert_string_equal(unit_log, "");
+}
+
 /* A control skiff needs and the CPU lacks stops the setup, named; one it
  * merely likes is left out quietly. */
 static void test_choose_controls_without_a_needed_one(void **state)
@@ -1522,6 +1544,7 @@ int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_skiff_vmcs_passes),
+		cmocka_unit_test(test_ap_states_pass),
 		cmocka_unit_test(test_choose_controls_without_a_needed_one),
 		cmocka_unit_test(test_choose_controls_nmis_both_or_neither),
 		cmocka_unit_test(test_rule_table_is_complete),

@@ -141,6 +141,22 @@ static void ap_loop(unsigned cpu, void *arg)
 		cpuid(0, 0);
 }
 
+/* Interrupts off, no exit ever: only the AP's own watchdog (its vCPU's
+ * preemption timer) can see it. */
+static void ap_cli_loop(unsigned cpu, void *arg)
+{
+	const char *attack = arg;
+
+	printf("attack: %s: cpu %u loops with interrupts off, making no VM exit\n", attack, cpu);
+	asm volatile("cli\n\t"
+		     "1: jmp 1b" ::: "memory");
+}
+
+void attack_ap_cli_loop(void)
+{
+	run_on_ap("ap-cli-loop", ap_cli_loop);
+}
+
 void attack_ap_read_skiff(void)
 {
 	run_on_ap("ap-read-skiff", ap_read);

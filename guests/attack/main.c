@@ -69,6 +69,8 @@ static const struct attack attacks[] = {
 	  "loops on CPUID", .run = attack_ap_flood },
 	{ "ap-loop", "start the second CPU looping on CPUID; then the first triple-faults",
 	  .run = attack_ap_loop },
+	{ "ap-cli-loop", "start the second CPU; it loops with interrupts off while the first "
+	  "loops on CPUID", .run = attack_ap_cli_loop },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 };

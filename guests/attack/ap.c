@@ -157,6 +157,61 @@ void attack_ap_cli_loop(void)
 	run_on_ap("ap-cli-loop", ap_cli_loop);
 }
 
+/*
+ * INIT to the BSP from the AP, through the x2APIC ICR (SDM Vol. 3A
+ * 11.12.9): the CPU the guest booted on reset, which skiff treats as the
+ * guest's crash whoever sent it (vm/ipi.h).  The AP's APIC is put in
+ * x2APIC mode first (11.12.5), where the ICR is the MSR skiff sees.
+ */
+#define MSR_APIC_BASE		0x1b
+#define APIC_BASE_X2APIC	(1u << 10)
+#define MSR_X2APIC_ICR		0x830
+#define ICR_INIT_ASSERT		(5u << 8 | 1u << 14)
+
+static uint32_t bsp_apic_id;
+
+static void ap_init_bsp(unsigned cpu, void *arg)
+{
+	const char *attack = arg;
+
+	printf("attack: %s: cpu %u sends INIT to the BSP (APIC ID %u) through its x2APIC\n",
+	       attack, cpu, bsp_apic_id);
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_X2APIC);
+	wrmsr(MSR_X2APIC_ICR, (uint64_t)bsp_apic_id << 32 | ICR_INIT_ASSERT);
+}
+
+void attack_ap_init_bsp(void)
+{
+	if (!smp_self_apic_id(&bsp_apic_id)) {
+		printf("attack: ap-init-bsp: the BSP's APIC ID cannot be read\n");
+		return;
+	}
+	run_on_ap("ap-init-bsp", ap_init_bsp);
+}
+
+/* both-triple: the two CPUs triple-fault at (nearly) the same instant,
+ * the AP the moment it sees the BSP's go.  skiff must report one incident
+ * per run, whichever vCPU it names. */
+static volatile uint32_t both_go;
+
+static void ap_triple_on_go(unsigned cpu, void *arg)
+{
+	(void)arg;
+	(void)cpu;
+	while (!both_go)
+		cpu_pause();
+	attack_triple();
+}
+
+void attack_both_triple(void)
+{
+	if (!start_ap("both-triple", ap_triple_on_go))
+		return;
+	printf("attack: both-triple: cpu 0 and cpu %u triple-fault together\n", AP_CPU);
+	both_go = 1;
+	attack_triple();
+}
+
 void attack_ap_read_skiff(void)
 {
 	run_on_ap("ap-read-skiff", ap_read);

@@ -71,6 +71,8 @@ void attack_ap_triple(void);
 void attack_ap_flood(void);
 void attack_ap_loop(void);
 void attack_ap_cli_loop(void);
+void attack_ap_init_bsp(void);
+void attack_both_triple(void);
 int attack_nonfatal(void);	/* the number of failed checks */
 int attack_nmi_storm(void);	/* the number of failed parts */
 int attack_start_ap(void);	/* 0 when no AP started */

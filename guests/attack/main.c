@@ -71,6 +71,10 @@ static const struct attack attacks[] = {
 	  .run = attack_ap_loop },
 	{ "ap-cli-loop", "start the second CPU; it loops with interrupts off while the first "
 	  "loops on CPUID", .run = attack_ap_cli_loop },
+	{ "ap-init-bsp", "start the second CPU; it sends INIT to the first through its x2APIC",
+	  .run = attack_ap_init_bsp },
+	{ "both-triple", "start the second CPU; both triple-fault at the same moment",
+	  .run = attack_both_triple },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 };

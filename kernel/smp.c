@@ -187,7 +187,7 @@ int smp_start_aps(const struct boot_info *bi, smp_root_fn root, unsigned wanted)
 	uint64_t page;
 
 	lapic_init();
-	bsp_id = m->cpu_count <= 1 ? 0 : lapic_id();
+	bsp_id = lapic_id();	/* alone too: the guest's INIT to it is an incident */
 	held[0] = (struct smp_cpu){ .index = 0, .apic_id = bsp_id, .stack_top = 0 };
 	held_count = 1;
 	if (m->cpu_count <= 1)

@@ -164,6 +164,42 @@ static void gs_base_is_the_guests(void)
 		      (uint32_t)kgs, (uint32_t)forged);
 }
 
+/*
+ * IA32_APIC_BASE (SDM Vol. 3A 11.4.4): the local APIC's page takes
+ * precedence over memory for its CPU, so moved onto skiff's image it would
+ * catch skiff's own stores.  skiff refuses every base but the
+ * architectural one with #GP (onto its memory, onto the guest's own RAM
+ * alike); rewriting the register as it is still works.
+ */
+#define MSR_APIC_BASE		0x1b
+#define APIC_BASE_ADDR_MASK	0xfffff000u
+#define APIC_GUEST_PAGE		0x00200000u	/* guest RAM */
+
+static void apic_base_moves(void)
+{
+	static const uint32_t targets[] = { SKIFF_IMAGE_ADDR, APIC_GUEST_PAGE };
+	uint64_t base = 0, after = 0;
+	int vec = rdmsr_safe(MSR_APIC_BASE, &base);
+
+	if (vec != FAULT_NONE) {
+		report_detail(0, "apic-base-read", "RDMSR raised %s", fault_name(vec));
+		return;
+	}
+	for (unsigned i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		char name[NAME_MAX];
+		uint64_t moved = (base & ~(uint64_t)APIC_BASE_ADDR_MASK) | targets[i];
+
+		snprintf(name, sizeof(name), "apic-base-to-0x%08x-gp", targets[i]);
+		vec = wrmsr_safe(MSR_APIC_BASE, moved);
+		rdmsr_safe(MSR_APIC_BASE, &after);
+		report_detail(vec == VEC_GP && after == base, name,
+			      "WRMSR raised %s; the base reads 0x%08x", fault_name(vec), (uint32_t)after);
+	}
+	vec = wrmsr_safe(MSR_APIC_BASE, base);
+	report_detail(vec == FAULT_NONE, "apic-base-rewrite", "WRMSR of its own value raised %s",
+		      fault_name(vec));
+}
+
 void nonfatal_msr_checks(void)
 {
 	feature_control_locked();
@@ -172,4 +208,5 @@ void nonfatal_msr_checks(void)
 	efer_reserved_bits();
 	cr4_vmxe();
 	gs_base_is_the_guests();
+	apic_base_moves();
 }

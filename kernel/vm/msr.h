@@ -28,6 +28,7 @@ enum vm_msr_rule {
 	VM_MSR_LOCKED_OFF,	/* IA32_FEATURE_CONTROL: locked, VMX off */
 	VM_MSR_EFER,		/* written under vm_efer_write_faults() */
 	VM_MSR_X2APIC_ICR,	/* the guest's IPIs: INIT is skiff's (vm/ipi.h) */
+	VM_MSR_APIC_BASE,	/* written only with the architectural base */
 };
 
 struct vm_msr_range {
@@ -45,6 +46,9 @@ struct vm_msr_range {
 	  "the VMX capability MSRs do not exist on a CPU without VMX")		\
 	X(MSR_IA32_EFER, MSR_IA32_EFER, VM_MSR_PASS, VM_MSR_EFER,			\
 	  "EFER is switched by VM entry and exit; a write is checked as the CPU would")	\
+	X(MSR_IA32_APIC_BASE, MSR_IA32_APIC_BASE, VM_MSR_PASS, VM_MSR_APIC_BASE,	\
+	  "the local APIC's page decodes before memory on its CPU, skiff's own "	\
+	  "accesses included: it may not move (vm_apic_base_write_ok())")		\
 	X(VM_MSR_X2APIC_ICR_NR, VM_MSR_X2APIC_ICR_NR, VM_MSR_PASS, VM_MSR_X2APIC_ICR,	\
 	  "an INIT must reach only the guest's own vCPUs, and as the hardware's INIT " \
 	  "would: skiff delivers it (vm/ipi.h)")
@@ -61,6 +65,20 @@ static inline enum vm_msr_rule vm_msr_rule(uint32_t msr, bool write)
 	VM_MSR_POLICY(VM_MSR_MATCH)
 #undef VM_MSR_MATCH
 	return VM_MSR_PASS;
+}
+
+/* The local APIC's architectural base (SDM Vol. 3A 11.4.4), the only one
+ * a guest may write into IA32_APIC_BASE.  Every CPU's APIC sits at one
+ * physical page that takes precedence over memory for that CPU's
+ * accesses, VMX root included; moved onto skiff's pages, it would
+ * redirect skiff's own stores.  The mode bits (enable, x2APIC) are the
+ * guest's: the CPU itself refuses a transition the SDM does not allow. */
+#define VM_APIC_BASE_ARCH	0xfee00000ull
+#define VM_APIC_BASE_ADDR_MASK	0x000ffffffffff000ull
+
+static inline bool vm_apic_base_write_ok(uint64_t value)
+{
+	return (value & VM_APIC_BASE_ADDR_MASK) == VM_APIC_BASE_ARCH;
 }
 
 /* What IA32_FEATURE_CONTROL reads as: locked, VMX off. */

@@ -145,6 +145,17 @@ void vm_run(struct vcpu *v)
 	vm_arch_start(v);
 }
 
+void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *why)
+{
+	unsigned n = __atomic_add_fetch(&v->vm->refusals, 1, __ATOMIC_RELAXED);
+
+	if (n > VM_REFUSALS_SHOWN)
+		return;
+	vm_console_flush(v->vm);
+	kprintf("skiff: refused: the guest's %s (0x%lx) on vCPU %u: %s%s\n", what, value, v->index,
+		why, n == VM_REFUSALS_SHOWN ? "; further refusals are not shown" : "");
+}
+
 void vm_guest_finished(struct vcpu *v, int status)
 {
 	struct vm *vm = v->vm;

@@ -60,6 +60,7 @@ struct vm {
 	struct vm_policy policy;
 	const char *guest_name;
 	unsigned incidents;	/* sequence number of the last incident */
+	unsigned refusals;	/* vm_refused() calls since boot */
 	unsigned restarts;	/* restarts so far */
 	size_t pool_free_at_start;	/* for the restart check */
 
@@ -131,6 +132,12 @@ __attribute__((noreturn)) void vm_incident(struct vcpu *v, const struct vm_incid
 /* VM entry itself failed: skiff's fault, not the guest's (already
  * reported).  Stops with STOP_STATUS_PANIC. */
 __attribute__((noreturn)) void vm_entry_failed(struct vcpu *v, uint64_t rip);
+
+/* The guest tried something skiff refuses without ending the run (the
+ * guest gets the fault the hardware would give): one line naming it, for
+ * the first VM_REFUSALS_SHOWN of a run; the rest are counted. */
+#define VM_REFUSALS_SHOWN	8
+void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *why);
 
 /* ---- one guest, one fate (vm/fate.c) ---- */
 

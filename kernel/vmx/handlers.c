@@ -550,6 +550,16 @@ void vmx_exit_wrmsr(struct vmx_vcpu *v)
 		write_icr(v, value);
 		return;
 	}
+	if (rule == VM_MSR_APIC_BASE) {
+		if (!vm_apic_base_write_ok(value)) {
+			vm_refused(&v->vcpu, "WRMSR IA32_APIC_BASE", value,
+				   "the local APIC stays at 0xfee00000 (it would cover memory "
+				   "skiff uses)");
+			vmx_inject_gp(v);
+			return;
+		}
+		rule = VM_MSR_PASS;	/* the mode bits are the guest's, checked by the CPU */
+	}
 	if (rule != VM_MSR_PASS || wrmsr_safe(msr, value) < 0) {
 		vmx_inject_gp(v);
 		return;

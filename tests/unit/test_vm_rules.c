@@ -270,6 +270,17 @@ static void test_msr_policy(void **state)
 	assert_int_equal(vm_msr_rule(VM_MSR_VMX_LAST + 1, true), VM_MSR_PASS);
 	assert_int_equal(vm_msr_rule(MSR_IA32_EFER, false), VM_MSR_PASS);
 	assert_int_equal(vm_msr_rule(MSR_IA32_EFER, true), VM_MSR_EFER);
+	assert_int_equal(vm_msr_rule(MSR_IA32_APIC_BASE, false), VM_MSR_PASS);
+	assert_int_equal(vm_msr_rule(MSR_IA32_APIC_BASE, true), VM_MSR_APIC_BASE);
+	assert_int_equal(vm_msr_rule(VM_MSR_X2APIC_ICR_NR, false), VM_MSR_PASS);
+	assert_int_equal(vm_msr_rule(VM_MSR_X2APIC_ICR_NR, true), VM_MSR_X2APIC_ICR);
+	/* The APIC's base stays; its mode bits (BSP, x2APIC, enable) are free. */
+	assert_true(vm_apic_base_write_ok(0xfee00900));
+	assert_true(vm_apic_base_write_ok(0xfee00d00));
+	assert_true(vm_apic_base_write_ok(0xfee00000));
+	assert_false(vm_apic_base_write_ok(0x01000900));
+	assert_false(vm_apic_base_write_ok(0xfee01900));
+	assert_false(vm_apic_base_write_ok(0x1fee00900ull));
 	assert_int_equal(vm_msr_rule(0x10, true), VM_MSR_PASS);
 	assert_true(VM_MSR_FEATURE_CONTROL_VALUE & 1);		/* locked */
 	assert_false(VM_MSR_FEATURE_CONTROL_VALUE & 6);		/* VMX off */

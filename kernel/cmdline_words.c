@@ -29,6 +29,7 @@ const struct cmdline_word cmdline_words[] = {
 	CHOICE("on_exit", policy_choices, POLICY_WORD(CONFIG_ON_GUEST_FINISH)),
 	CHOICE("on_crash", policy_choices, POLICY_WORD(CONFIG_ON_GUEST_CRASH)),
 	CHOICE("on_hang", policy_choices, POLICY_WORD(CONFIG_ON_GUEST_HANG)),
+	CHOICE("on_reboot", policy_choices, POLICY_WORD(CONFIG_ON_GUEST_REBOOT)),
 	NUMBER("restarts", CONFIG_RESTART_LIMIT),
 	NUMBER("backoff", CONFIG_RESTART_BACKOFF_MS),
 	NUMBER("watchdog", CONFIG_WATCHDOG_MS),

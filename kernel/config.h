@@ -28,6 +28,7 @@
 #define CONFIG_ON_GUEST_FINISH	POLICY_POWER_OFF	/* it finished by itself */
 #define CONFIG_ON_GUEST_CRASH	POLICY_POWER_OFF	/* triple fault, unhandled exit, EPT violation */
 #define CONFIG_ON_GUEST_HANG	POLICY_POWER_OFF	/* HLT with interrupts off, watchdog */
+#define CONFIG_ON_GUEST_REBOOT	POLICY_RESTART		/* it reset the machine (vm/platform.h) */
 #define CONFIG_RESTART_LIMIT	3
 #define CONFIG_RESTART_BACKOFF_MS	100
 #define CONFIG_RESTART_BACKOFF_MAX_MS	10000
@@ -54,6 +55,7 @@ _Static_assert(CONFIG_GUEST_MIN_MEMORY % 4096 == 0, "guest minimum is whole page
 _Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_FINISH), "guest exit policy: power off, halt or restart");
 _Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_CRASH), "guest crash policy: power off, halt or restart");
 _Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_HANG), "guest hang policy: power off, halt or restart");
+_Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_REBOOT), "guest reboot policy: power off, halt or restart");
 _Static_assert(CONFIG_RESTART_LIMIT <= 100000, "a restart limit, not an endless loop");
 _Static_assert(CONFIG_RESTART_BACKOFF_MS <= CONFIG_RESTART_BACKOFF_MAX_MS, "back-off grows up to its maximum");
 _Static_assert(CONFIG_RESTART_BACKOFF_MAX_MS <= 3600000, "back-off of at most an hour");

@@ -109,6 +109,24 @@ static void vcpu_debug_requests(const struct boot_info *bi, struct vcpu *v)
 	v->break_guest_state = cmdline_has_value(bi->cmdline, "fault", "guest-state");
 }
 
+/* The machine's reset and sleep ports, which skiff keeps (vm/platform.h). */
+static void guard_platform(struct vm_platform *p)
+{
+	struct acpi_power_ports a;
+	char pm[64] = "", reset[40] = "";
+
+	acpi_power_ports(&a);
+	*p = (struct vm_platform){ .pm1a_cnt = a.pm1a_cnt, .pm1b_cnt = a.pm1b_cnt,
+				   .reset = a.reset, .reset_value = a.reset_value };
+	if (a.pm1a_cnt)
+		fmt_snprintf(pm, sizeof(pm), ", ACPI sleep (PM1a_CNT 0x%x%s)", a.pm1a_cnt,
+			     a.pm1b_cnt ? ", PM1b_CNT" : "");
+	if (a.reset)
+		fmt_snprintf(reset, sizeof(reset), ", RESET_REG (0x%x)", a.reset);
+	kprintf("skiff: platform: resets through 0x64, 0x92, 0xcf9%s%s are skiff's%s\n", reset, pm,
+		a.pm1a_cnt ? "" : "; no ACPI sleep registers in I/O space to guard");
+}
+
 /* Run on each AP: VMX root with the BSP's probed features. */
 static int ap_enter_vmx_root(uint64_t vmxon_page)
 {
@@ -280,6 +298,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		kprintf("skiff: cannot load the guest; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
+	guard_platform(&guest.platform);
 	watch_integrity(&guest, &guest_ept);
 	bsp = vmx_cpu_init(&vmx_features, &guest, &guest_ept, bsp_apic_id());
 	if (!bsp) {

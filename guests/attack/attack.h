@@ -72,6 +72,10 @@ void attack_ap_flood(void);
 void attack_ap_loop(void);
 void attack_ap_cli_loop(void);
 void attack_ap_init_bsp(void);
+void attack_reset_kbc(void);	/* reset.c: the machine's reset and power paths */
+void attack_reset_92(void);
+void attack_reset_cf9(void);
+void attack_acpi_off(void);
 void attack_both_triple(void);
 int attack_nonfatal(void);	/* the number of failed checks */
 int attack_nmi_storm(void);	/* the number of failed parts */

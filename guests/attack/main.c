@@ -75,6 +75,13 @@ static const struct attack attacks[] = {
 	  .run = attack_ap_init_bsp },
 	{ "both-triple", "start the second CPU; both triple-fault at the same moment",
 	  .run = attack_both_triple },
+	{ "reset-kbc", "reset the machine through the keyboard controller (0xfe to port 0x64)",
+	  .run = attack_reset_kbc },
+	{ "reset-92", "reset the machine through port 0x92 (bit 0)", .run = attack_reset_92 },
+	{ "reset-cf9", "reset the machine through the reset control register (0xcf9)",
+	  .run = attack_reset_cf9 },
+	{ "acpi-off", "power the machine off: SLP_EN in the FADT's PM1a_CNT",
+	  .run = attack_acpi_off },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 };

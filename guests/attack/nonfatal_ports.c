@@ -27,32 +27,6 @@
 static const char word_line[] = "attack: this line came through 16-bit OUTs to COM1\r\n";
 static const char dword_line[] = "attack: this line came through 32-bit OUTs to COM1\r\n";
 
-static inline void outw(uint16_t port, uint16_t v)
-{
-	asm volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint16_t inw(uint16_t port)
-{
-	uint16_t v;
-
-	asm volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-
-	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 static void outs_bytes(uint16_t port, const char *s)
 {
 	for (; *s; s++)

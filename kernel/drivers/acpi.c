@@ -591,6 +591,34 @@ bool acpi_s5_sleep_types(uint8_t *slp_typ_a, uint8_t *slp_typ_b)
 
 /* ---- Power-off ---- */
 
+static int acpi_pm1_cnt_reg(const struct acpi_gas *x, uint32_t port, struct acpi_reg *out);
+
+static uint16_t io_port_or_0(int err, const struct acpi_reg *r)
+{
+	return !err && r->space == ACPI_GAS_SYSTEM_IO ? (uint16_t)r->addr : 0;
+}
+
+void acpi_power_ports(struct acpi_power_ports *p)
+{
+	struct acpi_reg a, b;
+	const struct acpi_gas *rr = &acpi.fadt.reset_reg;
+
+	*p = (struct acpi_power_ports){ 0 };
+	if (!acpi.have_fadt)
+		return;
+	p->pm1a_cnt = io_port_or_0(acpi_pm1_cnt_reg(&acpi.fadt.x_pm1a_cnt_blk,
+						    acpi.fadt.pm1a_cnt_blk, &a), &a);
+	p->pm1b_cnt = io_port_or_0(acpi_pm1_cnt_reg(&acpi.fadt.x_pm1b_cnt_blk,
+						    acpi.fadt.pm1b_cnt_blk, &b), &b);
+	/* RESET_REG came with FADT revision 2 (a shorter table leaves it
+	 * zero); the FLAGS bit RESET_REG_SUP says it is there (5.2.9). */
+	if ((acpi.fadt.flags & ACPI_FADT_RESET_REG_SUP) &&
+	    rr->address_space_id == ACPI_GAS_SYSTEM_IO && rr->address && rr->address <= IO_PORT_MAX) {
+		p->reset = (uint16_t)rr->address;
+		p->reset_value = acpi.fadt.reset_value;
+	}
+}
+
 /*
  * Where a PM1 control register block is: the X_ generic address when
  * nonzero, which then overrides the 32-bit I/O port field (5.2.9).

@@ -125,6 +125,7 @@ struct __attribute__((packed)) acpi_fadt {
 /* FADT FLAGS bits, ACPI 6.4 5.2.9 (table "Fixed ACPI Description Table
  * Fixed Feature Flags"). */
 #define ACPI_FADT_HW_REDUCED_ACPI	(1u << 20)
+#define ACPI_FADT_RESET_REG_SUP		(1u << 10)
 
 _Static_assert(sizeof(struct acpi_rsdp) == ACPI_RSDP_V2_SIZE, "RSDP is 36 bytes");
 _Static_assert(offsetof(struct acpi_rsdp, length) == ACPI_RSDP_V1_SIZE, "RSDP v1 is 20 bytes");
@@ -187,6 +188,19 @@ const char *acpi_oem_id(void);
  * as far as skiff can tell, where writing those ports would be unsafe.
  */
 bool acpi_is_emulator(void);
+
+/*
+ * The I/O ports through which software resets or powers off the machine
+ * per the FADT (ACPI 6.4 4.8.3.2 PM1 control, 4.8.3.6 reset register):
+ * each 0 when absent or not in system I/O space (then skiff cannot
+ * intercept it, and says so at boot).
+ */
+struct acpi_power_ports {
+	uint16_t pm1a_cnt, pm1b_cnt;	/* 16-bit registers */
+	uint16_t reset;			/* RESET_REG, 8 bits wide */
+	uint8_t reset_value;
+};
+void acpi_power_ports(struct acpi_power_ports *p);
 
 /* The \_S5_ sleep type values for PM1a/PM1b; false when none was found. */
 bool acpi_s5_sleep_types(uint8_t *slp_typ_a, uint8_t *slp_typ_b);

@@ -37,6 +37,7 @@ void vm_policy_init(struct vm_policy *p, const char *cmdline)
 					  parse_policy(cmdline, "on_exit", CONFIG_ON_GUEST_FINISH)),
 		.on_crash = parse_policy(cmdline, "on_crash", CONFIG_ON_GUEST_CRASH),
 		.on_hang = parse_policy(cmdline, "on_hang", CONFIG_ON_GUEST_HANG),
+		.on_reboot = parse_policy(cmdline, "on_reboot", CONFIG_ON_GUEST_REBOOT),
 		.restarts = parse_number(cmdline, "restarts", CONFIG_RESTART_LIMIT),
 		.backoff_ms = parse_number(cmdline, "backoff", CONFIG_RESTART_BACKOFF_MS),
 		.backoff_max_ms = CONFIG_RESTART_BACKOFF_MAX_MS,

@@ -11,7 +11,7 @@
 
 /* The policy in force: config.h's, or the command line's for this run. */
 struct vm_policy {
-	int on_finish, on_crash, on_hang;		/* POLICY_* */
+	int on_finish, on_crash, on_hang, on_reboot;	/* POLICY_* */
 	unsigned restarts;			/* at most this many restarts */
 	unsigned backoff_ms, backoff_max_ms;
 	unsigned watchdog_ms;			/* 0: no watchdog */

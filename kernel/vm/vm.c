@@ -57,11 +57,50 @@ int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a
 	return ret;
 }
 
+/* An access to the hardware, as the guest made it (vm/platform.h). */
+static void port_pass(uint16_t port, unsigned size, bool in, uint32_t *value)
+{
+	if (in)
+		*value = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+	else if (size == 1)
+		outb(port, (uint8_t)*value);
+	else if (size == 2)
+		outw(port, (uint16_t)*value);
+	else
+		outl(port, *value);
+}
+
+/* The guest's access to a reset or sleep port: the hardware's unless it
+ * would reset or power off the machine. */
+static void platform_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
+{
+	struct vm_platform_event e;
+
+	if (in) {
+		port_pass(port, size, in, value);
+		return;
+	}
+	e = vm_platform_write(&v->vm->platform, port, size, *value);
+	if (e.verdict == VM_PLATFORM_REBOOT)
+		vm_guest_rebooted(v, e.what);
+	if (e.verdict == VM_PLATFORM_POWER_OFF) {
+		vm_fate_claim(v);
+		vm_console_flush(v->vm);
+		kprintf("skiff: the guest (%s) powered off: %s\n", v->vm->guest_name, e.what);
+		vm_guest_finished(v, 0);
+	}
+	port_pass(port, size, in, value);
+}
+
 void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
 {
 	struct vm *vm = v->vm;
 	int ret;
 
+	if (vm_platform_covers(&vm->platform, port, size)) {
+		platform_io(v, port, size, in, value);
+		return;
+	}
 	spin_lock(&vm->lock);
 	ret = vm_port_io(&vm->ports, port, size, in, value);
 	spin_unlock(&vm->lock);
@@ -168,6 +207,17 @@ void vm_guest_finished(struct vcpu *v, int status)
 			v->index, v->apic_id);
 	vm_arch_print_exit_stats(vm);
 	apply_policy(v, vm->policy.on_finish, "guest exit", status);
+}
+
+void vm_guest_rebooted(struct vcpu *v, const char *what)
+{
+	struct vm *vm = v->vm;
+
+	vm_fate_claim(v);
+	vm_console_flush(vm);
+	kprintf("skiff: the guest (%s) rebooted: %s\n", vm->guest_name, what);
+	vm_arch_print_exit_stats(vm);
+	apply_policy(v, vm->policy.on_reboot, "guest reboot", 0);
 }
 
 void vm_incident(struct vcpu *v, const struct vm_incident *inc)

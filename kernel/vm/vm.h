@@ -19,6 +19,7 @@
 #include "vm/gconsole.h"
 #include "vm/guest_mem.h"
 #include "vm/hypercall.h"
+#include "vm/platform.h"
 #include "vm/policy.h"
 #include "vm/ports.h"
 #include "vm/vcpu.h"
@@ -54,6 +55,7 @@ struct vm {
 	struct guest_mem mem;
 	struct gconsole console;
 	struct vm_ports ports;
+	struct vm_platform platform;	/* reset and sleep ports, skiff's */
 	struct vm_hc_ctx hc;
 	struct vm_entry entry;
 	struct vm_source source;
@@ -124,6 +126,9 @@ void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, ui
 /* The guest asked to finish: its status and the exit counts, then the
  * policy for a guest's finish. */
 __attribute__((noreturn)) void vm_guest_finished(struct vcpu *v, int status);
+
+/* The guest reset the machine (what: how): the on_reboot policy. */
+__attribute__((noreturn)) void vm_guest_rebooted(struct vcpu *v, const char *what);
 
 /* The guest crashed or hung (already reported with its state): recorded,
  * then the policy. */

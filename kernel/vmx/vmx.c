@@ -173,16 +173,24 @@ static void bitmap_set(uint8_t *map, uint32_t bit)
 }
 
 /* I/O bitmap A covers ports 0-0x7fff, B 0x8000-0xffff; a set bit exits. */
-static void build_io_bitmaps(struct vmx_vcpu *v)
+static void intercept_ports(struct vmx_vcpu *v, const struct vm_port_range *r, size_t n)
 {
 	uint8_t *a = (uint8_t *)v->io_bitmap_a, *b = (uint8_t *)v->io_bitmap_b;
 
-	for (size_t i = 0; i < VM_PORT_RANGES; i++) {
-		const struct vm_port_range *r = &vm_port_ranges[i];
-
-		for (uint32_t port = r->first; port < (uint32_t)r->first + r->count; port++)
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t port = r[i].first; port < (uint32_t)r[i].first + r[i].count; port++)
 			bitmap_set(port < 0x8000 ? a : b, port & 0x7fff);
-	}
+}
+
+/* The ports skiff emulates (vm/ports.h) and the machine's reset and
+ * sleep ports (vm/platform.h). */
+static void build_io_bitmaps(struct vmx_vcpu *v)
+{
+	struct vm_port_range platform[VM_PLATFORM_RANGES_MAX];
+
+	intercept_ports(v, vm_port_ranges, VM_PORT_RANGES);
+	intercept_ports(v, platform, vm_platform_ranges(&v->vcpu.vm->platform, platform,
+							VM_PLATFORM_RANGES_MAX));
 }
 
 /*

@@ -89,6 +89,15 @@ void vm_vcpu_parked(struct vcpu *v)
 	UNEXPECTED("vm_vcpu_parked");
 }
 
+/* A refusal prints a line in the kernel; a harness has no console. */
+void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *why)
+{
+	(void)v;
+	(void)what;
+	(void)value;
+	(void)why;
+}
+
 /* No other vCPU sends a harness's vCPU an NMI. */
 bool vm_take_kick(struct vcpu *v)
 {

@@ -76,6 +76,7 @@ void attack_reset_kbc(void);	/* reset.c: the machine's reset and power paths */
 void attack_reset_92(void);
 void attack_reset_cf9(void);
 void attack_acpi_off(void);
+void attack_forge_skiff(void);
 void attack_both_triple(void);
 int attack_nonfatal(void);	/* the number of failed checks */
 int attack_nmi_storm(void);	/* the number of failed parts */

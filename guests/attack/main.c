@@ -82,6 +82,8 @@ static const struct attack attacks[] = {
 	  .run = attack_reset_cf9 },
 	{ "acpi-off", "power the machine off: SLP_EN in the FADT's PM1a_CNT",
 	  .run = attack_acpi_off },
+	{ "forge-skiff", "print skiff's lines for a clean end, then power off as acpi-off does",
+	  .run = attack_forge_skiff },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 };

@@ -49,17 +49,34 @@ void attack_reset_cf9(void)
 }
 
 /* SLP_EN with SLP_TYP 0 into PM1a_CNT, the port the FADT names. */
-void attack_acpi_off(void)
+static void acpi_off(const char *attack)
 {
 	const struct acpi_header *fadt = acpi_find_table(attack_mbi, "FACP");
 	uint32_t port;
 
 	if (!fadt || fadt->length < FADT_PM1A_CNT_BLK + 4) {
-		printf("attack: acpi-off: no FADT\n");
+		printf("attack: %s: no FADT\n", attack);
 		return;
 	}
 	port = *(const uint32_t *)((const uint8_t *)fadt + FADT_PM1A_CNT_BLK);
-	printf("attack: acpi-off: SLP_EN to PM1a_CNT at port 0x%x\n", port);
+	printf("attack: %s: SLP_EN to PM1a_CNT at port 0x%x\n", attack, port);
 	outw((uint16_t)port, (uint16_t)(inw((uint16_t)port) | PM1_SLP_EN));
-	still_running("acpi-off");
+	still_running(attack);
+}
+
+void attack_acpi_off(void)
+{
+	acpi_off("acpi-off");
+}
+
+/* skiff's own words for a clean end, then a power-off: the transcript
+ * must still tell the two apart (gconsole.h: the guest's lines that could
+ * pass for skiff's are marked). */
+void attack_forge_skiff(void)
+{
+	printf("skiff: the guest (hello) exited with status 0\n");
+	printf("  CPUID                                  1            100      100\n");
+	printf("skiff: policy: guest exit -> power off\n");
+	printf("skiff: stopping with status 0: powering off\n");
+	acpi_off("forge-skiff");
 }

@@ -1,6 +1,7 @@
 /* The guest's console output, gathered into whole lines; see gconsole.h. */
 #include <stdbool.h>
 
+#include "lib/string.h"
 #include "vm/gconsole.h"
 
 void gconsole_init(struct gconsole *gc, gconsole_out_fn out)
@@ -9,12 +10,32 @@ void gconsole_init(struct gconsole *gc, gconsole_out_fn out)
 	gc->len = 0;
 }
 
-/* line[] has one byte more than GCONSOLE_LINE_MAX, so the '\n' always fits
- * and a line leaves in a single call of the hook. */
+#define SKIFF_NAME	"skiff"
+
+bool gconsole_needs_mark(const char *line, size_t len)
+{
+	size_t name = sizeof(SKIFF_NAME) - 1;
+
+	if (len && (line[0] == ' ' || line[0] == '\t'))
+		return true;
+	return len >= name && memcmp(line, SKIFF_NAME, name) == 0;
+}
+
+/* The line has one byte more than GCONSOLE_LINE_MAX, so the '\n' always
+ * fits, and the mark's room lies right before it: a line leaves in a
+ * single call of the hook, marked or not. */
 static void emit_line(struct gconsole *gc)
 {
-	gc->line[gc->len++] = '\n';
-	gc->out(gc->line, gc->len);
+	char *line = gconsole_line(gc);
+	bool mark = gconsole_needs_mark(line, gc->len);
+
+	line[gc->len++] = '\n';
+	if (mark) {
+		memcpy(gc->buf, GCONSOLE_MARK, GCONSOLE_MARK_LEN);
+		gc->out(gc->buf, GCONSOLE_MARK_LEN + gc->len);
+	} else {
+		gc->out(line, gc->len);
+	}
 	gc->len = 0;
 }
 
@@ -25,7 +46,7 @@ static inline void put_shown(struct gconsole *gc, char c)
 {
 	if (gc->len == GCONSOLE_LINE_MAX)
 		emit_line(gc);
-	gc->line[gc->len++] = c;
+	gconsole_line(gc)[gc->len++] = c;
 }
 
 /* Everything but a shown byte: rare, so kept out of the copy loop. */

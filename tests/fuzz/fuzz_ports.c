@@ -23,6 +23,7 @@
  *     interruption-information format of 25.8.3 (decoded fields, and
  *     intr_info_make() their inverse).
  */
+#include "fuzz_gconsole.h"
 #include "fuzz_support.h"
 
 #include <string.h>
@@ -119,15 +120,7 @@ static uint64_t shown_out;
 
 static void console_out(const char *s, size_t n)
 {
-	fuzz_check(n >= 1 && n <= GCONSOLE_LINE_MAX + 1 && s[n - 1] == '\n',
-		   "gconsole handed out a line of %zu bytes not ending in '\\n'", n);
-	for (size_t i = 0; i + 1 < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		fuzz_check((c >= 0x20 && c <= 0x7e) || c == '\t',
-			   "byte 0x%02x reached skiff's console", c);
-	}
-	shown_out += n - 1;
+	shown_out += fuzz_gconsole_line(s, n);
 }
 
 /* ---- one access ---- */

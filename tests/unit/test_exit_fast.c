@@ -276,7 +276,7 @@ static void test_vmcall_console_write_joins_the_line(void **state)
 	assert_int_equal(*reg(GUEST_REG_RAX), 8);
 	assert_int_equal(vmcs_read_natural(GUEST_RIP), RIP + 3);
 	assert_int_equal(vm.console.len, 8);
-	assert_memory_equal(vm.console.line, "hi there", 8);
+	assert_memory_equal(gconsole_line(&vm.console), "hi there", 8);
 	assert_int_equal(vcpu.exit_stats[EXIT_REASON_VMCALL].count, 1);
 	assert_int_equal(vcpu.vcpu.streak.count, 0);
 }

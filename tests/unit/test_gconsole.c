@@ -173,7 +173,7 @@ static void test_append_is_all_or_nothing(void **state)
 	assert_false(gconsole_append(&gc, "de\nf", 5));
 	assert_false(gconsole_append(&gc, "g\x1b", 2));
 	assert_int_equal(gc.len, 4);
-	assert_memory_equal(gc.line, "ab\tc", 4);
+	assert_memory_equal(gconsole_line(&gc), "ab\tc", 4);
 	/* What fits the line exactly is taken; a byte more is not. */
 	memset(full, 'x', sizeof(full));
 	assert_false(gconsole_append(&gc, full, GCONSOLE_LINE_MAX - 3));
@@ -209,6 +209,36 @@ static void test_byte_by_byte_equals_bulk(void **state)
 	assert_true(bulk_len > 700);
 }
 
+/* A line that could pass for skiff's own (its name first, or white space
+ * as in its reports) goes out marked, in the same single call; a partial
+ * line flushed and its rest are each judged from their own start. */
+static void test_lines_like_skiffs_are_marked(void **state)
+{
+	(void)state;
+	write_str("skiff: the guest (hello) exited with status 0\n");
+	assert_string_equal(lines_out, "guest| skiff: the guest (hello) exited with status 0\n");
+	assert_int_equal(lines_out_count, 1);
+	write_str("  RAX 0000000000000000\n\tx\nskiffy\n");
+	assert_string_equal(lines_out, "guest| skiff: the guest (hello) exited with status 0\n"
+			    "guest|   RAX 0000000000000000\nguest| \tx\nguest| skiffy\n");
+	lines_reset();
+	write_str("hello: skiff: not first\nskif\nSkiff\n");
+	assert_string_equal(lines_out, "hello: skiff: not first\nskif\nSkiff\n");
+	lines_reset();
+	write_str("ski");
+	gconsole_flush(&gc);
+	write_str("ff: forged\n");
+	assert_string_equal(lines_out, "ski\nff: forged\n");
+	assert_int_equal(lines_out_count, 2);
+	lines_reset();
+	/* A full line broken in two: the rest is a new line, judged anew. */
+	for (int i = 0; i < GCONSOLE_LINE_MAX; i++)
+		gconsole_putc(&gc, 'a');
+	write_str("skiff: x\n");
+	assert_int_equal(lines_out_count, 2);
+	assert_non_null(strstr(lines_out, "\nguest| skiff: x\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +257,7 @@ int main(void)
 		cmocka_unit_test_setup(test_putc_and_write_share_the_line, setup),
 		cmocka_unit_test_setup(test_byte_by_byte_equals_bulk, setup),
 		cmocka_unit_test_setup(test_append_is_all_or_nothing, setup),
+		cmocka_unit_test_setup(test_lines_like_skiffs_are_marked, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -372,11 +372,11 @@ static void assert_fast_path(bool taken, uint64_t nr, uint64_t a0, uint64_t a1)
 		slow = vm_hypercall(&ctx, nr, a0, a1, 0, wide);
 		if (!handled) {
 			assert_int_equal(after_fast.len, before.len);
-			assert_memory_equal(after_fast.line, before.line, before.len);
+			assert_memory_equal(gconsole_line(&after_fast), gconsole_line(&before), before.len);
 		} else {
 			assert_int_equal(fast, slow);
 			assert_int_equal(after_fast.len, gc.len);
-			assert_memory_equal(after_fast.line, gc.line, gc.len);
+			assert_memory_equal(gconsole_line(&after_fast), gconsole_line(&gc), gc.len);
 		}
 		gc = before;
 		lines_out_len = out_before;

@@ -132,6 +132,13 @@ static bool uart_present(uint16_t base)
 	return inb(base + UART_RBR) == 0xae;
 }
 
+bool uart_line_busy(void)
+{
+	if (!uart_base)
+		return false;
+	return tx_queued() || !(inb(uart_base + UART_LSR) & LSR_TEMT);
+}
+
 bool uart_init(uint16_t base)
 {
 	outb(base + UART_IER, 0);

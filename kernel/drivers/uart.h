@@ -12,4 +12,9 @@
  * (an appliance without a serial port): then nothing is registered. */
 bool uart_init(uint16_t base);
 
+/* Whether skiff's serial line still has bytes to send: queued in skiff, or
+ * in the UART's FIFO and shift register (LSR.TEMT clear).  False without a
+ * UART. */
+bool uart_line_busy(void);
+
 #endif

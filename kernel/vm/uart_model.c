@@ -163,7 +163,7 @@ static uint8_t read_lsr(struct uart_model *u)
 {
 	uint8_t lsr = UART_LSR_THRE | UART_LSR_TEMT | u->lsr_errors;
 
-	if (u->line_busy && *u->line_busy)
+	if (u->line_busy && u->line_busy())
 		lsr &= (uint8_t)~UART_LSR_TEMT;
 	if (u->rx_count)
 		lsr |= UART_LSR_DR;

@@ -85,10 +85,10 @@
 struct uart_model {
 	struct gconsole *console;	/* where transmitted bytes go */
 	/* Where they go next may be slower than the guest (skiff's serial
-	 * console queues, drivers/uart.c): while *line_busy, LSR.TEMT reads
-	 * 0, so a guest that waits for its output to be sent really waits.
-	 * NULL: the line is never busy. */
-	const bool *line_busy;
+	 * console queues, drivers/uart.c): while line_busy() says so, LSR.TEMT
+	 * reads 0, so a guest that waits for its output to be sent really
+	 * waits.  NULL: the line is never busy. */
+	bool (*line_busy)(void);
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	bool fifo_on;			/* FCR bit 0 */
 	uint8_t lsr_errors;		/* OE until LSR is read */

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "cpu.h"
 #include "drivers/console.h"
+#include "drivers/uart.h"
 #include "drivers/tsc.h"
 #include "integrity.h"
 #include "lib/string.h"
@@ -26,7 +27,7 @@ void vm_init(struct vm *vm, const struct mm_layout *layout)
 	vm->mem = (struct guest_mem){ .ranges = layout->guest, .count = layout->guest_count };
 	gconsole_init(&vm->console, console_out);
 	vm_ports_init(&vm->ports, &vm->console);
-	vm->ports.com1.line_busy = &console_output_queued;
+	vm->ports.com1.line_busy = uart_line_busy;
 	vm->hc = (struct vm_hc_ctx){ .mem = &vm->mem, .console = &vm->console, .lock = &vm->lock,
 				     .boot_tsc = boot_tsc };
 	vm->incidents = 0;

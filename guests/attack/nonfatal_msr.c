@@ -200,6 +200,41 @@ static void apic_base_moves(void)
 		      fault_name(vec));
 }
 
+/*
+ * The guest's clock is its own (SDM Vol. 3B 18.17): IA32_TSC written to a
+ * small value makes RDTSC count from there, and TSC_ADJUST follows; skiff
+ * keeps its own TSC, so its watchdog sees no hang.  Then TSC_ADJUST
+ * written moves the TSC by as much.  The old value is put back.
+ */
+#define MSR_TSC			0x10
+#define MSR_TSC_ADJUST		0x3b
+#define TSC_SMALL		0x1000ull
+#define TSC_ADJUST_STEP		1000000000ull
+
+static void tsc_is_the_guests(void)
+{
+	uint64_t before = rdtsc(), now, adj0 = 0, adj1 = 0;
+	int vec = wrmsr_safe(MSR_TSC, TSC_SMALL);
+
+	now = rdtsc();
+	report_detail(vec == FAULT_NONE && now >= TSC_SMALL && now < before, "tsc-write-is-the-guests",
+		      "WRMSR IA32_TSC raised %s; RDTSC before 0x%x%08x, after 0x%x%08x",
+		      fault_name(vec), (uint32_t)(before >> 32), (uint32_t)before,
+		      (uint32_t)(now >> 32), (uint32_t)now);
+	if (rdmsr_safe(MSR_TSC_ADJUST, &adj0) != FAULT_NONE) {
+		report_skip("tsc-adjust-moves-the-tsc", "no IA32_TSC_ADJUST");
+	} else {
+		now = rdtsc();
+		vec = wrmsr_safe(MSR_TSC_ADJUST, adj0 + TSC_ADJUST_STEP);
+		rdmsr_safe(MSR_TSC_ADJUST, &adj1);
+		report_detail(vec == FAULT_NONE && adj1 == adj0 + TSC_ADJUST_STEP &&
+			      rdtsc() - now >= TSC_ADJUST_STEP, "tsc-adjust-moves-the-tsc",
+			      "WRMSR raised %s; TSC_ADJUST 0x%x -> 0x%x", fault_name(vec),
+			      (uint32_t)adj0, (uint32_t)adj1);
+	}
+	wrmsr_safe(MSR_TSC, before + (rdtsc() - now));
+}
+
 void nonfatal_msr_checks(void)
 {
 	feature_control_locked();
@@ -209,4 +244,5 @@ void nonfatal_msr_checks(void)
 	cr4_vmxe();
 	gs_base_is_the_guests();
 	apic_base_moves();
+	tsc_is_the_guests();
 }

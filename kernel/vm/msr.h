@@ -29,6 +29,7 @@ enum vm_msr_rule {
 	VM_MSR_EFER,		/* written under vm_efer_write_faults() */
 	VM_MSR_X2APIC_ICR,	/* the guest's IPIs: INIT is skiff's (vm/ipi.h) */
 	VM_MSR_APIC_BASE,	/* written only with the architectural base */
+	VM_MSR_TSC,		/* the guest's clock: TSC offsetting, skiff's stays */
 };
 
 struct vm_msr_range {
@@ -46,6 +47,13 @@ struct vm_msr_range {
 	  "the VMX capability MSRs do not exist on a CPU without VMX")		\
 	X(MSR_IA32_EFER, MSR_IA32_EFER, VM_MSR_PASS, VM_MSR_EFER,			\
 	  "EFER is switched by VM entry and exit; a write is checked as the CPU would")	\
+	X(MSR_IA32_TSC, MSR_IA32_TSC, VM_MSR_PASS, VM_MSR_TSC,				\
+	  "skiff's watchdog and timing count the real TSC: a guest write moves "	\
+	  "only the guest's clock (the VMCS TSC offset), and the hardware adds "	\
+	  "that offset to the guest's RDMSR and RDTSC")					\
+	X(MSR_IA32_TSC_ADJUST, MSR_IA32_TSC_ADJUST, VM_MSR_TSC, VM_MSR_TSC,		\
+	  "writing it moves the real TSC (SDM Vol. 3B 18.17.3); the guest's "		\
+	  "view is kept by skiff and moves the guest's offset")			\
 	X(MSR_IA32_APIC_BASE, MSR_IA32_APIC_BASE, VM_MSR_PASS, VM_MSR_APIC_BASE,	\
 	  "the local APIC's page decodes before memory on its CPU, skiff's own "	\
 	  "accesses included: it may not move (vm_apic_base_write_ok())")		\

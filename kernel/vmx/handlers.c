@@ -486,6 +486,12 @@ void vmx_exit_rdmsr(struct vmx_vcpu *v)
 
 	if (rule == VM_MSR_LOCKED_OFF) {
 		value = VM_MSR_FEATURE_CONTROL_VALUE;
+	} else if (rule == VM_MSR_TSC) {	/* IA32_TSC_ADJUST: the guest's view */
+		if (rdmsr_safe(msr, &value) < 0) {
+			vmx_inject_gp(v);
+			return;
+		}
+		value += (uint64_t)v->tsc_adjust_delta;
 	} else if (rule != VM_MSR_PASS || rdmsr_safe(msr, &value) < 0) {
 		vmx_inject_gp(v);
 		return;
@@ -508,6 +514,41 @@ static void write_efer(struct vmx_vcpu *v, uint64_t value)
 		return;
 	}
 	vmcs_write64(GUEST_IA32_EFER, vm_efer_write_value(&s, value));
+	vmx_skip_instruction();
+}
+
+/*
+ * The guest's clock (SDM Vol. 3B 18.17): a write of IA32_TSC sets the
+ * TSC the guest reads, and moves its IA32_TSC_ADJUST by as much; a write
+ * of IA32_TSC_ADJUST moves both by the difference (18.17.3).  Here both
+ * move the VMCS TSC offset, which the CPU adds to the guest's RDTSC and
+ * RDMSR of IA32_TSC: skiff's own TSC, which its watchdog and timing
+ * count, never changes.  The guest's TSC_ADJUST is the CPU's plus what
+ * the guest moved it by (tsc_adjust_delta).
+ */
+static void write_tsc(struct vmx_vcpu *v, uint32_t msr, uint64_t value)
+{
+	int64_t offset = (int64_t)vmcs_read64(TSC_OFFSET);
+	uint64_t real_adjust;
+	int64_t diff;
+
+	if (!(v->proc & CPU_BASED_USE_TSC_OFFSETTING)) {
+		vm_refused(&v->vcpu, msr == MSR_IA32_TSC ? "WRMSR IA32_TSC" : "WRMSR IA32_TSC_ADJUST",
+			   value, "this CPU has no TSC offsetting, and skiff's clock is the TSC");
+		vmx_inject_gp(v);
+		return;
+	}
+	if (msr == MSR_IA32_TSC) {
+		diff = (int64_t)(value - (rdtsc() + (uint64_t)offset));
+	} else {
+		if (rdmsr_safe(msr, &real_adjust) < 0) {	/* no TSC_ADJUST on this CPU */
+			vmx_inject_gp(v);
+			return;
+		}
+		diff = (int64_t)(value - (real_adjust + (uint64_t)v->tsc_adjust_delta));
+	}
+	vmcs_write64(TSC_OFFSET, (uint64_t)(offset + diff));
+	v->tsc_adjust_delta += diff;
 	vmx_skip_instruction();
 }
 
@@ -548,6 +589,10 @@ void vmx_exit_wrmsr(struct vmx_vcpu *v)
 	}
 	if (rule == VM_MSR_X2APIC_ICR) {
 		write_icr(v, value);
+		return;
+	}
+	if (rule == VM_MSR_TSC) {
+		write_tsc(v, msr, value);
 		return;
 	}
 	if (rule == VM_MSR_APIC_BASE) {

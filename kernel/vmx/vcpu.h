@@ -55,6 +55,8 @@ struct vmx_vcpu {
 	bool init_stuck;
 	/* Exits enter at vmx_exit_stub_smi_quirk (exit_stub.S). */
 	bool smi_quirk;
+	/* The guest's IA32_TSC_ADJUST minus the CPU's (handlers.c). */
+	int64_t tsc_adjust_delta;
 
 	/* VM exits and the TSC cycles skiff spent on them (from the
 	 * handler's start to its return, just before VMRESUME), by basic

@@ -49,7 +49,8 @@ int vmx_choose_controls(struct vmx_vcpu *v, const struct vmx_ctl_msrs *m, bool v
 		   nmis | (timer ? PIN_BASED_VMX_PREEMPTION_TIMER : 0), &v->pin) < 0 ||
 	    adjust(m->procbased, VMX_CTLS_PROCBASED, CPU_BASED_HLT_EXITING |
 		   CPU_BASED_USE_IO_BITMAPS | CPU_BASED_USE_MSR_BITMAPS |
-		   CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0, &v->proc) < 0 ||
+		   CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, CPU_BASED_USE_TSC_OFFSETTING,
+		   &v->proc) < 0 ||
 	    adjust(m->procbased2, VMX_CTLS_PROCBASED2, SECONDARY_EXEC_ENABLE_EPT |
 		   SECONDARY_EXEC_UNRESTRICTED_GUEST, optional2, &v->proc2) < 0 ||
 	    adjust(m->exit, VMX_CTLS_EXIT, VM_EXIT_HOST_ADDR_SPACE_SIZE |
@@ -109,6 +110,8 @@ void vmx_write_controls(const struct vmx_vcpu *v, uint64_t eptp)
 	vmcs_write64(EPT_POINTER, eptp);
 	if (v->vpid)
 		vmcs_write16(VIRTUAL_PROCESSOR_ID, v->vpid);
+	if (v->proc & CPU_BASED_USE_TSC_OFFSETTING)
+		vmcs_write64(TSC_OFFSET, 0);	/* the guest's clock starts as the CPU's */
 	if (v->pin & PIN_BASED_VMX_PREEMPTION_TIMER)
 		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, v->preemption_timer);
 	vmcs_write_natural(CR0_GUEST_HOST_MASK, v->cr0_mask);

@@ -425,7 +425,8 @@ void vm_arch_start(struct vcpu *vcpu)
 	if (st != VMX_SUCCEED)
 		panic("vmx: VMCLEAR/VMPTRLD of skiff's own VMCS at 0x%lx failed (%s)", v->vmcs,
 		      st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");
-	write_controls(v);
+	write_controls(v);		/* the TSC offset 0 among them */
+	v->tsc_adjust_delta = 0;
 	write_host_state(v);
 	if (vcpu->index == 0)
 		set_guest_entry(v, &vcpu->vm->entry);

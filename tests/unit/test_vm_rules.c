@@ -281,7 +281,13 @@ static void test_msr_policy(void **state)
 	assert_false(vm_apic_base_write_ok(0x01000900));
 	assert_false(vm_apic_base_write_ok(0xfee01900));
 	assert_false(vm_apic_base_write_ok(0x1fee00900ull));
-	assert_int_equal(vm_msr_rule(0x10, true), VM_MSR_PASS);
+	/* The guest's clock: IA32_TSC read as the CPU offsets it, written
+	 * through the offset; TSC_ADJUST kept by skiff both ways. */
+	assert_int_equal(vm_msr_rule(MSR_IA32_TSC, false), VM_MSR_PASS);
+	assert_int_equal(vm_msr_rule(MSR_IA32_TSC, true), VM_MSR_TSC);
+	assert_int_equal(vm_msr_rule(MSR_IA32_TSC_ADJUST, false), VM_MSR_TSC);
+	assert_int_equal(vm_msr_rule(MSR_IA32_TSC_ADJUST, true), VM_MSR_TSC);
+	assert_int_equal(vm_msr_rule(0x11, true), VM_MSR_PASS);
 	assert_true(VM_MSR_FEATURE_CONTROL_VALUE & 1);		/* locked */
 	assert_false(VM_MSR_FEATURE_CONTROL_VALUE & 6);		/* VMX off */
 }

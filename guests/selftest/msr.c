@@ -114,6 +114,51 @@ static enum result sysenter_cs(void)
 	return PASS;
 }
 
+/*
+ * The MSRs that are the guest's alone (skiff lets them through, or
+ * switches them at VM entry and exit): each written with a pattern reads
+ * it back, and gets its old value again.  Patterns are canonical and valid
+ * for their MSR (PAT: write-back and uncacheable types only).
+ */
+static const struct {
+	uint32_t msr;
+	const char *name;
+	uint64_t pattern;
+} own_msrs[] = {
+	{ 0x174, "SYSENTER_CS", 0x5a5a },
+	{ 0x175, "SYSENTER_ESP", 0x12345678 },
+	{ 0x176, "SYSENTER_EIP", 0x23456789 },
+	{ 0x277, "PAT", 0x0006000600060006ull },
+	{ 0xc0000081, "STAR", 0x0023001000000000ull },
+	{ 0xc0000082, "LSTAR", 0x0000123456789000ull },
+	{ 0xc0000084, "SFMASK", 0x47700 },
+	{ 0xc0000100, "FS_BASE", 0x0000234567890000ull },
+	{ 0xc0000101, "GS_BASE", 0x0000345678900000ull },
+	{ 0xc0000102, "KERNEL_GS_BASE", 0x0000456789000000ull },
+};
+
+static enum result own_msrs_round_trip(void)
+{
+	for (unsigned i = 0; i < sizeof(own_msrs) / sizeof(own_msrs[0]); i++) {
+		uint64_t saved, got;
+		int vec;
+
+		if (read_msr(own_msrs[i].msr, &saved) == FAIL)
+			return FAIL;
+		vec = wrmsr_safe(own_msrs[i].msr, own_msrs[i].pattern);
+		if (vec != FAULT_NONE)
+			return fail("WRMSR %s raised %s", own_msrs[i].name, fault_name(vec));
+		if (read_msr(own_msrs[i].msr, &got) == FAIL)
+			return FAIL;
+		wrmsr_safe(own_msrs[i].msr, saved);
+		if (got != own_msrs[i].pattern)
+			return fail("%s: wrote 0x%x%08x, read 0x%x%08x", own_msrs[i].name,
+				    (uint32_t)(own_msrs[i].pattern >> 32), (uint32_t)own_msrs[i].pattern,
+				    (uint32_t)(got >> 32), (uint32_t)got);
+	}
+	return PASS;
+}
+
 const struct check msr_checks[] = {
 	{ .name = "msr-feature-control-locked", .run = feature_control_locked },
 	{ .name = "msr-feature-control-write-gp", .run = feature_control_write_gp },
@@ -121,5 +166,6 @@ const struct check msr_checks[] = {
 	{ .name = "msr-efer-reserved-gp", .run = efer_reserved_gp },
 	{ .name = "msr-efer-write-back", .run = efer_write_back },
 	{ .name = "msr-sysenter-cs", .run = sysenter_cs },
+	{ .name = "msr-guest-own-round-trip", .run = own_msrs_round_trip },
 	{ .name = NULL },
 };

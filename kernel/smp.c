@@ -180,7 +180,7 @@ int smp_start_aps(const struct boot_info *bi, smp_root_fn root, unsigned wanted)
 {
 	const struct madt_info *m = madt_cpus();
 	struct phys_range avoid[MM_OWNED_MAX];
-	uint32_t parked[CONFIG_MAX_CPUS];
+	uint32_t ids[CONFIG_MAX_CPUS];
 	char line[128];
 	unsigned index = 1, lost_enabled = 0;
 	uint32_t bsp_id;
@@ -223,7 +223,6 @@ int smp_start_aps(const struct boot_info *bi, smp_root_fn root, unsigned wanted)
 		if (rc == 0) {
 			held[held_count++] = (struct smp_cpu){ .index = index, .apic_id = id,
 							       .stack_top = stack };
-			parked[held_count - 2] = id;
 		} else {
 			kprintf("skiff: cpus: the CPU with APIC ID %u did not come up%s%s\n", id,
 				rc == -ENOMEM ? " (no pool pages for its stacks)" : "",
@@ -241,7 +240,9 @@ int smp_start_aps(const struct boot_info *bi, smp_root_fn root, unsigned wanted)
 	if (lost_enabled)
 		kprintf("skiff: cpus: WARNING: %u CPU(s) not under skiff: should they come up "
 			"later, nothing keeps the guest from starting them\n", lost_enabled);
-	smp_format_parked(line, sizeof(line), parked, held_count - 1);
+	for (size_t k = 1; k < held_count; k++)
+		ids[k - 1] = held[k].apic_id;
+	smp_format_parked(line, sizeof(line), ids, held_count - 1);
 	kprintf("skiff: cpus: %s, start-up code at 0x%lx\n", line, page);
 	return 0;
 }

@@ -29,18 +29,23 @@ static size_t backlog_len;	/* stops growing when full: the start matters most */
 static unsigned console_owner;
 static unsigned console_depth;
 
-static void console_lock(void)
+/* True with the lock taken (or held already by this CPU). */
+static bool console_trylock(void)
 {
 	unsigned me = cpu_index_from_tr(str()) + 1, none = 0;
 
-	if (__atomic_load_n(&console_owner, __ATOMIC_RELAXED) != me) {
-		while (!__atomic_compare_exchange_n(&console_owner, &none, me, false,
-						    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-			none = 0;
-			pause();
-		}
-	}
+	if (__atomic_load_n(&console_owner, __ATOMIC_RELAXED) != me &&
+	    !__atomic_compare_exchange_n(&console_owner, &none, me, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
+		return false;
 	console_depth++;
+	return true;
+}
+
+static void console_lock(void)
+{
+	while (!console_trylock())
+		pause();
 }
 
 static void console_unlock(void)
@@ -80,12 +85,9 @@ void console_write(const char *s, size_t n)
 void console_pump(void)
 {
 	bool queued = false;
-	unsigned none = 0;
 
-	if (!__atomic_compare_exchange_n(&console_owner, &none, cpu_index_from_tr(str()) + 1, false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (!console_trylock())
 		return;
-	console_depth++;
 	for (struct console *con = consoles; con; con = con->next)
 		if (con->poll && con->poll(con))
 			queued = true;

@@ -195,3 +195,41 @@ int integrity_check(void)
 			report_change(&regions[i], &each[i]);
 	return -EIO;
 }
+
+static struct region *tree_region(const void *tree)
+{
+	for (size_t i = 0; i < region_count; i++)
+		if (regions[i].walk && regions[i].tree == tree)
+			return &regions[i];
+	return NULL;
+}
+
+int integrity_verify_tree(const void *tree)
+{
+	struct region *r = tree_region(tree);
+	struct reading now;
+
+	if (!r)
+		return 0;
+	now = read_region(r);
+	if (now.hash == r->baseline)
+		return 0;
+	report_change(r, &now);
+	return -EIO;
+}
+
+void integrity_rebaseline_tree(const void *tree)
+{
+	struct region *r = tree_region(tree);
+	struct reading now;
+	uint64_t h = HASH_SEED;
+
+	if (!r)
+		return;
+	now = read_region(r);
+	r->baseline = now.hash;
+	r->baseline_pages = now.pages;
+	for (size_t i = 0; i < region_count; i++)	/* as combine() folds them */
+		h = hash_step(h, regions[i].baseline);
+	baseline_all = hash_fold(h);
+}

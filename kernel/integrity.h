@@ -38,6 +38,18 @@ void integrity_baseline(void);
  * changed.  Returns 0 when unchanged. */
 int integrity_check(void);
 
+/*
+ * For a watched tree that skiff itself changes while the guest runs (the
+ * EPT, when the guest's MTRRs retype its memory): integrity_verify_tree()
+ * compares that tree alone with its baseline, reports a change as
+ * integrity_check() does and returns -EIO, 0 when unchanged (or not
+ * watched); integrity_rebaseline_tree() makes what it holds now its
+ * baseline.  A change found before skiff's own stays reported: skiff then
+ * leaves the baseline alone.
+ */
+int integrity_verify_tree(const void *tree);
+void integrity_rebaseline_tree(const void *tree);
+
 #ifdef SKIFF_HOST_TEST
 /* Forgets every watched item, so that each host test starts afresh. */
 void integrity_unwatch_all(void);

@@ -292,7 +292,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	if (smp_start_aps(&boot_info, ap_enter_vmx_root, cpus_wanted(boot_info.cmdline)) < 0)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 
-	vm_init(&guest, mm_layout());
+	vm_init(&guest, mm_layout(), &guest_ept);
 	vm_policy_init(&guest.policy, boot_info.cmdline);
 	if (vm_load(&guest, &boot_info) < 0) {
 		kprintf("skiff: cannot load the guest; stopping\n");

@@ -86,6 +86,8 @@ static const struct attack attacks[] = {
 	  .run = attack_forge_skiff },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
+	{ "mtrr-crash", "a 4 KiB write-combining MTRR range, then a triple fault (for the "
+	  "restart policy)", .run = attack_mtrr_crash },
 };
 
 #define ATTACK_COUNT	(sizeof(attacks) / sizeof(attacks[0]))

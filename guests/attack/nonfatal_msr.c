@@ -235,6 +235,115 @@ static void tsc_is_the_guests(void)
 	wrmsr_safe(MSR_TSC, before + (rdtsc() - now));
 }
 
+/*
+ * MSRs with machine-wide effect, or that make the CPU write memory from
+ * VMX root, are not the guest's (skiff's vm/msr.h): each write raises #GP
+ * and skiff reports it as refused.  Values aim at skiff's image where an
+ * address is asked for.
+ */
+static const struct {
+	uint32_t msr;
+	const char *name;
+	uint64_t value;
+} refused_msrs[] = {
+	{ 0x79, "BIOS_UPDT_TRIG", SKIFF_IMAGE_ADDR },		/* load microcode from there */
+	{ 0x1f2, "SMRR_PHYSBASE", SKIFF_IMAGE_ADDR | 6 },
+	{ 0x1f3, "SMRR_PHYSMASK", 0xfff800800ull },
+	{ 0x600, "DS_AREA", SKIFF_IMAGE_ADDR },			/* debug store in skiff's image */
+	{ 0x3f1, "PEBS_ENABLE", 1 },
+	{ 0x17b, "MCG_CTL", 0 },
+	{ 0x400, "MC0_CTL", 0 },
+	{ 0x1b0, "ENERGY_PERF_BIAS", 15 },
+	{ 0x38f, "PERF_GLOBAL_CTRL", 1 },
+};
+
+static void refused_msr_writes(void)
+{
+	for (unsigned i = 0; i < sizeof(refused_msrs) / sizeof(refused_msrs[0]); i++) {
+		char name[NAME_MAX];
+		int vec = wrmsr_safe(refused_msrs[i].msr, refused_msrs[i].value);
+
+		snprintf(name, sizeof(name), "msr-%s-gp", refused_msrs[i].name);
+		report_detail(vec == VEC_GP, name, "WRMSR 0x%x raised %s, not #GP",
+			      refused_msrs[i].msr, fault_name(vec));
+	}
+}
+
+/*
+ * The MTRRs are the guest's own view (skiff's vm/mtrr_view.h): a variable
+ * range that makes skiff's image write-combining, then the MTRRs turned
+ * off altogether, change only what the guest sees of them.  skiff's own
+ * memory keeps its type (the final integrity check and skiff's "mtrr:"
+ * line at the guest's end say so), and the guest reads back its writes.
+ */
+#define MSR_MTRRCAP		0xfe
+#define MSR_MTRR_PHYSBASE0	0x200
+#define MSR_MTRR_DEF_TYPE	0x2ff
+#define MTRR_VALID		(1u << 11)
+#define MTRR_TYPE_WC		1
+#define MTRR_MASK_16M		0xfff000000ull	/* bits 35:24, 16 MiB ranges */
+
+static void mtrr_over_skiff(void)
+{
+	uint64_t cap = 0, def = 0, base = 0, mask = 0, got = 0;
+	unsigned n, vcnt;
+
+	if (rdmsr_safe(MSR_MTRRCAP, &cap) != FAULT_NONE) {
+		report_detail(0, "mtrr-over-skiff", "RDMSR IA32_MTRRCAP faulted");
+		return;
+	}
+	vcnt = cap & 0xff;
+	for (n = 0; n < vcnt; n++) {
+		rdmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n + 1, &mask);
+		if (!(mask & MTRR_VALID))
+			break;
+	}
+	if (n == vcnt) {
+		report_detail(0, "mtrr-over-skiff", "no free variable range among %u", vcnt);
+		return;
+	}
+	base = SKIFF_IMAGE_ADDR | MTRR_TYPE_WC;
+	mask = MTRR_MASK_16M | MTRR_VALID;
+	wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n, base);
+	wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n + 1, mask);
+	rdmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n, &got);
+	rdmsr_safe(MSR_MTRR_DEF_TYPE, &def);
+	wrmsr_safe(MSR_MTRR_DEF_TYPE, 0);	/* MTRRs off: all UC, for the guest */
+	/* skiff works on: exits on its fast and generic paths. */
+	(void)cpuid(0, 0);
+	(void)hc_call(HC_VERSION, 0, 0, 0);
+	outb(COM1_SCRATCH, 0x5a);
+	wrmsr_safe(MSR_MTRR_DEF_TYPE, def);
+	wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n + 1, 0);
+	wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n, 0);
+	report_detail(got == base && inb(COM1_SCRATCH) == 0x5a, "mtrr-over-skiff",
+		      "range %u over skiff's image read back 0x%x (want 0x%x)", n, (uint32_t)got,
+		      (uint32_t)base);
+}
+
+/*
+ * For the restart policy: a 4 KiB variable range of write-combining guest
+ * RAM (skiff splits its EPT down to 4 KiB pages there, taking table pages
+ * from its pool), then a triple fault.  The restart must start with the
+ * firmware's MTRRs again and an EPT of as many pages as the first start's.
+ */
+#define MTRR_MASK_4K		0xffffff000ull
+#define MTRR_GUEST_PAGE		0x00601000u	/* guest RAM, inside a 2 MiB page */
+
+void attack_mtrr_crash(void)
+{
+	uint64_t before = 0;
+
+	rdmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * 7, &before);
+	printf("attack: mtrr-crash: PHYSBASE7 reads 0x%x; making 0x%x write-combining\n",
+	       (uint32_t)before, MTRR_GUEST_PAGE);
+	wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * 7, MTRR_GUEST_PAGE | MTRR_TYPE_WC);
+	wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * 7 + 1, MTRR_MASK_4K | MTRR_VALID);
+	rdmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * 7, &before);
+	printf("attack: mtrr-crash: PHYSBASE7 reads back 0x%x\n", (uint32_t)before);
+	attack_triple();
+}
+
 void nonfatal_msr_checks(void)
 {
 	feature_control_locked();
@@ -245,4 +354,6 @@ void nonfatal_msr_checks(void)
 	gs_base_is_the_guests();
 	apic_base_moves();
 	tsc_is_the_guests();
+	refused_msr_writes();
+	mtrr_over_skiff();
 }

@@ -2,7 +2,8 @@
  * RDMSR/WRMSR: skiff keeps VT-x to itself (IA32_FEATURE_CONTROL reads
  * locked with VMXON disallowed and cannot be written; the VMX capability
  * MSRs do not exist for the guest), guards EFER's reserved bits as the CPU
- * does, and lets ordinary MSRs through.
+ * does, lets the guest's own MSRs through, gives it MTRRs and a
+ * MISC_ENABLE of its own, and refuses every MSR not on its list.
  */
 #include "fault.h"
 #include "selftest.h"
@@ -159,6 +160,96 @@ static enum result own_msrs_round_trip(void)
 	return PASS;
 }
 
+/*
+ * The guest's MTRRs are its own view (skiff's vm/mtrr_view.h): a free
+ * variable range set over guest RAM reads back as written, a reserved type
+ * raises #GP as on a CPU, and IA32_MTRRCAP is read-only.  The range is
+ * cleared again.
+ */
+#define MSR_MTRRCAP		0xfe
+#define MSR_MTRR_PHYSBASE0	0x200
+#define MTRR_VALID		(1u << 11)
+#define MTRR_TYPE_WT		4
+#define MTRR_RANGE_BASE		0x00400000u	/* 2 MiB of guest RAM at 4 MiB */
+#define MTRR_RANGE_MASK		0xffe00000u	/* 2 MiB */
+
+static enum result mtrr_view(void)
+{
+	uint64_t cap, base = 0, mask = 0, got_base = 0, got_mask = 0;
+	unsigned n, vcnt;
+	int vec;
+
+	if (!(cpuid(1, 0).edx & (1u << 12)))
+		return skip("no MTRRs (CPUID.01H:EDX.MTRR)");
+	if (read_msr(MSR_MTRRCAP, &cap) == FAIL)
+		return FAIL;
+	vcnt = cap & 0xff;
+	for (n = 0; n < vcnt; n++) {
+		if (read_msr(MSR_MTRR_PHYSBASE0 + 2 * n + 1, &mask) == FAIL)
+			return FAIL;
+		if (!(mask & MTRR_VALID))
+			break;
+	}
+	if (n == vcnt)
+		return skip("every variable range is in use");
+	if (cap & (1u << 11))
+		return fail("IA32_MTRRCAP shows SMRR (0x%x), which skiff refuses", (uint32_t)cap);
+	vec = wrmsr_safe(MSR_MTRRCAP, cap);
+	if (vec != VEC_GP)
+		return fail("WRMSR IA32_MTRRCAP raised %s, not #GP", fault_name(vec));
+	vec = wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n, MTRR_RANGE_BASE | 2);	/* type 2: reserved */
+	if (vec != VEC_GP)
+		return fail("PHYSBASE%u with type 2 raised %s, not #GP", n, fault_name(vec));
+	base = MTRR_RANGE_BASE | MTRR_TYPE_WT;
+	mask = (uint64_t)(MTRR_RANGE_MASK | MTRR_VALID) | ((1ull << 36) - 1 - 0xffffffffull);
+	if (wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n, base) != FAULT_NONE ||
+	    wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n + 1, mask) != FAULT_NONE)
+		return fail("WRMSR of PHYSBASE%u/PHYSMASK%u faulted", n, n);
+	read_msr(MSR_MTRR_PHYSBASE0 + 2 * n, &got_base);
+	read_msr(MSR_MTRR_PHYSBASE0 + 2 * n + 1, &got_mask);
+	wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n + 1, 0);
+	wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n, 0);
+	if (got_base != base || got_mask != mask)
+		return fail("range %u wrote 0x%x/0x%x%08x, read 0x%x/0x%x%08x", n, (uint32_t)base,
+			    (uint32_t)(mask >> 32), (uint32_t)mask, (uint32_t)got_base,
+			    (uint32_t)(got_mask >> 32), (uint32_t)got_mask);
+	return PASS;
+}
+
+/* IA32_MISC_ENABLE: the guest's copy reads back what it wrote (bit 0,
+ * fast strings); the real one, whose bits are the package's, stays. */
+#define MSR_MISC_ENABLE		0x1a0
+
+static enum result misc_enable_copy(void)
+{
+	uint64_t before, got = 0;
+	int vec = rdmsr_safe(MSR_MISC_ENABLE, &before);
+
+	if (vec == VEC_GP)
+		return skip("no IA32_MISC_ENABLE on this CPU");
+	if (vec != FAULT_NONE)
+		return fail("RDMSR IA32_MISC_ENABLE raised %s", fault_name(vec));
+	vec = wrmsr_safe(MSR_MISC_ENABLE, before ^ 1);
+	read_msr(MSR_MISC_ENABLE, &got);
+	wrmsr_safe(MSR_MISC_ENABLE, before);
+	if (vec != FAULT_NONE || got != (before ^ 1))
+		return fail("WRMSR raised %s; wrote 0x%x, read 0x%x", fault_name(vec),
+			    (uint32_t)(before ^ 1), (uint32_t)got);
+	return PASS;
+}
+
+/* An MSR on no list (0x11: reserved on every Intel CPU) raises #GP. */
+static enum result unlisted_gp(void)
+{
+	uint64_t v;
+	int rd = rdmsr_safe(0x11, &v), wr = wrmsr_safe(0x11, 0);
+
+	if (rd != VEC_GP || wr != VEC_GP)
+		return fail("RDMSR raised %s, WRMSR %s; want #GP for both", fault_name(rd),
+			    fault_name(wr));
+	return PASS;
+}
+
 const struct check msr_checks[] = {
 	{ .name = "msr-feature-control-locked", .run = feature_control_locked },
 	{ .name = "msr-feature-control-write-gp", .run = feature_control_write_gp },
@@ -167,5 +258,8 @@ const struct check msr_checks[] = {
 	{ .name = "msr-efer-write-back", .run = efer_write_back },
 	{ .name = "msr-sysenter-cs", .run = sysenter_cs },
 	{ .name = "msr-guest-own-round-trip", .run = own_msrs_round_trip },
+	{ .name = "msr-mtrr-view", .run = mtrr_view },
+	{ .name = "msr-misc-enable-copy", .run = misc_enable_copy },
+	{ .name = "msr-unlisted-gp", .run = unlisted_gp },
 	{ .name = NULL },
 };

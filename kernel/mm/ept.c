@@ -335,8 +335,5 @@ int ept_map_identity(struct ept *e, const struct phys_range *ram, size_t nram,
 		return limit == 0 ? -EINVAL : -ERANGE;
 	}
 	limit = align_up(limit, PAGE_SIZE);
-	if (id.mtrr && !id.mtrr->enabled)
-		kprintf("skiff: ept: the firmware left the MTRRs disabled: all guest memory is UC, "
-			"as it would be on bare metal (SDM Vol. 3A 12.11.2.1)\n");
 	return pt_fill(&e->pt, 0, limit, identity_class, &id);
 }

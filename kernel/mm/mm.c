@@ -38,7 +38,16 @@ static void *pool_page_virt(void *ctx, uint64_t pa)
 	return (void *)pa;
 }
 
-static const struct pt_pages pool_pages = { .alloc = pool_page_alloc, .to_virt = pool_page_virt };
+static void pool_page_free(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	if (pmm_free_page(pmm_global(), pa) < 0)
+		panic("mm: table page 0x%lx is not the pool's to take back", pa);
+}
+
+static const struct pt_pages pool_pages = {
+	.alloc = pool_page_alloc, .to_virt = pool_page_virt, .free = pool_page_free,
+};
 
 /* skiff maps all of physical memory it may touch: RAM and ACPI tables,
  * the framebuffer, and the 4 GiB below which PCs put their MMIO.  Reserved
@@ -172,24 +181,44 @@ static uint64_t guest_phys_limit(void)
 	return align_up(limit, SIZE_2M);
 }
 
-int mm_build_ept(const struct ept_caps *caps, struct ept *out)
+/* The guest's identity map, skiff's ranges absent, typed by mtrr. */
+static int fill_ept(struct ept *e, const struct mtrr_state *mtrr)
 {
 	struct phys_range keep[MM_OWNED_MAX];
-	struct ept_caps c = *caps;
-	int err;
 
 	for (size_t i = 0; i < layout.skiff_count; i++)
 		keep[i] = layout.skiff[i].range;
+	return ept_map_identity(e, layout.usable, layout.usable_count, keep,
+				layout.skiff_count, guest_phys_limit(), mtrr);
+}
+
+int mm_build_ept(const struct ept_caps *caps, struct ept *out)
+{
+	struct ept_caps c = *caps;
+	int err;
+
 	c.phys_addr_width = mtrrs.phys_addr_width;
 	err = ept_init(out, &c, &pool_pages);
 	if (err < 0)
 		return err;
-	err = ept_map_identity(out, layout.usable, layout.usable_count, keep,
-			       layout.skiff_count, guest_phys_limit(), &mtrrs);
+	if (mtrrs.present && !mtrrs.enabled)
+		kprintf("skiff: ept: the firmware left the MTRRs disabled: all guest memory is UC, "
+			"as it would be on bare metal (SDM Vol. 3A 12.11.2.1)\n");
+	err = fill_ept(out, &mtrrs);
 	if (err < 0)
 		return err;
 	kprintf("skiff: ept: guest-physical 0-%lu MiB identity-mapped, without skiff's %zu ranges\n",
 		guest_phys_limit() >> 20, layout.skiff_count);
 	ept_describe(out);
 	return 0;
+}
+
+int mm_ept_retype(struct ept *e, const struct mtrr_regs *view, bool rebuild)
+{
+	struct mtrr_state s;
+
+	mtrr_state_from_regs(&s, view);
+	if (rebuild)
+		pt_clear(&e->pt);
+	return fill_ept(e, &s);
 }

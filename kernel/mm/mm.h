@@ -6,12 +6,14 @@
 #ifndef SKIFF_MM_MM_H
 #define SKIFF_MM_MM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "bootinfo.h"
 #include "mm/ept.h"
 #include "mm/layout.h"
+#include "mm/mtrr.h"
 #include "mm/paging.h"
 
 /* Computes the layout, starts the pool and switches to skiff's own page
@@ -41,5 +43,13 @@ int mm_set_page_rights(uint64_t pa, unsigned perms);
 /* Builds the guest's identity EPT: all of guest-physical space up to the
  * top of RAM (at least 4 GiB) except skiff's pages.  caps come from VT-x. */
 int mm_build_ept(const struct ept_caps *caps, struct ept *out);
+
+/* Types the guest's memory in e (built by mm_build_ept()) by the MTRRs
+ * view, the guest's own (vm/mtrr_view.h); skiff's pages stay absent.  With
+ * rebuild, the map is made from nothing, its pages as many as at boot for
+ * the boot's view (a restart); without, it is changed in place, the tables
+ * kept, while the guest runs.  0, or -ENOMEM (reported) when the pool has
+ * no page for a table the new types need. */
+int mm_ept_retype(struct ept *e, const struct mtrr_regs *view, bool rebuild);
 
 #endif

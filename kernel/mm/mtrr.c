@@ -263,6 +263,30 @@ void mtrr_describe(const struct mtrr_state *s)
 			(unsigned long long)s->var[i].mask, mtrr_type_name(s->var[i].type));
 }
 
+unsigned mtrr_regs_var_count(const struct mtrr_regs *r)
+{
+	unsigned vcnt = r->cap & MTRRCAP_VCNT_MASK;
+
+	return vcnt < MTRR_VAR_MAX ? vcnt : MTRR_VAR_MAX;
+}
+
+void mtrr_state_from_regs(struct mtrr_state *s, const struct mtrr_regs *r)
+{
+	unsigned i;
+
+	if (!r->present) {
+		memset(s, 0, sizeof(*s));
+		s->phys_addr_width = r->phys_addr_width;
+		return;
+	}
+	mtrr_state_init(s, r->cap, r->def_type, r->phys_addr_width);
+	if (r->cap & MTRRCAP_FIX)
+		for (i = 0; i < MTRR_FIXED_MSRS; i++)
+			mtrr_set_fixed(s, i, r->fixed[i]);
+	for (i = 0; i < mtrr_regs_var_count(r); i++)
+		mtrr_add_var(s, r->base[i], r->mask[i]);
+}
+
 #ifndef SKIFF_HOST_TEST
 
 #define CPUID_1_EDX_PAE		(1u << 6)
@@ -281,7 +305,7 @@ static unsigned mtrr_cpu_phys_addr_width(void)
 
 /* Fixed-range MSRs in the order of mtrr_state.fixed; the eight 4 KiB ones
  * are consecutive (SDM Vol. 4 Table 2-2). */
-static uint32_t mtrr_fixed_msr(unsigned i)
+uint32_t mtrr_fixed_msr(unsigned i)
 {
 	if (i == 0)
 		return MSR_IA32_MTRR_FIX64K_00000;
@@ -292,29 +316,41 @@ static uint32_t mtrr_fixed_msr(unsigned i)
 	return MSR_IA32_MTRR_FIX4K_C0000 + (i - 3);
 }
 
-void mtrr_read(struct mtrr_state *s)
+void mtrr_regs_read(struct mtrr_regs *r)
 {
-	unsigned i, width = mtrr_cpu_phys_addr_width();
-	uint64_t cap;
+	unsigned i, vcnt;
 
-	memset(s, 0, sizeof(*s));
-	s->phys_addr_width = width;
+	memset(r, 0, sizeof(*r));
+	r->phys_addr_width = mtrr_cpu_phys_addr_width();
 	if (!(cpuid(1, 0).edx & CPUID_1_EDX_MTRR))
 		return;
-	cap = rdmsr(MSR_IA32_MTRRCAP);
-	mtrr_state_init(s, cap, rdmsr(MSR_IA32_MTRR_DEF_TYPE), width);
-	if (cap & MTRRCAP_FIX)
+	r->present = true;
+	r->cap = rdmsr(MSR_IA32_MTRRCAP);
+	r->def_type = rdmsr(MSR_IA32_MTRR_DEF_TYPE);
+	if (r->cap & MTRRCAP_FIX)
 		for (i = 0; i < MTRR_FIXED_MSRS; i++)
-			mtrr_set_fixed(s, i, rdmsr(mtrr_fixed_msr(i)));
-	for (i = 0; i < (cap & MTRRCAP_VCNT_MASK); i++) {
-		if (mtrr_add_var(s, rdmsr(MSR_IA32_MTRR_PHYSBASE0 + 2 * i),
-				 rdmsr(MSR_IA32_MTRR_PHYSMASK0 + 2 * i)) < 0) {
-			kprintf("skiff: mtrr: more than %u variable ranges in use; "
-				"ranges from IA32_MTRR_PHYSBASE%u on are ignored\n",
-				MTRR_VAR_MAX, i);
-			break;
+			r->fixed[i] = rdmsr(mtrr_fixed_msr(i));
+	vcnt = r->cap & MTRRCAP_VCNT_MASK;
+	for (i = 0; i < vcnt; i++) {
+		uint64_t base = rdmsr(MSR_IA32_MTRR_PHYSBASE0 + 2 * i);
+		uint64_t mask = rdmsr(MSR_IA32_MTRR_PHYSMASK0 + 2 * i);
+
+		if (i < MTRR_VAR_MAX) {
+			r->base[i] = base;
+			r->mask[i] = mask;
+		} else if (mask & MTRR_PHYSMASK_VALID) {
+			kprintf("skiff: mtrr: more than %u variable ranges; "
+				"IA32_MTRR_PHYSBASE%u (in use) is ignored\n", MTRR_VAR_MAX, i);
 		}
 	}
+}
+
+void mtrr_read(struct mtrr_state *s)
+{
+	struct mtrr_regs r;
+
+	mtrr_regs_read(&r);
+	mtrr_state_from_regs(s, &r);
 }
 
 #endif

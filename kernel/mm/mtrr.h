@@ -65,7 +65,35 @@ struct mtrr_state {
 	unsigned phys_addr_width;	/* MAXPHYADDR, CPUID.80000008H:EAX[7:0] */
 };
 
+/*
+ * The MTRRs as their MSRs hold them: what a CPU has, or what a guest sees
+ * of its own (vm/mtrr_view.h).  present is CPUID.01H:EDX.MTRR; without it
+ * the other fields are 0.  Variable ranges beyond MTRR_VAR_MAX are not kept.
+ */
+struct mtrr_regs {
+	bool present;
+	unsigned phys_addr_width;	/* MAXPHYADDR */
+	uint64_t cap, def_type;
+	uint64_t fixed[MTRR_FIXED_MSRS];	/* in mtrr_set_fixed()'s order */
+	uint64_t base[MTRR_VAR_MAX], mask[MTRR_VAR_MAX];
+};
+
+/* The number of variable ranges regs holds: IA32_MTRRCAP.VCNT, at most
+ * MTRR_VAR_MAX. */
+unsigned mtrr_regs_var_count(const struct mtrr_regs *r);
+
+/* The state the registers describe; a variable range beyond what the state
+ * keeps cannot happen (both hold MTRR_VAR_MAX). */
+void mtrr_state_from_regs(struct mtrr_state *s, const struct mtrr_regs *r);
+
 #ifndef SKIFF_HOST_TEST
+/* The MSR number of fixed-range MSR i (0..10, mtrr_set_fixed()'s order). */
+uint32_t mtrr_fixed_msr(unsigned i);
+
+/* Reads the MTRRs of this CPU as registers.  More variable ranges than
+ * MTRR_VAR_MAX are reported, and the extra ones left out. */
+void mtrr_regs_read(struct mtrr_regs *r);
+
 /*
  * Reads the MTRRs of this CPU.  Without MTRRs (CPUID.01H:EDX.MTRR clear)
  * the state says so (present false) and callers type memory themselves:

@@ -552,6 +552,30 @@ static int fill_block(struct pt_tree *t, const struct fill *fl, uint64_t *table,
 	return fill_range(t, fl, table, level, base, end, one ? &a : NULL);
 }
 
+/* Frees the tables below table (at level), not table itself. */
+static void free_below(struct pt_tree *t, uint64_t *table, int level)
+{
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t pa = table[i] & t->addr_mask;
+
+		if (!entry_is_table(t->fmt, table[i], level))
+			continue;
+		free_below(t, pt_table(t, pa), level - 1);
+		table[i] = 0;
+		t->pages.free(t->pages.ctx, pa);
+		t->table_pages--;
+	}
+}
+
+void pt_clear(struct pt_tree *t)
+{
+	if (!t->pages.free)
+		panic("skiff: %s: pt_clear() without a way to free pages", t->fmt->name);
+	free_below(t, pt_table(t, t->root), PT_LEVELS);
+	memset(pt_table(t, t->root), 0, PAGE_SIZE);
+	memset(t->leaves, 0, sizeof(t->leaves));
+}
+
 int pt_fill(struct pt_tree *t, uint64_t base, uint64_t end, pt_classify_fn classify, void *arg)
 {
 	struct fill fl = { .classify = classify, .arg = arg };

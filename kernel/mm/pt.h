@@ -48,6 +48,7 @@
 struct pt_pages {
 	uint64_t (*alloc)(void *ctx);	/* zeroed 4 KiB page, physical address, 0 when out */
 	void *(*to_virt)(void *ctx, uint64_t pa);	/* NULL: not a table page */
+	void (*free)(void *ctx, uint64_t pa);	/* for pt_clear(); may be NULL */
 	void *ctx;
 };
 
@@ -163,6 +164,11 @@ void pt_lookup(const struct pt_tree *t, uint64_t addr, struct pt_leaf *out);
  */
 typedef bool (*pt_classify_fn)(void *arg, uint64_t base, uint64_t end, struct pt_attrs *a);
 int pt_fill(struct pt_tree *t, uint64_t base, uint64_t end, pt_classify_fn classify, void *arg);
+
+/* Makes the tree empty again, as pt_init() left it: every table page but
+ * the root goes back through pages->free (which must be set), and the root
+ * is cleared.  The root's address, which a CPU may hold, stays the same. */
+void pt_clear(struct pt_tree *t);
 
 /* Calls visit for the present leaves in address order, a run of count
  * neighbours in one table that grant the same rights at a time, with the

@@ -45,7 +45,8 @@ struct cpuid_regs vm_cpuid_edit(uint32_t leaf, uint32_t sub, struct cpuid_regs r
 				const struct vm_cpuid_ctx *c)
 {
 	if (leaf == 1) {
-		r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE);
+		r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE |
+			   CPUID_1_ECX_PDCM);
 		r.ecx |= CPUID_1_ECX_HYPERVISOR;
 		if (c->guest_cr4 & CR4_OSXSAVE)
 			r.ecx |= CPUID_1_ECX_OSXSAVE;
@@ -55,6 +56,10 @@ struct cpuid_regs vm_cpuid_edit(uint32_t leaf, uint32_t sub, struct cpuid_regs r
 		r.ecx &= ~CPUID_7_ECX_OSPKE;
 		if (c->guest_cr4 & CR4_PKE)
 			r.ecx |= CPUID_7_ECX_OSPKE;
+	} else if (leaf == 0xa) {
+		/* No performance monitoring: its MSRs are refused (vm/msr.h),
+		 * because PEBS and the debug store write memory from VMX root. */
+		r = (struct cpuid_regs){ 0 };
 	} else if (leaf == 0xd && sub == 1) {
 		if (!c->xsaves)
 			r.eax &= ~CPUID_D1_EAX_XSAVES;

@@ -20,10 +20,11 @@
 
 /* X(leaf): every leaf vm_cpuid_edit() may change (any subleaf). */
 #define VM_CPUID_EDITED_LEAVES(X) \
-	X(0x1) X(0x7) X(0xd) X(0x80000001u)
+	X(0x1) X(0x7) X(0xa) X(0xd) X(0x80000001u)
 
 #define CPUID_1_ECX_VMX			(1u << 5)
 #define CPUID_1_ECX_SMX			(1u << 6)
+#define CPUID_1_ECX_PDCM		(1u << 15)
 #define CPUID_1_ECX_XSAVE		(1u << 26)
 #define CPUID_1_ECX_OSXSAVE		(1u << 27)
 #define CPUID_1_ECX_HYPERVISOR		(1u << 31)

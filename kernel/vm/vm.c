@@ -11,10 +11,12 @@
 #include "drivers/tsc.h"
 #include "integrity.h"
 #include "lib/string.h"
+#include "mm/mm.h"
 #include "mm/pmm.h"
 #include "lib/printf.h"
 #include "panic.h"
 #include "power.h"
+#include "vm/mtrr_view.h"
 #include "vm/vm.h"
 
 static void console_out(const char *s, size_t n)
@@ -22,8 +24,15 @@ static void console_out(const char *s, size_t n)
 	console_write(s, n);
 }
 
-void vm_init(struct vm *vm, const struct mm_layout *layout)
+void vm_init(struct vm *vm, const struct mm_layout *layout, struct ept *ept)
 {
+	struct mtrr_regs cpu;
+
+	vm->ept = ept;
+	mtrr_regs_read(&cpu);
+	vm->cpu_mtrrs = cpu;
+	vm_mtrr_view_init(&vm->mtrrs_at_boot, &cpu);
+	vm->mtrrs = vm->mtrrs_at_boot;
 	vm->mem = (struct guest_mem){ .ranges = layout->guest, .count = layout->guest_count };
 	gconsole_init(&vm->console, console_out);
 	vm_ports_init(&vm->ports, &vm->console);
@@ -129,6 +138,8 @@ static void restart_check(struct vm *vm)
 			vm->pool_free_at_start, (unsigned long)(used0 * PAGE_SIZE));
 }
 
+static void restart_mtrrs(struct vm *vm);
+
 __attribute__((noreturn))
 static void stop(struct vm *vm, int policy, int status)
 {
@@ -153,6 +164,7 @@ static void apply_policy(struct vcpu *v, int policy, const char *what, int statu
 	if (d.limit_reached) {
 		kprintf("skiff: policy: %s -> restart, but the restart limit of %u reached; powering off\n",
 			what, vm->policy.restarts);
+		restart_mtrrs(vm);	/* the EPT as a restart would leave it */
 		restart_check(vm);
 		stop(vm, d.stop_policy, status);
 	}
@@ -165,6 +177,7 @@ static void apply_policy(struct vcpu *v, int policy, const char *what, int statu
 	kprintf("skiff: policy: %s -> restart %u of %u (back-off %u ms)\n", what, vm->restarts,
 		vm->policy.restarts, d.backoff_ms);
 	tsc_delay_ms(d.backoff_ms);
+	restart_mtrrs(vm);
 	if (vm_reload(vm) < 0) {
 		kprintf("skiff: policy: the guest's image no longer loads; powering off\n");
 		stop(vm, POLICY_POWER_OFF, STOP_STATUS_GUEST_CRASH);
@@ -196,6 +209,64 @@ void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *wh
 		why, n == VM_REFUSALS_SHOWN ? "; further refusals are not shown" : "");
 }
 
+int vm_guest_mtrr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	int rc;
+
+	spin_lock(&v->vm->lock);
+	rc = vm_mtrr_read(&v->vm->mtrrs, msr, value);
+	spin_unlock(&v->vm->lock);
+	return rc;
+}
+
+/* The EPT is checked against its baseline before skiff changes it, so
+ * that a change skiff did not make is still found, and re-baselined after. */
+int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	struct vm *vm = v->vm;
+	int rc;
+
+	spin_lock(&vm->lock);
+	rc = vm_mtrr_write(&vm->mtrrs, msr, value);
+	if (rc == VM_MTRR_RETYPE && integrity_verify_tree(vm->ept) == 0) {
+		if (mm_ept_retype(vm->ept, &vm->mtrrs, false) < 0)
+			kprintf("skiff: mtrr: guest memory keeps some of its old memory types: "
+				"no pool page for the tables the guest's new MTRRs need\n");
+		integrity_rebaseline_tree(vm->ept);
+	}
+	spin_unlock(&vm->lock);
+	return rc;
+}
+
+/* A restart starts with the MTRRs of the first start, and an EPT as many
+ * pages as that start's: made again from nothing if the guest retyped it. */
+static void restart_mtrrs(struct vm *vm)
+{
+	if (vm_mtrr_view_equal(&vm->mtrrs, &vm->mtrrs_at_boot))
+		return;
+	vm->mtrrs = vm->mtrrs_at_boot;
+	if (integrity_verify_tree(vm->ept) < 0)
+		return;		/* reported; the final check will say it again */
+	if (mm_ept_retype(vm->ept, &vm->mtrrs, true) < 0)
+		panic("mm: cannot make the guest's EPT again as at boot with the pages it had");
+	integrity_rebaseline_tree(vm->ept);
+}
+
+/* What every end of the guest reports: skiff's memory and tables as they
+ * were, and the CPU's MTRRs, which type skiff's memory, as skiff found
+ * them (the guest's writes went to its own view). */
+static void check_skiff(struct vm *vm)
+{
+	struct mtrr_regs cpu;
+
+	integrity_check();
+	mtrr_regs_read(&cpu);
+	if (vm_mtrr_view_equal(&cpu, &vm->cpu_mtrrs))
+		kprintf("skiff: mtrr: the CPU's MTRRs are as skiff found them\n");
+	else
+		kprintf("skiff: mtrr: CHANGED: the CPU's MTRRs are not as skiff found them\n");
+}
+
 void vm_guest_finished(struct vcpu *v, int status)
 {
 	struct vm *vm = v->vm;
@@ -203,6 +274,7 @@ void vm_guest_finished(struct vcpu *v, int status)
 	vm_fate_claim(v);
 	vm_console_flush(vm);
 	kprintf("skiff: the guest (%s) exited with status %d\n", vm->guest_name, status);
+	check_skiff(vm);
 	if (vm->vcpu_count > 1)
 		kprintf("skiff: vCPU %u (APIC ID %u) ended the guest; the other vCPUs were stopped\n",
 			v->index, v->apic_id);
@@ -217,6 +289,7 @@ void vm_guest_rebooted(struct vcpu *v, const char *what)
 	vm_fate_claim(v);
 	vm_console_flush(vm);
 	kprintf("skiff: the guest (%s) rebooted: %s\n", vm->guest_name, what);
+	check_skiff(vm);
 	vm_arch_print_exit_stats(vm);
 	apply_policy(v, vm->policy.on_reboot, "guest reboot", 0);
 }
@@ -233,7 +306,7 @@ void vm_incident(struct vcpu *v, const struct vm_incident *inc)
 	if (vm->vcpu_count > 1)
 		kprintf("skiff: incident %u was vCPU %u's (APIC ID %u); the other vCPUs were stopped\n",
 			vm->incidents, v->index, v->apic_id);
-	integrity_check();
+	check_skiff(vm);
 	vm_arch_print_exit_stats(vm);
 	apply_policy(v, inc->kind == VM_INCIDENT_HANG ? vm->policy.on_hang : vm->policy.on_crash,
 		     kind, STOP_STATUS_GUEST_CRASH);

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "lib/spinlock.h"
 #include "mm/layout.h"
+#include "mm/mtrr.h"
 #include "vm/gconsole.h"
 #include "vm/guest_mem.h"
 #include "vm/hypercall.h"
@@ -24,6 +25,8 @@
 #include "vm/ports.h"
 #include "vm/vcpu.h"
 #include "x86.h"
+
+struct ept;
 
 /* Where and how the guest starts (Multiboot2: EAX magic, EBX info). */
 struct vm_entry {
@@ -60,6 +63,11 @@ struct vm {
 	struct vm_entry entry;
 	struct vm_source source;
 	struct vm_policy policy;
+	/* The guest-physical map (the EPT), which the guest's MTRRs type. */
+	struct ept *ept;
+	struct mtrr_regs mtrrs;		/* the guest's view (vm/mtrr_view.h) */
+	struct mtrr_regs mtrrs_at_boot;	/* the view a restart starts from */
+	struct mtrr_regs cpu_mtrrs;	/* the CPU's at boot, skiff's */
 	const char *guest_name;
 	unsigned incidents;	/* sequence number of the last incident */
 	unsigned refusals;	/* vm_refused() calls since boot */
@@ -83,8 +91,9 @@ struct vm {
 /* Loads the guest again from its pristine image (a restart). */
 int vm_reload(struct vm *vm);
 
-/* The guest's RAM from the layout; devices in their reset state. */
-void vm_init(struct vm *vm, const struct mm_layout *layout);
+/* The guest's RAM from the layout; devices in their reset state; ept is
+ * its guest-physical map, which the guest's MTRR view types. */
+void vm_init(struct vm *vm, const struct mm_layout *layout, struct ept *ept);
 
 /* Loads the guest (a GRUB module marked "guest", else the built-in one),
  * builds its Multiboot2 information, fills vm->entry.  Negative error,
@@ -141,8 +150,15 @@ __attribute__((noreturn)) void vm_entry_failed(struct vcpu *v, uint64_t rip);
 /* The guest tried something skiff refuses without ending the run (the
  * guest gets the fault the hardware would give): one line naming it, for
  * the first VM_REFUSALS_SHOWN of a run; the rest are counted. */
-#define VM_REFUSALS_SHOWN	8
+#define VM_REFUSALS_SHOWN	16
 void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *why);
+
+/* RDMSR and WRMSR of the guest's MTRRs (vm/mtrr_view.h): a read is 0 or -1
+ * (#GP); a write returns what vm_mtrr_write() does, and a write that changes
+ * the memory types has retyped guest memory in the EPT when it returns
+ * (the caller flushes its own CPU's cached translations). */
+int vm_guest_mtrr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
+int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value);
 
 /* ---- one guest, one fate (vm/fate.c) ---- */
 

@@ -473,26 +473,46 @@ void vmx_exit_io(struct vmx_vcpu *v)
 /* ---- MSRs ---- */
 
 /*
- * RDMSR reaches skiff for what the MSR policy (vm/msr.h) intercepts and
- * for every MSR outside the bitmap's two ranges.  What the policy passes
- * through is read for the guest; a #GP from the CPU goes back to it.
+ * RDMSR reaches skiff for what the MSR policy (vm/msr.h) does not pass
+ * through and for every MSR outside the bitmap's two ranges.  What the
+ * policy passes is read for the guest; a #GP from the CPU goes back to it.
  */
 void vmx_exit_rdmsr(struct vmx_vcpu *v)
 {
 	uint64_t *g = v->vcpu.regs.gpr;
 	uint32_t msr = (uint32_t)g[GUEST_REG_RCX];
 	enum vm_msr_rule rule = vm_msr_rule(msr, false);
-	uint64_t value;
+	uint64_t value = 0;
+	int bad;
 
-	if (rule == VM_MSR_LOCKED_OFF) {
+	switch (rule) {
+	case VM_MSR_LOCKED_OFF:
 		value = VM_MSR_FEATURE_CONTROL_VALUE;
-	} else if (rule == VM_MSR_TSC) {	/* IA32_TSC_ADJUST: the guest's view */
-		if (rdmsr_safe(msr, &value) < 0) {
-			vmx_inject_gp(v);
-			return;
-		}
+		bad = 0;
+		break;
+	case VM_MSR_TSC:	/* IA32_TSC_ADJUST: the guest's view */
+		bad = rdmsr_safe(msr, &value);
 		value += (uint64_t)v->tsc_adjust_delta;
-	} else if (rule != VM_MSR_PASS || rdmsr_safe(msr, &value) < 0) {
+		break;
+	case VM_MSR_MTRR:
+		bad = vm_guest_mtrr_read(&v->vcpu, msr, &value);
+		break;
+	case VM_MSR_COPY:	/* IA32_MISC_ENABLE */
+		value = v->misc_enable;
+		bad = !v->misc_enable_exists;
+		break;
+	case VM_MSR_NO_BANKS:
+		bad = rdmsr_safe(msr, &value);
+		value &= ~VM_MCG_CAP_HIDDEN;
+		break;
+	case VM_MSR_PASS:
+		bad = rdmsr_safe(msr, &value);
+		break;
+	default:
+		bad = -1;
+		break;
+	}
+	if (bad) {
 		vmx_inject_gp(v);
 		return;
 	}
@@ -576,36 +596,87 @@ static void write_icr(struct vmx_vcpu *v, uint64_t value)
 	vmx_skip_instruction();
 }
 
+/* A write the policy refuses: reported (the guest's doing), then #GP. */
+static void refuse_wrmsr(struct vmx_vcpu *v, uint32_t msr, uint64_t value, const char *why)
+{
+	char what[32];
+
+	if (msr == MSR_IA32_APIC_BASE)
+		fmt_snprintf(what, sizeof(what), "WRMSR IA32_APIC_BASE");
+	else
+		fmt_snprintf(what, sizeof(what), "WRMSR 0x%x", msr);
+	vm_refused(&v->vcpu, what, value, why);
+	vmx_inject_gp(v);
+}
+
+/* The guest's MTRRs (vm/mtrr_view.h): a write that changes the memory
+ * types retypes guest memory in the EPT, and this CPU's cached
+ * translations are dropped.  Every CPU writes its own MTRRs (SDM Vol. 3A
+ * 12.11.8), so each flushes its own. */
+static void write_mtrr(struct vmx_vcpu *v, uint32_t msr, uint64_t value)
+{
+	int rc = vm_guest_mtrr_write(&v->vcpu, msr, value);
+
+	if (rc == VM_MTRR_GP) {
+		vmx_inject_gp(v);
+		return;
+	}
+	vmx_invept(INVEPT_SINGLE_CONTEXT, ept_pointer(v->ept));
+	vmx_skip_instruction();
+}
+
 void vmx_exit_wrmsr(struct vmx_vcpu *v)
 {
 	uint64_t *g = v->vcpu.regs.gpr;
 	uint32_t msr = (uint32_t)g[GUEST_REG_RCX];
 	uint64_t value = LOW32(g[GUEST_REG_RAX]) | (g[GUEST_REG_RDX] << 32);
-	enum vm_msr_rule rule = vm_msr_rule(msr, true);
 
-	if (rule == VM_MSR_EFER) {
+	switch (vm_msr_rule(msr, true)) {
+	case VM_MSR_EFER:
 		write_efer(v, value);
 		return;
-	}
-	if (rule == VM_MSR_X2APIC_ICR) {
+	case VM_MSR_X2APIC_ICR:
 		write_icr(v, value);
 		return;
-	}
-	if (rule == VM_MSR_TSC) {
+	case VM_MSR_TSC:
 		write_tsc(v, msr, value);
 		return;
-	}
-	if (rule == VM_MSR_APIC_BASE) {
-		if (!vm_apic_base_write_ok(value)) {
-			vm_refused(&v->vcpu, "WRMSR IA32_APIC_BASE", value,
-				   "the local APIC stays at 0xfee00000 (it would cover memory "
-				   "skiff uses)");
+	case VM_MSR_MTRR:
+		write_mtrr(v, msr, value);
+		return;
+	case VM_MSR_COPY:	/* IA32_MISC_ENABLE */
+		if (!v->misc_enable_exists) {
 			vmx_inject_gp(v);
 			return;
 		}
-		rule = VM_MSR_PASS;	/* the mode bits are the guest's, checked by the CPU */
-	}
-	if (rule != VM_MSR_PASS || wrmsr_safe(msr, value) < 0) {
+		v->misc_enable = value;
+		break;
+	case VM_MSR_APIC_BASE:
+		if (!vm_apic_base_write_ok(value)) {
+			refuse_wrmsr(v, msr, value, "the local APIC stays at 0xfee00000 (it would "
+				     "cover memory skiff uses)");
+			return;
+		}
+		/* the mode bits are the guest's, checked by the CPU */
+		if (wrmsr_safe(msr, value) < 0) {
+			vmx_inject_gp(v);
+			return;
+		}
+		break;
+	case VM_MSR_PASS:	/* the real MSR, where the bitmap cannot pass it */
+		if (wrmsr_safe(msr, value) < 0) {
+			vmx_inject_gp(v);
+			return;
+		}
+		break;
+	case VM_MSR_PAT:
+		refuse_wrmsr(v, msr, value, "this CPU cannot switch PAT on VM entry and exit, "
+			     "and PAT types skiff's own memory");
+		return;
+	case VM_MSR_REFUSED:
+		refuse_wrmsr(v, msr, value, vm_msr_refusal(msr));
+		return;
+	default:		/* VM_MSR_GP, and reads' rules */
 		vmx_inject_gp(v);
 		return;
 	}

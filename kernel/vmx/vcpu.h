@@ -57,6 +57,10 @@ struct vmx_vcpu {
 	bool smi_quirk;
 	/* The guest's IA32_TSC_ADJUST minus the CPU's (handlers.c). */
 	int64_t tsc_adjust_delta;
+	/* The guest's copy of IA32_MISC_ENABLE (vm/msr.h, VM_MSR_COPY):
+	 * the CPU's at the start; none when the CPU has no such MSR. */
+	uint64_t misc_enable;
+	bool misc_enable_exists;
 
 	/* VM exits and the TSC cycles skiff spent on them (from the
 	 * handler's start to its return, just before VMRESUME), by basic

@@ -172,6 +172,11 @@ static void bitmap_set(uint8_t *map, uint32_t bit)
 	map[bit / 8] |= (uint8_t)(1u << (bit % 8));
 }
 
+static void bitmap_clear(uint8_t *map, uint32_t bit)
+{
+	map[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+}
+
 /* I/O bitmap A covers ports 0-0x7fff, B 0x8000-0xffff; a set bit exits. */
 static void intercept_ports(struct vmx_vcpu *v, const struct vm_port_range *r, size_t n)
 {
@@ -196,8 +201,9 @@ static void build_io_bitmaps(struct vmx_vcpu *v)
 /*
  * MSR bitmap: four 1 KiB quarters, read-low (MSRs 0-0x1fff), read-high
  * (0xc0000000-0xc0001fff), write-low, write-high.  MSRs outside both
- * ranges always exit.  Intercepted: every access the MSR policy
- * (vm/msr.c) does not pass through.
+ * ranges always exit.  The MSR policy (vm/msr.h) is an allow-list: every
+ * access exits but those it passes through, and PAT writes only while the
+ * VMCS switches PAT (VM_MSR_PAT).
  */
 #define MSR_BITMAP_READ_LOW	0
 #define MSR_BITMAP_READ_HIGH	1024
@@ -205,26 +211,34 @@ static void build_io_bitmaps(struct vmx_vcpu *v)
 #define MSR_BITMAP_WRITE_HIGH	3072
 #define MSR_HIGH_BASE		0xc0000000u
 
-static void msr_intercept(uint8_t *map, uint32_t msr, bool reads, bool writes)
+static void msr_pass(uint8_t *map, uint32_t msr, bool reads, bool writes)
 {
 	bool high = msr >= MSR_HIGH_BASE;
 	uint32_t index = msr & 0x1fff;
 
 	if (reads)
-		bitmap_set(map + (high ? MSR_BITMAP_READ_HIGH : MSR_BITMAP_READ_LOW), index);
+		bitmap_clear(map + (high ? MSR_BITMAP_READ_HIGH : MSR_BITMAP_READ_LOW), index);
 	if (writes)
-		bitmap_set(map + (high ? MSR_BITMAP_WRITE_HIGH : MSR_BITMAP_WRITE_LOW), index);
+		bitmap_clear(map + (high ? MSR_BITMAP_WRITE_HIGH : MSR_BITMAP_WRITE_LOW), index);
+}
+
+static bool msr_rule_passes(const struct vmx_vcpu *v, enum vm_msr_rule rule)
+{
+	if (rule == VM_MSR_PAT)
+		return (v->entry & VM_ENTRY_LOAD_IA32_PAT) && (v->exit & VM_EXIT_SAVE_IA32_PAT);
+	return rule == VM_MSR_PASS;
 }
 
 static void build_msr_bitmap(struct vmx_vcpu *v)
 {
 	uint8_t *map = (uint8_t *)v->msr_bitmap;
 
+	memset(map, 0xff, PAGE_SIZE);
 	for (size_t i = 0; i < vm_msr_range_count; i++) {
 		const struct vm_msr_range *r = &vm_msr_ranges[i];
 
 		for (uint32_t msr = r->first; msr <= r->last; msr++)
-			msr_intercept(map, msr, r->read != VM_MSR_PASS, r->write != VM_MSR_PASS);
+			msr_pass(map, msr, msr_rule_passes(v, r->read), msr_rule_passes(v, r->write));
 	}
 }
 
@@ -427,6 +441,7 @@ void vm_arch_start(struct vcpu *vcpu)
 		      st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");
 	write_controls(v);		/* the TSC offset 0 among them */
 	v->tsc_adjust_delta = 0;
+	v->misc_enable_exists = rdmsr_safe(VM_MSR_MISC_ENABLE, &v->misc_enable) == 0;
 	write_host_state(v);
 	if (vcpu->index == 0)
 		set_guest_entry(v, &vcpu->vm->entry);

@@ -112,6 +112,28 @@ enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr)
 	UNEXPECTED("vm_guest_icr_write");
 }
 
+int vm_guest_mtrr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	(void)v;
+	(void)msr;
+	(void)value;
+	UNEXPECTED("vm_guest_mtrr_read");
+}
+
+int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	(void)v;
+	(void)msr;
+	(void)value;
+	UNEXPECTED("vm_guest_mtrr_write");
+}
+
+uint64_t ept_pointer(const struct ept *e)
+{
+	(void)e;
+	UNEXPECTED("ept_pointer");
+}
+
 void vmx_ap_init(struct vmx_vcpu *v)
 {
 	(void)v;

@@ -368,6 +368,54 @@ static void test_fill_by_class(void **state)
 	assert_true(c.asked < 128);	/* of a million pages */
 }
 
+/* ---- clearing ---- */
+
+/* pages.free for pt_clear(): what came back, in order. */
+static uint64_t freed[16];
+static unsigned freed_count;
+
+static void record_free(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	assert_true(freed_count < sizeof(freed) / sizeof(freed[0]));
+	freed[freed_count++] = pa;
+}
+
+/* Every table but the root goes back, once each; the root stays and is
+ * empty; a fill afterwards takes as many pages as the first. */
+static void test_clear_frees_every_table_but_the_root(void **state)
+{
+	struct fixture *f = *state;
+	struct pt_tree *t;
+	struct pt_attrs rw = { .rights = PT_RWX, .memtype = 6 };
+	uint64_t root, *table;
+	size_t pages;
+
+	freed_count = 0;
+	f->pages.free = record_free;
+	t = tree(state, &ept_format, ALL_LEAVES);
+	root = t->root;
+	assert_int_equal(pt_map(t, 0, 4 * GiB, &rw), 0);
+	assert_int_equal(pt_unmap(t, GiB + 4 * KiB, 4 * KiB), 0);	/* a PD and a PT */
+	assert_int_equal(pt_unmap(t, 3 * GiB, 4 * KiB), 0);		/* another two */
+	pages = t->table_pages;
+	assert_int_equal(pages, 6);
+	pt_clear(t);
+	assert_int_equal(freed_count, pages - 1);
+	assert_int_equal(t->table_pages, 1);
+	assert_int_equal(t->root, root);
+	for (unsigned i = 0; i < freed_count; i++) {
+		assert_true(freed[i] != root);
+		for (unsigned j = i + 1; j < freed_count; j++)
+			assert_true(freed[i] != freed[j]);
+	}
+	table = f->pages.to_virt(f->pages.ctx, root);
+	for (unsigned i = 0; i < 512; i++)
+		assert_int_equal(table[i], 0);
+	expect_leaves(t, 0, 0, 0);
+	expect_absent(t, 0);
+}
+
 /* ---- the whole-tree walk ---- */
 
 static void test_walk_tables_sees_every_page(void **state)
@@ -402,6 +450,7 @@ int main(void)
 		T(test_protect_keeps_type_and_leaves_absent_pages),
 		T(test_out_of_pages_in_a_split),
 		T(test_fill_by_class),
+		T(test_clear_frees_every_table_but_the_root),
 		T(test_walk_tables_sees_every_page),
 	};
 

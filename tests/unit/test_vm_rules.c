@@ -58,13 +58,24 @@ static void test_cpuid_leaf_1_hides_vmx_and_smx_and_mirrors_osxsave(void **state
 
 	(void)state;
 	r = vm_cpuid_edit(1, 0, ones, &c);
-	assert_int_equal(r.ecx & (CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE), 0);
+	assert_int_equal(r.ecx & (CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE |
+				  CPUID_1_ECX_PDCM), 0);
 	assert_true(r.ecx & CPUID_1_ECX_HYPERVISOR);
 	assert_int_equal(r.eax, ~0u);
 	assert_int_equal(r.edx, ~0u);
 	c.guest_cr4 = CR4_OSXSAVE;
 	r = vm_cpuid_edit(1, 0, zeros, &c);
 	assert_int_equal(r.ecx, CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_HYPERVISOR);
+}
+
+/* No performance monitoring: its MSRs are refused (vm/msr.h). */
+static void test_cpuid_leaf_a_is_empty(void **state)
+{
+	struct cpuid_regs r = vm_cpuid_edit(0xa, 0, ones, &all_off);
+
+	(void)state;
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+	assert_true(vm_cpuid_leaf_edited(0xa));
 }
 
 static void test_cpuid_features_non_root_cannot_run_are_hidden(void **state)
@@ -266,8 +277,39 @@ static void test_msr_policy(void **state)
 	assert_int_equal(vm_msr_rule(MSR_IA32_FEATURE_CONTROL, true), VM_MSR_GP);
 	assert_int_equal(vm_msr_rule(VM_MSR_VMX_FIRST, false), VM_MSR_GP);
 	assert_int_equal(vm_msr_rule(VM_MSR_VMX_LAST, true), VM_MSR_GP);
-	assert_int_equal(vm_msr_rule(VM_MSR_VMX_FIRST - 1, false), VM_MSR_PASS);
-	assert_int_equal(vm_msr_rule(VM_MSR_VMX_LAST + 1, true), VM_MSR_PASS);
+	/* An allow-list: what it does not name is refused, reads and writes. */
+	assert_int_equal(vm_msr_rule(VM_MSR_VMX_FIRST - 1, false), VM_MSR_GP);
+	assert_int_equal(vm_msr_rule(VM_MSR_VMX_LAST + 1, true), VM_MSR_REFUSED);
+	assert_int_equal(vm_msr_rule(0x11, true), VM_MSR_REFUSED);
+	assert_int_equal(vm_msr_rule(0x12345678, false), VM_MSR_GP);
+	assert_int_equal(vm_msr_rule(VM_MSR_DS_AREA, true), VM_MSR_REFUSED);	/* PEBS, BTS */
+	assert_int_equal(vm_msr_rule(0x3f1, true), VM_MSR_REFUSED);		/* PEBS_ENABLE */
+	assert_int_equal(vm_msr_rule(VM_MSR_SMRR_PHYSBASE, true), VM_MSR_REFUSED);
+	assert_int_equal(vm_msr_rule(VM_MSR_SMRR_PHYSMASK, false), VM_MSR_GP);
+	assert_int_equal(vm_msr_rule(VM_MSR_BIOS_UPDT_TRIG, true), VM_MSR_REFUSED);	/* microcode */
+	assert_int_equal(vm_msr_rule(VM_MSR_MC_BANKS_FIRST, true), VM_MSR_REFUSED);
+	assert_int_equal(vm_msr_rule(VM_MSR_MCG_CAP, false), VM_MSR_NO_BANKS);
+	assert_int_equal(vm_msr_rule(VM_MSR_MISC_ENABLE, true), VM_MSR_COPY);
+	assert_int_equal(vm_msr_rule(VM_MSR_MISC_ENABLE, false), VM_MSR_COPY);
+	/* The MTRRs are the guest's view, IA32_MTRRCAP read-only; PAT the
+	 * guest's where the VMCS switches it. */
+	assert_int_equal(vm_msr_rule(VM_MSR_MTRRCAP, false), VM_MSR_MTRR);
+	assert_int_equal(vm_msr_rule(VM_MSR_MTRRCAP, true), VM_MSR_GP);
+	assert_int_equal(vm_msr_rule(0x200, true), VM_MSR_MTRR);
+	assert_int_equal(vm_msr_rule(0x26f, true), VM_MSR_MTRR);
+	assert_int_equal(vm_msr_rule(VM_MSR_MTRR_DEF_TYPE, true), VM_MSR_MTRR);
+	assert_int_equal(vm_msr_rule(MSR_IA32_PAT, false), VM_MSR_PASS);
+	assert_int_equal(vm_msr_rule(MSR_IA32_PAT, true), VM_MSR_PAT);
+	/* What the VMCS switches, or skiff never uses, is the guest's. */
+	assert_int_equal(vm_msr_rule(MSR_IA32_SYSENTER_EIP, true), VM_MSR_PASS);
+	assert_int_equal(vm_msr_rule(MSR_IA32_LSTAR, true), VM_MSR_PASS);
+	assert_int_equal(vm_msr_rule(MSR_IA32_KERNEL_GS_BASE, true), VM_MSR_PASS);
+	assert_int_equal(vm_msr_rule(VM_MSR_TSC_AUX, true), VM_MSR_PASS);
+	assert_int_equal(vm_msr_rule(VM_MSR_X2APIC_FIRST, true), VM_MSR_PASS);
+	assert_int_equal(vm_msr_rule(VM_MSR_X2APIC_LAST, true), VM_MSR_PASS);
+	assert_int_equal(vm_msr_rule(VM_MSR_X2APIC_LAST + 1, true), VM_MSR_REFUSED);
+	assert_non_null(strstr(vm_msr_refusal(VM_MSR_DS_AREA), "debug store"));
+	assert_non_null(strstr(vm_msr_refusal(0x11), "not on skiff's list"));
 	assert_int_equal(vm_msr_rule(MSR_IA32_EFER, false), VM_MSR_PASS);
 	assert_int_equal(vm_msr_rule(MSR_IA32_EFER, true), VM_MSR_EFER);
 	assert_int_equal(vm_msr_rule(MSR_IA32_APIC_BASE, false), VM_MSR_PASS);
@@ -287,13 +329,12 @@ static void test_msr_policy(void **state)
 	assert_int_equal(vm_msr_rule(MSR_IA32_TSC, true), VM_MSR_TSC);
 	assert_int_equal(vm_msr_rule(MSR_IA32_TSC_ADJUST, false), VM_MSR_TSC);
 	assert_int_equal(vm_msr_rule(MSR_IA32_TSC_ADJUST, true), VM_MSR_TSC);
-	assert_int_equal(vm_msr_rule(0x11, true), VM_MSR_PASS);
 	assert_true(VM_MSR_FEATURE_CONTROL_VALUE & 1);		/* locked */
 	assert_false(VM_MSR_FEATURE_CONTROL_VALUE & 6);		/* VMX off */
 }
 
-/* Each range says why, and no MSR is in two (the first would win
- * silently). */
+/* Each range says why, the ranges ascend, and no MSR is in two (the
+ * first would win silently). */
 static void test_msr_table_is_well_formed(void **state)
 {
 	(void)state;
@@ -302,7 +343,8 @@ static void test_msr_table_is_well_formed(void **state)
 
 		assert_true(a->first <= a->last);
 		assert_non_null(a->why);
-		assert_true(a->read != VM_MSR_PASS || a->write != VM_MSR_PASS);
+		if (i > 0)
+			assert_true(vm_msr_ranges[i - 1].last < a->first);
 		for (size_t j = i + 1; j < vm_msr_range_count; j++) {
 			const struct vm_msr_range *b = &vm_msr_ranges[j];
 
@@ -431,6 +473,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpuid_own_leaves),
 		cmocka_unit_test(test_cpuid_leaf_1_hides_vmx_and_smx_and_mirrors_osxsave),
+		cmocka_unit_test(test_cpuid_leaf_a_is_empty),
 		cmocka_unit_test(test_cpuid_features_non_root_cannot_run_are_hidden),
 		cmocka_unit_test(test_cpuid_ospke_mirrors_the_guests_cr4),
 		cmocka_unit_test(test_cpuid_edited_leaves_are_all_listed),

@@ -55,6 +55,15 @@ static int decode(const uint8_t *b, size_t n, enum mmio_mode mode, struct mmio_i
 	return decode_in(b, n, n, 0, mode, out);
 }
 
+/* Field by field: the struct has padding. */
+static bool same(const struct mmio_insn *a, const struct mmio_insn *b)
+{
+	return a->len == b->len && a->size == b->size && a->write == b->write &&
+	       a->has_imm == b->has_imm && a->imm == b->imm && a->reg == b->reg &&
+	       a->reg_size == b->reg_size && a->high_byte == b->high_byte &&
+	       a->zero_extend == b->zero_extend;
+}
+
 /* b is one whole instruction of n bytes: decodes it, checks the length,
  * its prefixes and the bytes after it. */
 static struct mmio_insn insn(enum mmio_mode mode, const uint8_t *b, size_t n)
@@ -70,7 +79,7 @@ static struct mmio_insn insn(enum mmio_mode mode, const uint8_t *b, size_t n)
 	for (size_t j = 0; j < sizeof(junks); j++) {
 		memset(&again, 0x5a, sizeof(again));
 		assert_int_equal(decode_in(b, n, n + 1 + j * 5, junks[j], mode, &again), 0);
-		assert_memory_equal(&again, &d, sizeof(d));
+		assert_true(same(&again, &d));
 	}
 	return d;
 }
@@ -301,6 +310,7 @@ static void test_rex_only_right_before_opcode(void **state)
 	assert_store_reg(INSN(M64, 0x48, 0x66, 0x89, 0x0a), 2, RCX, false);	/* mov %cx,(%rdx) */
 	assert_store_reg(INSN(M64, 0x40, 0x66, 0x88, 0x27), 1, RAX, true);	/* mov %ah,(%rdi) */
 	assert_store_reg(INSN(M64, 0x4c, 0x64, 0x89, 0x07), 4, RAX, false);	/* REX.WR dropped */
+	assert_store_reg(INSN(M64, 0x48, 0x67, 0x89, 0x07), 4, RAX, false);	/* mov %eax,(%edi) */
 	/* Two REX: the last one counts. */
 	assert_store_reg(INSN(M64, 0x41, 0x48, 0x89, 0x0a), 8, RCX, false);	/* mov %rcx,(%rdx) */
 	assert_store_reg(INSN(M64, 0x48, 0x41, 0x89, 0x0a), 4, RCX, false);	/* mov %ecx,(%r10) */
@@ -431,7 +441,7 @@ static void test_output_untouched_on_error(void **state)
 
 	(void)state;
 	memset(&d, 0x5a, sizeof(d));
-	before = d;
+	memcpy(&before, &d, sizeof(d));
 	assert_int_equal(decode(BYTES(0xc7, 0x07, 0x21), M64, &d), -ERANGE);
 	assert_int_equal(decode(BYTES(0xf0, 0x89, 0x07), M64, &d), -EINVAL);
 	assert_memory_equal(&d, &before, sizeof(d));

@@ -201,7 +201,7 @@ static unsigned address_size(enum mmio_mode mode, const struct prefixes *p)
  */
 static int take_modrm(struct cursor *c, unsigned addr_size, uint8_t *reg)
 {
-	uint8_t modrm, sib;
+	uint8_t modrm, sib = 0;
 	unsigned mod, rm, disp;
 	int rc = cursor_byte(c, &modrm);
 
@@ -219,19 +219,16 @@ static int take_modrm(struct cursor *c, unsigned addr_size, uint8_t *reg)
 			disp = mod == MOD_DISP8 ? 1 : 2;
 		return cursor_skip(c, disp);
 	}
-	if (mod == MOD_NO_DISP) {
-		disp = rm == RM_DISP32 ? 4 : 0;
-		if (rm == RM_SIB) {
-			rc = cursor_byte(c, &sib);
-			if (rc)
-				return rc;
-			disp = SIB_BASE(sib) == SIB_BASE_NONE ? 4 : 0;
-		}
-	} else {
-		disp = mod == MOD_DISP8 ? 1 : 4;
-		if (rm == RM_SIB && (rc = cursor_skip(c, 1)))
-			return rc;
-	}
+	if (rm == RM_SIB && (rc = cursor_byte(c, &sib)) != 0)
+		return rc;
+	if (mod == MOD_DISP8)
+		disp = 1;
+	else if (mod == MOD_DISP_FULL)
+		disp = 4;
+	else if (rm == RM_DISP32 || (rm == RM_SIB && SIB_BASE(sib) == SIB_BASE_NONE))
+		disp = 4;
+	else
+		disp = 0;
 	return cursor_skip(c, disp);
 }
 

@@ -415,6 +415,21 @@ def cr_access_seeds():
           + cr_exit(MOV_TO, 0, 5, CR0_PG | CR0_PE, wide=True) + cr_exit(MOV_TO, 8, 0, 0))
 
 
+# ---- MOV instructions of MMIO accesses (fuzz_mmio_insn.c's format) ----
+
+def mmio_insn_seeds():
+    # The bytes are the instruction, decoded in each mode (GNU as's
+    # encodings); the harness also reads them as a recipe of its own.
+    write("mmio_insn", "store-imm-sib-15", bytes([0x26, 0x2e, 0x64, 0x48, 0xc7, 0x84, 0x88, 0x78,
+                                                  0x56, 0x34, 0x12, 0x00, 0x00, 0x00, 0x80]))
+    write("mmio_insn", "store-rip-relative", bytes([0x89, 0x05, 0x00, 0x10, 0x00, 0x00]))
+    write("mmio_insn", "store-rex-wrxb", bytes([0x4f, 0x89, 0x8c, 0xf5, 0x78, 0x56, 0x34, 0x12]))
+    write("mmio_insn", "store-high-byte", bytes([0x88, 0x7b, 0x10]))
+    write("mmio_insn", "movzx-rex", bytes([0x66, 0x4c, 0x0f, 0xb6, 0x1f]))
+    write("mmio_insn", "moffs", bytes([0x48, 0xa3, 0x00, 0x00, 0xd0, 0xfe, 0, 0, 0, 0]))
+    write("mmio_insn", "code16-addr32-imm32", bytes([0x67, 0x66, 0xc7, 0x46, 0x10, 0xef, 0xbe, 0xad, 0xde]))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else None
     if not os.path.isdir(OUT):
@@ -428,6 +443,7 @@ def main():
     acpi_seeds()
     madt_seeds()
     cr_access_seeds()
+    mmio_insn_seeds()
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ static void guard_platform(struct vm_platform *p)
 			     a.pm1b_cnt ? ", PM1b_CNT" : "");
 	if (a.reset)
 		fmt_snprintf(reset, sizeof(reset), ", RESET_REG (0x%x)", a.reset);
-	kprintf("skiff: platform: resets through 0x64, 0x92, 0xcf9%s%s are skiff's%s\n", reset, pm,
+	kprintf("skiff: platform: resets through 0x64, 0x60 after 0xd1, 0x92, 0xcf9%s%s are skiff's%s\n", reset, pm,
 		a.pm1a_cnt ? "" : "; no ACPI sleep registers in I/O space to guard");
 }
 

@@ -75,6 +75,7 @@ void attack_ap_cli_loop(void);
 void attack_ap_init_bsp(void);
 void attack_reset_kbc(void);	/* reset.c: the machine's reset and power paths */
 void attack_reset_92(void);
+void attack_reset_kbc_output(void);
 void attack_reset_cf9(void);
 void attack_acpi_off(void);
 void attack_forge_skiff(void);

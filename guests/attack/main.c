@@ -77,6 +77,8 @@ static const struct attack attacks[] = {
 	  .run = attack_both_triple },
 	{ "reset-kbc", "reset the machine through the keyboard controller (0xfe to port 0x64)",
 	  .run = attack_reset_kbc },
+	{ "reset-kbc-output", "reset the machine through the keyboard controller's output port "
+	  "(0xd1 to port 0x64, then bit 0 clear to port 0x60)", .run = attack_reset_kbc_output },
 	{ "reset-92", "reset the machine through port 0x92 (bit 0)", .run = attack_reset_92 },
 	{ "reset-cf9", "reset the machine through the reset control register (0xcf9)",
 	  .run = attack_reset_cf9 },

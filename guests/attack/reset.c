@@ -31,6 +31,21 @@ void attack_reset_kbc(void)
 	still_running("reset-kbc");
 }
 
+/* 0xd1 "write output port", then the output port with bit 0 (the CPU
+ * reset line, active low) clear and A20 (bit 1) on. */
+#define KBC_DATA		0x60
+#define KBC_WRITE_OUTPUT	0xd1
+#define KBC_OUTPUT_RESET	0xde
+
+void attack_reset_kbc_output(void)
+{
+	printf("attack: reset-kbc-output: 0x%02x to port 0x%x, then 0x%02x to port 0x%x\n",
+	       KBC_WRITE_OUTPUT, KBC_COMMAND, KBC_OUTPUT_RESET, KBC_DATA);
+	outb(KBC_COMMAND, KBC_WRITE_OUTPUT);
+	outb(KBC_DATA, KBC_OUTPUT_RESET);
+	still_running("reset-kbc-output");
+}
+
 void attack_reset_92(void)
 {
 	uint8_t v = inb(SYSTEM_CONTROL_A);

@@ -6,6 +6,10 @@
  * that output line; line 0 is the CPU reset (the IBM PC/AT's wiring). */
 #define KBC_PULSE_FIRST		0xf0
 #define KBC_PULSE_RESET_LINE	0x01
+/* 8042 command 0xd1 "write output port": the next data byte is the output
+ * port, whose bit 0 is the CPU reset line, asserted when 0. */
+#define KBC_WRITE_OUTPUT	0xd1
+#define KBC_OUTPUT_NO_RESET	0x01
 #define SYSCTL_A_FAST_RESET	0x01
 /* Reset control register: SYS_RST (bit 1) chooses a full reset, RST_CPU
  * (bit 2) going 0 -> 1 starts it. */
@@ -29,6 +33,7 @@ size_t vm_platform_ranges(const struct vm_platform *p, struct vm_port_range *out
 {
 	size_t n = 0;
 
+	n = add(out, n, max, VM_PORT_KBC_DATA, 1, "keyboard controller data");
 	n = add(out, n, max, VM_PORT_KBC_COMMAND, 1, "keyboard controller command");
 	n = add(out, n, max, VM_PORT_SYSTEM_CONTROL_A, 1, "system control port A");
 	n = add(out, n, max, CONFIG_ADDRESS, CONFIG_ADDRESS_BYTES, "reset control (0xcf9)");
@@ -45,7 +50,7 @@ static bool within(uint16_t first, unsigned count, uint16_t port, unsigned size)
 
 bool vm_platform_covers(const struct vm_platform *p, uint16_t port, unsigned size)
 {
-	return within(VM_PORT_KBC_COMMAND, 1, port, size) ||
+	return within(VM_PORT_KBC_DATA, 1, port, size) || within(VM_PORT_KBC_COMMAND, 1, port, size) ||
 	       within(VM_PORT_SYSTEM_CONTROL_A, 1, port, size) ||
 	       within(CONFIG_ADDRESS, CONFIG_ADDRESS_BYTES, port, size) ||
 	       within(p->pm1a_cnt, 2, port, size) || within(p->pm1b_cnt, 2, port, size) ||
@@ -66,14 +71,34 @@ static bool sleeps(uint16_t reg, uint16_t port, unsigned size, uint32_t value, u
 	return byte & PM1_SLP_EN_BYTE1;
 }
 
-struct vm_platform_event vm_platform_write(const struct vm_platform *p, uint16_t port,
+/* The 8042's command state: a write to its command port starts a
+ * command; the byte after 0xd1 written to its data port ends it. */
+static bool kbc_output_write(struct vm_platform *p, uint16_t port, unsigned size)
+{
+	bool output = p->kbc_output_next && port == VM_PORT_KBC_DATA && size == 1;
+
+	if (within(VM_PORT_KBC_DATA, 1, port, size) || within(VM_PORT_KBC_COMMAND, 1, port, size))
+		p->kbc_output_next = false;
+	return output;
+}
+
+struct vm_platform_event vm_platform_write(struct vm_platform *p, uint16_t port,
 					   unsigned size, uint32_t value)
 {
 	struct vm_platform_event e = { .verdict = VM_PLATFORM_PASS };
 	uint8_t byte = (uint8_t)value;
+	bool output = kbc_output_write(p, port, size);
 	unsigned typ;
 
-	if (size == 1 && p->reset && port == p->reset && byte == p->reset_value) {
+	if (size == 1 && port == VM_PORT_KBC_COMMAND && byte == KBC_WRITE_OUTPUT)
+		p->kbc_output_next = true;
+	if (output && !(byte & KBC_OUTPUT_NO_RESET)) {
+		e.verdict = VM_PLATFORM_REBOOT;
+		e.substitute = true;	/* the command ends, the CPU is not reset */
+		e.substitute_value = byte | KBC_OUTPUT_NO_RESET;
+		fmt_snprintf(e.what, sizeof(e.what), "keyboard controller output port reset "
+			     "(0x%02x to port 0x60 after 0xd1)", byte);
+	} else if (size == 1 && p->reset && port == p->reset && byte == p->reset_value) {
 		e.verdict = VM_PLATFORM_REBOOT;
 		fmt_snprintf(e.what, sizeof(e.what), "ACPI reset register (0x%02x to port 0x%x)",
 			     byte, port);

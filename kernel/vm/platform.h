@@ -3,7 +3,8 @@
  * contract").  The guest owns the machine's devices, but the ones that
  * reset or power off the whole machine would take skiff with them (and a
  * reset could let firmware run the guest's code outside VMX): the
- * keyboard controller's pulse of the reset line (port 0x64), the fast
+ * keyboard controller's pulse of the reset line (port 0x64) and its
+ * output port written with the reset bit clear (0xd1, then port 0x60), the fast
  * reset of port 0x92 (bit 0), the chipset's reset control register (port
  * 0xcf9), the FADT's RESET_REG, and SLP_EN in the ACPI PM1a/PM1b control
  * registers.  skiff intercepts those ports; a write that would reset is
@@ -22,6 +23,7 @@
 
 #include "vm/ports.h"
 
+#define VM_PORT_KBC_DATA	0x60	/* 8042 data */
 #define VM_PORT_KBC_COMMAND	0x64	/* 8042 command/status */
 #define VM_PORT_SYSTEM_CONTROL_A 0x92	/* "port 92": bit 0 fast reset, bit 1 A20 */
 #define VM_PORT_RESET_CONTROL	0xcf9	/* reset control (a byte inside CONFIG_ADDRESS's dword) */
@@ -31,6 +33,9 @@ struct vm_platform {
 	uint16_t pm1a_cnt, pm1b_cnt;
 	uint16_t reset;
 	uint8_t reset_value;
+	/* The guest's last 8042 command was "write output port" (0xd1): its
+	 * next byte to port 0x60 is the output port, bit 0 the CPU reset. */
+	bool kbc_output_next;
 };
 
 enum vm_platform_verdict {
@@ -42,20 +47,25 @@ enum vm_platform_verdict {
 struct vm_platform_event {
 	enum vm_platform_verdict verdict;
 	char what[96];		/* "keyboard controller reset (0xfe to port 0x64)" */
+	/* For a reset that would leave a device half-way through a command:
+	 * the value to write instead, which completes it without the reset. */
+	bool substitute;
+	uint32_t substitute_value;
 };
 
-#define VM_PLATFORM_RANGES_MAX	6
+#define VM_PLATFORM_RANGES_MAX	7
 
 /* The port ranges to intercept for p, at most max, into out: the count.
- * 0x64, 0x92 and 0xcf8..0xcfb always (a dword at 0xcf8 covers 0xcf9);
+ * 0x60, 0x64, 0x92 and 0xcf8..0xcfb always (a dword at 0xcf8 covers 0xcf9);
  * the PM1 control registers (2 bytes each) and RESET_REG when present. */
 size_t vm_platform_ranges(const struct vm_platform *p, struct vm_port_range *out, size_t max);
 
 /* Whether an access of size bytes at port touches one of p's ports. */
 bool vm_platform_covers(const struct vm_platform *p, uint16_t port, unsigned size);
 
-/* What an OUT of size bytes (1, 2, 4) of value at port means. */
-struct vm_platform_event vm_platform_write(const struct vm_platform *p, uint16_t port,
+/* What an OUT of size bytes (1, 2, 4) of value at port means; p keeps
+ * the 8042's command state (the caller serializes). */
+struct vm_platform_event vm_platform_write(struct vm_platform *p, uint16_t port,
 					   unsigned size, uint32_t value);
 
 #endif

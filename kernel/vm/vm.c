@@ -90,7 +90,11 @@ static void platform_io(struct vcpu *v, uint16_t port, unsigned size, bool in, u
 		port_pass(port, size, in, value);
 		return;
 	}
+	spin_lock(&v->vm->lock);
 	e = vm_platform_write(&v->vm->platform, port, size, *value);
+	if (e.substitute)
+		port_pass(port, size, false, &e.substitute_value);
+	spin_unlock(&v->vm->lock);
 	if (e.verdict == VM_PLATFORM_REBOOT)
 		vm_guest_rebooted(v, e.what);
 	if (e.verdict == VM_PLATFORM_POWER_OFF) {

@@ -37,6 +37,7 @@ const struct cmdline_word cmdline_words[] = {
 	CHOICE("stop", stop_choices, "poweroff"),	/* power.c's stop_mode */
 	CHOICE("entry_check", entry_check_choices, NULL),
 	CHOICE("fault", fault_choices, NULL),
+	NUMBER("trap_page", 0),	/* main.c trap_test_page(): KiB, 0: none */
 };
 const size_t cmdline_words_count = sizeof(cmdline_words) / sizeof(cmdline_words[0]);
 

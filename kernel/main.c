@@ -127,6 +127,43 @@ static void guard_platform(struct vm_platform *p)
 		a.pm1a_cnt ? "" : "; no ACPI sleep registers in I/O space to guard");
 }
 
+/* trap_page=K: the guest page at K KiB is write-protected and every store
+ * to it emulated (vm/platform.h VM_MMIO_EMULATE), so that the path a
+ * store to a register skiff keeps takes can be tried on any machine. */
+static void trap_test_page(const struct boot_info *bi, struct vm *vm)
+{
+	char val[16];
+	unsigned kib;
+	struct vm_mmio_trap t = { .kind = VM_MMIO_EMULATE, .size = PAGE_SIZE, .name = "trap_page" };
+
+	if (!cmdline_get(bi->cmdline, "trap_page", val, sizeof(val)) ||
+	    !cmdline_parse_number(val, strlen(val), &kib))
+		return;
+	t.base = (uint64_t)kib << 10;
+	if (kib % 4 || !guest_mem_contains(&vm->mem, t.base, PAGE_SIZE)) {
+		kprintf("skiff: trap_page=%u: 0x%lx is not a page of guest RAM; nothing trapped\n",
+			kib, t.base);
+		return;
+	}
+	vm_platform_add_mmio(&vm->platform, &t);
+}
+
+/* Every register in memory skiff keeps becomes read-only in the EPT. */
+static void protect_mmio(struct vm *vm)
+{
+	for (size_t i = 0; i < vm->platform.mmio_count; i++) {
+		const struct vm_mmio_trap *t = &vm->platform.mmio[i];
+
+		if (mm_ept_write_protect(vm->ept, t->base, t->size) < 0) {
+			kprintf("skiff: cannot keep %s at 0x%lx from the guest; stopping\n", t->name,
+				t->base);
+			system_stop(STOP_STATUS_BOOT_ERROR);
+		}
+		kprintf("skiff: platform: %s at 0x%lx-0x%lx: the guest's stores are skiff's to judge\n",
+			t->name, t->base, t->base + t->size - 1);
+	}
+}
+
 /* Run on each AP: VMX root with the BSP's probed features. */
 static int ap_enter_vmx_root(uint64_t vmxon_page)
 {
@@ -299,6 +336,8 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	guard_platform(&guest.platform);
+	trap_test_page(&boot_info, &guest);
+	protect_mmio(&guest);
 	watch_integrity(&guest, &guest_ept);
 	bsp = vmx_cpu_init(&vmx_features, &guest, &guest_ept, bsp_apic_id());
 	if (!bsp) {

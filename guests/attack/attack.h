@@ -83,6 +83,8 @@ void attack_both_triple(void);
 int attack_nonfatal(void);	/* the number of failed checks */
 int attack_nmi_storm(void);	/* the number of failed parts */
 int attack_start_ap(void);	/* 0 when no AP started */
+int attack_mmio_trap(void);	/* the number of failed checks */
+void attack_mmio_rmw(void);
 
 /* The checks of nonfatal, by subject (nonfatal_*.c); each prints one
  * report() line per check. */

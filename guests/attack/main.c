@@ -86,6 +86,10 @@ static const struct attack attacks[] = {
 	  .run = attack_acpi_off },
 	{ "forge-skiff", "print skiff's lines for a clean end, then power off as acpi-off does",
 	  .run = attack_forge_skiff },
+	{ "mmio-trap", "stores of each MOV form to a page skiff traps (trap_page=3072), read "
+	  "back; then through the guest's paging", .check = attack_mmio_trap },
+	{ "mmio-rmw", "an OR to memory on a page skiff traps (trap_page=3072)",
+	  .run = attack_mmio_rmw },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 	{ "mtrr-crash", "a 4 KiB write-combining MTRR range, then a triple fault (for the "

@@ -181,15 +181,47 @@ static uint64_t guest_phys_limit(void)
 	return align_up(limit, SIZE_2M);
 }
 
-/* The guest's identity map, skiff's ranges absent, typed by mtrr. */
+/* The guest-physical ranges whose writes skiff emulates (mm_ept_write_protect()). */
+static struct phys_range ept_read_only[MM_EPT_READ_ONLY_MAX];
+static size_t ept_read_only_count;
+
+static int protect(struct ept *e, const struct phys_range *r)
+{
+	return pt_protect(&e->pt, r->base, r->end - r->base, PT_READ | PT_EXEC);
+}
+
+/* The guest's identity map, skiff's ranges absent, typed by mtrr, the
+ * write-protected ranges read-only. */
 static int fill_ept(struct ept *e, const struct mtrr_state *mtrr)
 {
 	struct phys_range keep[MM_OWNED_MAX];
+	int err;
 
 	for (size_t i = 0; i < layout.skiff_count; i++)
 		keep[i] = layout.skiff[i].range;
-	return ept_map_identity(e, layout.usable, layout.usable_count, keep,
-				layout.skiff_count, guest_phys_limit(), mtrr);
+	err = ept_map_identity(e, layout.usable, layout.usable_count, keep,
+			       layout.skiff_count, guest_phys_limit(), mtrr);
+	for (size_t i = 0; err == 0 && i < ept_read_only_count; i++)
+		err = protect(e, &ept_read_only[i]);
+	return err;
+}
+
+int mm_ept_write_protect(struct ept *e, uint64_t base, uint64_t size)
+{
+	struct phys_range r = { .base = align_down(base, PAGE_SIZE),
+				.end = align_up(base + size, PAGE_SIZE) };
+
+	if (ept_read_only_count == MM_EPT_READ_ONLY_MAX || r.end <= r.base) {
+		kprintf("skiff: ept: cannot write-protect 0x%lx-0x%lx (%zu ranges kept already)\n",
+			base, base + size - 1, ept_read_only_count);
+		return -ENOSPC;
+	}
+	if (r.end > guest_phys_limit())
+		r.end = guest_phys_limit();	/* beyond it the guest has nothing */
+	if (r.end <= r.base)
+		return 0;
+	ept_read_only[ept_read_only_count++] = r;
+	return protect(e, &r);
 }
 
 int mm_build_ept(const struct ept_caps *caps, struct ept *out)

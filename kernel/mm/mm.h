@@ -52,4 +52,12 @@ int mm_build_ept(const struct ept_caps *caps, struct ept *out);
  * no page for a table the new types need. */
 int mm_ept_retype(struct ept *e, const struct mtrr_regs *view, bool rebuild);
 
+/* Makes [base, base + size) (rounded out to pages) read-only in e, for
+ * good: a guest write there is an EPT violation, which skiff emulates
+ * (vm/platform.h, memory-mapped registers it keeps); mm_ept_retype()
+ * keeps it so.  0, -ENOSPC (reported) beyond MM_EPT_READ_ONLY_MAX ranges,
+ * or -ENOMEM. */
+#define MM_EPT_READ_ONLY_MAX	8
+int mm_ept_write_protect(struct ept *e, uint64_t base, uint64_t size);
+
 #endif

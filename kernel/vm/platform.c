@@ -57,16 +57,22 @@ bool vm_platform_covers(const struct vm_platform *p, uint16_t port, unsigned siz
 	       within(p->reset, 1, port, size);
 }
 
-/* The PM1 control register at reg, if the access writes its high byte
- * with SLP_EN: its SLP_TYP in *typ. */
-static bool sleeps(uint16_t reg, uint16_t port, unsigned size, uint32_t value, unsigned *typ)
+/* Whether [addr, addr + size) holds the byte at b. */
+static bool holds(uint64_t addr, unsigned size, uint64_t b)
 {
-	uint16_t high = (uint16_t)(reg + 1);
+	return b >= addr && b - addr < size;
+}
+
+/* The PM1 control register at reg (a port or an address), if the access
+ * of size bytes at addr writes its high byte with SLP_EN: its SLP_TYP in
+ * *typ. */
+static bool sleeps(uint64_t reg, uint64_t addr, unsigned size, uint64_t value, unsigned *typ)
+{
 	uint8_t byte;
 
-	if (!reg || !within(high, 1, port, size))
+	if (!reg || !holds(addr, size, reg + 1))
 		return false;
-	byte = (uint8_t)(value >> (8 * (high - port)));
+	byte = (uint8_t)(value >> (8 * (reg + 1 - addr)));
 	*typ = PM1_SLP_TYP_BYTE1(byte);
 	return byte & PM1_SLP_EN_BYTE1;
 }
@@ -119,6 +125,78 @@ struct vm_platform_event vm_platform_write(struct vm_platform *p, uint16_t port,
 		e.verdict = VM_PLATFORM_POWER_OFF;
 		fmt_snprintf(e.what, sizeof(e.what), "ACPI sleep through %s (SLP_TYP %u, port 0x%x)",
 			     within(p->pm1a_cnt, 2, port, size) ? "PM1a_CNT" : "PM1b_CNT", typ, port);
+	}
+	return e;
+}
+
+/* ---- registers in memory ---- */
+
+#define TRAP_PAGE	0x1000ull
+
+bool vm_platform_add_mmio(struct vm_platform *p, const struct vm_mmio_trap *t)
+{
+	if (p->mmio_count == VM_MMIO_TRAPS_MAX || !t->size)
+		return false;
+	p->mmio[p->mmio_count++] = *t;
+	return true;
+}
+
+const struct vm_mmio_trap *vm_platform_mmio_trap(const struct vm_platform *p, uint64_t gpa)
+{
+	for (size_t i = 0; i < p->mmio_count; i++) {
+		const struct vm_mmio_trap *t = &p->mmio[i];
+		uint64_t first = t->base & ~(TRAP_PAGE - 1);
+		uint64_t last = (t->base + t->size - 1) | (TRAP_PAGE - 1);
+
+		if (gpa >= first && gpa <= last)
+			return t;
+	}
+	return NULL;
+}
+
+/* ECAM (PCI Express Base 4.0 7.2.2): bus, device and function in bits
+ * 27:20, 19:15, 14:12 of the offset into the window, the register in 11:0. */
+static void ecam_decode(const struct vm_mmio_trap *t, uint64_t gpa, struct vm_platform_event *e)
+{
+	uint64_t off = gpa - t->base;
+
+	e->pci = true;
+	e->bus = (uint8_t)(t->start_bus + (off >> 20));
+	e->dev = (off >> 15) & 0x1f;
+	e->fn = (off >> 12) & 7;
+	e->reg = off & 0xfff;
+}
+
+struct vm_platform_event vm_platform_mmio_write(const struct vm_platform *p, uint64_t gpa,
+						unsigned size, uint64_t value)
+{
+	struct vm_platform_event e = { .verdict = VM_PLATFORM_PASS };
+	const struct vm_mmio_trap *t = vm_platform_mmio_trap(p, gpa);
+	unsigned typ;
+
+	if (!t)
+		return e;
+	switch (t->kind) {
+	case VM_MMIO_RESET_REG:
+		if (holds(gpa, size, t->base) && (uint8_t)(value >> (8 * (t->base - gpa))) == t->value) {
+			e.verdict = VM_PLATFORM_REBOOT;
+			fmt_snprintf(e.what, sizeof(e.what), "ACPI reset register (0x%02x to 0x%lx)",
+				     t->value, (unsigned long)t->base);
+		}
+		break;
+	case VM_MMIO_PM1_CNT:
+		if (sleeps(t->base, gpa, size, value, &typ)) {
+			e.verdict = VM_PLATFORM_POWER_OFF;
+			fmt_snprintf(e.what, sizeof(e.what), "ACPI sleep through %s (SLP_TYP %u, 0x%lx)",
+				     t->name, typ, (unsigned long)t->base);
+		}
+		break;
+	case VM_MMIO_ECAM:
+		if (gpa >= t->base && gpa - t->base < t->size)
+			ecam_decode(t, gpa, &e);
+		break;
+	case VM_MMIO_EMULATE:
+		break;
 	}
 	return e;
 }

@@ -28,6 +28,29 @@
 #define VM_PORT_SYSTEM_CONTROL_A 0x92	/* "port 92": bit 0 fast reset, bit 1 A20 */
 #define VM_PORT_RESET_CONTROL	0xcf9	/* reset control (a byte inside CONFIG_ADDRESS's dword) */
 
+/*
+ * Registers in memory that skiff keeps: the guest's writes to their pages
+ * are trapped (read-only in the EPT, mm_ept_write_protect()), decoded
+ * (vm/mmio_insn.h) and judged here, then done for it or not.  Reads go to
+ * the hardware directly.
+ */
+enum vm_mmio_kind {
+	VM_MMIO_EMULATE,	/* trap_page=: every write done as made (a test of the path) */
+	VM_MMIO_RESET_REG,	/* the FADT's RESET_REG in memory: its value is a reboot */
+	VM_MMIO_PM1_CNT,	/* a PM1 control register in memory: SLP_EN is a power-off */
+	VM_MMIO_ECAM,		/* a PCI configuration window (MCFG): the PCI filter judges */
+};
+
+struct vm_mmio_trap {
+	uint64_t base, size;	/* the register or window, in bytes */
+	enum vm_mmio_kind kind;
+	uint8_t value;		/* RESET_REG's reset value */
+	uint8_t start_bus;	/* ECAM: the bus at base */
+	const char *name;	/* "ACPI RESET_REG" */
+};
+
+#define VM_MMIO_TRAPS_MAX	6
+
 /* The machine's reset and sleep ports (0: none), from the FADT. */
 struct vm_platform {
 	uint16_t pm1a_cnt, pm1b_cnt;
@@ -36,6 +59,8 @@ struct vm_platform {
 	/* The guest's last 8042 command was "write output port" (0xd1): its
 	 * next byte to port 0x60 is the output port, bit 0 the CPU reset. */
 	bool kbc_output_next;
+	struct vm_mmio_trap mmio[VM_MMIO_TRAPS_MAX];
+	size_t mmio_count;
 };
 
 enum vm_platform_verdict {
@@ -51,6 +76,11 @@ struct vm_platform_event {
 	 * the value to write instead, which completes it without the reset. */
 	bool substitute;
 	uint32_t substitute_value;
+	/* A write into a PCI configuration window, which the PCI filter is
+	 * to judge (verdict PASS until it has): the function and register. */
+	bool pci;
+	uint8_t bus, dev, fn;
+	uint16_t reg;
 };
 
 #define VM_PLATFORM_RANGES_MAX	7
@@ -67,5 +97,18 @@ bool vm_platform_covers(const struct vm_platform *p, uint16_t port, unsigned siz
  * the 8042's command state (the caller serializes). */
 struct vm_platform_event vm_platform_write(struct vm_platform *p, uint16_t port,
 					   unsigned size, uint32_t value);
+
+/* Adds a trap to p; false (nothing added) when p has VM_MMIO_TRAPS_MAX. */
+bool vm_platform_add_mmio(struct vm_platform *p, const struct vm_mmio_trap *t);
+
+/* The trap whose pages hold gpa (a trap covers the whole 4 KiB pages its
+ * register touches: the EPT protects no less), or NULL. */
+const struct vm_mmio_trap *vm_platform_mmio_trap(const struct vm_platform *p, uint64_t gpa);
+
+/* What a store of size bytes (1, 2, 4, 8) of value at gpa, in a trap's
+ * pages, means: PASS (do it), REBOOT, POWER_OFF, or PASS with pci set for
+ * a write into a configuration window. */
+struct vm_platform_event vm_platform_mmio_write(const struct vm_platform *p, uint64_t gpa,
+						unsigned size, uint64_t value);
 
 #endif

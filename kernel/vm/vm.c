@@ -10,6 +10,7 @@
 #include "drivers/uart.h"
 #include "drivers/tsc.h"
 #include "integrity.h"
+#include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "mm/pmm.h"
@@ -80,6 +81,20 @@ static void port_pass(uint16_t port, unsigned size, bool in, uint32_t *value)
 		outl(port, *value);
 }
 
+/* A reset or power-off the guest made (vm/platform.h) ends it: neither
+ * returns.  Anything else returns. */
+static void platform_event(struct vcpu *v, const struct vm_platform_event *e)
+{
+	if (e->verdict == VM_PLATFORM_REBOOT)
+		vm_guest_rebooted(v, e->what);
+	if (e->verdict == VM_PLATFORM_POWER_OFF) {
+		vm_fate_claim(v);
+		vm_console_flush(v->vm);
+		kprintf("skiff: the guest (%s) powered off: %s\n", v->vm->guest_name, e->what);
+		vm_guest_finished(v, 0);
+	}
+}
+
 /* The guest's access to a reset or sleep port: the hardware's unless it
  * would reset or power off the machine. */
 static void platform_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
@@ -95,15 +110,39 @@ static void platform_io(struct vcpu *v, uint16_t port, unsigned size, bool in, u
 	if (e.substitute)
 		port_pass(port, size, false, &e.substitute_value);
 	spin_unlock(&v->vm->lock);
-	if (e.verdict == VM_PLATFORM_REBOOT)
-		vm_guest_rebooted(v, e.what);
-	if (e.verdict == VM_PLATFORM_POWER_OFF) {
-		vm_fate_claim(v);
-		vm_console_flush(v->vm);
-		kprintf("skiff: the guest (%s) powered off: %s\n", v->vm->guest_name, e.what);
-		vm_guest_finished(v, 0);
-	}
+	platform_event(v, &e);
 	port_pass(port, size, in, value);
+}
+
+/* A store of size bytes to the hardware at pa, as the guest made it. */
+static void mmio_store(uint64_t pa, unsigned size, uint64_t value)
+{
+	volatile void *p = (volatile void *)(uintptr_t)pa;
+
+	if (size == 1)
+		*(volatile uint8_t *)p = (uint8_t)value;
+	else if (size == 2)
+		*(volatile uint16_t *)p = (uint16_t)value;
+	else if (size == 4)
+		*(volatile uint32_t *)p = (uint32_t)value;
+	else
+		*(volatile uint64_t *)p = value;
+}
+
+int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
+{
+	struct vm *vm = v->vm;
+	struct vm_platform_event e;
+
+	if (!vm_platform_mmio_trap(&vm->platform, gpa))
+		return -ENOENT;
+	spin_lock(&vm->lock);
+	e = vm_platform_mmio_write(&vm->platform, gpa, size, value);
+	if (e.verdict == VM_PLATFORM_PASS)
+		mmio_store(gpa, size, value);
+	spin_unlock(&vm->lock);
+	platform_event(v, &e);
+	return 0;
 }
 
 void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)

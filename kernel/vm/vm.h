@@ -158,6 +158,12 @@ void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *wh
  * the memory types has retyped guest memory in the EPT when it returns
  * (the caller flushes its own CPU's cached translations). */
 int vm_guest_mtrr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
+
+/* A guest store of size bytes of value at gpa, which the EPT trapped:
+ * -ENOENT when gpa is in no page skiff keeps (vm/platform.h); else 0,
+ * the store done for the guest, refused, or ending the guest (a reboot or
+ * power-off: then it does not return). */
+int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value);
 int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value);
 
 /* ---- one guest, one fate (vm/fate.c) ---- */

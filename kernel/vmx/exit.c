@@ -42,9 +42,9 @@ _Static_assert(STUB_VMCS_GUEST_INTERRUPTIBILITY == ENCODING_OF_GUEST_INTERRUPTIB
 
 /* What vmx_skip_is_simple() leaves: STI or MOV-SS blocking to end, a
  * single step owed, or a next RIP that may wrap at 4 GiB. */
-static void skip_instruction_general(void)
+static void skip_instruction_general(uint32_t len)
 {
-	uint64_t rip = vmcs_read_natural(GUEST_RIP) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	uint64_t rip = vmcs_read_natural(GUEST_RIP) + len;
 	uint32_t intr = vmcs_read32(GUEST_INTERRUPTIBILITY_STATE);
 
 	/* EIP wraps at 4 GiB outside 64-bit mode, compatibility mode
@@ -71,7 +71,12 @@ void vmx_skip_instruction(void)
 	if (vmx_skip_is_simple(&rip))
 		vmcs_write_natural(GUEST_RIP, rip);
 	else
-		skip_instruction_general();
+		skip_instruction_general(vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+}
+
+void vmx_skip_emulated(uint32_t len)
+{
+	skip_instruction_general(len);
 }
 
 /* Sets v->injected, so that step 4 does not overwrite the event. */

@@ -23,6 +23,10 @@
 /* Moves the guest past the instruction that exited, as if it had run. */
 void vmx_skip_instruction(void);
 
+/* The same for an instruction skiff emulated, len bytes long, where the
+ * exit gives no length (an EPT violation). */
+void vmx_skip_emulated(uint32_t len);
+
 /*
  * Whether skipping the exit's instruction means only moving RIP, and to
  * where: the exit's instruction length (prefixes included, SDM Vol. 3C

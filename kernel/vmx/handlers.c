@@ -18,6 +18,8 @@
 #include "vm/cpuid.h"
 #include "vm/cr_rules.h"
 #include "vm/hypercall_abi.h"
+#include "vm/guest_walk.h"
+#include "vm/mmio_insn.h"
 #include "vm/msr.h"
 #include "vm/verdict.h"
 #include "vm/vm.h"
@@ -719,10 +721,61 @@ void vmx_exit_xsetbv(struct vmx_vcpu *v)
 
 /* ---- EPT ---- */
 
+#define CS_AR_D		(1u << 14)	/* default operation size 32 (SDM Vol. 3A 3.4.5) */
+
+/* The guest's paging and code size, for the instruction at its RIP. */
+static enum mmio_mode guest_code_mode(struct guest_paging *p, uint64_t *linear)
+{
+	uint32_t ar = vmcs_read32(GUEST_CS_ACCESS_RIGHTS);
+
+	*p = (struct guest_paging){
+		.cr0 = vmcs_read_natural(GUEST_CR0), .cr3 = vmcs_read_natural(GUEST_CR3),
+		.cr4 = vmcs_read_natural(GUEST_CR4), .efer = vmcs_read64(GUEST_IA32_EFER),
+	};
+	*linear = vmcs_read_natural(GUEST_RIP);
+	if (vmx_guest_64bit_mode())
+		return MMIO_MODE_64;
+	*linear = (uint32_t)(*linear + vmcs_read_natural(GUEST_CS_BASE));
+	return (ar & CS_AR_D) ? MMIO_MODE_32 : MMIO_MODE_16;
+}
+
+/*
+ * A store to a page whose registers skiff keeps (vm/platform.h), which the
+ * EPT makes read-only: the instruction is read through the guest's own
+ * paging (vm/guest_walk.h), decoded (vm/mmio_insn.h), judged and done or
+ * refused by vm_mmio_write(), and skipped.  An instruction skiff does not
+ * emulate ends the guest as a crash, with its bytes.
+ */
+static void emulate_mmio_store(struct vmx_vcpu *v, uint64_t gpa)
+{
+	uint8_t bytes[MMIO_INSN_MAX_LEN];
+	uint64_t regs[MMIO_INSN_REGS], linear;
+	struct guest_paging paging;
+	enum mmio_mode mode = guest_code_mode(&paging, &linear);
+	size_t n = guest_fetch(&v->vcpu.vm->mem, &paging, linear, bytes, sizeof(bytes));
+	struct mmio_insn insn;
+	char detail[160];
+
+	if (mmio_insn_decode(bytes, n, mode, &insn) < 0 || !insn.write) {
+		fmt_snprintf(detail, sizeof(detail), "a store to 0x%lx, a page of registers skiff "
+			     "keeps, by an instruction it does not emulate (%zu bytes at linear 0x%lx: "
+			     "%02x %02x %02x %02x ...)", gpa, n, linear, n > 0 ? bytes[0] : 0,
+			     n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0, n > 3 ? bytes[3] : 0);
+		vmx_guest_crash(v, "EPT violation", detail);
+		return;
+	}
+	for (unsigned i = 0; i < MMIO_INSN_REGS; i++)
+		regs[i] = v->vcpu.regs.gpr[i];
+	regs[GUEST_REG_RSP] = vmcs_read_natural(GUEST_RSP);
+	vm_mmio_write(&v->vcpu, gpa, insn.size, mmio_insn_store_value(&insn, regs));
+	vmx_skip_emulated(insn.len);
+}
+
 /*
  * The guest touched guest-physical memory its EPT does not map: skiff's
- * own pages, or nothing at all.  Never emulated: the report names the
- * address, who owns it, the access and where the guest was.
+ * own pages, or nothing at all; or it wrote to a page of registers skiff
+ * keeps, which is emulated.  Otherwise never emulated: the report names
+ * the address, who owns it, the access and where the guest was.
  */
 void vmx_exit_ept_violation(struct vmx_vcpu *v)
 {
@@ -731,6 +784,12 @@ void vmx_exit_ept_violation(struct vmx_vcpu *v)
 	enum mm_owner owner = mm_layout_owner(mm_layout(), gpa);
 	bool skiffs = owner != MM_OWNER_NONE && owner != MM_OWNER_GUEST;
 	char detail[160];
+
+	if ((qual & EPT_VIOL_WRITE) && (qual & EPT_VIOL_TRANSLATED) && (qual & EPT_VIOL_READABLE) &&
+	    vm_platform_mmio_trap(&v->vcpu.vm->platform, gpa)) {
+		emulate_mmio_store(v, gpa);
+		return;
+	}
 
 	fmt_snprintf(detail, sizeof(detail), "%s of guest-physical 0x%lx, which %s%s%s",
 		     ept_violation_access(qual), gpa,

@@ -29,8 +29,8 @@ FUZZ_mmio_insn_SRCS := kernel/vm/mmio_insn.c
 # CR-access path does not use is stubbed in fuzz_vmx_stubs.c.
 FUZZ_cr_access_SRCS := kernel/vmx/handlers.c kernel/vmx/exit.c kernel/vmx/diag/report.c \
                        kernel/vm/cpuid.c kernel/vm/cr_rules.c kernel/vm/msr.c kernel/vm/verdict.c \
-                       kernel/vm/exit_stats.c \
-                       kernel/vmx/caps.c \
+                       kernel/vm/exit_stats.c kernel/vm/platform.c kernel/vm/guest_walk.c \
+                       kernel/vm/mmio_insn.c kernel/vmx/caps.c \
                        kernel/vmx/diag/vmcs_names.c kernel/vmx/exit_table.c kernel/vmx/diag/exit_reason_names.c \
                        kernel/vmx/diag/vm_error.c kernel/lib/printf.c tests/fuzz/fuzz_vmx_stubs.c tests/fuzz/fuzz_invvpid.c \
                        tests/unit/vmcs_fake.c

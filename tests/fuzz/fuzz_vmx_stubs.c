@@ -128,6 +128,15 @@ int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 	UNEXPECTED("vm_guest_mtrr_write");
 }
 
+int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
+{
+	(void)v;
+	(void)gpa;
+	(void)size;
+	(void)value;
+	UNEXPECTED("vm_mmio_write");
+}
+
 uint64_t ept_pointer(const struct ept *e)
 {
 	(void)e;

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "cpu.h"
 #include "drivers/tsc.h"
+#include "integrity.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "mm/layout.h"
@@ -799,11 +800,25 @@ void vmx_exit_ept_violation(struct vmx_vcpu *v)
 	vmx_guest_crash(v, "EPT violation", detail);
 }
 
+/*
+ * The CPU found a malformed EPT entry.  skiff's builder writes only entries
+ * its checks allow, so either it has a bug, or the tables no longer read
+ * as skiff wrote them: a device the guest drives wrote them by DMA, or
+ * decodes over them.  The tables' integrity baseline tells which: the
+ * second is the guest's doing.
+ */
 void vmx_exit_ept_misconfig(struct vmx_vcpu *v)
 {
-	char detail[96];
+	uint64_t gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	char detail[200];
 
-	fmt_snprintf(detail, sizeof(detail), "the EPT entry for guest-physical 0x%lx is malformed "
-		     "(a bug in skiff's EPT builder)", vmcs_read64(GUEST_PHYSICAL_ADDRESS));
+	if (integrity_verify_tree(v->ept) < 0)
+		fmt_snprintf(detail, sizeof(detail), "the EPT entry for guest-physical 0x%lx is "
+			     "malformed: skiff's EPT no longer reads as skiff wrote it (a device the "
+			     "guest drives wrote or decodes over it)", gpa);
+	else
+		fmt_snprintf(detail, sizeof(detail), "the EPT entry for guest-physical 0x%lx is "
+			     "malformed, and the EPT is as skiff wrote it (a bug in skiff's EPT "
+			     "builder)", gpa);
 	vmx_guest_crash(v, "EPT misconfiguration", detail);
 }

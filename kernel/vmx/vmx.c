@@ -434,6 +434,14 @@ void vm_arch_start(struct vcpu *vcpu)
 	enum vmx_status st;
 
 	st = vmx_vmclear(v->vmcs);
+	/* A restart starts from a fresh VMCS, as the first start did: once
+	 * VMCLEAR has made it inactive its region is memory again (SDM Vol.
+	 * 3C 25.11.1), so nothing the old guest left in it survives. */
+	if (st == VMX_SUCCEED && v->started) {
+		memset((void *)v->vmcs, 0, PAGE_SIZE);
+		*(uint32_t *)v->vmcs = v->features->basic.revision;
+		st = vmx_vmclear(v->vmcs);
+	}
 	if (st == VMX_SUCCEED)
 		st = vmx_vmptrld(v->vmcs);
 	if (st != VMX_SUCCEED)

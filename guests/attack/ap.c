@@ -247,3 +247,51 @@ void attack_ap_loop(void)
 	printf("attack: ap-loop: cpu 0 triple-faults while cpu %u loops\n", AP_CPU);
 	attack_triple();
 }
+
+/*
+ * Both CPUs rewrite their MTRRs at once (SDM Vol. 3A 12.11.8 asks them to
+ * hold the same, but a guest need not): the AP flips variable range 7
+ * between write-combining and uncacheable over one page of guest RAM and
+ * over skiff's image, the BSP range 6 over another page, MTRR_ROUNDS times
+ * each.  Each write that changes a type retypes the shared EPT while the
+ * other vCPU runs on it.  skiff's pages must stay out of the EPT
+ * throughout, and the CPU's MTRRs skiff's: the end of the run says so.
+ */
+#define MSR_MTRR_PHYSBASE0	0x200
+#define MTRR_VALID		(1u << 11)
+#define MTRR_MASK_4K		0xffffff000ull
+#define MTRR_ROUNDS		100
+
+static void mtrr_flip(unsigned range, uint32_t page, unsigned round)
+{
+	wrmsr(MSR_MTRR_PHYSBASE0 + 2 * range, page | (round % 2 ? 1u : 0u));	/* WC, UC */
+	wrmsr(MSR_MTRR_PHYSBASE0 + 2 * range + 1, MTRR_MASK_4K | MTRR_VALID);
+}
+
+static void ap_mtrr(unsigned cpu, void *arg)
+{
+	(void)cpu;
+	(void)arg;
+	for (unsigned i = 0; i < MTRR_ROUNDS; i++)
+		mtrr_flip(7, i % 4 ? 0x00601000u : SKIFF_IMAGE_ADDR, i);
+	wrmsr(MSR_MTRR_PHYSBASE0 + 2 * 7 + 1, 0);
+}
+
+int attack_ap_mtrr(void)
+{
+	volatile uint32_t *probe = (volatile uint32_t *)0x00602000u;
+	bool done;
+
+	if (!start_ap("ap-mtrr", ap_mtrr))
+		return 1;
+	for (unsigned i = 0; i < MTRR_ROUNDS; i++) {
+		mtrr_flip(6, 0x00602000u, i);
+		*probe = i;
+	}
+	wrmsr(MSR_MTRR_PHYSBASE0 + 2 * 6 + 1, 0);
+	done = smp_wait_ap(AP_CPU, 100000000ul);
+	printf("attack: ap-mtrr: %u rounds on each CPU; cpu %u %s; guest RAM read back %s\n",
+	       MTRR_ROUNDS, AP_CPU, done ? "done" : "NOT done",
+	       *probe == MTRR_ROUNDS - 1 ? "ok" : "WRONG");
+	return done && *probe == MTRR_ROUNDS - 1 ? 0 : 1;
+}

@@ -84,6 +84,7 @@ int attack_nonfatal(void);	/* the number of failed checks */
 int attack_nmi_storm(void);	/* the number of failed parts */
 int attack_start_ap(void);	/* 0 when no AP started */
 int attack_mmio_trap(void);	/* the number of failed checks */
+int attack_ap_mtrr(void);	/* 0 when both CPUs got through */
 void attack_mmio_rmw(void);
 
 /* The checks of nonfatal, by subject (nonfatal_*.c); each prints one

@@ -73,6 +73,8 @@ static const struct attack attacks[] = {
 	  "loops on CPUID", .run = attack_ap_cli_loop },
 	{ "ap-init-bsp", "start the second CPU; it sends INIT to the first through its x2APIC",
 	  .run = attack_ap_init_bsp },
+	{ "ap-mtrr", "both CPUs rewrite their variable MTRRs at once, over guest RAM and "
+	  "skiff's image", .check = attack_ap_mtrr },
 	{ "both-triple", "start the second CPU; both triple-fault at the same moment",
 	  .run = attack_both_triple },
 	{ "reset-kbc", "reset the machine through the keyboard controller (0xfe to port 0x64)",

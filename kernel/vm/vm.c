@@ -302,7 +302,11 @@ static void check_skiff(struct vm *vm)
 {
 	struct mtrr_regs cpu;
 
+	/* Not while another vCPU retypes the EPT for the guest's MTRRs
+	 * (vm_guest_mtrr_write()): it may be in skiff, not yet stopped. */
+	spin_lock(&vm->lock);
 	integrity_check();
+	spin_unlock(&vm->lock);
 	mtrr_regs_read(&cpu);
 	if (vm_mtrr_view_equal(&cpu, &vm->cpu_mtrrs))
 		kprintf("skiff: mtrr: the CPU's MTRRs are as skiff found them\n");

@@ -76,11 +76,13 @@ static void test_ranges(void **state)
 	struct vm_port_range r[VM_PLATFORM_RANGES_MAX];
 
 	(void)state;
-	assert_int_equal(vm_platform_ranges(&bare, r, VM_PLATFORM_RANGES_MAX), 3);
-	assert_int_equal(vm_platform_ranges(&fadt, r, VM_PLATFORM_RANGES_MAX), 6);
-	assert_int_equal(r[3].first, 0xb004);
-	assert_int_equal(r[3].count, 2);
-	assert_int_equal(r[5].first, 0xcf9);
+	assert_int_equal(vm_platform_ranges(&bare, r, VM_PLATFORM_RANGES_MAX), 4);
+	assert_int_equal(r[3].first, 0xcfc);	/* CONFIG_DATA, for the PCI filter */
+	assert_int_equal(r[3].count, 4);
+	assert_int_equal(vm_platform_ranges(&fadt, r, VM_PLATFORM_RANGES_MAX), 7);
+	assert_int_equal(r[4].first, 0xb004);
+	assert_int_equal(r[4].count, 2);
+	assert_int_equal(r[6].first, 0xcf9);
 	assert_int_equal(vm_platform_ranges(&fadt, r, 2), 2);	/* bounded */
 }
 

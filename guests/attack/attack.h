@@ -81,6 +81,8 @@ void attack_both_triple(void);
 int attack_nonfatal(void);	/* the number of failed checks */
 int attack_nmi_storm(void);	/* the number of failed parts */
 int attack_start_ap(void);	/* 0 when no AP started */
+int attack_pci_bar(void);	/* pci.c: the number of failed checks */
+int attack_pci_host_bridge(void);
 
 /* The checks of nonfatal, by subject (nonfatal_*.c); each prints one
  * report() line per check. */

@@ -84,6 +84,10 @@ static const struct attack attacks[] = {
 	  .run = attack_acpi_off },
 	{ "forge-skiff", "print skiff's lines for a clean end, then power off as acpi-off does",
 	  .run = attack_forge_skiff },
+	{ "pci-bar", "move the PCI VGA's memory BAR over skiff's memory through 0xcf8/0xcfc; "
+	  "then read skiff's memory, and finish on the restart", .check = attack_pci_bar },
+	{ "pci-host-bridge", "write the i440FX's PAM, SMRAM and DRB registers and the PIIX4's "
+	  "PMBA; then SLP_EN at the FADT's PM1a_CNT", .check = attack_pci_host_bridge },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 };

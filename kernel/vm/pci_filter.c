@@ -208,7 +208,7 @@ static struct pci_filter_result check_window(const struct pci_filter_config *c,
 					     const struct pci_cfg_write *w, uint32_t merged)
 {
 	uint8_t reg = pci_address_reg(w->address);
-	uint32_t d[3];		/* 0x24, 0x28, 0x2c */
+	uint32_t d[3], cap;	/* 0x24, 0x28, 0x2c */
 	uint64_t base, limit;
 
 	if (reg == PCI_BRIDGE_MEM_BASE) {
@@ -221,9 +221,12 @@ static struct pci_filter_result check_window(const struct pci_filter_config *c,
 	}
 	for (unsigned i = 0, e = 0; i < 3; i++)
 		d[i] = PCI_BRIDGE_PREF_BASE + 4 * i == reg ? merged : w->extra[e++];
+	/* Bits 3:0 say whether the window has upper dwords; they are read-only,
+	 * so the register's own, not the written ones, count. */
+	cap = (reg == PCI_BRIDGE_PREF_BASE ? w->cur : d[0]) & WINDOW_CAP_MASK;
 	base = (uint64_t)(d[0] & WINDOW_ADDR_MASK) << 16;
 	limit = (uint64_t)((d[0] >> 16) & WINDOW_ADDR_MASK) << 16 | ((1u << WINDOW_GRANULE_BITS) - 1);
-	if ((d[0] & WINDOW_CAP_MASK) == WINDOW_CAP_64) {
+	if (cap == WINDOW_CAP_64) {
 		base |= (uint64_t)d[1] << 32;
 		limit |= (uint64_t)d[2] << 32;
 	}

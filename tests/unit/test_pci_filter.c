@@ -384,8 +384,8 @@ static void test_bridge_windows(void **state)
 	assert_int_equal(pci_filter_extra(&cfg, &w, regs), 2);
 	assert_int_equal(regs[0], 0x24);
 	assert_int_equal(regs[1], 0x2c);
-	assert_int_equal(wr_x(BRIDGE, 0x24, 4, 0x1e011e01, 0, 0, 0).verdict, PCI_FILTER_REFUSE);
-	assert_int_equal(wr_x(BRIDGE, 0x24, 4, 0x1e011e01, 0, 1, 1).verdict, PCI_FILTER_PASS);
+	assert_int_equal(wr_x(BRIDGE, 0x24, 4, 0x1e011e01, 1, 0, 0).verdict, PCI_FILTER_REFUSE);
+	assert_int_equal(wr_x(BRIDGE, 0x24, 4, 0x1e011e01, 1, 1, 1).verdict, PCI_FILTER_PASS);
 	/* Each upper dword with the other as it is. */
 	assert_int_equal(wr_x(BRIDGE, 0x28, 4, 1, 0, 0x1e011e01, 1).verdict, PCI_FILTER_PASS);
 	assert_int_equal(wr_x(BRIDGE, 0x2c, 4, 1, 0, 0x1e011e01, 1).verdict, PCI_FILTER_PASS);
@@ -396,6 +396,9 @@ static void test_bridge_windows(void **state)
 	assert_int_equal(wr_x(BRIDGE, 0x2c, 4, 0, 1, 0x1e011e01, 0).verdict, PCI_FILTER_REFUSE);
 	/* A 32-bit prefetchable window ignores the upper dwords. */
 	assert_int_equal(wr_x(BRIDGE, 0x24, 4, 0x1e001e00, 0, 1, 1).verdict, PCI_FILTER_REFUSE);
+	/* Its bits 3:0 are read-only: writing 1 there does not make it 64-bit. */
+	assert_int_equal(wr_x(BRIDGE, 0x24, 4, 0x1e011e01, 0, 1, 1).verdict, PCI_FILTER_REFUSE);
+	assert_int_equal(wr_x(BRIDGE, 0x24, 4, 0x1e001e00, 1, 1, 1).verdict, PCI_FILTER_PASS);
 	/* A window that runs over skiff's memory, base below and limit above. */
 	assert_int_equal(wr(BRIDGE, 0x20, 4, 0xfff00000, 0), PCI_FILTER_REFUSE);
 	/* Bus numbers, I/O window, the bridge's type 1 ROM at 0x38: no BAR here. */

@@ -102,20 +102,25 @@ static unsigned size_rom(struct pci_function *f, uint8_t reg)
 }
 
 /* Every BAR of f, with I/O and memory decoding off meanwhile, so that a
- * BAR probed at the top of the address space claims nothing. */
+ * BAR probed at the top of the address space claims nothing.  A host
+ * bridge's decoding stays on: on some chipsets its memory enable is the
+ * way to RAM, skiff's own code included. */
 static unsigned size_function(struct pci_function *f)
 {
 	uint32_t command = pci_cfg_read32(f->bus, f->dev, f->fn, PCI_COMMAND) & COMMAND_WORD;
+	bool quiet = pci_function_class(f) != PCI_CLASS_BRIDGE_HOST;
 	unsigned sized;
 
-	pci_cfg_write32(f->bus, f->dev, f->fn, PCI_COMMAND, command & ~COMMAND_DECODE);
+	if (quiet)
+		pci_cfg_write32(f->bus, f->dev, f->fn, PCI_COMMAND, command & ~COMMAND_DECODE);
 	if (f->header_type == PCI_HEADER_NORMAL)
 		sized = size_bars(f, PCI_BAR0, PCI_NORMAL_BARS) + size_rom(f, PCI_NORMAL_ROM);
 	else if (f->header_type == PCI_HEADER_BRIDGE)
 		sized = size_bars(f, PCI_BAR0, PCI_BRIDGE_BARS) + size_rom(f, PCI_BRIDGE_ROM);
 	else
 		sized = 0;	/* CardBus and unknown layouts: no BARs recorded */
-	pci_cfg_write32(f->bus, f->dev, f->fn, PCI_COMMAND, command);
+	if (quiet)
+		pci_cfg_write32(f->bus, f->dev, f->fn, PCI_COMMAND, command);
 	return sized;
 }
 

@@ -141,8 +141,8 @@ static inline uint64_t pci_bar_size(const struct pci_bar *b)
  * Scans bus 0 and every bus behind a PCI-to-PCI bridge (its secondary
  * bus, as the firmware numbered it), and sizes each BAR by the standard
  * procedure (PCI Local Bus 3.0, 6.2.5.1): decoding off in the command
- * register, all-ones written, read back, the BAR and the command register
- * restored.  Only at boot, before the guest runs: it moves BARs for a
+ * register (not a host bridge's), all-ones written, read back, the BAR and
+ * the command register restored.  Only at boot, before the guest runs: it moves BARs for a
  * moment.  Prints one summary line.
  */
 void pci_inventory_scan(struct pci_inventory *inv);

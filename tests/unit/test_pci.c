@@ -23,7 +23,7 @@ struct fake_fn {
 };
 
 static struct fake_fn space[BUSES][DEVS][FNS];
-static unsigned probes_while_decoding;
+static unsigned probes_while_decoding, host_command_writes;
 
 uint32_t pci_cfg_read32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t reg)
 {
@@ -42,8 +42,11 @@ void pci_cfg_write32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t reg, uint32_t
 		return;
 	f = &space[bus][dev][fn];
 	if (reg >= PCI_BAR0 && reg < PCI_HEADER_END && reg != PCI_BRIDGE_BUSES &&
-	    (f->regs[PCI_COMMAND / 4] & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)))
+	    (f->regs[PCI_COMMAND / 4] & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)) &&
+	    (f->regs[PCI_CLASS_REVISION / 4] >> 16) != PCI_CLASS_BRIDGE_HOST)
 		probes_while_decoding++;
+	if (reg == PCI_COMMAND && (f->regs[PCI_CLASS_REVISION / 4] >> 16) == PCI_CLASS_BRIDGE_HOST)
+		host_command_writes++;
 	if (reg == PCI_COMMAND)		/* the status word: write 1 to clear */
 		f->regs[reg / 4] &= ~(value & 0xffff0000);
 	f->regs[reg / 4] = (f->regs[reg / 4] & ~f->wmask[reg / 4]) | (value & f->wmask[reg / 4]);
@@ -77,6 +80,7 @@ static int setup_machine(void **state)
 	(void)state;
 	memset(space, 0, sizeof(space));
 	probes_while_decoding = 0;
+	host_command_writes = 0;
 	fake(0, 0, 0, 0x12378086, 0x06000002, 0);
 	fake(0, 1, 0, 0x70008086, 0x06010000, PCI_HEADER_MULTIFUNCTION);
 	f = fake(0, 1, 1, 0x70108086, 0x01018000, 0);
@@ -182,6 +186,22 @@ static void test_scan_restores_registers(void **state)
 	assert_int_equal(probes_while_decoding, 0);
 }
 
+/* A host bridge keeps decoding (the way to RAM on some chipsets): its
+ * command register is never written, its BARs sized as they decode. */
+static void test_scan_leaves_host_bridge_decoding(void **state)
+{
+	static struct pci_inventory inv;
+	struct fake_fn *host = &space[0][0][0];
+
+	(void)state;
+	bar(host, 0x10, 0xfed10000, 0xffffc000);
+	pci_inventory_scan(&inv);
+	assert_int_equal(host_command_writes, 0);
+	assert_int_equal(host->regs[PCI_COMMAND / 4], 0x02800007);
+	assert_int_equal(host->regs[0x10 / 4], 0xfed10000);
+	assert_int_equal(pci_function_bar(find(&inv, 0, 0, 0), 0x10)->mask, 0xffffc000);
+}
+
 /* More functions than the table holds: counted, reported. */
 static void test_scan_overflow(void **state)
 {
@@ -207,6 +227,7 @@ int main(void)
 		cmocka_unit_test_setup(test_scan_finds_functions, setup_machine),
 		cmocka_unit_test_setup(test_scan_sizes_bars, setup_machine),
 		cmocka_unit_test_setup(test_scan_restores_registers, setup_machine),
+		cmocka_unit_test_setup(test_scan_leaves_host_bridge_decoding, setup_machine),
 		cmocka_unit_test(test_scan_overflow),
 	};
 

@@ -32,7 +32,8 @@
  * A write of the FADT's RESET_VALUE to its RESET_REG in PCI configuration
  * space is the guest's reboot.  CONFIG_DATA with the enable bit (31) of
  * CONFIG_ADDRESS clear is no configuration cycle, an ordinary I/O access
- * that the hardware hands to the bus: it passes, unfiltered (vm.c).
+ * that the hardware hands to the bus: it passes, unfiltered
+ * (vm/pci_config.c).
  *
  * Pure: no I/O.  vm.c reads the current dword and the ones
  * pci_filter_extra() names, and does the write or drops it.

@@ -109,21 +109,28 @@ static void vcpu_debug_requests(const struct boot_info *bi, struct vcpu *v)
 	v->break_guest_state = cmdline_has_value(bi->cmdline, "fault", "guest-state");
 }
 
-/* The machine's reset and sleep ports, which skiff keeps (vm/platform.h). */
-static void guard_platform(struct vm_platform *p)
+/* The machine's reset and sleep ports, which skiff keeps (vm/platform.h);
+ * a RESET_REG in PCI configuration space goes to the PCI filter (reset). */
+static void guard_platform(struct vm_platform *p, struct pci_reset_reg *reset)
 {
 	struct acpi_power_ports a;
-	char pm[64] = "", reset[40] = "";
+	char pm[64] = "", rr[48] = "";
 
 	acpi_power_ports(&a);
 	*p = (struct vm_platform){ .pm1a_cnt = a.pm1a_cnt, .pm1b_cnt = a.pm1b_cnt,
 				   .reset = a.reset, .reset_value = a.reset_value };
+	*reset = (struct pci_reset_reg){ .present = a.reset_pci, .dev = a.reset_pci_dev,
+					 .fn = a.reset_pci_fn, .offset = a.reset_pci_offset,
+					 .value = a.reset_value };
 	if (a.pm1a_cnt)
 		fmt_snprintf(pm, sizeof(pm), ", ACPI sleep (PM1a_CNT 0x%x%s)", a.pm1a_cnt,
 			     a.pm1b_cnt ? ", PM1b_CNT" : "");
 	if (a.reset)
-		fmt_snprintf(reset, sizeof(reset), ", RESET_REG (0x%x)", a.reset);
-	kprintf("skiff: platform: resets through 0x64, 0x60 after 0xd1, 0x92, 0xcf9%s%s are skiff's%s\n", reset, pm,
+		fmt_snprintf(rr, sizeof(rr), ", RESET_REG (0x%x)", a.reset);
+	else if (a.reset_pci)
+		fmt_snprintf(rr, sizeof(rr), ", RESET_REG (PCI 00:%02x.%x offset 0x%02x)",
+			     a.reset_pci_dev, a.reset_pci_fn, a.reset_pci_offset);
+	kprintf("skiff: platform: resets through 0x64, 0x60 after 0xd1, 0x92, 0xcf9%s%s are skiff's%s\n", rr, pm,
 		a.pm1a_cnt ? "" : "; no ACPI sleep registers in I/O space to guard");
 }
 
@@ -291,6 +298,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 {
 	bool serial = uart_init(COM1_BASE);
 	struct vcpu *bsp;
+	struct pci_reset_reg pci_reset;
 
 	gdt_init();
 	idt_init();
@@ -335,7 +343,8 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		kprintf("skiff: cannot load the guest; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
-	guard_platform(&guest.platform);
+	guard_platform(&guest.platform, &pci_reset);
+	vm_pci_init(&guest, mm_layout(), &pci_reset);	/* the PCI inventory, while the machine is skiff's */
 	trap_test_page(&boot_info, &guest);
 	protect_mmio(&guest);
 	watch_integrity(&guest, &guest_ept);

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Prints a Bochs configuration that boots an ISO headless, serial to a file.
-# Usage: tools/bochsrc.sh ISO CPU_MODEL MEGS SERIAL_FILE LOG_FILE [CPUS]
+# Usage: tools/bochsrc.sh ISO CPU_MODEL MEGS SERIAL_FILE LOG_FILE [CPUS [VGA]]
 # CPUS: how many CPUs (default 1); Bochs's BIOS lists each in the MADT.
+# VGA: "isa" (the default: Bochs's VGA on the ISA bus) or "pci": a PCI
+# VGA in slot 1 with the VBE extension, whose 16 MiB memory BAR can be
+# moved through PCI configuration space.
 # (Facts behind each line: docs/emulators.md.)
 set -euo pipefail
-iso=$1 cpu=$2 megs=$3 serial=$4 log=$5 cpus=${6:-1}
+iso=$1 cpu=$2 megs=$3 serial=$4 log=$5 cpus=${6:-1} vga=${7:-isa}
 count=""
 [[ $cpus -gt 1 ]] && count=" count=$cpus,"
+case $vga in
+isa) ;;
+pci) printf '%s\n' "vga: extension=vbe" "pci: enabled=1, chipset=i440fx, slot1=pcivga" ;;
+*) echo "bochsrc.sh: VGA is isa or pci, not $vga" >&2; exit 2 ;;
+esac
 cat <<RC
 megs: $megs
 cpu: model=$cpu,$count ips=100000000

@@ -86,6 +86,8 @@ int attack_start_ap(void);	/* 0 when no AP started */
 int attack_mmio_trap(void);	/* the number of failed checks */
 int attack_ap_mtrr(void);	/* 0 when both CPUs got through */
 void attack_mmio_rmw(void);
+int attack_pci_bar(void);	/* pci.c: the number of failed checks */
+int attack_pci_host_bridge(void);
 
 /* The checks of nonfatal, by subject (nonfatal_*.c); each prints one
  * report() line per check. */

@@ -92,6 +92,10 @@ static const struct attack attacks[] = {
 	  "back; then through the guest's paging", .check = attack_mmio_trap },
 	{ "mmio-rmw", "an OR to memory on a page skiff traps (trap_page=3072)",
 	  .run = attack_mmio_rmw },
+	{ "pci-bar", "move the PCI VGA's memory BAR over skiff's memory through 0xcf8/0xcfc; "
+	  "then read skiff's memory, and finish on the restart", .check = attack_pci_bar },
+	{ "pci-host-bridge", "write the i440FX's PAM, SMRAM and DRB registers and the PIIX4's "
+	  "PMBA; then SLP_EN at the FADT's PM1a_CNT", .check = attack_pci_host_bridge },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 	{ "mtrr-crash", "a 4 KiB write-combining MTRR range, then a triple fault (for the "

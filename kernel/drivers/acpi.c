@@ -598,6 +598,34 @@ static uint16_t io_port_or_0(int err, const struct acpi_reg *r)
 	return !err && r->space == ACPI_GAS_SYSTEM_IO ? (uint16_t)r->addr : 0;
 }
 
+/* PCI configuration addresses, ACPI 6.4 5.2.3.2: bits 63:48 reserved
+ * (0), device 47:32, function 31:16, offset 15:0; bus 0.  Conventional
+ * configuration space only (offset below 0x100), as mechanism #1 reaches. */
+#define GAS_PCI_DEV(a)		(((a) >> 32) & 0xffff)
+#define GAS_PCI_FN(a)		(((a) >> 16) & 0xffff)
+#define GAS_PCI_OFFSET(a)	((a) & 0xffff)
+#define GAS_PCI_RESERVED(a)	((a) >> 48)
+#define PCI_DEVS		32
+#define PCI_FNS			8
+#define PCI_CONFIG_BYTES	0x100
+
+static void acpi_reset_pci(const struct acpi_gas *rr, uint8_t value, struct acpi_power_ports *p)
+{
+	uint64_t a = rr->address;
+
+	if (GAS_PCI_RESERVED(a) || GAS_PCI_DEV(a) >= PCI_DEVS || GAS_PCI_FN(a) >= PCI_FNS ||
+	    GAS_PCI_OFFSET(a) >= PCI_CONFIG_BYTES) {
+		kprintf("skiff: acpi: RESET_REG in PCI configuration space at 0x%llx: not a "
+			"device, function and offset skiff can reach\n", (unsigned long long)a);
+		return;
+	}
+	p->reset_pci = true;
+	p->reset_pci_dev = (uint8_t)GAS_PCI_DEV(a);
+	p->reset_pci_fn = (uint8_t)GAS_PCI_FN(a);
+	p->reset_pci_offset = (uint8_t)GAS_PCI_OFFSET(a);
+	p->reset_value = value;
+}
+
 void acpi_power_ports(struct acpi_power_ports *p)
 {
 	struct acpi_reg a, b;
@@ -612,10 +640,13 @@ void acpi_power_ports(struct acpi_power_ports *p)
 						    acpi.fadt.pm1b_cnt_blk, &b), &b);
 	/* RESET_REG came with FADT revision 2 (a shorter table leaves it
 	 * zero); the FLAGS bit RESET_REG_SUP says it is there (5.2.9). */
-	if ((acpi.fadt.flags & ACPI_FADT_RESET_REG_SUP) &&
-	    rr->address_space_id == ACPI_GAS_SYSTEM_IO && rr->address && rr->address <= IO_PORT_MAX) {
+	if (!(acpi.fadt.flags & ACPI_FADT_RESET_REG_SUP))
+		return;
+	if (rr->address_space_id == ACPI_GAS_SYSTEM_IO && rr->address && rr->address <= IO_PORT_MAX) {
 		p->reset = (uint16_t)rr->address;
 		p->reset_value = acpi.fadt.reset_value;
+	} else if (rr->address_space_id == ACPI_GAS_PCI_CONFIG) {
+		acpi_reset_pci(rr, acpi.fadt.reset_value, p);
 	}
 }
 

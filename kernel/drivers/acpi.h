@@ -60,6 +60,7 @@ struct __attribute__((packed)) acpi_gas {
 /* Address space IDs, ACPI 6.4 5.2.3.2 (table "Generic Address Structure"). */
 #define ACPI_GAS_SYSTEM_MEMORY	0
 #define ACPI_GAS_SYSTEM_IO	1
+#define ACPI_GAS_PCI_CONFIG	2	/* bus 0: device, function, offset */
 
 /*
  * Fixed ACPI Description Table, ACPI 6.4 5.2.9 (table "FADT Format"), up to
@@ -193,12 +194,17 @@ bool acpi_is_emulator(void);
  * The I/O ports through which software resets or powers off the machine
  * per the FADT (ACPI 6.4 4.8.3.2 PM1 control, 4.8.3.6 reset register):
  * each 0 when absent or not in system I/O space (then skiff cannot
- * intercept it, and says so at boot).
+ * intercept it, and says so at boot).  A RESET_REG in PCI configuration
+ * space (address space 2) is given apart: ACPI 6.4 5.2.3.2 confines it to
+ * bus 0 and encodes the device in bits 47:32 of the address, the function
+ * in bits 31:16 and the register offset in bits 15:0.
  */
 struct acpi_power_ports {
 	uint16_t pm1a_cnt, pm1b_cnt;	/* 16-bit registers */
 	uint16_t reset;			/* RESET_REG, 8 bits wide */
-	uint8_t reset_value;
+	uint8_t reset_value;		/* for either kind of RESET_REG */
+	bool reset_pci;			/* RESET_REG is in PCI configuration space: */
+	uint8_t reset_pci_dev, reset_pci_fn, reset_pci_offset;
 };
 void acpi_power_ports(struct acpi_power_ports *p);
 

@@ -20,6 +20,8 @@
 
 #define CONFIG_ADDRESS		0xcf8
 #define CONFIG_ADDRESS_BYTES	4
+#define CONFIG_DATA		0xcfc
+#define CONFIG_DATA_BYTES	4
 
 static size_t add(struct vm_port_range *out, size_t n, size_t max, uint16_t first, uint16_t count,
 		  const char *name)
@@ -37,6 +39,7 @@ size_t vm_platform_ranges(const struct vm_platform *p, struct vm_port_range *out
 	n = add(out, n, max, VM_PORT_KBC_COMMAND, 1, "keyboard controller command");
 	n = add(out, n, max, VM_PORT_SYSTEM_CONTROL_A, 1, "system control port A");
 	n = add(out, n, max, CONFIG_ADDRESS, CONFIG_ADDRESS_BYTES, "reset control (0xcf9)");
+	n = add(out, n, max, CONFIG_DATA, CONFIG_DATA_BYTES, "PCI CONFIG_DATA");
 	n = add(out, n, max, p->pm1a_cnt, 2, "ACPI PM1a_CNT");
 	n = add(out, n, max, p->pm1b_cnt, 2, "ACPI PM1b_CNT");
 	n = add(out, n, max, p->reset, 1, "ACPI RESET_REG");

@@ -83,11 +83,14 @@ struct vm_platform_event {
 	uint16_t reg;
 };
 
-#define VM_PLATFORM_RANGES_MAX	7
+#define VM_PLATFORM_RANGES_MAX	8
 
 /* The port ranges to intercept for p, at most max, into out: the count.
- * 0x60, 0x64, 0x92 and 0xcf8..0xcfb always (a dword at 0xcf8 covers 0xcf9);
- * the PM1 control registers (2 bytes each) and RESET_REG when present. */
+ * 0x60, 0x64, 0x92 and 0xcf8..0xcfb always (a dword at 0xcf8 covers 0xcf9),
+ * CONFIG_DATA 0xcfc..0xcff always (the PCI filter, vm/pci_filter.h);
+ * the PM1 control registers (2 bytes each) and RESET_REG when present.
+ * vm_platform_covers() and vm_platform_write() are about the reset and
+ * sleep ports only: CONFIG_DATA is not one of them. */
 size_t vm_platform_ranges(const struct vm_platform *p, struct vm_port_range *out, size_t max);
 
 /* Whether an access of size bytes at port touches one of p's ports. */

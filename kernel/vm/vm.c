@@ -68,8 +68,7 @@ int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a
 	return ret;
 }
 
-/* An access to the hardware, as the guest made it (vm/platform.h). */
-static void port_pass(uint16_t port, unsigned size, bool in, uint32_t *value)
+void vm_port_pass(uint16_t port, unsigned size, bool in, uint32_t *value)
 {
 	if (in)
 		*value = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
@@ -102,16 +101,16 @@ static void platform_io(struct vcpu *v, uint16_t port, unsigned size, bool in, u
 	struct vm_platform_event e;
 
 	if (in) {
-		port_pass(port, size, in, value);
+		vm_port_pass(port, size, in, value);
 		return;
 	}
 	spin_lock(&v->vm->lock);
 	e = vm_platform_write(&v->vm->platform, port, size, *value);
 	if (e.substitute)
-		port_pass(port, size, false, &e.substitute_value);
+		vm_port_pass(port, size, false, &e.substitute_value);
 	spin_unlock(&v->vm->lock);
 	platform_event(v, &e);
-	port_pass(port, size, in, value);
+	vm_port_pass(port, size, in, value);
 }
 
 /* A store of size bytes to the hardware at pa, as the guest made it. */
@@ -150,6 +149,10 @@ void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, ui
 	struct vm *vm = v->vm;
 	int ret;
 
+	if (vm_pci_covers(port, size)) {
+		vm_pci_io(v, port, size, in, value);
+		return;
+	}
 	if (vm_platform_covers(&vm->platform, port, size)) {
 		platform_io(v, port, size, in, value);
 		return;

@@ -20,6 +20,7 @@
 #include "vm/gconsole.h"
 #include "vm/guest_mem.h"
 #include "vm/hypercall.h"
+#include "vm/pci_filter.h"
 #include "vm/platform.h"
 #include "vm/policy.h"
 #include "vm/ports.h"
@@ -54,11 +55,31 @@ struct vm_source {
 	const char *name;
 };
 
+/*
+ * The guest's PCI configuration mechanism #1 (vm/pci_config.c): the
+ * filter's view of the machine, and CONFIG_ADDRESS as the guest last
+ * wrote it.  The hardware has one CONFIG_ADDRESS per host bridge, shared
+ * by every CPU, so the guest has one latch, not one per vCPU: a guest
+ * that lets two CPUs interleave their address and data accesses gets
+ * what it would get on the hardware, and one that locks (as operating
+ * systems do) gets its own accesses.  skiff writes the latch to the
+ * hardware before each CONFIG_DATA access, under vm->lock, since its
+ * own reads for the filter move the hardware's.
+ */
+struct vm_pci {
+	struct pci_inventory inv;
+	struct phys_range kept[MM_OWNED_MAX];
+	struct vm_port_range ports[VM_PORT_RANGES + VM_PLATFORM_RANGES_MAX];
+	struct pci_filter_config filter;
+	uint32_t address;
+};
+
 struct vm {
 	struct guest_mem mem;
 	struct gconsole console;
 	struct vm_ports ports;
 	struct vm_platform platform;	/* reset and sleep ports, skiff's */
+	struct vm_pci pci;		/* the PCI configuration filter */
 	struct vm_hc_ctx hc;
 	struct vm_entry entry;
 	struct vm_source source;
@@ -100,6 +121,12 @@ void vm_init(struct vm *vm, const struct mm_layout *layout, struct ept *ept);
  * reported, when the guest cannot be started. */
 int vm_load(struct vm *vm, const struct boot_info *bi);
 
+/* Takes the PCI inventory (skiff still owns the machine) and sets up the
+ * filter of the guest's configuration writes: skiff's memory from layout,
+ * the ports skiff intercepts (vm->platform must be set), the FADT's reset
+ * register if it is in configuration space.  Prints the inventory line. */
+void vm_pci_init(struct vm *vm, const struct mm_layout *layout, const struct pci_reset_reg *reset);
+
 /* Just before the first VM entry: the baselines the integrity and
  * restart checks compare against. */
 void vm_start(struct vm *vm);
@@ -131,6 +158,16 @@ static inline bool vm_handle_hypercall_fast(struct vm *vm, uint64_t nr, uint64_t
 /* IN or OUT to a port skiff keeps: *value in, or out for IN.  Does not
  * return when the guest finishes itself through a finish port. */
 void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value);
+
+/* Whether an access of size bytes at port is the PCI filter's: a dword
+ * at CONFIG_ADDRESS, or any byte of CONFIG_DATA (0xcfc-0xcff). */
+bool vm_pci_covers(uint16_t port, unsigned size);
+
+/* Such an access (vm/pci_config.c); does not return when it reboots. */
+void vm_pci_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value);
+
+/* An access to the hardware, as the guest made it. */
+void vm_port_pass(uint16_t port, unsigned size, bool in, uint32_t *value);
 
 /* The guest asked to finish: its status and the exit counts, then the
  * policy for a guest's finish. */

@@ -10,6 +10,8 @@
 #   MEGS      guest RAM in MiB (default 512)
 #   CPUS      how many CPUs the machine has (default 1): Bochs count=N,
 #             QEMU -smp N
+#   VGA       isa (default) or pci: Bochs with a PCI VGA in slot 1 whose
+#             memory BAR the guest can move (tools/bochsrc.sh)
 #   SERIAL    none: the machine has no serial port (QEMU only; then the
 #             screen is read until it shows "halted")
 #   TIMEOUT   seconds before the run counts as hung (default 60)
@@ -53,7 +55,7 @@ make_iso() {
 
 run_bochs() {
 	local dir=$1
-	"$root/tools/bochsrc.sh" "$dir/skiff.iso" "$CPU" "$MEGS" "$dir/serial.log" "$dir/emulator.log" "$CPUS" >"$dir/bochsrc"
+	"$root/tools/bochsrc.sh" "$dir/skiff.iso" "$CPU" "$MEGS" "$dir/serial.log" "$dir/emulator.log" "$CPUS" "$VGA" >"$dir/bochsrc"
 	echo c >"$dir/dbg.rc"
 	timeout --signal=KILL "$TIMEOUT" "$root/tools/bochs.sh" -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/stdout.log" 2>&1
 }
@@ -143,7 +145,7 @@ match_in_order() {
 
 run_case() {
 	local name=$1 dir=$out_root/$1 status missing
-	EMULATOR=bochs CPU="" CMDLINE="" MODULE="" MEGS=512 CPUS=1 TIMEOUT=60 STATUS=0 SERIAL=com1
+	EMULATOR=bochs CPU="" CMDLINE="" MODULE="" MEGS=512 CPUS=1 VGA=isa TIMEOUT=60 STATUS=0 SERIAL=com1
 	EXPECT=() REJECT=() SCREEN=()
 	# shellcheck disable=SC1090
 	source "$cases_dir/$name.case"

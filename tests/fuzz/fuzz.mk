@@ -14,7 +14,7 @@
 FUZZ_TIME ?= 60
 FUZZ_CC   ?= clang
 
-FUZZERS := bootinfo elf_load hypercall ports mb2_guest cmdline acpi madt cr_access mmio_insn
+FUZZERS := bootinfo elf_load hypercall ports mb2_guest cmdline acpi madt cr_access mmio_insn pci_filter
 
 FUZZ_bootinfo_SRCS  := kernel/bootinfo.c
 FUZZ_elf_load_SRCS  := kernel/vm/elf_load.c kernel/vm/guest_mem.c
@@ -25,6 +25,8 @@ FUZZ_cmdline_SRCS   := kernel/cmdline.c kernel/cmdline_words.c kernel/lib/printf
 FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
 FUZZ_madt_SRCS      := kernel/drivers/madt.c kernel/lib/printf.c
 FUZZ_mmio_insn_SRCS := kernel/vm/mmio_insn.c
+FUZZ_pci_filter_SRCS := kernel/vm/pci_filter.c kernel/drivers/pci.c kernel/lib/printf.c \
+                        tests/fuzz/fuzz_pci_hooks.c
 # The exit handlers live together in handlers.c and exit.c: what the
 # CR-access path does not use is stubbed in fuzz_vmx_stubs.c.
 FUZZ_cr_access_SRCS := kernel/vmx/handlers.c kernel/vmx/exit.c kernel/vmx/diag/report.c \

@@ -430,6 +430,67 @@ def mmio_insn_seeds():
     write("mmio_insn", "code16-addr32-imm32", bytes([0x67, 0x66, 0xc7, 0x46, 0x10, 0xef, 0xbe, 0xad, 0xde]))
 
 
+# ---- PCI configuration writes (fuzz_pci_filter.c's format) ----
+
+T_HOST, T_PIIX4_PM, T_ICH9_LPC, T_DEVICE, T_BRIDGE = 0, 1, 2, 3, 4
+
+
+def pci_fn(bus, dev, fn, template, slots, rom, values, windows=None):
+    """slots: one byte per BAR slot read (kind in bits 1:0, size in 7:2;
+    a 64-bit BAR takes the next slot without a byte); rom: (present,
+    size byte); values: the first value of every BAR entry and the ROM."""
+    b = u8(bus) + u8(dev) + u8(fn) + u8(template) + u8(0)
+    b += b"".join(u8(x) for x in slots) + u8(rom[0]) + u8(rom[1])
+    b += b"".join(u32(v) for v in values)
+    if windows is not None:
+        pref64, d20, d24, d28, d2c = windows
+        b += u8(pref64) + u32(d20) + u32(d24) + u32(d28) + u32(d2c)
+    return b
+
+
+def pci_write(sel, reg, width, value, extra=b""):
+    return u8(sel) + u8(reg) + u8(width) + u32(value) + extra
+
+
+def pci_filter_seeds():
+    # Bochs's i440FX with a PCI VGA, a NIC with a 64-bit BAR and a bridge.
+    fns = [
+        pci_fn(0, 0, 0, T_HOST, [0] * 6, (0, 0), [0] * 7),
+        pci_fn(0, 1, 3, T_PIIX4_PM, [0] * 6, (0, 0), [0] * 7),
+        pci_fn(0, 2, 0, T_DEVICE, [2 | 20 << 2] + [0] * 5, (1, 5),
+               [0xc0000000] + [0] * 5 + [0xc1000000]),
+        pci_fn(0, 3, 0, T_DEVICE, [3 | 16 << 2, 1 | 3 << 2, 0, 0, 0], (0, 0),
+               [0xe0000000, 0, 0xd000, 0, 0, 0, 0]),
+        pci_fn(0, 0x1e, 0, T_BRIDGE, [0, 0], (0, 0), [0, 0, 0],
+               (1, 0xe0f0e000, 0x0000fff0, 0, 0)),
+        pci_fn(0, 0x1f, 0, T_ICH9_LPC, [0] * 6, (0, 0), [0] * 7),
+    ]
+    machine = u8(len(fns) - 1) + b"".join(fns)
+    machine += u8(2) + b"".join(u64(base) + u8(0) + u32(size) for base, size in
+                                [(0x9000, 0x1000), (0x1000000, 0x78000), (0x1e000000, 0x1000000)])
+    machine += u8(3) + u16(0x3f8) + u8(7) + u16(0xcf8) + u8(7) + u16(0xb004) + u8(1)
+    machine += u8(1) + u8(0x1f) + u8(0) + u8(0xa9) + u8(6)
+    writes = [
+        pci_write(2, 0x10, 2, 0x01000000), pci_write(2, 0x13, 0, 0x01),
+        pci_write(2, 0x10, 2, 0xffffffff), pci_write(2, 0x10, 2, 0xc0000000),
+        pci_write(2, 0x30, 2, 0x1e000001),
+        pci_write(3, 0x14, 2, 0), pci_write(3, 0x10, 2, 0x1e000000),
+        pci_write(3, 0x18, 2, 0x3f1), pci_write(0, 0x59, 0, 0x33),
+        pci_write(1, 0x40, 2, 0xe001), pci_write(5, 0xf0, 2, 0xfed1c001),
+        pci_write(4, 0x20, 2, 0x1e001e00), pci_write(4, 0x24, 2, 0x1e011e01),
+        pci_write(4, 0x28, 2, 0), pci_write(5, 0xa9, 0, 6),
+        pci_write(0xf0, 0x10, 2, 0, u8(0) + u8(5) + u8(0) + u32(0)),
+        pci_write(2, 0x10, 0x82, 0, u8(1)),
+    ]
+    write("pci_filter", "bochs-like", machine + b"".join(writes))
+    # One device, skiff's image at 16 MiB, word writes walking its BAR.
+    one = u8(0) + pci_fn(0, 2, 0, T_DEVICE, [2 | 20 << 2] + [0] * 5, (0, 0),
+                         [0xc0000000] + [0] * 6)
+    one += u8(0) + u64(0x1000000) + u8(0) + u32(0x100000) + u8(0) + u8(0) * 5
+    write("pci_filter", "word-writes", one + b"".join(
+        pci_write(0, 0x10 + k, 1, v) for k in (0, 2) for v in (0x0100, 0x0200, 0xffff)))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else None
     if not os.path.isdir(OUT):
@@ -444,6 +505,7 @@ def main():
     madt_seeds()
     cr_access_seeds()
     mmio_insn_seeds()
+    pci_filter_seeds()
 
 
 if __name__ == "__main__":

@@ -833,12 +833,78 @@ static void test_table_lookup_without_acpi(void **state)
 	assert_int_equal(acpi_table("APIC", &t, &avail), -ENODEV);
 }
 
+/* The reset register of the FADT (ACPI 6.4 5.2.9, 4.8.3.6): an I/O port,
+ * or a byte in PCI configuration space on bus 0 (5.2.3.2: device in bits
+ * 47:32 of the address, function in 31:16, offset in 15:0). */
+static struct acpi_power_ports power_ports_with_reset(uint8_t space, uint64_t addr, bool sup)
+{
+	struct acpi_fadt *f = make_world_v2("BOCHS ", qemu_s5, sizeof(qemu_s5));
+	struct acpi_power_ports p;
+
+	f->flags = sup ? ACPI_FADT_RESET_REG_SUP : 0;
+	f->reset_reg = (struct acpi_gas){ .address_space_id = space, .register_bit_width = 8,
+					  .address = addr };
+	f->reset_value = 6;
+	finish_sdt(FADT_AT, "FACP", sizeof(*f));
+	assert_int_equal(acpi_init(rsdp_copy, 2), 0);
+	acpi_power_ports(&p);
+	return p;
+}
+
+static void test_power_ports_reset_reg(void **state)
+{
+	struct acpi_power_ports p;
+
+	(void)state;
+	p = power_ports_with_reset(ACPI_GAS_SYSTEM_IO, 0xcf9, true);
+	assert_int_equal(p.pm1a_cnt, PM1A_CNT_PORT);
+	assert_int_equal(p.reset, 0xcf9);
+	assert_int_equal(p.reset_value, 6);
+	assert_false(p.reset_pci);
+	p = power_ports_with_reset(ACPI_GAS_PCI_CONFIG, 0x0000001f000000a9ull, true);
+	assert_int_equal(p.reset, 0);
+	assert_true(p.reset_pci);
+	assert_int_equal(p.reset_pci_dev, 0x1f);
+	assert_int_equal(p.reset_pci_fn, 0);
+	assert_int_equal(p.reset_pci_offset, 0xa9);
+	assert_int_equal(p.reset_value, 6);
+	p = power_ports_with_reset(ACPI_GAS_PCI_CONFIG, 0x0000000300020044ull, true);
+	assert_true(p.reset_pci);
+	assert_int_equal(p.reset_pci_dev, 3);
+	assert_int_equal(p.reset_pci_fn, 2);
+	assert_int_equal(p.reset_pci_offset, 0x44);
+	/* Without RESET_REG_SUP in FLAGS there is none. */
+	p = power_ports_with_reset(ACPI_GAS_PCI_CONFIG, 0x0000001f000000a9ull, false);
+	assert_false(p.reset_pci);
+	assert_int_equal(p.reset, 0);
+}
+
+/* Addresses mechanism #1 cannot reach: reported, not guarded. */
+static void test_power_ports_reset_reg_pci_out_of_reach(void **state)
+{
+	static const uint64_t bad[] = {
+		0x0000002000000000ull,	/* device 32 */
+		0x0000000000080000ull,	/* function 8 */
+		0x0000000000000100ull,	/* offset 0x100: extended space */
+		0x0001000000000000ull,	/* reserved bits 63:48 */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		log_reset();
+		assert_false(power_ports_with_reset(ACPI_GAS_PCI_CONFIG, bad[i], true).reset_pci);
+		assert_log_contains("RESET_REG in PCI configuration space at");
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, setup)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_v1_rsdp_uses_rsdt),
+		T(test_power_ports_reset_reg),
+		T(test_power_ports_reset_reg_pci_out_of_reach),
 		T(test_v2_rsdp_prefers_xsdt),
 		T(test_v2_rsdp_without_xsdt_uses_rsdt),
 		T(test_20_byte_copy_of_v2_rsdp_uses_rsdt),

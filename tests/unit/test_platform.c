@@ -107,12 +107,14 @@ static void test_ranges(void **state)
 	struct vm_port_range r[VM_PLATFORM_RANGES_MAX];
 
 	(void)state;
-	assert_int_equal(vm_platform_ranges(&bare, r, VM_PLATFORM_RANGES_MAX), 4);
-	assert_int_equal(vm_platform_ranges(&fadt, r, VM_PLATFORM_RANGES_MAX), 7);
+	assert_int_equal(vm_platform_ranges(&bare, r, VM_PLATFORM_RANGES_MAX), 5);
+	assert_int_equal(vm_platform_ranges(&fadt, r, VM_PLATFORM_RANGES_MAX), 8);
 	assert_int_equal(r[0].first, 0x60);
-	assert_int_equal(r[4].first, 0xb004);
-	assert_int_equal(r[4].count, 2);
-	assert_int_equal(r[6].first, 0xcf9);
+	assert_int_equal(r[4].first, 0xcfc);	/* CONFIG_DATA, for the PCI filter */
+	assert_int_equal(r[4].count, 4);
+	assert_int_equal(r[5].first, 0xb004);
+	assert_int_equal(r[5].count, 2);
+	assert_int_equal(r[7].first, 0xcf9);
 	assert_int_equal(vm_platform_ranges(&fadt, r, 2), 2);	/* bounded */
 }
 

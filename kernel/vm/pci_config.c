@@ -1,0 +1,141 @@
+/*
+ * The guest's PCI configuration mechanism #1 (PCI Local Bus 3.0,
+ * 3.2.2.3.2): CONFIG_ADDRESS (a dword at 0xcf8) is latched and passed to
+ * the hardware; CONFIG_DATA (0xcfc-0xcff) reads pass, writes go through
+ * the filter (vm/pci_filter.h) and then to the hardware, or are dropped
+ * and reported.  A refused write is the guest's doing, not a crash: the
+ * guest runs on and finds the register as it was.
+ */
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "vm/vm.h"
+
+#define CONFIG_DATA_PORTS	4
+#define DWORD			4
+
+void vm_pci_init(struct vm *vm, const struct mm_layout *layout, const struct pci_reset_reg *reset)
+{
+	struct vm_pci *pci = &vm->pci;
+	size_t ports;
+
+	pci_inventory_scan(&pci->inv);
+	pci_inventory_print(&pci->inv);
+	for (size_t i = 0; i < layout->skiff_count; i++)
+		pci->kept[i] = layout->skiff[i].range;
+	memcpy(pci->ports, vm_port_ranges, sizeof(vm_port_ranges));
+	ports = VM_PORT_RANGES + vm_platform_ranges(&vm->platform, pci->ports + VM_PORT_RANGES,
+						    VM_PLATFORM_RANGES_MAX);
+	pci->filter = (struct pci_filter_config){
+		.inv = &pci->inv, .kept = pci->kept, .kept_count = layout->skiff_count,
+		.ports = pci->ports, .port_count = ports, .reset = *reset };
+	pci->address = 0;
+}
+
+bool vm_pci_covers(uint16_t port, unsigned size)
+{
+	return (port == PCI_CONFIG_ADDRESS && size == DWORD) ||
+	       ((uint32_t)port < PCI_CONFIG_DATA + CONFIG_DATA_PORTS &&
+		(uint32_t)port + size > PCI_CONFIG_DATA);
+}
+
+static uint32_t read_dword(uint32_t address, uint8_t reg)
+{
+	outl(PCI_CONFIG_ADDRESS, (address & ~PCI_CONFIG_REG_MASK) | reg);
+	return inl(PCI_CONFIG_DATA);
+}
+
+/* The filter's verdict on an OUT to CONFIG_DATA, under vm->lock; the
+ * write done when it passes. */
+static struct pci_filter_result data_write(struct vm_pci *pci, uint16_t port, unsigned size,
+					   uint32_t value)
+{
+	struct pci_cfg_write w = { .address = pci->address, .byte = (uint8_t)(port - PCI_CONFIG_DATA),
+				   .size = (uint8_t)size, .value = value };
+	uint8_t regs[PCI_FILTER_EXTRA_MAX];
+	struct pci_filter_result r;
+	size_t n;
+
+	w.cur = read_dword(w.address, pci_address_reg(w.address));
+	n = pci_filter_extra(&pci->filter, &w, regs);
+	for (size_t i = 0; i < n; i++)
+		w.extra[i] = read_dword(w.address, regs[i]);
+	r = pci_filter_write(&pci->filter, &w);
+	outl(PCI_CONFIG_ADDRESS, pci->address);
+	if (r.verdict == PCI_FILTER_PASS)
+		vm_port_pass(port, size, false, &value);
+	return r;
+}
+
+/* An access within CONFIG_DATA.  With CONFIG_ADDRESS's enable bit clear
+ * the hardware makes no configuration cycle of it: an ordinary I/O
+ * access, passed as it is. */
+static void data_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
+{
+	struct vm *vm = v->vm;
+	struct pci_filter_result r = { .verdict = PCI_FILTER_PASS };
+	uint32_t address;
+	char what[80];
+
+	spin_lock(&vm->lock);
+	address = vm->pci.address;
+	if (in || !(address & PCI_CONFIG_ENABLE)) {
+		outl(PCI_CONFIG_ADDRESS, address);
+		vm_port_pass(port, size, in, value);
+	} else {
+		r = data_write(&vm->pci, port, size, *value);
+	}
+	spin_unlock(&vm->lock);
+	if (r.verdict == PCI_FILTER_REBOOT)
+		vm_guest_rebooted(v, r.why);
+	if (r.verdict != PCI_FILTER_REFUSE)
+		return;
+	fmt_snprintf(what, sizeof(what), "PCI configuration write (%u bytes) to %02x:%02x.%x offset 0x%x",
+		     size, pci_address_bus(address), pci_address_dev(address), pci_address_fn(address),
+		     pci_address_reg(address) + (port - PCI_CONFIG_DATA));
+	vm_refused(v, what, *value, r.why);
+}
+
+/* An access that is only partly CONFIG_DATA (a word at 0xcfb, a dword at
+ * 0xcfe) reaches the hardware as the bus splits it: byte by byte, each
+ * where it falls. */
+static void split_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
+{
+	uint32_t data = in ? 0 : *value;
+
+	for (unsigned k = 0; k < size; k++) {
+		uint16_t at = (uint16_t)(port + k);
+		uint32_t byte = (data >> (8 * k)) & 0xff;
+
+		if (vm_pci_covers(at, 1))
+			data_io(v, at, 1, in, &byte);
+		else if (vm_platform_covers(&v->vm->platform, at, 1))
+			vm_handle_port_io(v, at, 1, in, &byte);
+		else
+			vm_port_pass(at, 1, in, &byte);
+		if (in)
+			data |= (byte & 0xff) << (8 * k);
+	}
+	if (in)
+		*value = data;
+}
+
+void vm_pci_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
+{
+	struct vm *vm = v->vm;
+
+	if (port == PCI_CONFIG_ADDRESS && size == DWORD) {
+		spin_lock(&vm->lock);
+		if (in) {
+			outl(PCI_CONFIG_ADDRESS, vm->pci.address);
+			*value = inl(PCI_CONFIG_ADDRESS);
+		} else {
+			vm->pci.address = *value;
+			outl(PCI_CONFIG_ADDRESS, *value);
+		}
+		spin_unlock(&vm->lock);
+	} else if (port >= PCI_CONFIG_DATA && port + size <= PCI_CONFIG_DATA + CONFIG_DATA_PORTS) {
+		data_io(v, port, size, in, value);
+	} else {
+		split_io(v, port, size, in, value);
+	}
+}

@@ -1,0 +1,1 @@
+test_pci_SRCS := kernel/drivers/pci.c kernel/lib/printf.c kernel/lib/string.c

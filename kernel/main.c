@@ -12,6 +12,7 @@
 #include "drivers/console.h"
 #include "drivers/fbcon.h"
 #include "drivers/madt.h"
+#include "drivers/mcfg.h"
 #include "drivers/tsc.h"
 #include "drivers/uart.h"
 #include "drivers/vgacon.h"
@@ -111,6 +112,16 @@ static void vcpu_debug_requests(const struct boot_info *bi, struct vcpu *v)
 
 /* The machine's reset and sleep ports, which skiff keeps (vm/platform.h);
  * a RESET_REG in PCI configuration space goes to the PCI filter (reset). */
+/* A register in memory (base 0: none) that skiff keeps. */
+static void add_mmio(struct vm_platform *p, struct vm_mmio_trap t)
+{
+	if (t.base && !vm_platform_add_mmio(p, &t)) {
+		kprintf("skiff: cannot keep %s at 0x%lx from the guest (no room); stopping\n",
+			t.name, t.base);
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+}
+
 static void guard_platform(struct vm_platform *p, struct pci_reset_reg *reset)
 {
 	struct acpi_power_ports a;
@@ -131,7 +142,15 @@ static void guard_platform(struct vm_platform *p, struct pci_reset_reg *reset)
 		fmt_snprintf(rr, sizeof(rr), ", RESET_REG (PCI 00:%02x.%x offset 0x%02x)",
 			     a.reset_pci_dev, a.reset_pci_fn, a.reset_pci_offset);
 	kprintf("skiff: platform: resets through 0x64, 0x60 after 0xd1, 0x92, 0xcf9%s%s are skiff's%s\n", rr, pm,
-		a.pm1a_cnt ? "" : "; no ACPI sleep registers in I/O space to guard");
+		a.pm1a_cnt || a.pm1a_cnt_mem ? "" : "; no ACPI sleep registers to guard");
+	/* The same registers in memory: their stores trapped (protect_mmio()). */
+	add_mmio(p, (struct vm_mmio_trap){ .kind = VM_MMIO_PM1_CNT, .base = a.pm1a_cnt_mem,
+					   .size = 2, .name = "PM1a_CNT" });
+	add_mmio(p, (struct vm_mmio_trap){ .kind = VM_MMIO_PM1_CNT, .base = a.pm1b_cnt_mem,
+					   .size = 2, .name = "PM1b_CNT" });
+	add_mmio(p, (struct vm_mmio_trap){ .kind = VM_MMIO_RESET_REG, .base = a.reset_mem,
+					   .size = 1, .value = a.reset_value,
+					   .name = "ACPI RESET_REG" });
 }
 
 /* trap_page=K: the guest page at K KiB is write-protected and every store
@@ -153,6 +172,35 @@ static void trap_test_page(const struct boot_info *bi, struct vm *vm)
 		return;
 	}
 	vm_platform_add_mmio(&vm->platform, &t);
+}
+
+/* The ECAM windows of the MCFG (drivers/mcfg.h): the guest's stores there
+ * are configuration writes, judged by the PCI filter like the port ones. */
+#define ECAM_WINDOWS_MAX	4
+
+static void trap_ecam(struct vm *vm)
+{
+	struct mcfg_window w[ECAM_WINDOWS_MAX];
+	int n = mcfg_windows(w, ECAM_WINDOWS_MAX);
+
+	if (n < 0) {
+		kprintf("skiff: platform: the MCFG table is malformed: if the machine has ECAM "
+			"windows, skiff cannot guard them\n");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		struct vm_mmio_trap t = {
+			.kind = VM_MMIO_ECAM, .base = w[i].base, .size = w[i].size,
+			.start_bus = w[i].start_bus, .segment = w[i].segment,
+			.name = "PCI ECAM window",
+		};
+
+		if (i >= ECAM_WINDOWS_MAX || !vm_platform_add_mmio(&vm->platform, &t)) {
+			kprintf("skiff: platform: ECAM windows from %d on are not guarded: %d in the "
+				"MCFG, room for fewer\n", i, n);
+			return;
+		}
+	}
 }
 
 /* Every register in memory skiff keeps becomes read-only in the EPT. */
@@ -345,6 +393,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	}
 	guard_platform(&guest.platform, &pci_reset);
 	vm_pci_init(&guest, mm_layout(), &pci_reset);	/* the PCI inventory, while the machine is skiff's */
+	trap_ecam(&guest);
 	trap_test_page(&boot_info, &guest);
 	protect_mmio(&guest);
 	watch_integrity(&guest, &guest_ept);

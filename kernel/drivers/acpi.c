@@ -598,6 +598,11 @@ static uint16_t io_port_or_0(int err, const struct acpi_reg *r)
 	return !err && r->space == ACPI_GAS_SYSTEM_IO ? (uint16_t)r->addr : 0;
 }
 
+static uint64_t memory_or_0(int err, const struct acpi_reg *r)
+{
+	return !err && r->space == ACPI_GAS_SYSTEM_MEMORY ? r->addr : 0;
+}
+
 /* PCI configuration addresses, ACPI 6.4 5.2.3.2: bits 63:48 reserved
  * (0), device 47:32, function 31:16, offset 15:0; bus 0.  Conventional
  * configuration space only (offset below 0x100), as mechanism #1 reaches. */
@@ -634,10 +639,13 @@ void acpi_power_ports(struct acpi_power_ports *p)
 	*p = (struct acpi_power_ports){ 0 };
 	if (!acpi.have_fadt)
 		return;
-	p->pm1a_cnt = io_port_or_0(acpi_pm1_cnt_reg(&acpi.fadt.x_pm1a_cnt_blk,
-						    acpi.fadt.pm1a_cnt_blk, &a), &a);
-	p->pm1b_cnt = io_port_or_0(acpi_pm1_cnt_reg(&acpi.fadt.x_pm1b_cnt_blk,
-						    acpi.fadt.pm1b_cnt_blk, &b), &b);
+	int err_a = acpi_pm1_cnt_reg(&acpi.fadt.x_pm1a_cnt_blk, acpi.fadt.pm1a_cnt_blk, &a);
+	int err_b = acpi_pm1_cnt_reg(&acpi.fadt.x_pm1b_cnt_blk, acpi.fadt.pm1b_cnt_blk, &b);
+
+	p->pm1a_cnt = io_port_or_0(err_a, &a);
+	p->pm1b_cnt = io_port_or_0(err_b, &b);
+	p->pm1a_cnt_mem = memory_or_0(err_a, &a);
+	p->pm1b_cnt_mem = memory_or_0(err_b, &b);
 	/* RESET_REG came with FADT revision 2 (a shorter table leaves it
 	 * zero); the FLAGS bit RESET_REG_SUP says it is there (5.2.9). */
 	if (!(acpi.fadt.flags & ACPI_FADT_RESET_REG_SUP))
@@ -647,6 +655,9 @@ void acpi_power_ports(struct acpi_power_ports *p)
 		p->reset_value = acpi.fadt.reset_value;
 	} else if (rr->address_space_id == ACPI_GAS_PCI_CONFIG) {
 		acpi_reset_pci(rr, acpi.fadt.reset_value, p);
+	} else if (rr->address_space_id == ACPI_GAS_SYSTEM_MEMORY && rr->address) {
+		p->reset_mem = rr->address;
+		p->reset_value = acpi.fadt.reset_value;
 	}
 }
 

@@ -205,6 +205,9 @@ struct acpi_power_ports {
 	uint8_t reset_value;		/* for either kind of RESET_REG */
 	bool reset_pci;			/* RESET_REG is in PCI configuration space: */
 	uint8_t reset_pci_dev, reset_pci_fn, reset_pci_offset;
+	/* The same registers in system memory (0: not there), which skiff
+	 * keeps by trapping the guest's stores (vm/platform.h). */
+	uint64_t pm1a_cnt_mem, pm1b_cnt_mem, reset_mem;
 };
 void acpi_power_ports(struct acpi_power_ports *p);
 

@@ -139,3 +139,79 @@ void vm_pci_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *
 		split_io(v, port, size, in, value);
 	}
 }
+
+/* ---- the memory-mapped window (ECAM) ---- */
+
+#define EXTENDED_REG	0x100	/* PCI Express extended configuration space */
+
+static uint32_t ecam_read32(uint64_t dword_pa)
+{
+	return *(volatile uint32_t *)(uintptr_t)dword_pa;
+}
+
+/* One write of size bytes, inside one dword, at register reg of the
+ * function at fn_pa (the ECAM address of its register 0): judged as the
+ * port path judges it, with the dwords read through the window. */
+static struct pci_filter_result ecam_dword_write(struct vm_pci *pci, uint64_t fn_pa,
+						 const struct vm_platform_event *e, uint16_t reg,
+						 unsigned size, uint32_t value)
+{
+	struct pci_cfg_write w = {
+		.address = pci_config_address(e->bus, e->dev, e->fn, (uint8_t)reg),
+		.byte = reg & 3, .size = (uint8_t)size, .value = value,
+		.cur = ecam_read32(fn_pa + (reg & PCI_CONFIG_REG_MASK)),
+	};
+	uint8_t regs[PCI_FILTER_EXTRA_MAX];
+	size_t n = pci_filter_extra(&pci->filter, &w, regs);
+
+	for (size_t i = 0; i < n; i++)
+		w.extra[i] = ecam_read32(fn_pa + regs[i]);
+	return pci_filter_write(&pci->filter, &w);
+}
+
+/* The extended registers (0x100 on) hold no BAR and no decoding of the
+ * standard header; a host bridge's are its chipset's, as its registers
+ * from 0x40 on are (vm/pci_filter.h). */
+static struct pci_filter_result ecam_extended(const struct vm_pci *pci,
+					      const struct vm_platform_event *e)
+{
+	const struct pci_function *f = pci_inventory_find(&pci->inv, e->bus, e->dev, e->fn);
+	struct pci_filter_result r = { .verdict = PCI_FILTER_PASS };
+
+	if (f && pci_function_class(f) == PCI_CLASS_BRIDGE_HOST) {
+		r.verdict = PCI_FILTER_REFUSE;
+		fmt_snprintf(r.why, sizeof(r.why), "the host bridge's registers are the chipset's");
+	}
+	return r;
+}
+
+struct pci_filter_result vm_pci_ecam_write(struct vm *vm, const struct vm_mmio_trap *t,
+					   const struct vm_platform_event *e, uint64_t gpa,
+					   unsigned size, uint64_t value)
+{
+	struct pci_filter_result r = { .verdict = PCI_FILTER_REFUSE };
+	uint64_t fn_pa = gpa - e->reg;
+
+	if (t->segment != 0) {
+		fmt_snprintf(r.why, sizeof(r.why), "skiff knows the devices of PCI segment 0 only");
+	} else if ((e->reg & (size - 1)) != 0) {
+		fmt_snprintf(r.why, sizeof(r.why), "a %u-byte write not aligned to its size", size);
+	} else if (e->reg >= EXTENDED_REG) {
+		r = ecam_extended(&vm->pci, e);
+	} else if (size == 8) {	/* two dwords, low first, as the bus would split it */
+		r = ecam_dword_write(&vm->pci, fn_pa, e, e->reg, 4, (uint32_t)value);
+		if (r.verdict == PCI_FILTER_PASS)
+			*(volatile uint32_t *)(uintptr_t)gpa = (uint32_t)value;
+		if (r.verdict == PCI_FILTER_PASS)
+			r = ecam_dword_write(&vm->pci, fn_pa, e, (uint16_t)(e->reg + 4), 4,
+					     (uint32_t)(value >> 32));
+		if (r.verdict == PCI_FILTER_PASS)
+			*(volatile uint32_t *)(uintptr_t)(gpa + 4) = (uint32_t)(value >> 32);
+		return r;
+	} else {
+		r = ecam_dword_write(&vm->pci, fn_pa, e, e->reg, size, (uint32_t)value);
+	}
+	if (r.verdict == PCI_FILTER_PASS)
+		vm_mmio_store(gpa, size, value);
+	return r;
+}

@@ -46,6 +46,7 @@ struct vm_mmio_trap {
 	enum vm_mmio_kind kind;
 	uint8_t value;		/* RESET_REG's reset value */
 	uint8_t start_bus;	/* ECAM: the bus at base */
+	uint16_t segment;	/* ECAM: the PCI segment group */
 	const char *name;	/* "ACPI RESET_REG" */
 };
 

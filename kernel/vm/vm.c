@@ -113,8 +113,7 @@ static void platform_io(struct vcpu *v, uint16_t port, unsigned size, bool in, u
 	vm_port_pass(port, size, in, value);
 }
 
-/* A store of size bytes to the hardware at pa, as the guest made it. */
-static void mmio_store(uint64_t pa, unsigned size, uint64_t value)
+void vm_mmio_store(uint64_t pa, unsigned size, uint64_t value)
 {
 	volatile void *p = (volatile void *)(uintptr_t)pa;
 
@@ -131,16 +130,28 @@ static void mmio_store(uint64_t pa, unsigned size, uint64_t value)
 int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
 {
 	struct vm *vm = v->vm;
+	const struct vm_mmio_trap *t = vm_platform_mmio_trap(&vm->platform, gpa);
+	struct pci_filter_result r = { .verdict = PCI_FILTER_PASS };
 	struct vm_platform_event e;
+	char what[80];
 
-	if (!vm_platform_mmio_trap(&vm->platform, gpa))
+	if (!t)
 		return -ENOENT;
 	spin_lock(&vm->lock);
 	e = vm_platform_mmio_write(&vm->platform, gpa, size, value);
-	if (e.verdict == VM_PLATFORM_PASS)
-		mmio_store(gpa, size, value);
+	if (e.pci)
+		r = vm_pci_ecam_write(vm, t, &e, gpa, size, value);
+	else if (e.verdict == VM_PLATFORM_PASS)
+		vm_mmio_store(gpa, size, value);
 	spin_unlock(&vm->lock);
 	platform_event(v, &e);
+	if (r.verdict == PCI_FILTER_REBOOT)
+		vm_guest_rebooted(v, r.why);
+	if (r.verdict == PCI_FILTER_REFUSE) {
+		fmt_snprintf(what, sizeof(what), "PCI configuration write (%u bytes, ECAM) to "
+			     "%02x:%02x.%x offset 0x%x", size, e.bus, e.dev, e.fn, e.reg);
+		vm_refused(v, what, value, r.why);
+	}
 	return 0;
 }
 

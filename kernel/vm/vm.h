@@ -201,6 +201,17 @@ int vm_guest_mtrr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
  * the store done for the guest, refused, or ending the guest (a reboot or
  * power-off: then it does not return). */
 int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value);
+
+/* A store of size bytes (1, 2, 4, 8) of value to the hardware at pa, as
+ * the guest made it. */
+void vm_mmio_store(uint64_t pa, unsigned size, uint64_t value);
+
+/* A guest store into an ECAM window (trap t; e has the function and
+ * register), under vm->lock: judged by the PCI filter as a CONFIG_DATA
+ * write would be, and done when it passes (vm/pci_config.c). */
+struct pci_filter_result vm_pci_ecam_write(struct vm *vm, const struct vm_mmio_trap *t,
+					   const struct vm_platform_event *e, uint64_t gpa,
+					   unsigned size, uint64_t value);
 int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value);
 
 /* ---- one guest, one fate (vm/fate.c) ---- */

@@ -102,6 +102,78 @@ static void test_acpi(void **state)
 	assert_int_equal(w(&bare, 0xb004, 2, 0x2000), VM_PLATFORM_PASS);	/* no FADT */
 }
 
+/* Registers in memory: a trap covers the pages its register touches;
+ * RESET_REG's value is a reboot, SLP_EN in a PM1 control register a
+ * power-off, a store into an ECAM window names its function. */
+static void test_registers_in_memory(void **state)
+{
+	struct vm_platform p = { 0 };
+	struct vm_platform_event e;
+	struct vm_mmio_trap t;
+
+	(void)state;
+	t = (struct vm_mmio_trap){ .kind = VM_MMIO_RESET_REG, .base = 0xfed00f00, .size = 1,
+				   .value = 6, .name = "ACPI RESET_REG" };
+	assert_true(vm_platform_add_mmio(&p, &t));
+	t = (struct vm_mmio_trap){ .kind = VM_MMIO_PM1_CNT, .base = 0xfed01ffe, .size = 2,
+				   .name = "PM1a_CNT" };
+	assert_true(vm_platform_add_mmio(&p, &t));
+	t = (struct vm_mmio_trap){ .kind = VM_MMIO_ECAM, .base = 0xb0000000, .size = 256u << 20,
+				   .name = "PCI ECAM window" };
+	assert_true(vm_platform_add_mmio(&p, &t));
+
+	assert_non_null(vm_platform_mmio_trap(&p, 0xfed00000));	/* the page of RESET_REG */
+	assert_non_null(vm_platform_mmio_trap(&p, 0xfed00fff));
+	assert_null(vm_platform_mmio_trap(&p, 0xfed02000));
+	assert_null(vm_platform_mmio_trap(&p, 0xaffff000));
+
+	e = vm_platform_mmio_write(&p, 0xfed00f00, 1, 6);
+	assert_int_equal(e.verdict, VM_PLATFORM_REBOOT);
+	assert_string_equal(e.what, "ACPI reset register (0x06 to 0xfed00f00)");
+	assert_int_equal(vm_platform_mmio_write(&p, 0xfed00f00, 4, 0x0706).verdict,
+			 VM_PLATFORM_REBOOT);		/* a wider store: its byte 0 counts */
+	assert_int_equal(vm_platform_mmio_write(&p, 0xfed00f00, 4, 0x0607).verdict,
+			 VM_PLATFORM_PASS);
+	assert_int_equal(vm_platform_mmio_write(&p, 0xfed00efc, 4, 0x06000000).verdict,
+			 VM_PLATFORM_PASS);		/* its neighbour, not it */
+	assert_int_equal(vm_platform_mmio_write(&p, 0xfed00f00, 1, 5).verdict, VM_PLATFORM_PASS);
+
+	e = vm_platform_mmio_write(&p, 0xfed01ffe, 2, 0x3c00 | 0x2000);
+	assert_int_equal(e.verdict, VM_PLATFORM_POWER_OFF);
+	assert_string_equal(e.what, "ACPI sleep through PM1a_CNT (SLP_TYP 7, 0xfed01ffe)");
+	assert_int_equal(vm_platform_mmio_write(&p, 0xfed01fff, 1, 0x20).verdict,
+			 VM_PLATFORM_POWER_OFF);
+	assert_int_equal(vm_platform_mmio_write(&p, 0xfed01ffe, 2, 0x0001).verdict,
+			 VM_PLATFORM_PASS);		/* SCI_EN alone */
+
+	e = vm_platform_mmio_write(&p, 0xb0000000 + (3u << 20) + (0x1f << 15) + (2 << 12) + 0x10c,
+				   4, 0);
+	assert_int_equal(e.verdict, VM_PLATFORM_PASS);
+	assert_true(e.pci);
+	assert_int_equal(e.bus, 3);
+	assert_int_equal(e.dev, 0x1f);
+	assert_int_equal(e.fn, 2);
+	assert_int_equal(e.reg, 0x10c);
+	assert_false(vm_platform_mmio_write(&p, 0xfed00e00, 4, 0).pci);
+}
+
+/* No more traps than there is room for. */
+static void test_mmio_traps_are_bounded(void **state)
+{
+	struct vm_platform p = { 0 };
+	struct vm_mmio_trap t = { .kind = VM_MMIO_EMULATE, .size = 4096, .name = "t" };
+
+	(void)state;
+	for (unsigned i = 0; i < VM_MMIO_TRAPS_MAX; i++) {
+		t.base = 0x100000 + i * 0x1000;
+		assert_true(vm_platform_add_mmio(&p, &t));
+	}
+	assert_false(vm_platform_add_mmio(&p, &t));
+	t.size = 0;
+	p.mmio_count = 0;
+	assert_false(vm_platform_add_mmio(&p, &t));	/* an empty register */
+}
+
 static void test_ranges(void **state)
 {
 	struct vm_port_range r[VM_PLATFORM_RANGES_MAX];
@@ -125,6 +197,8 @@ int main(void)
 		cmocka_unit_test(test_keyboard_controller_output_port),
 		cmocka_unit_test(test_port_92_and_cf9),
 		cmocka_unit_test(test_acpi),
+		cmocka_unit_test(test_registers_in_memory),
+		cmocka_unit_test(test_mmio_traps_are_bounded),
 		cmocka_unit_test(test_ranges),
 	};
 

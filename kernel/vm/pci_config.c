@@ -143,6 +143,7 @@ void vm_pci_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *
 /* ---- the memory-mapped window (ECAM) ---- */
 
 #define EXTENDED_REG	0x100	/* PCI Express extended configuration space */
+#define ECAM_MAPPED_END	(4ull << 30)	/* skiff's own map covers MMIO below 4 GiB (mm.c) */
 
 static uint32_t ecam_read32(uint64_t dword_pa)
 {
@@ -194,6 +195,8 @@ struct pci_filter_result vm_pci_ecam_write(struct vm *vm, const struct vm_mmio_t
 
 	if (t->segment != 0) {
 		fmt_snprintf(r.why, sizeof(r.why), "skiff knows the devices of PCI segment 0 only");
+	} else if (gpa + size > ECAM_MAPPED_END) {
+		fmt_snprintf(r.why, sizeof(r.why), "skiff maps no ECAM above 4 GiB for itself");
 	} else if ((e->reg & (size - 1)) != 0) {
 		fmt_snprintf(r.why, sizeof(r.why), "a %u-byte write not aligned to its size", size);
 	} else if (e->reg >= EXTENDED_REG) {

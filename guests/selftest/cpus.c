@@ -71,8 +71,31 @@ static enum result ap_feature_control(void)
 	return PASS;
 }
 
+/* In x2APIC mode (which the runtime starts APs in where the CPU has it)
+ * the local APIC is reached through MSRs skiff passes (vm/msr.h): the
+ * x2APIC ID register (0x802) says the ID the AP was started as. */
+#define APIC_BASE_EXTD		(1u << 10)
+#define MSR_X2APIC_ID		0x802
+
+static enum result ap_x2apic_id(void)
+{
+	uint64_t base = 0, id = 0;
+	int vec;
+
+	if (rdmsr_safe(MSR_IA32_APIC_BASE, &base) != FAULT_NONE || !(base & APIC_BASE_EXTD))
+		return skip("the local APIC is not in x2APIC mode");
+	vec = rdmsr_safe(MSR_X2APIC_ID, &id);
+	if (vec != FAULT_NONE)
+		return fail("RDMSR of the x2APIC ID raised %s", fault_name(vec));
+	if (id != expected_apic_id)
+		return fail("x2APIC ID register says %u, started as %u", (uint32_t)id,
+			    expected_apic_id);
+	return PASS;
+}
+
 static const struct check ap_own_checks[] = {
 	{ .name = "apic-id", .run = ap_apic_id },
+	{ .name = "x2apic-id", .run = ap_x2apic_id },
 	{ .name = "msr-feature-control-as-bsp", .run = ap_feature_control },
 	{ .name = NULL },
 };

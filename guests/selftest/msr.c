@@ -238,6 +238,27 @@ static enum result misc_enable_copy(void)
 	return PASS;
 }
 
+/* The guest's TSC is its own (skiff moves the VMCS TSC offset): written
+ * small, RDTSC counts on from there; written back, it continues. */
+#define MSR_TSC		0x10
+#define TSC_SMALL	0x100000ull
+
+static enum result tsc_own(void)
+{
+	uint64_t before = rdtsc(), after;
+	int vec = wrmsr_safe(MSR_TSC, TSC_SMALL);
+
+	after = rdtsc();
+	wrmsr_safe(MSR_TSC, before + (after - TSC_SMALL) + 1000);
+	if (vec != FAULT_NONE)
+		return fail("WRMSR IA32_TSC raised %s", fault_name(vec));
+	if (after < TSC_SMALL || after >= before)
+		return fail("RDTSC read 0x%x%08x after writing 0x%x (before: 0x%x%08x)",
+			    (uint32_t)(after >> 32), (uint32_t)after, (uint32_t)TSC_SMALL,
+			    (uint32_t)(before >> 32), (uint32_t)before);
+	return PASS;
+}
+
 /* An MSR on no list (0x11: reserved on every Intel CPU) raises #GP. */
 static enum result unlisted_gp(void)
 {
@@ -261,5 +282,6 @@ const struct check msr_checks[] = {
 	{ .name = "msr-mtrr-view", .run = mtrr_view },
 	{ .name = "msr-misc-enable-copy", .run = misc_enable_copy },
 	{ .name = "msr-unlisted-gp", .run = unlisted_gp },
+	{ .name = "msr-tsc-own", .run = tsc_own },
 	{ .name = NULL },
 };

@@ -118,6 +118,14 @@ size_t pci_filter_extra(const struct pci_filter_config *c, const struct pci_cfg_
 		regs[0] = reg - PCI_BAR_STRIDE;
 		return 1;
 	}
+	if (f->header_type == PCI_HEADER_BRIDGE && reg == PCI_BRIDGE_IO_BASE) {
+		regs[0] = PCI_BRIDGE_IO_UPPER;	/* the I/O window: its other dword */
+		return 1;
+	}
+	if (f->header_type == PCI_HEADER_BRIDGE && reg == PCI_BRIDGE_IO_UPPER) {
+		regs[0] = PCI_BRIDGE_IO_BASE;
+		return 1;
+	}
 	if (f->header_type != PCI_HEADER_BRIDGE || reg < PCI_BRIDGE_PREF_BASE ||
 	    reg > PCI_BRIDGE_PREF_LIMIT_UPPER)
 		return 0;
@@ -235,6 +243,42 @@ static struct pci_filter_result check_window(const struct pci_filter_config *c,
 	return check_memory(c, "prefetchable window", PCI_BRIDGE_PREF_BASE, base, limit);
 }
 
+/*
+ * A type-1 header's I/O window (PCI-to-PCI Bridge 1.2, 3.2.5.6): I/O base
+ * (0x1c) and limit (0x1d), bits 7:4 address bits 15:12, bits 3:0 read-only,
+ * 1 when the window has upper 16 bits (0x30 base, 0x32 limit); 4 KiB
+ * granules; base above limit is off.  The bridge claims those ports from
+ * its primary bus before subtractive decoding does, skiff's own accesses
+ * included: refused over the ports skiff keeps (COM1, the reset ports).
+ */
+#define IO_WINDOW_ADDR_MASK	0xf0u
+#define IO_WINDOW_CAP_MASK	0x0fu
+#define IO_WINDOW_CAP_32	0x01u
+
+static struct pci_filter_result check_io_window(const struct pci_filter_config *c,
+						const struct pci_cfg_write *w, uint32_t merged)
+{
+	uint8_t reg = pci_address_reg(w->address);
+	uint32_t low = reg == PCI_BRIDGE_IO_BASE ? merged : w->extra[0];
+	uint32_t upper = reg == PCI_BRIDGE_IO_UPPER ? merged : w->extra[0];
+	uint32_t cap = (reg == PCI_BRIDGE_IO_BASE ? w->cur : low) & IO_WINDOW_CAP_MASK;
+	uint64_t base = (uint64_t)(low & IO_WINDOW_ADDR_MASK) << 8;
+	uint64_t limit = (uint64_t)((low >> 8) & IO_WINDOW_ADDR_MASK) << 8 | 0xfff;
+	const struct vm_port_range *p;
+
+	if (cap == IO_WINDOW_CAP_32) {
+		base |= (uint64_t)(upper & 0xffff) << 16;
+		limit |= (uint64_t)(upper >> 16) << 16;
+	}
+	if (base > limit || base >= IO_PORT_LIMIT)
+		return pass();
+	p = port_overlap(c, base, limit);
+	if (p)
+		return refuse("I/O window 0x%x would decode ports 0x%lx-0x%lx, over skiff's %s", reg,
+			      base, limit, p->name);
+	return pass();
+}
+
 /* The ACPI reset register's byte, written with RESET_VALUE. */
 static bool resets(const struct pci_filter_config *c, const struct pci_cfg_write *w,
 		   uint32_t merged)
@@ -290,6 +334,9 @@ static struct pci_filter_result check_function(const struct pci_filter_config *c
 	if (f->header_type == PCI_HEADER_BRIDGE && reg >= PCI_BRIDGE_MEM_BASE &&
 	    reg <= PCI_BRIDGE_PREF_LIMIT_UPPER)
 		return check_window(c, w, merged);
+	if (f->header_type == PCI_HEADER_BRIDGE &&
+	    (reg == PCI_BRIDGE_IO_BASE || reg == PCI_BRIDGE_IO_UPPER))
+		return check_io_window(c, w, merged);
 	return r;
 }
 

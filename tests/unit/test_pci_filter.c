@@ -401,10 +401,44 @@ static void test_bridge_windows(void **state)
 	assert_int_equal(wr_x(BRIDGE, 0x24, 4, 0x1e001e00, 1, 1, 1).verdict, PCI_FILTER_PASS);
 	/* A window that runs over skiff's memory, base below and limit above. */
 	assert_int_equal(wr(BRIDGE, 0x20, 4, 0xfff00000, 0), PCI_FILTER_REFUSE);
-	/* Bus numbers, I/O window, the bridge's type 1 ROM at 0x38: no BAR here. */
+	/* Bus numbers, the bridge's type 1 ROM at 0x38: no BAR here. */
 	assert_int_equal(wr(BRIDGE, 0x18, 4, 0x00020100, 0), PCI_FILTER_PASS);
-	assert_int_equal(wr(BRIDGE, 0x1c, 2, 0x0000, 0), PCI_FILTER_PASS);
 	assert_int_equal(wr(BRIDGE, 0x38, 4, 0x01000001, 0), PCI_FILTER_PASS);
+}
+
+/* The I/O window: 4 KiB granules from I/O base/limit (0x1c, 0x1d), with
+ * upper 16 bits (0x30, 0x32) when bits 3:0 (read-only) say 1.  Over a
+ * port skiff keeps it is refused: the bridge would take skiff's own
+ * accesses to COM1 or the reset ports. */
+static void test_bridge_io_window(void **state)
+{
+	struct pci_filter_result r;
+	uint8_t regs[PCI_FILTER_EXTRA_MAX];
+	struct pci_cfg_write w = { .address = addr(BRIDGE, 0x1c), .size = 2 };
+
+	(void)state;
+	assert_int_equal(pci_filter_extra(&cfg, &w, regs), 1);
+	assert_int_equal(regs[0], 0x30);
+	w.address = addr(BRIDGE, 0x30);
+	assert_int_equal(pci_filter_extra(&cfg, &w, regs), 1);
+	assert_int_equal(regs[0], 0x1c);
+	/* 0x0000-0x0fff: COM1 and the keyboard controller. */
+	r = wr_x(BRIDGE, 0x1c, 2, 0x0000, 0x00f0, 0, 0);
+	assert_int_equal(r.verdict, PCI_FILTER_REFUSE);
+	assert_string_equal(r.why, "I/O window 0x1c would decode ports 0x0-0xfff, over skiff's "
+			    "keyboard controller command");
+	assert_int_equal(wr(BRIDGE, 0x1c, 2, 0x00f0, 0), PCI_FILTER_PASS);	/* off: base > limit */
+	assert_int_equal(wr(BRIDGE, 0x1c, 2, 0xd0d0, 0), PCI_FILTER_PASS);	/* 0xd000-0xdfff */
+	assert_int_equal(wr(BRIDGE, 0x1d, 1, 0xc0, 0x00c0), PCI_FILTER_PASS);
+	assert_int_equal(wr(BRIDGE, 0x1c, 2, 0xb0b0, 0), PCI_FILTER_REFUSE);	/* PM1a_CNT */
+	/* 32-bit I/O: the upper halves move the window above the ports. */
+	assert_int_equal(wr_x(BRIDGE, 0x1c, 2, 0x0101, 0x0101, 0x00010001, 0).verdict,
+			 PCI_FILTER_PASS);
+	assert_int_equal(wr_x(BRIDGE, 0x30, 4, 0, 0x00010001, 0x0101, 0).verdict,
+			 PCI_FILTER_REFUSE);		/* upper halves cleared: back at 0 */
+	/* Bits 3:0 are read-only: a 16-bit window stays one. */
+	assert_int_equal(wr_x(BRIDGE, 0x1c, 2, 0x0101, 0x0000, 0x00010001, 0).verdict,
+			 PCI_FILTER_REFUSE);
 }
 
 static void test_reserved_address_bits(void **state)
@@ -457,6 +491,7 @@ int main(void)
 		cmocka_unit_test_setup(test_chipset_registers, setup),
 		cmocka_unit_test_setup(test_unknown_function, setup),
 		cmocka_unit_test_setup(test_bridge_windows, setup),
+		cmocka_unit_test_setup(test_bridge_io_window, setup),
 		cmocka_unit_test_setup(test_reserved_address_bits, setup),
 		cmocka_unit_test_setup(test_reset_register, setup),
 	};

@@ -206,6 +206,10 @@ static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void pause(void) { __asm__ volatile("pause"); }
 
+/* Writes back and invalidates every cache of this CPU (SDM Vol. 2B
+ * "WBINVD"): for tables a device walks without snooping them. */
+static inline void wbinvd(void) { __asm__ volatile("wbinvd" ::: "memory"); }
+
 static inline void invlpg(uint64_t addr)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(addr) : "memory");

@@ -16,6 +16,8 @@
 static const char *const policy_choices[] = { "poweroff", "halt", "restart", NULL };
 static const char *const stop_choices[] = { "halt", "poweroff", NULL };
 static const char *const entry_check_choices[] = { "first", NULL };
+/* main.c guard_dma(). */
+static const char *const iommu_choices[] = { "required", NULL };
 /* debug.c debug_fault() and main.c guest_debug_requests(). */
 static const char *const fault_choices[] = { "ud", "pf", "gp", "stack", "guest-state", NULL };
 
@@ -35,6 +37,7 @@ const struct cmdline_word cmdline_words[] = {
 	NUMBER("watchdog", CONFIG_WATCHDOG_MS),
 	NUMBER("cpus", 0),	/* main.c cpus_wanted(); 0: every CPU */
 	CHOICE("stop", stop_choices, "poweroff"),	/* power.c's stop_mode */
+	CHOICE("iommu", iommu_choices, NULL),
 	CHOICE("entry_check", entry_check_choices, NULL),
 	CHOICE("fault", fault_choices, NULL),
 	NUMBER("trap_page", 0),	/* main.c trap_test_page(): KiB, 0: none */

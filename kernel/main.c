@@ -11,12 +11,14 @@
 #include "drivers/acpi.h"
 #include "drivers/console.h"
 #include "drivers/fbcon.h"
+#include "drivers/dmar.h"
 #include "drivers/madt.h"
 #include "drivers/mcfg.h"
 #include "drivers/tsc.h"
 #include "drivers/uart.h"
 #include "drivers/vgacon.h"
 #include "integrity.h"
+#include "iommu.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -219,6 +221,24 @@ static void protect_mmio(struct vm *vm)
 	}
 }
 
+/* The IOMMU (iommu.h), before the VT-x check: the units' registers are
+ * kept from the guest's EPT; iommu=required stops a machine on which the
+ * guest's devices could write skiff's memory. */
+static void guard_dma(const struct boot_info *bi)
+{
+	struct phys_range regs[DMAR_UNITS_MAX];
+	enum iommu_state st = iommu_init(mm_layout());
+	size_t n = iommu_register_ranges(regs, DMAR_UNITS_MAX);
+
+	for (size_t i = 0; i < n; i++)
+		if (mm_ept_hide(regs[i].base, regs[i].end - regs[i].base) < 0)
+			system_stop(STOP_STATUS_BOOT_ERROR);
+	if (st != IOMMU_ON && cmdline_has_value(bi->cmdline, "iommu", "required")) {
+		kprintf("skiff: iommu=required, and DMA isolation is not on: stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+}
+
 /* Run on each AP: VMX root with the BSP's probed features. */
 static int ap_enter_vmx_root(uint64_t vmxon_page)
 {
@@ -373,6 +393,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	debug_requests(&boot_info);
+	guard_dma(&boot_info);
 	if (vmx_probe(&vmx_features) < 0) {
 		kprintf("skiff: cannot run a guest on this machine; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);

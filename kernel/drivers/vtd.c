@@ -12,8 +12,6 @@
 #define REG_SPACE_MAX		0x10000u	/* 11.4: offsets fit 64 KiB */
 #define FAULT_RECORD_BYTES	16
 #define IOTLB_REG_BYTES		16		/* IVA, then IOTLB */
-#define SAGAW_3LEVEL		(1u << 1)
-#define SAGAW_4LEVEL		(1u << 2)
 #define LIMIT_39		(1ull << 39)
 
 static uint64_t bits(uint64_t v, unsigned hi, unsigned lo)
@@ -60,7 +58,7 @@ const char *vtd_caps_unusable(const struct vtd_caps *c, uint64_t limit)
 	    c->iro + IOTLB_REG_BYTES > REG_SPACE_MAX || c->fro == 0 || c->iro == 0)
 		return "its capability registers place its fault or IOTLB registers where no "
 		       "unit has them";
-	if (!(c->sagaw & (SAGAW_3LEVEL | SAGAW_4LEVEL)))
+	if (!(c->sagaw & (VTD_SAGAW_3LEVEL | VTD_SAGAW_4LEVEL)))
 		return "it walks neither 3- nor 4-level tables (CAP.SAGAW)";
 	if (vtd_levels(c, limit) == 0)
 		return "its address width is below the guest's memory (CAP.MGAW, SAGAW)";
@@ -73,9 +71,9 @@ unsigned vtd_levels(const struct vtd_caps *c, uint64_t limit)
 
 	if (limit > reach)
 		return 0;
-	if ((c->sagaw & SAGAW_3LEVEL) && limit <= LIMIT_39)
+	if ((c->sagaw & VTD_SAGAW_3LEVEL) && limit <= LIMIT_39)
 		return 3;
-	if (c->sagaw & SAGAW_4LEVEL)
+	if (c->sagaw & VTD_SAGAW_4LEVEL)
 		return 4;
 	return 0;
 }

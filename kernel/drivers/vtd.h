@@ -59,6 +59,8 @@
 #define VTD_AW_39		1
 #define VTD_AW_48		2
 #define VTD_GUEST_DID		1
+#define VTD_SAGAW_3LEVEL	(1u << 1)	/* CAP.SAGAW: 39-bit, 3 levels */
+#define VTD_SAGAW_4LEVEL	(1u << 2)	/* 48-bit, 4 levels */
 
 struct vtd_caps {
 	uint32_t ver;

@@ -110,6 +110,11 @@ const struct mm_layout *mm_layout(void)
 	return &layout;
 }
 
+const struct pt_pages *mm_pool_pages(void)
+{
+	return &pool_pages;
+}
+
 const struct paging *mm_host_paging(void)
 {
 	return &host_paging;
@@ -181,13 +186,20 @@ static uint64_t guest_phys_limit(void)
 	return align_up(limit, SIZE_2M);
 }
 
-/* The guest-physical ranges whose writes skiff emulates (mm_ept_write_protect()). */
-static struct phys_range ept_read_only[MM_EPT_READ_ONLY_MAX];
+/* The guest-physical ranges whose writes skiff emulates (rights R+X,
+ * mm_ept_write_protect()), and those the guest may not touch at all
+ * (rights 0, mm_ept_hide()): applied after every fill. */
+static struct ept_restriction {
+	struct phys_range r;
+	unsigned rights;
+} ept_read_only[MM_EPT_READ_ONLY_MAX];
 static size_t ept_read_only_count;
 
-static int protect(struct ept *e, const struct phys_range *r)
+static int protect(struct ept *e, const struct ept_restriction *x)
 {
-	return pt_protect(&e->pt, r->base, r->end - r->base, PT_READ | PT_EXEC);
+	if (!x->rights)
+		return pt_unmap(&e->pt, x->r.base, x->r.end - x->r.base);
+	return pt_protect(&e->pt, x->r.base, x->r.end - x->r.base, x->rights);
 }
 
 /* The guest's identity map, skiff's ranges absent, typed by mtrr, the
@@ -206,22 +218,36 @@ static int fill_ept(struct ept *e, const struct mtrr_state *mtrr)
 	return err;
 }
 
-int mm_ept_write_protect(struct ept *e, uint64_t base, uint64_t size)
+/* Records a restriction of [base, base + size) and applies it to e when
+ * e is built already (NULL: mm_build_ept() will). */
+static int restrict_range(struct ept *e, uint64_t base, uint64_t size, unsigned rights)
 {
-	struct phys_range r = { .base = align_down(base, PAGE_SIZE),
-				.end = align_up(base + size, PAGE_SIZE) };
+	struct ept_restriction x = {
+		.r = { .base = align_down(base, PAGE_SIZE), .end = align_up(base + size, PAGE_SIZE) },
+		.rights = rights,
+	};
 
-	if (ept_read_only_count == MM_EPT_READ_ONLY_MAX || r.end <= r.base) {
-		kprintf("skiff: ept: cannot write-protect 0x%lx-0x%lx (%zu ranges kept already)\n",
-			base, base + size - 1, ept_read_only_count);
+	if (ept_read_only_count == MM_EPT_READ_ONLY_MAX || x.r.end <= x.r.base) {
+		kprintf("skiff: ept: cannot keep 0x%lx-0x%lx from the guest (%zu ranges kept "
+			"already)\n", base, base + size - 1, ept_read_only_count);
 		return -ENOSPC;
 	}
-	if (r.end > guest_phys_limit())
-		r.end = guest_phys_limit();	/* beyond it the guest has nothing */
-	if (r.end <= r.base)
+	if (x.r.end > guest_phys_limit())
+		x.r.end = guest_phys_limit();	/* beyond it the guest has nothing */
+	if (x.r.end <= x.r.base)
 		return 0;
-	ept_read_only[ept_read_only_count++] = r;
-	return protect(e, &r);
+	ept_read_only[ept_read_only_count++] = x;
+	return e ? protect(e, &x) : 0;
+}
+
+int mm_ept_write_protect(struct ept *e, uint64_t base, uint64_t size)
+{
+	return restrict_range(e, base, size, PT_READ | PT_EXEC);
+}
+
+int mm_ept_hide(uint64_t base, uint64_t size)
+{
+	return restrict_range(NULL, base, size, 0);
 }
 
 int mm_build_ept(const struct ept_caps *caps, struct ept *out)

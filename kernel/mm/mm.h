@@ -57,7 +57,15 @@ int mm_ept_retype(struct ept *e, const struct mtrr_regs *view, bool rebuild);
  * (vm/platform.h, memory-mapped registers it keeps); mm_ept_retype()
  * keeps it so.  0, -ENOSPC (reported) beyond MM_EPT_READ_ONLY_MAX ranges,
  * or -ENOMEM. */
-#define MM_EPT_READ_ONLY_MAX	8
+#define MM_EPT_READ_ONLY_MAX	16
 int mm_ept_write_protect(struct ept *e, uint64_t base, uint64_t size);
+
+/* Keeps [base, base + size) out of the guest's EPT altogether (an IOMMU's
+ * registers): to be called before mm_build_ept(), which applies it, as
+ * every later retype does.  0 or -ENOSPC (reported). */
+int mm_ept_hide(uint64_t base, uint64_t size);
+
+/* The page allocator skiff's own tables use (the pool). */
+const struct pt_pages *mm_pool_pages(void);
 
 #endif

@@ -6,6 +6,7 @@
  * and reported.  A refused write is the guest's doing, not a crash: the
  * guest runs on and finds the register as it was.
  */
+#include "iommu.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "vm/vm.h"
@@ -16,17 +17,20 @@
 void vm_pci_init(struct vm *vm, const struct mm_layout *layout, const struct pci_reset_reg *reset)
 {
 	struct vm_pci *pci = &vm->pci;
-	size_t ports;
+	size_t ports, kept;
 
 	pci_inventory_scan(&pci->inv);
 	pci_inventory_print(&pci->inv);
-	for (size_t i = 0; i < layout->skiff_count; i++)
-		pci->kept[i] = layout->skiff[i].range;
+	for (kept = 0; kept < layout->skiff_count; kept++)
+		pci->kept[kept] = layout->skiff[kept].range;
+	/* A BAR over an IOMMU's registers would take skiff's own accesses
+	 * to them, as one over its memory would. */
+	kept += iommu_register_ranges(pci->kept + kept, VM_PCI_KEPT_MAX - kept);
 	memcpy(pci->ports, vm_port_ranges, sizeof(vm_port_ranges));
 	ports = VM_PORT_RANGES + vm_platform_ranges(&vm->platform, pci->ports + VM_PORT_RANGES,
 						    VM_PLATFORM_RANGES_MAX);
 	pci->filter = (struct pci_filter_config){
-		.inv = &pci->inv, .kept = pci->kept, .kept_count = layout->skiff_count,
+		.inv = &pci->inv, .kept = pci->kept, .kept_count = kept,
 		.ports = pci->ports, .port_count = ports, .reset = *reset };
 	pci->address = 0;
 }

@@ -355,6 +355,17 @@ void vm_guest_rebooted(struct vcpu *v, const char *what)
 	apply_policy(v, vm->policy.on_reboot, "guest reboot", 0);
 }
 
+void vm_dma_blocked(struct vcpu *v, const char *what)
+{
+	struct vm_incident inc = { .kind = VM_INCIDENT_CRASH, .what = "DMA blocked", .rip = 0,
+				   .no_rip = true };
+
+	vm_fate_claim(v);
+	vm_console_flush(v->vm);
+	kprintf("skiff: guest crash: DMA blocked: %s\n", what);
+	vm_incident(v, &inc);
+}
+
 void vm_incident(struct vcpu *v, const struct vm_incident *inc)
 {
 	struct vm *vm = v->vm;
@@ -362,10 +373,15 @@ void vm_incident(struct vcpu *v, const struct vm_incident *inc)
 
 	vm_fate_claim(v);	/* the backend's report has claimed it already */
 	vm->incidents++;
-	kprintf("skiff: incident %u: %s: %s at RIP 0x%lx, %lu ms after boot\n", vm->incidents, kind,
-		inc->what, inc->rip, tsc_ms_since_boot());
+	if (inc->no_rip)	/* not something a vCPU did: a device, say */
+		kprintf("skiff: incident %u: %s: %s, %lu ms after boot\n", vm->incidents, kind,
+			inc->what, tsc_ms_since_boot());
+	else
+		kprintf("skiff: incident %u: %s: %s at RIP 0x%lx, %lu ms after boot\n",
+			vm->incidents, kind, inc->what, inc->rip, tsc_ms_since_boot());
 	if (vm->vcpu_count > 1)
-		kprintf("skiff: incident %u was vCPU %u's (APIC ID %u); the other vCPUs were stopped\n",
+		if (!inc->no_rip)
+			kprintf("skiff: incident %u was vCPU %u's (APIC ID %u); the other vCPUs were stopped\n",
 			vm->incidents, v->index, v->apic_id);
 	check_skiff(vm);
 	vm_arch_print_exit_stats(vm);

@@ -44,6 +44,7 @@ struct vm_incident {
 	const char *what;	/* "triple fault" */
 	uint64_t rip;		/* guest RIP when it happened */
 	enum vm_incident_kind kind;
+	bool no_rip;		/* caused by a device the guest drives, not a vCPU */
 };
 
 /* Where the guest's pristine image lies (skiff keeps it: a module in
@@ -66,9 +67,11 @@ struct vm_source {
  * hardware before each CONFIG_DATA access, under vm->lock, since its
  * own reads for the filter move the hardware's.
  */
+#define VM_PCI_KEPT_MAX	(MM_OWNED_MAX + 8)
+
 struct vm_pci {
 	struct pci_inventory inv;
-	struct phys_range kept[MM_OWNED_MAX];
+	struct phys_range kept[VM_PCI_KEPT_MAX];	/* skiff's memory, the IOMMU's registers */
 	struct vm_port_range ports[VM_PORT_RANGES + VM_PLATFORM_RANGES_MAX];
 	struct pci_filter_config filter;
 	uint32_t address;
@@ -195,6 +198,11 @@ void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *wh
  * the memory types has retyped guest memory in the EPT when it returns
  * (the caller flushes its own CPU's cached translations). */
 int vm_guest_mtrr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
+
+/* A DMA the IOMMU blocked (iommu.h): the guest's crash, reported with
+ * what (the device, the address, the access), then its policy.  Does not
+ * return. */
+__attribute__((noreturn)) void vm_dma_blocked(struct vcpu *v, const char *what);
 
 /* A guest store of size bytes of value at gpa, which the EPT trapped:
  * -ENOENT when gpa is in no page skiff keeps (vm/platform.h); else 0,

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "cpu.h"
 #include "drivers/console.h"
+#include "iommu.h"
 #include "lib/printf.h"
 #include "vm/exit_stats.h"
 #include "vm/vm.h"
@@ -186,6 +187,17 @@ static void redeliver_interrupted_event(struct vmx_vcpu *v)
 		   vmcs_read32(IDT_VECTORING_ERROR_CODE), vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 }
 
+/* A DMA the IOMMU blocked since the last look is the guest's incident
+ * (iommu.h); looked for on the generic path, which every guest reaches
+ * often enough (the watchdog's timer at the latest). */
+static void check_dma(struct vmx_vcpu *v)
+{
+	char what[128];
+
+	if (iommu_take_fault(what, sizeof(what)))
+		vm_dma_blocked(&v->vcpu, what);
+}
+
 void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 {
 	uint64_t start = rdtsc();
@@ -221,6 +233,8 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	}
 	if (!v->injected && exit_may_interrupt_delivery(basic))
 		redeliver_interrupted_event(v);
+	if (iommu_watching)
+		check_dma(v);
 	vmx_take_held_nmi(v);		/* first: it may be skiff's own, the one below */
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
 	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)

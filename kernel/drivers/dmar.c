@@ -10,6 +10,7 @@
  */
 #include "drivers/dmar.h"
 
+#include "lib/bytes.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -29,14 +30,6 @@
 #define PCI_DEVS		32
 #define PCI_FNS			8
 
-static uint64_t le(const uint8_t *p, unsigned bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
 
 /* The structure being read, for messages: "DRHD 1 at offset 0x70". */
 struct dmar_where {
@@ -62,7 +55,7 @@ static int dmar_check_table(const uint8_t *t, size_t avail, uint32_t *len)
 		kprintf("skiff: dmar: the table's signature is not \"DMAR\"\n");
 		return -EINVAL;
 	}
-	*len = (uint32_t)le(t + SDT_LENGTH_OFFSET, 4);
+	*len = (uint32_t)le_load(t + SDT_LENGTH_OFFSET, 4);
 	if (*len < DMAR_HEADER_SIZE) {
 		kprintf("skiff: dmar: length %u is shorter than its %u-byte header\n",
 			*len, DMAR_HEADER_SIZE);
@@ -203,8 +196,8 @@ static int dmar_drhd(const uint8_t *t, uint32_t off, uint32_t slen, struct dmar_
 {
 	const uint8_t *s = t + off;
 	struct dmar_unit u = {
-		.base = le(s + 8, 8), .size = DMAR_PAGE_SIZE << (s[5] & DMAR_DRHD_SIZE_MASK),
-		.segment = (uint16_t)le(s + 6, 2), .flags = s[4],
+		.base = le_load(s + 8, 8), .size = DMAR_PAGE_SIZE << (s[5] & DMAR_DRHD_SIZE_MASK),
+		.segment = (uint16_t)le_load(s + 6, 2), .flags = s[4],
 		.include_pci_all = s[4] & DMAR_DRHD_INCLUDE_PCI_ALL,
 	};
 
@@ -257,7 +250,7 @@ static int dmar_rmrr(const uint8_t *t, uint32_t off, uint32_t slen, struct dmar_
 {
 	const uint8_t *s = t + off;
 	struct dmar_rmrr r = {
-		.segment = (uint16_t)le(s + 6, 2), .base = le(s + 8, 8), .limit = le(s + 16, 8),
+		.segment = (uint16_t)le_load(s + 6, 2), .base = le_load(s + 8, 8), .limit = le_load(s + 16, 8),
 	};
 
 	if (r.base % DMAR_PAGE_SIZE || r.limit % DMAR_PAGE_SIZE != DMAR_PAGE_SIZE - 1 ||
@@ -340,8 +333,8 @@ static int dmar_check_struct(const uint8_t *t, uint32_t len, uint32_t off)
 			"0x%x\n", off, len);
 		return -EINVAL;
 	}
-	type = (uint16_t)le(t + off, 2);
-	slen = (uint16_t)le(t + off + 2, 2);
+	type = (uint16_t)le_load(t + off, 2);
+	slen = (uint16_t)le_load(t + off + 2, 2);
 	if (type < DMAR_TYPES)
 		need = dmar_types[type].size;
 	if (slen < need) {
@@ -377,7 +370,7 @@ int dmar_parse(const void *table, size_t avail, struct dmar_info *out)
 		slen = dmar_check_struct(t, len, off);
 		if (slen < 0)
 			return slen;
-		type = (uint16_t)le(t + off, 2);
+		type = (uint16_t)le_load(t + off, 2);
 		err = dmar_struct(t, off, type, (uint16_t)slen, out,
 				  type < DMAR_TYPES ? seen[type]++ : 0);
 		if (err)

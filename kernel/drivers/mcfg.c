@@ -1,6 +1,7 @@
 /* See mcfg.h. */
 #include "drivers/mcfg.h"
 
+#include "lib/bytes.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -9,16 +10,6 @@
 #include "drivers/acpi.h"
 #endif
 
-#define SDT_LENGTH_OFFSET	4
-
-static uint64_t le(const uint8_t *p, unsigned bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
 
 int mcfg_parse(const void *table, size_t len, struct mcfg_window *out, size_t max)
 {
@@ -38,9 +29,9 @@ int mcfg_parse(const void *table, size_t len, struct mcfg_window *out, size_t ma
 	n = (len - MCFG_HEADER_SIZE) / MCFG_ENTRY_SIZE;
 	for (i = 0; i < n; i++) {
 		const uint8_t *e = t + MCFG_HEADER_SIZE + i * MCFG_ENTRY_SIZE;
-		uint64_t bus0 = le(e, 8);
+		uint64_t bus0 = le_load(e, 8);
 		struct mcfg_window w = {
-			.segment = (uint16_t)le(e + 8, 2), .start_bus = e[10], .end_bus = e[11],
+			.segment = (uint16_t)le_load(e + 8, 2), .start_bus = e[10], .end_bus = e[11],
 		};
 
 		if (w.end_bus < w.start_bus || bus0 & ((1ull << MCFG_BUS_SHIFT) - 1)) {

@@ -125,7 +125,8 @@ static void check_result(const struct dmar_info *d, int rc)
 	size_t scopes = 0;
 
 	if (rc != 0) {
-		fuzz_check(rc == -EINVAL || rc == -E2BIG, "dmar_parse(): undocumented result %d", rc);
+		fuzz_check(rc == -EINVAL || rc == -E2BIG, "dmar_parse(): undocumented result %d",
+			   rc);
 		fuzz_check(fuzz_log_lines() > 0, "dmar_parse() failed (%d) without a word", rc);
 		return;
 	}
@@ -151,8 +152,8 @@ static void check_result(const struct dmar_info *d, int rc)
 		fuzz_check(s->path_len >= 1 && s->path_len <= DMAR_PATH_MAX, "scope %zu: %u hops",
 			   i, s->path_len);
 		for (unsigned h = 0; h < s->path_len; h++)
-			fuzz_check(s->path[h].dev < 32 && s->path[h].fn < 8, "scope %zu hop %u: %u.%u",
-				   i, h, s->path[h].dev, s->path[h].fn);
+			fuzz_check(s->path[h].dev < 32 && s->path[h].fn < 8,
+				   "scope %zu hop %u: %u.%u", i, h, s->path[h].dev, s->path[h].fn);
 	}
 }
 
@@ -179,13 +180,13 @@ static void check_coverage(const struct dmar_info *d, struct fuzz_in *in)
 				all = v;
 			else
 				any_listed |= c;
-			if (c && !u)
-				fuzz_check(false, "unit %zu covers %02x:%02x.%u, unit_for says none",
-					   i, bus, dev, fn);
+			fuzz_check(!c || u, "unit %zu covers %02x:%02x.%u, unit_for says none",
+				   i, bus, dev, fn);
 		}
 		if (u)
 			fuzz_check(dmar_unit_covers(d, u, bus, dev, fn, bridge_buses, bridges),
-				   "unit_for gave a unit that does not cover %02x:%02x.%u", bus, dev, fn);
+				   "unit_for gave a unit that does not cover %02x:%02x.%u",
+				   bus, dev, fn);
 		if (all)
 			fuzz_check(dmar_unit_covers(d, all, bus, dev, fn, bridge_buses, bridges) ==
 				   !any_listed, "INCLUDE_PCI_ALL unit and the others disagree on "
@@ -400,7 +401,8 @@ static bool same_info(const struct dmar_info *a, const struct dmar_info *b)
 	    a->unknown_count != b->unknown_count || !same_units(a, b))
 		return false;
 	for (size_t i = 0; i < a->rmrr_count; i++)
-		if (a->rmrrs[i].base != b->rmrrs[i].base || a->rmrrs[i].limit != b->rmrrs[i].limit ||
+		if (a->rmrrs[i].base != b->rmrrs[i].base ||
+		    a->rmrrs[i].limit != b->rmrrs[i].limit ||
 		    a->rmrrs[i].segment != b->rmrrs[i].segment ||
 		    a->rmrrs[i].first_scope != b->rmrrs[i].first_scope ||
 		    a->rmrrs[i].scope_count != b->rmrrs[i].scope_count)

@@ -186,11 +186,42 @@ static int dmar_scopes(const uint8_t *t, uint32_t off, uint32_t end, bool keep,
 /* ---- Remapping structures ---- */
 
 /*
- * A DRHD (8.3).  Its registers are a nonzero 4 KiB-aligned range no other
- * unit's overlaps; an INCLUDE_PCI_ALL unit is the only one of its segment
- * and the last DRHD of it ("it must be enumerated by BIOS after all other
- * DRHD structures for the same Segment"), since it takes what they leave.
+ * Unit u against those before it: its registers overlap none of theirs,
+ * and no INCLUDE_PCI_ALL unit of its segment came before it (8.3: that
+ * unit "must be enumerated by BIOS after all other DRHD structures for the
+ * same Segment"; it takes what they leave, so there is one at most).
  */
+static int dmar_check_unit_place(const struct dmar_info *out, const struct dmar_unit *u,
+				 const struct dmar_where *w)
+{
+	for (size_t i = 0; i < out->unit_count; i++) {
+		const struct dmar_unit *o = &out->units[i];
+
+		if (u->base < o->base + o->size && o->base < u->base + u->size) {
+			kprintf("skiff: dmar: overlapping units: DRHD %zu has registers "
+				"0x%llx-0x%llx, DRHD %u 0x%llx-0x%llx\n", i,
+				(unsigned long long)o->base,
+				(unsigned long long)(o->base + o->size - 1), w->index,
+				(unsigned long long)u->base,
+				(unsigned long long)(u->base + u->size - 1));
+			return -EINVAL;
+		}
+		if (o->segment != u->segment || !o->include_pci_all)
+			continue;
+		if (u->include_pci_all)
+			kprintf("skiff: dmar: more than one INCLUDE_PCI_ALL unit for segment %u "
+				"(DRHDs %zu and %u)\n", u->segment, i, w->index);
+		else
+			kprintf("skiff: dmar: DRHD %u comes after DRHD %zu, the INCLUDE_PCI_ALL "
+				"unit of segment %u, which must be the segment's last\n",
+				w->index, i, u->segment);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A DRHD (8.3): its registers a nonzero 4 KiB-aligned range that does not
+ * wrap, placed as dmar_check_unit_place() requires; then its scopes. */
 static int dmar_drhd(const uint8_t *t, uint32_t off, uint32_t slen, struct dmar_info *out,
 		     const struct dmar_where *w)
 {
@@ -200,6 +231,7 @@ static int dmar_drhd(const uint8_t *t, uint32_t off, uint32_t slen, struct dmar_
 		.segment = (uint16_t)le_load(s + 6, 2), .flags = s[4],
 		.include_pci_all = s[4] & DMAR_DRHD_INCLUDE_PCI_ALL,
 	};
+	int err;
 
 	if (u.base == 0 || u.base % DMAR_PAGE_SIZE || u.base + u.size < u.base) {
 		kprintf("skiff: dmar: DRHD %u at offset 0x%x: register base 0x%llx is not a "
@@ -207,36 +239,16 @@ static int dmar_drhd(const uint8_t *t, uint32_t off, uint32_t slen, struct dmar_
 			w->off, (unsigned long long)u.base, (unsigned long long)u.size);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < out->unit_count; i++) {
-		const struct dmar_unit *o = &out->units[i];
-
-		if (u.base < o->base + o->size && o->base < u.base + u.size) {
-			kprintf("skiff: dmar: overlapping units: DRHD %zu has registers "
-				"0x%llx-0x%llx, DRHD %u 0x%llx-0x%llx\n", i,
-				(unsigned long long)o->base,
-				(unsigned long long)(o->base + o->size - 1), w->index,
-				(unsigned long long)u.base,
-				(unsigned long long)(u.base + u.size - 1));
-			return -EINVAL;
-		}
-		if (o->segment != u.segment || !o->include_pci_all)
-			continue;
-		if (u.include_pci_all)
-			kprintf("skiff: dmar: more than one INCLUDE_PCI_ALL unit for segment %u "
-				"(DRHDs %zu and %u)\n", u.segment, i, w->index);
-		else
-			kprintf("skiff: dmar: DRHD %u comes after DRHD %zu, the INCLUDE_PCI_ALL "
-				"unit of segment %u, which must be the segment's last\n",
-				w->index, i, u.segment);
-		return -EINVAL;
-	}
+	err = dmar_check_unit_place(out, &u, w);
+	if (err)
+		return err;
 	if (out->unit_count == DMAR_UNITS_MAX) {
 		kprintf("skiff: dmar: more than %u DRHDs (DMAR_UNITS_MAX): DRHD %u at offset "
 			"0x%x is one too many\n", DMAR_UNITS_MAX, w->index, w->off);
 		return -E2BIG;
 	}
-	int err = dmar_scopes(t, off + DMAR_DRHD_SIZE, off + slen, true, out,
-			      &u.first_scope, &u.scope_count, w);
+	err = dmar_scopes(t, off + DMAR_DRHD_SIZE, off + slen, true, out,
+			  &u.first_scope, &u.scope_count, w);
 	if (err)
 		return err;
 	out->units[out->unit_count++] = u;
@@ -252,6 +264,7 @@ static int dmar_rmrr(const uint8_t *t, uint32_t off, uint32_t slen, struct dmar_
 	struct dmar_rmrr r = {
 		.segment = (uint16_t)le_load(s + 6, 2), .base = le_load(s + 8, 8), .limit = le_load(s + 16, 8),
 	};
+	int err;
 
 	if (r.base % DMAR_PAGE_SIZE || r.limit % DMAR_PAGE_SIZE != DMAR_PAGE_SIZE - 1 ||
 	    r.limit < r.base) {
@@ -265,7 +278,7 @@ static int dmar_rmrr(const uint8_t *t, uint32_t off, uint32_t slen, struct dmar_
 			"0x%x is one too many\n", DMAR_RMRRS_MAX, w->index, w->off);
 		return -E2BIG;
 	}
-	int err = dmar_scopes(t, off + DMAR_RMRR_SIZE, off + slen, true, out,
+	err = dmar_scopes(t, off + DMAR_RMRR_SIZE, off + slen, true, out,
 			      &r.first_scope, &r.scope_count, w);
 	if (err)
 		return err;

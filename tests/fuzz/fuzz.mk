@@ -14,7 +14,8 @@
 FUZZ_TIME ?= 60
 FUZZ_CC   ?= clang
 
-FUZZERS := bootinfo elf_load hypercall ports mb2_guest cmdline acpi madt cr_access mmio_insn pci_filter
+FUZZERS := bootinfo elf_load hypercall ports mb2_guest cmdline acpi madt dmar cr_access mmio_insn \
+           pci_filter
 
 FUZZ_bootinfo_SRCS  := kernel/bootinfo.c
 FUZZ_elf_load_SRCS  := kernel/vm/elf_load.c kernel/vm/guest_mem.c
@@ -24,6 +25,7 @@ FUZZ_mb2_guest_SRCS := kernel/vm/mb2_guest.c kernel/vm/guest_mem.c kernel/bootin
 FUZZ_cmdline_SRCS   := kernel/cmdline.c kernel/cmdline_words.c kernel/lib/printf.c
 FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
 FUZZ_madt_SRCS      := kernel/drivers/madt.c kernel/lib/printf.c
+FUZZ_dmar_SRCS      := kernel/drivers/dmar.c kernel/lib/printf.c
 FUZZ_mmio_insn_SRCS := kernel/vm/mmio_insn.c
 FUZZ_pci_filter_SRCS := kernel/vm/pci_filter.c kernel/drivers/pci.c kernel/lib/printf.c \
                         tests/fuzz/fuzz_pci_hooks.c

@@ -366,6 +366,73 @@ def madt_seeds():
         madt_entry(k, 0x100 + k, 1 + (k & 1), k % 3) for k in range(9)))
 
 
+# ---- DMARs (fuzz_dmar.c's format; VT-d chapter 8) ----
+
+def dmar(structs, haw=38, flags=1):
+    return sdt(b"DMAR", u8(haw) + u8(flags) + b"\0" * 10 + b"".join(structs))
+
+
+def dev_scope(typ, bus, path, enum_id=0):
+    hops = b"".join(u8(d) + u8(f) for d, f in path)
+    return u8(typ) + u8(6 + len(hops)) + u16(0) + u8(enum_id) + u8(bus) + hops
+
+
+def endpoint(bus, d, f): return dev_scope(1, bus, [(d, f)])
+
+
+def drhd(base, scopes, flags=0, size=0, segment=0):
+    body = b"".join(scopes)
+    return u16(0) + u16(16 + len(body)) + u8(flags) + u8(size) + u16(segment) + u64(base) + body
+
+
+def rmrr(base, limit, scopes, segment=0):
+    body = b"".join(scopes)
+    return u16(1) + u16(24 + len(body)) + u16(0) + u16(segment) + u64(base) + u64(limit) + body
+
+
+def bridges(records):
+    """The PCI hierarchy fuzz_dmar.c takes off the input's end."""
+    return b"".join(u8(b) + u8(d) + u8(f) + u8(sec) + u8(sub)
+                    for b, d, f, sec, sub in reversed(records)) + u8(len(records))
+
+
+def dmar_seeds():
+    # QEMU 7.2 q35 with -device intel-iommu: one unit, the I/O APIC on the
+    # pseudo bus 0xff, the functions of bus 0 listed one by one.
+    write("dmar", "qemu-q35", u8(0) + dmar([drhd(0xfed90000, [
+        dev_scope(3, 0xff, [(0, 0)]), endpoint(0, 0, 0), endpoint(0, 1, 0), endpoint(0, 2, 0),
+        endpoint(0, 0x1f, 0), endpoint(0, 0x1f, 2), endpoint(0, 0x1f, 3)])]) + bridges([]))
+    # A laptop: graphics unit, then the INCLUDE_PCI_ALL one with the I/O
+    # APIC and HPET; RMRRs for USB and graphics; an ATSR, an RHSA, a bridge
+    # sub-hierarchy through 00:1c.0 (buses 2-4) and a two-hop path.
+    atsr = u16(2) + u16(16) + u8(1) + u8(0) + u16(0) + dev_scope(2, 0, [(0x1c, 0)])
+    rhsa = u16(3) + u16(20) + u32(0) + u64(0xfed91000) + u32(0)
+    write("dmar", "laptop", u8(0) + dmar([
+        drhd(0xfed90000, [endpoint(0, 2, 0)]),
+        drhd(0xfed92000, [dev_scope(2, 0, [(0x1c, 0)]), dev_scope(1, 0, [(0x1d, 0), (0, 0)])],
+             size=1),
+        drhd(0xfed91000, [dev_scope(3, 0xf0, [(0x1f, 0)], 2), dev_scope(4, 0, [(0x1f, 0)])],
+             flags=1),
+        rmrr(0x79f3c000, 0x79f5bfff, [endpoint(0, 0x14, 0)]),
+        rmrr(0x7b800000, 0x7fffffff, [endpoint(0, 2, 0)]), atsr, rhsa])
+        + bridges([(0, 0x1c, 0, 2, 4), (0, 0x1d, 0, 5, 5)]))
+    # An RMRR whose limit is not a page's last byte: refused (length and
+    # checksum fixed by the harness, bits 1 and 2).
+    write("dmar", "rmrr-limit", u8(6) + dmar([
+        drhd(0xfed90000, [endpoint(0, 2, 0)], flags=1),
+        rmrr(0x7a000000, 0x7a000ffe, [endpoint(0, 0x14, 0)])]) + bridges([]))
+    # Built by the harness (bit 0): one structure of each kind.
+    each = b"".join([
+        u8(0) + u8(0) + u8(1) + u8(0) + u8(2) + u8(1) + u8(0) + u8(0) + u8(1) + u8(2) + u8(0),
+        u8(0) + u8(1) + u8(0) + u8(0) + u8(1) + u8(2) + u8(0) + u8(0) + u8(0) + u8(0x1c) + u8(0),
+        u8(1) + u32(0x79f3c) + u8(31) + u8(0) + u8(1) + u8(1) + u8(0) + u8(0) + u8(0) + u8(0x14)
+        + u8(0),
+        u8(2) + u8(1) + u16(0) + u8(0), u8(3) + u64(0xfed90000) + u32(1),
+        u8(4) + u8(1) + b"UAR1", u8(5) + u8(1) + u16(0) + u8(0), u8(6) + u16(7) + u8(4) + u32(0)])
+    write("dmar", "built-each-kind", u8(1) + u8(38) + u8(1) + each
+          + bridges([(0, 0x1c, 0, 2, 4)]))
+
+
 # ---- control-register exits (fuzz_cr_access.c's format) ----
 
 CR_SEL = {0: 0, 3: 1, 4: 2, 8: 3}
@@ -503,6 +570,7 @@ def main():
     cmdline_seeds()
     acpi_seeds()
     madt_seeds()
+    dmar_seeds()
     cr_access_seeds()
     mmio_insn_seeds()
     pci_filter_seeds()

@@ -502,7 +502,8 @@ static void test_implausible_host_address_width_is_refused(void **state)
 	assert_refused(-EINVAL, "skiff: dmar: host address width field 0 (1 bits) is implausible");
 	begin(63, 1);
 	finish();
-	assert_refused(-EINVAL, "skiff: dmar: host address width field 63 (64 bits) is implausible");
+	assert_refused(-EINVAL, "skiff: dmar: host address width field 63 (64 bits) is "
+		       "implausible");
 	begin(255, 1);
 	finish();
 	assert_refused(-EINVAL, "host address width field 255 (256 bits) is implausible");
@@ -793,7 +794,8 @@ static void test_more_than_skiff_keeps_is_refused(void **state)
 
 	begin(38, 1);
 	at = drhd(0, 0, 0, 0xfed90000);
-	scope(DMAR_SCOPE_PCI_ENDPOINT, 0, 0, 9, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0);
+	scope(DMAR_SCOPE_PCI_ENDPOINT, 0, 0, 9, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0,
+	      1, 0);
 	end(at);
 	finish();
 	assert_refused(-E2BIG, "skiff: dmar: DRHD 0 at offset 0x30: a device scope path of 9 hops, "

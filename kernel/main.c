@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 
+#include "ahci_test.h"
 #include "bootinfo.h"
 #include "cmdline.h"
 #include "cpu.h"
@@ -373,6 +374,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	debug_requests(&boot_info);
+	ahci_test_run(boot_info.cmdline);	/* ahci_test=1: a device's DMA into skiff's page */
 	if (vmx_probe(&vmx_features) < 0) {
 		kprintf("skiff: cannot run a guest on this machine; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);

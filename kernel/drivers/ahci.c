@@ -305,7 +305,7 @@ int ahci_init(const struct pci_inventory *inv, uint64_t scratch_pa, size_t scrat
 	      struct ahci_dev *out)
 {
 	const struct pci_function *f = find_controller(inv);
-	struct ahci_dev d = { 0 };
+	struct ahci_dev d;
 	int rc;
 
 	if (!f)

@@ -20,6 +20,8 @@ static const char *const entry_check_choices[] = { "first", NULL };
 static const char *const iommu_choices[] = { "required", NULL };
 /* debug.c debug_fault() and main.c guest_debug_requests(). */
 static const char *const fault_choices[] = { "ud", "pf", "gp", "stack", "guest-state", NULL };
+/* iommu_test.c iommu_test_run(). */
+static const char *const iommu_test_choices[] = { "1", NULL };
 
 #define CHOICE(k, c, keep)	{ .key = (k), .kind = CMDLINE_CHOICE, .choices = (c), .keeping = (keep) }
 #define NUMBER(k, n)		{ .key = (k), .kind = CMDLINE_NUMBER, .keeping = "", .keeping_number = (n) }
@@ -41,6 +43,7 @@ const struct cmdline_word cmdline_words[] = {
 	CHOICE("entry_check", entry_check_choices, NULL),
 	CHOICE("fault", fault_choices, NULL),
 	NUMBER("trap_page", 0),	/* main.c trap_test_page(): KiB, 0: none */
+	CHOICE("iommu_test", iommu_test_choices, NULL),
 };
 const size_t cmdline_words_count = sizeof(cmdline_words) / sizeof(cmdline_words[0]);
 

@@ -19,6 +19,7 @@
 #include "drivers/vgacon.h"
 #include "integrity.h"
 #include "iommu.h"
+#include "iommu_test.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -394,6 +395,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	}
 	debug_requests(&boot_info);
 	guard_dma(&boot_info);
+	iommu_test_run(boot_info.cmdline, mm_layout());	/* iommu_test=1: a device's DMA, blocked or not */
 	if (vmx_probe(&vmx_features) < 0) {
 		kprintf("skiff: cannot run a guest on this machine; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);

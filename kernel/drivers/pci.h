@@ -42,6 +42,7 @@ static inline uint32_t pci_config_address(uint8_t bus, uint8_t dev, uint8_t fn, 
 #define PCI_COMMAND		0x04
 #define PCI_COMMAND_IO		(1u << 0)
 #define PCI_COMMAND_MEMORY	(1u << 1)
+#define PCI_COMMAND_MASTER	(1u << 2)	/* bus master: the function may DMA */
 #define PCI_CLASS_REVISION	0x08	/* class 31:24, subclass 23:16, prog-if 15:8 */
 #define PCI_HEADER_TYPE		0x0e
 #define PCI_HEADER_TYPE_MASK	0x7f

@@ -14,6 +14,12 @@
 #             memory BAR the guest can move (tools/bochsrc.sh)
 #   SERIAL    none: the machine has no serial port (QEMU only; then the
 #             screen is read until it shows "halted")
+#   MACHINE   QEMU's machine: pc (default, i440FX) or q35 (ICH9, with its
+#             AHCI controller at 00:1f.2; the CD-ROM is on its port 2)
+#   DISK      1: attach $BUILD/disk.img (make disk; tools/mkdisk.c), a copy
+#             per case, as an ATA disk: on q35, AHCI port 0 (QEMU only)
+#   IOMMU     a QEMU IOMMU device with its options, e.g. "intel-iommu" or
+#             "intel-iommu,intremap=off" (q35 only; default none)
 #   TIMEOUT   seconds before the run counts as hung (default 60)
 #   STATUS    the emulator's expected exit status
 #   EXPECT    array of extended regexes the serial log must match, in order
@@ -61,13 +67,26 @@ run_bochs() {
 }
 
 # QEMU with a monitor on a pipe, so a halted machine's screen can be read.
+# The IOMMU comes first, before the devices it translates for.
 run_qemu() {
-	local dir=$1 firmware=() serial=(-serial "file:$dir/serial.log") status
+	local dir=$1 firmware=() serial=(-serial "file:$dir/serial.log") status devices=()
 	[[ $EMULATOR == qemu-uefi ]] && firmware=(-bios /usr/share/OVMF/OVMF_CODE.fd)
 	[[ $SERIAL == none ]] && serial=(-serial none)
+	[[ -n $IOMMU ]] && devices+=(-device "$IOMMU")
+	if [[ $DISK == 1 ]]; then
+		# A copy: QEMU locks the image it writes, and cases run JOBS at a time.
+		cp "$BUILD/disk.img" "$dir/disk.img" || return 1
+		devices+=(-drive "file=$dir/disk.img,if=none,id=d0,format=raw")
+		if [[ $MACHINE == q35 ]]; then
+			devices+=(-device ide-hd,drive=d0,bus=ide.0)
+		else
+			devices+=(-device ide-hd,drive=d0)
+		fi
+	fi
 	mkfifo "$dir/mon.in" "$dir/mon.out"
-	timeout --signal=KILL "$TIMEOUT" qemu-system-x86_64 -M pc -cpu "$CPU" -m "$MEGS" -smp "$CPUS" \
-		"${firmware[@]}" -cdrom "$dir/skiff.iso" -boot d -display none -nic none \
+	timeout --signal=KILL "$TIMEOUT" qemu-system-x86_64 -M "$MACHINE" -cpu "$CPU" -m "$MEGS" \
+		-smp "$CPUS" "${firmware[@]}" "${devices[@]}" -cdrom "$dir/skiff.iso" -boot d \
+		-display none -nic none \
 		-no-reboot "${serial[@]}" -monitor "pipe:$dir/mon" \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 >"$dir/stdout.log" 2>&1 &
 	local pid=$!
@@ -146,11 +165,20 @@ match_in_order() {
 run_case() {
 	local name=$1 dir=$out_root/$1 status missing
 	EMULATOR=bochs CPU="" CMDLINE="" MODULE="" MEGS=512 CPUS=1 VGA=isa TIMEOUT=60 STATUS=0 SERIAL=com1
+	MACHINE=pc DISK="" IOMMU=""
 	EXPECT=() REJECT=() SCREEN=()
 	# shellcheck disable=SC1090
 	source "$cases_dir/$name.case"
 	[[ -n $CPU ]] || CPU=$([[ $EMULATOR == bochs ]] && echo corei7_skylake_x || echo qemu64)
 	rm -rf "$dir" && mkdir -p "$dir"
+	if [[ $EMULATOR == bochs && ( $MACHINE != pc || -n $DISK || -n $IOMMU ) ]]; then
+		echo "FAIL $name: MACHINE, DISK and IOMMU are QEMU's"
+		return 1
+	fi
+	if [[ $DISK == 1 && ! -f $BUILD/disk.img ]]; then
+		echo "FAIL $name: DISK=1 needs $BUILD/disk.img (make disk)"
+		return 1
+	fi
 	if ! make_iso "$dir" "$CMDLINE" "$MODULE"; then
 		echo "FAIL $name: grub-mkrescue failed (see $dir/grub-mkrescue.log)"
 		return 1

@@ -7,7 +7,7 @@
 #include "cmdline_words.h"
 
 #define KNOWN	"known: on_finish, on_exit, on_crash, on_hang, on_reboot, restarts, backoff, watchdog, cpus, stop, iommu, " \
-		"entry_check, fault, trap_page"
+		"entry_check, fault, trap_page, iommu_test"
 
 static void test_bare_key_and_value(void **state)
 {

@@ -1,0 +1,1 @@
+test_ahci_SRCS := kernel/drivers/ahci_cmd.c

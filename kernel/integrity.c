@@ -104,6 +104,18 @@ void integrity_watch_ept(const char *name, const struct ept *e)
 	watch((struct region){ .name = name, .walk = walk_ept, .tree = e });
 }
 
+/* A tree no CPU or device writes flags into (the IOMMU's second-level
+ * tables in legacy mode: VT-d 9.8). */
+static int walk_pt(const void *tree, table_visit_fn visit, void *arg)
+{
+	return pt_walk_tables(tree, 0, 0, visit, arg);
+}
+
+void integrity_watch_pt(const char *name, const struct pt_tree *t)
+{
+	watch((struct region){ .name = name, .walk = walk_pt, .tree = t });
+}
+
 void integrity_watch_paging(const char *name, const struct paging *p)
 {
 	watch((struct region){ .name = name, .walk = walk_paging, .tree = p });

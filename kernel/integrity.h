@@ -13,6 +13,7 @@
 
 struct ept;
 struct paging;
+struct pt_tree;
 
 /* A 64-bit multiply-xor hash over 8-byte words in four interleaved lanes
  * (fast enough for the boot budget), folded to 32 bits.  Bytes past the
@@ -21,7 +22,7 @@ uint32_t integrity_hash(const void *p, size_t n, uint64_t seed);
 
 /* Registers a region to watch; at most INTEGRITY_MAX_REGIONS items, a
  * region or a tree of tables each. */
-#define INTEGRITY_MAX_REGIONS	8
+#define INTEGRITY_MAX_REGIONS	12
 void integrity_watch(const char *name, const void *p, size_t n);
 
 /* Registers a tree of page tables to watch as one item: every table page
@@ -30,6 +31,7 @@ void integrity_watch(const char *name, const void *p, size_t n);
  * sets (mm's ept_walk_tables() and paging_walk_tables() say which). */
 void integrity_watch_ept(const char *name, const struct ept *e);
 void integrity_watch_paging(const char *name, const struct paging *p);
+void integrity_watch_pt(const char *name, const struct pt_tree *t);
 
 /* Takes the baseline and prints it. */
 void integrity_baseline(void);

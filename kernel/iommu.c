@@ -3,6 +3,7 @@
 
 #include "drivers/dmar.h"
 #include "drivers/vtd.h"
+#include "integrity.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -206,4 +207,13 @@ int iommu_unmap_page(uint64_t pa)
 		rc = vtd_invalidate(&io.units[i]);
 	}
 	return rc;
+}
+
+void iommu_watch_integrity(void)
+{
+	if (io.state != IOMMU_ON)
+		return;
+	integrity_watch("the IOMMU's root table", (const void *)io.root, PAGE_SIZE);
+	integrity_watch("the IOMMU's context table", (const void *)io.context, PAGE_SIZE);
+	integrity_watch_pt("the IOMMU's tables", &io.tables);
 }

@@ -49,6 +49,10 @@ bool iommu_take_fault(char *what, size_t size);
 /* Nonzero when the IOMMU is on, for the exit path's cheap check. */
 extern bool iommu_watching;
 
+/* Puts the IOMMU's root, context and second-level tables under the
+ * integrity check (integrity.h), when the IOMMU is on. */
+void iommu_watch_integrity(void);
+
 /* For the self-test: take the page at pa out of (or put it back into)
  * the device's view, with the invalidations that makes it so. */
 int iommu_unmap_page(uint64_t pa);

@@ -92,7 +92,8 @@ static void debug_requests(const struct boot_info *bi)
 
 /* What no guest may change: skiff's code and read-only data, the guest's
  * pristine image (for restarts), the memory layout, and the page tables
- * that keep the guest out of skiff: skiff's own and the guest's EPT. */
+ * that keep the guest out of skiff: skiff's own, the guest's EPT, and the
+ * IOMMU's. */
 static void watch_integrity(const struct vm *vm, const struct ept *ept)
 {
 	extern const char __image_start[], __rodata_end[];
@@ -103,6 +104,7 @@ static void watch_integrity(const struct vm *vm, const struct ept *ept)
 	integrity_watch("the memory layout", mm_layout(), sizeof(struct mm_layout));
 	integrity_watch_paging("skiff's page tables", mm_host_paging());
 	integrity_watch_ept("the guest's EPT", ept);
+	iommu_watch_integrity();
 }
 
 /* Requests for the guest's first start: entry_check=first,

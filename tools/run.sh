@@ -3,7 +3,8 @@
 # QEMU with KVM when /dev/kvm works and the CPU offers nested VT-x;
 # otherwise Bochs with a VT-x CPU model (slower, but exact).
 # Environment: ISO (the image, default iso/skiff.iso, which make writes),
-# BUILD (default build: Bochs's logs go to $BUILD/run), MEGS, BOCHS_CPU, VNC.
+# BUILD (default build: Bochs's logs go to $BUILD/run), MEGS, BOCHS_CPU, VNC;
+# GUEST, APPEND, INITRD and SKIFF (below) to boot another guest.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +15,38 @@ iso=${ISO:-iso/skiff.iso}
 [[ -f $iso ]] || { echo "skiff: $iso is missing: run make first"; exit 1; }
 MEGS=${MEGS:-512}
 BOCHS_CPU=${BOCHS_CPU:-corei7_skylake_x}
+
+# GUEST=path boots that kernel as skiff's guest, with APPEND as its
+# command line and INITRD as a module after it; SKIFF= words go on skiff's
+# own line.  The image is written afresh under $BUILD/run-iso from the one
+# make built, with a menu entry that names them: grub.cfg stays as it is.
+if [[ -n ${GUEST:-} || -n ${SKIFF:-} ]]; then
+	stage=$BUILD/run-iso
+	rm -rf "$stage"
+	mkdir -p "$stage/boot/grub"
+	xorriso -osirrox on -indev "$iso" -extract /boot "$stage/boot" >/dev/null 2>&1 ||
+		{ echo "skiff: cannot read $iso (xorriso)"; exit 1; }
+	chmod -R u+w "$stage"
+	entry="multiboot2 /boot/skiff.elf ${SKIFF:-}"
+	if [[ -n ${GUEST:-} ]]; then
+		[[ -f $GUEST ]] || { echo "skiff: GUEST=$GUEST: no such file"; exit 1; }
+		cp "$GUEST" "$stage/boot/guest.bin"
+		entry+=$'\n\tmodule2 /boot/guest.bin guest '"${APPEND:-}"
+	fi
+	if [[ -n ${INITRD:-} ]]; then
+		[[ -f $INITRD ]] || { echo "skiff: INITRD=$INITRD: no such file"; exit 1; }
+		[[ -n ${GUEST:-} ]] || { echo "skiff: INITRD= needs GUEST="; exit 1; }
+		cp "$INITRD" "$stage/boot/initrd.bin"
+		entry+=$'\n\tmodule2 /boot/initrd.bin initrd'
+	fi
+	sed "s|^\(\s*\)multiboot2 /boot/skiff.elf.*|\1${entry//$'\n'/\\n}|" "$root/grub.cfg" \
+		>"$stage/boot/grub/grub.cfg"
+	grub-mkrescue -o "$BUILD/run.iso" "$stage" >"$BUILD/run-iso.log" 2>&1 ||
+		{ cat "$BUILD/run-iso.log"; exit 1; }
+	iso=$BUILD/run.iso
+	echo "skiff: GUEST=${GUEST:-(built-in)} APPEND=\"${APPEND:-}\" INITRD=${INITRD:-(none)}" \
+		"SKIFF=\"${SKIFF:-}\": image $iso"
+fi
 
 kvm_reason() {
 	[[ -r /dev/kvm && -w /dev/kvm ]] || { echo "/dev/kvm is missing or not accessible"; return 1; }

@@ -5,10 +5,26 @@
 #ifndef SKIFF_CONFIG_H
 #define SKIFF_CONFIG_H
 
-/* Memory skiff keeps for itself beyond its image: page tables, EPT tables,
- * VMCS and VMXON regions, bitmaps, stacks to come.  Everything else that is
- * usable RAM goes to the guest. */
-#define CONFIG_POOL_SIZE	(16ull << 20)
+/*
+ * Memory skiff keeps for itself beyond its image, its page pool, sized at
+ * boot from what it holds (mm_pool_size()); everything else that is usable
+ * RAM goes to the guest.  In pages:
+ *  - CONFIG_POOL_BASE_PAGES for what every machine needs: skiff's own page
+ *    tables, the MSR and I/O bitmaps, the IOMMU's root and context tables;
+ *  - CONFIG_POOL_CPU_PAGES per CPU the MADT lists: VMXON region, VMCS, the
+ *    exit, NMI and fault stacks with their guard pages;
+ *  - CONFIG_POOL_GIB_PAGES per GiB of physical address space (at least
+ *    4 GiB): skiff's map, the EPT and the IOMMU's tables each need a page
+ *    per GiB with 2 MiB pages, and a few splits;
+ *  - CONFIG_POOL_RETYPE_PAGES for the tables the guest's MTRRs make the
+ *    EPT split into (vm/mtrr_view.h): 16 variable ranges, two edges each.
+ * Measured at the guest's start (Bochs, 512 MiB): 76 KiB with one CPU,
+ * 60 KiB more for each further CPU (the "skiff: pool:" line).
+ */
+#define CONFIG_POOL_BASE_PAGES		128
+#define CONFIG_POOL_CPU_PAGES		32
+#define CONFIG_POOL_GIB_PAGES		4
+#define CONFIG_POOL_RETYPE_PAGES	128
 
 /* Smallest usable RAM the guest must get, or skiff refuses to start it. */
 #define CONFIG_GUEST_MIN_MEMORY	(4ull << 20)
@@ -47,9 +63,11 @@
  * the guest can start outside VMX. */
 #define CONFIG_MAX_CPUS		64
 
-_Static_assert(CONFIG_POOL_SIZE % 4096 == 0, "pool is whole pages");
-_Static_assert(CONFIG_POOL_SIZE >= (1ull << 20), "pool of at least 1 MiB: page and EPT tables need it");
-_Static_assert(CONFIG_POOL_SIZE <= (1ull << 30), "a pool over 1 GiB is not thin");
+_Static_assert(CONFIG_POOL_BASE_PAGES >= 64 && CONFIG_POOL_CPU_PAGES >= 16,
+	       "the pool holds at least skiff's tables and one CPU's pages");
+_Static_assert((CONFIG_POOL_BASE_PAGES + 4 * CONFIG_POOL_CPU_PAGES + 4 * CONFIG_POOL_GIB_PAGES +
+		CONFIG_POOL_RETYPE_PAGES) * 4096ull <= (2ull << 20),
+	       "4 CPUs and 4 GiB fit the 2 MiB budget");
 _Static_assert(CONFIG_GUEST_MIN_MEMORY % 4096 == 0, "guest minimum is whole pages");
 #define CONFIG_POLICY_VALID(p)	((p) == POLICY_POWER_OFF || (p) == POLICY_HALT || (p) == POLICY_RESTART)
 _Static_assert(CONFIG_POLICY_VALID(CONFIG_ON_GUEST_FINISH), "guest exit policy: power off, halt or restart");

@@ -391,7 +391,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	print_memory_summary(&boot_info);
 	tsc_calibrate_start();	/* measures while skiff boots; read below */
-	if (mm_init(&boot_info) < 0) {
+	if (mm_init(&boot_info, madt_cpus()->cpu_count) < 0) {
 		kprintf("skiff: cannot continue without memory for skiff and its guest\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}

@@ -7,6 +7,8 @@
  */
 #include "mm/layout.h"
 
+#include "config.h"
+
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -51,6 +53,25 @@ static int layout_overflow(const char *what)
 static uint32_t mmap_entries(const struct boot_info *bi)
 {
 	return bi->mmap_count < BOOTINFO_MAX_MMAP ? bi->mmap_count : BOOTINFO_MAX_MMAP;
+}
+
+#define GiB			(1ull << 30)
+#define POOL_MIN_SPACE		(4 * GiB)
+
+uint64_t mm_pool_size(const struct boot_info *bi, unsigned cpus)
+{
+	uint64_t top = POOL_MIN_SPACE, gibs;
+
+	for (uint32_t i = 0; i < mmap_entries(bi); i++) {
+		const struct mem_range *e = &bi->mmap[i];
+
+		if (e->type == MEM_USABLE && e->base + e->length > top &&
+		    e->base + e->length > e->base)
+			top = e->base + e->length;
+	}
+	gibs = (top + GiB - 1) / GiB;
+	return (CONFIG_POOL_BASE_PAGES + (uint64_t)cpus * CONFIG_POOL_CPU_PAGES +
+		gibs * CONFIG_POOL_GIB_PAGES + CONFIG_POOL_RETYPE_PAGES) * PAGE_SIZE;
 }
 
 /* Type-1 entries merged first, so two adjacent half pages make a whole

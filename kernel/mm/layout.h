@@ -62,6 +62,11 @@ struct mm_layout {
 	uint64_t guest_bytes;	/* usable_bytes - skiff_bytes */
 };
 
+/* The page pool skiff needs on this machine, in bytes: for cpus CPUs and
+ * the physical address space its usable RAM spans (at least 4 GiB), by
+ * the numbers of config.h (CONFIG_POOL_*). */
+uint64_t mm_pool_size(const struct boot_info *bi, unsigned cpus);
+
 /*
  * Computes the layout from the memory map, skiff's image [image->base,
  * image->end), the boot information and modules in bi, and a pool of

@@ -146,7 +146,7 @@ int mm_set_page_rights(uint64_t pa, unsigned perms)
 	return rc;
 }
 
-int mm_init(const struct boot_info *bi)
+int mm_init(const struct boot_info *bi, unsigned cpus)
 {
 	struct phys_range image = {
 		.base = (uint64_t)__image_start,
@@ -154,7 +154,7 @@ int mm_init(const struct boot_info *bi)
 	};
 	int err;
 
-	err = mm_layout_build(bi, &image, CONFIG_POOL_SIZE, &layout);
+	err = mm_layout_build(bi, &image, mm_pool_size(bi, cpus), &layout);
 	if (err < 0) {
 		kprintf("skiff: mm: cannot lay out memory (error %d)\n", err);
 		return err;

@@ -16,10 +16,11 @@
 #include "mm/mtrr.h"
 #include "mm/paging.h"
 
-/* Computes the layout, starts the pool and switches to skiff's own page
- * tables.  Returns a negative error (already reported) when memory cannot
- * be laid out: then skiff must not start a guest. */
-int mm_init(const struct boot_info *bi);
+/* Computes the layout, with a pool sized for cpus CPUs (mm_pool_size()),
+ * starts the pool and switches to skiff's own page tables.  Returns a
+ * negative error (already reported) when memory cannot be laid out: then
+ * skiff must not start a guest. */
+int mm_init(const struct boot_info *bi, unsigned cpus);
 
 const struct mm_layout *mm_layout(void);
 

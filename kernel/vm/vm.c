@@ -245,7 +245,12 @@ static void apply_policy(struct vcpu *v, int policy, const char *what, int statu
 
 void vm_start(struct vm *vm)
 {
+	size_t total = pmm_total_count(pmm_global());
+
 	vm->pool_free_at_start = pmm_free_count(pmm_global());
+	kprintf("skiff: pool: %lu KiB of %lu KiB in use at the guest's start\n",
+		(unsigned long)((total - vm->pool_free_at_start) * PAGE_SIZE) >> 10,
+		(unsigned long)(total * PAGE_SIZE) >> 10);
 	integrity_baseline();
 }
 

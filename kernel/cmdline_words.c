@@ -16,6 +16,8 @@
 static const char *const policy_choices[] = { "poweroff", "halt", "restart", NULL };
 static const char *const stop_choices[] = { "halt", "poweroff", NULL };
 static const char *const entry_check_choices[] = { "first", NULL };
+/* main.c give_com1(). */
+static const char *const com1_choices[] = { "guest", NULL };
 /* main.c guard_dma(). */
 static const char *const iommu_choices[] = { "required", NULL };
 /* debug.c debug_fault() and main.c guest_debug_requests(). */
@@ -39,6 +41,7 @@ const struct cmdline_word cmdline_words[] = {
 	NUMBER("watchdog", CONFIG_WATCHDOG_MS),
 	NUMBER("cpus", 0),	/* main.c cpus_wanted(); 0: every CPU */
 	CHOICE("stop", stop_choices, "poweroff"),	/* power.c's stop_mode */
+	CHOICE("com1", com1_choices, NULL),
 	CHOICE("iommu", iommu_choices, NULL),
 	CHOICE("entry_check", entry_check_choices, NULL),
 	CHOICE("fault", fault_choices, NULL),

@@ -41,6 +41,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr);
 static struct boot_info boot_info;
 static struct vmx_features vmx_features;
 static struct ept guest_ept;
+static bool com1_guest;		/* com1=guest (give_com1()) */
 static struct vm guest;
 
 /* A screen for machines without a serial port: the framebuffer GRUB set
@@ -78,6 +79,23 @@ static void apply_cmdline(const struct boot_info *bi)
 		power_set_mode(STOP_HALT);
 	else if (cmdline_has_value(bi->cmdline, "stop", "poweroff"))
 		power_set_mode(STOP_POWER_OFF);
+}
+
+/* com1=guest: the guest drives COM1 itself (its own driver, with its own
+ * interrupts), and skiff's console moves to COM2, which the guest then
+ * finds absent (vm/ports.h); a machine without COM2 keeps skiff's lines on
+ * the screen only.  True when COM1 is the guest's. */
+static bool give_com1(const struct boot_info *bi)
+{
+	if (!cmdline_has_value(bi->cmdline, "com1", "guest"))
+		return false;
+	kprintf("skiff: console: COM1 is the guest's (com1=guest); skiff's lines go on on COM2\n");
+	if (!uart_move(COM2_BASE))
+		kprintf("skiff: console: no UART answers at COM2: skiff's lines go to the screen "
+			"only\n");
+	else
+		kprintf("skiff: console: on COM2 from here; COM1 is the guest's\n");
+	return true;
 }
 
 /* Faults on request come last, once skiff's own page tables (with their
@@ -387,6 +405,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	if (acpi_init(boot_info.rsdp, boot_info.rsdp_revision) == 0)
 		power_allow_emulator_exit(acpi_is_emulator());
 	apply_cmdline(&boot_info);
+	com1_guest = give_com1(&boot_info);
 	if (madt_init() < 0)	/* every CPU skiff must hold, or stop (after stop=) */
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	print_memory_summary(&boot_info);
@@ -411,6 +430,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 
 	vm_init(&guest, mm_layout(), &guest_ept);
+	guest.ports.com1_guest = com1_guest;
 	vm_policy_init(&guest.policy, boot_info.cmdline);
 	if (vm_load(&guest, &boot_info) < 0) {
 		kprintf("skiff: cannot load the guest; stopping\n");

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints a Bochs configuration that boots an ISO headless, serial to a file.
+# Prints a Bochs configuration that boots an ISO headless, serial to a file
+# (COM1 to SERIAL_FILE, COM2 to the same name with "2" before ".log").
 # Usage: tools/bochsrc.sh ISO CPU_MODEL MEGS SERIAL_FILE LOG_FILE [CPUS [VGA]]
 # CPUS: how many CPUs (default 1); Bochs's BIOS lists each in the MADT.
 # VGA: "isa" (the default: Bochs's VGA on the ISA bus) or "pci": a PCI
@@ -23,6 +24,7 @@ vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$serial
+com2: enabled=1, mode=file, dev=${serial%.log}2.log
 display_library: rfb, options="timeout=0"
 speaker: enabled=0
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy

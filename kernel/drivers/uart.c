@@ -84,6 +84,8 @@ static void tx_put(char c)
 static bool uart_console_poll(struct console *con)
 {
 	(void)con;
+	if (!uart_base)
+		return false;
 	if (tx_queued() && (inb(uart_base + UART_LSR) & LSR_THRE))
 		tx_feed();
 	return tx_queued();
@@ -91,6 +93,8 @@ static bool uart_console_poll(struct console *con)
 
 static void uart_console_write(struct console *con, const char *s, size_t n)
 {
+	if (!uart_base)
+		return;		/* moved to a port with no UART: silent */
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
 			tx_put('\r');
@@ -103,6 +107,8 @@ static void uart_console_write(struct console *con, const char *s, size_t n)
 static void uart_console_flush(struct console *con)
 {
 	(void)con;
+	if (!uart_base)
+		return;
 	while (tx_queued()) {
 		tx_wait(LSR_THRE);
 		tx_feed();
@@ -139,7 +145,9 @@ bool uart_line_busy(void)
 	return tx_queued() || !(inb(uart_base + UART_LSR) & LSR_TEMT);
 }
 
-bool uart_init(uint16_t base)
+/* Programs the UART at base for 115200 8N1 with FIFOs; false when none
+ * answers there. */
+static bool uart_setup(uint16_t base)
 {
 	outb(base + UART_IER, 0);
 	outb(base + UART_LCR, LCR_DLAB);
@@ -150,9 +158,29 @@ bool uart_init(uint16_t base)
 	if (!uart_present(base))
 		return false;
 	outb(base + UART_MCR, MCR_DTR_RTS_OUT2);
+	tx_burst = (inb(base + UART_IIR) & IIR_FIFOS_ON) == IIR_FIFOS_ON ? UART_TX_FIFO : 1;
+	return true;
+}
+
+bool uart_init(uint16_t base)
+{
+	if (!uart_setup(base))
+		return false;
 	uart_base = base;
-	if ((inb(base + UART_IIR) & IIR_FIFOS_ON) == IIR_FIFOS_ON)
-		tx_burst = UART_TX_FIFO;
 	console_register(&uart_console);
+	return true;
+}
+
+bool uart_move(uint16_t base)
+{
+	bool registered = uart_base != 0;
+
+	uart_console_flush(&uart_console);	/* what was written goes out where it was */
+	uart_base = 0;
+	if (!uart_setup(base))
+		return false;
+	uart_base = base;
+	if (!registered)
+		console_register(&uart_console);
 	return true;
 }

@@ -26,7 +26,7 @@ void vm_pci_init(struct vm *vm, const struct mm_layout *layout, const struct pci
 	/* A BAR over an IOMMU's registers would take skiff's own accesses
 	 * to them, as one over its memory would. */
 	kept += iommu_register_ranges(pci->kept + kept, VM_PCI_KEPT_MAX - kept);
-	memcpy(pci->ports, vm_port_ranges, sizeof(vm_port_ranges));
+	vm_ports_kept(&vm->ports, pci->ports);
 	ports = VM_PORT_RANGES + vm_platform_ranges(&vm->platform, pci->ports + VM_PORT_RANGES,
 						    VM_PLATFORM_RANGES_MAX);
 	pci->filter = (struct pci_filter_config){

@@ -22,6 +22,19 @@ _Static_assert(HV_PORT_FINISH + VM_PORT_FINISH_PORTS <= HV_PORT_COM1 &&
 	       HV_PORT_COM1 + UART_MODEL_PORTS <= HV_PORT_BOCHS_SHUTDOWN,
 	       "the intercepted ranges are disjoint");
 
+_Static_assert(HV_PORT_FINISH + VM_PORT_FINISH_PORTS <= VM_PORT_COM2 &&
+	       VM_PORT_COM2 + VM_PORT_COM2_PORTS <= HV_PORT_BOCHS_SHUTDOWN,
+	       "COM2 in COM1's place keeps the ranges sorted and disjoint");
+
+void vm_ports_kept(const struct vm_ports *p, struct vm_port_range out[VM_PORT_RANGES])
+{
+	for (int i = 0; i < VM_PORT_RANGES; i++)
+		out[i] = vm_port_ranges[i];
+	if (p->com1_guest)
+		out[VM_PORT_RANGE_COM1] = (struct vm_port_range){
+			VM_PORT_COM2, VM_PORT_COM2_PORTS, "COM2 (skiff's console)" };
+}
+
 void vm_ports_init(struct vm_ports *p, struct gconsole *console)
 {
 	uart_model_init(&p->com1, console);
@@ -29,10 +42,13 @@ void vm_ports_init(struct vm_ports *p, struct gconsole *console)
 	p->finish_status = 0;
 }
 
-static int range_of(uint16_t port)
+static int range_of(const struct vm_ports *p, uint16_t port)
 {
+	struct vm_port_range kept[VM_PORT_RANGES];
+
+	vm_ports_kept(p, kept);
 	for (int i = 0; i < VM_PORT_RANGES; i++) {
-		const struct vm_port_range *r = &vm_port_ranges[i];
+		const struct vm_port_range *r = &kept[i];
 
 		if (port >= r->first && port - r->first < r->count)
 			return i;
@@ -59,8 +75,9 @@ static bool shutdown_byte(struct vm_ports *p, uint8_t c)
 static bool out_byte(struct vm_ports *p, int range, uint16_t port, uint8_t c)
 {
 	switch (range) {
-	case VM_PORT_RANGE_COM1:
-		uart_model_write(&p->com1, port - HV_PORT_COM1, c);
+	case VM_PORT_RANGE_COM1:	/* with com1_guest: COM2, which is skiff's */
+		if (!p->com1_guest)
+			uart_model_write(&p->com1, port - HV_PORT_COM1, c);
 		return false;
 	case VM_PORT_RANGE_FINISH:
 		p->finish_status = c;
@@ -77,15 +94,15 @@ static bool out_byte(struct vm_ports *p, int range, uint16_t port, uint8_t c)
 
 static uint8_t in_byte(struct vm_ports *p, int range, uint16_t port)
 {
-	if (range == VM_PORT_RANGE_COM1)
+	if (range == VM_PORT_RANGE_COM1 && !p->com1_guest)
 		return uart_model_read(&p->com1, port - HV_PORT_COM1);
 	return OPEN_BUS;
 }
 
-static bool touches_intercepted(uint16_t port, unsigned size)
+static bool touches_intercepted(const struct vm_ports *p, uint16_t port, unsigned size)
 {
 	for (unsigned k = 0; k < size; k++)
-		if (range_of((uint16_t)(port + k)) != NO_RANGE)
+		if (range_of(p, (uint16_t)(port + k)) != NO_RANGE)
 			return true;
 	return false;
 }
@@ -101,11 +118,11 @@ int vm_port_io(struct vm_ports *p, uint16_t port, unsigned size, bool in,
 	 * says (SDM Vol. 3C 26.1.3, "use I/O bitmaps"): the guest can make
 	 * one, so it is handled like any access that strays outside skiff's
 	 * ports (writes dropped, reads all-ones), never refused. */
-	if ((uint32_t)port + size <= 0x10000 && !touches_intercepted(port, size))
+	if ((uint32_t)port + size <= 0x10000 && !touches_intercepted(p, port, size))
 		return -ENODEV;
 	for (unsigned k = 0; k < size; k++) {
 		uint16_t at = (uint16_t)(port + k);
-		int range = range_of(at);
+		int range = range_of(p, at);
 
 		if (in) {
 			data |= (uint32_t)in_byte(p, range, at) << (8 * k);

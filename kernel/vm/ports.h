@@ -52,15 +52,26 @@ enum {
 /* Sorted by first port, disjoint; none wraps past 0xffff. */
 extern const struct vm_port_range vm_port_ranges[VM_PORT_RANGES];
 
+/* Where skiff's console moves with com1=guest. */
+#define VM_PORT_COM2		0x2f8
+#define VM_PORT_COM2_PORTS	8
+
 /* What vm_port_io() returns when it did its work (negative: an error). */
 #define VM_PORT_DONE	0	/* resume the guest; an IN's data is in *value */
 #define VM_PORT_FINISH	1	/* the guest ended itself: see finish_status */
 
 struct vm_ports {
 	struct uart_model com1;
+	/* com1=guest: the guest owns COM1 (not intercepted), and skiff's
+	 * console is on COM2, which the guest finds absent. */
+	bool com1_guest;
 	uint8_t shutdown_matched;	/* bytes of "Shutdown" seen in a row */
 	uint8_t finish_status;		/* valid after VM_PORT_FINISH */
 };
+
+/* The ranges p keeps, sorted, into out: vm_port_ranges, but with
+ * com1_guest COM2 (skiff's console) in COM1's place. */
+void vm_ports_kept(const struct vm_ports *p, struct vm_port_range out[VM_PORT_RANGES]);
 
 /* The guest's port devices in their starting state; COM1 writes to console. */
 void vm_ports_init(struct vm_ports *p, struct gconsole *console);

@@ -191,9 +191,10 @@ static void intercept_ports(struct vmx_vcpu *v, const struct vm_port_range *r, s
  * sleep ports (vm/platform.h). */
 static void build_io_bitmaps(struct vmx_vcpu *v)
 {
-	struct vm_port_range platform[VM_PLATFORM_RANGES_MAX];
+	struct vm_port_range platform[VM_PLATFORM_RANGES_MAX], kept[VM_PORT_RANGES];
 
-	intercept_ports(v, vm_port_ranges, VM_PORT_RANGES);
+	vm_ports_kept(&v->vcpu.vm->ports, kept);
+	intercept_ports(v, kept, VM_PORT_RANGES);
 	intercept_ports(v, platform, vm_platform_ranges(&v->vcpu.vm->platform, platform,
 							VM_PLATFORM_RANGES_MAX));
 }

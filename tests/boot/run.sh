@@ -24,6 +24,8 @@
 #   STATUS    the emulator's expected exit status
 #   EXPECT    array of extended regexes the serial log must match, in order
 #   REJECT    array of regexes that must match no serial line (optional)
+#   COM2      array of extended regexes COM2's log must match, in order
+#             (Bochs only; for com1=guest, where skiff's console moves there)
 #   SCREEN    array of regexes the screen text must match, in order (QEMU
 #             only; the case must use stop=halt so the screen can be read)
 # Usage: tests/boot/run.sh [case-name ...]   (default: every case)
@@ -166,7 +168,7 @@ run_case() {
 	local name=$1 dir=$out_root/$1 status missing
 	EMULATOR=bochs CPU="" CMDLINE="" MODULE="" MEGS=512 CPUS=1 VGA=isa TIMEOUT=60 STATUS=0 SERIAL=com1
 	MACHINE=pc DISK="" IOMMU=""
-	EXPECT=() REJECT=() SCREEN=()
+	EXPECT=() REJECT=() SCREEN=() COM2=()
 	# shellcheck disable=SC1090
 	source "$cases_dir/$name.case"
 	[[ -n $CPU ]] || CPU=$([[ $EMULATOR == bochs ]] && echo corei7_skylake_x || echo qemu64)
@@ -202,6 +204,11 @@ run_case() {
 	for pat in "${REJECT[@]}"; do
 		[[ -z $why ]] && grep -q -E -- "$pat" "$dir/serial.txt" && why="serial log has /$pat/"
 	done
+	if [[ -z $why && ${#COM2[@]} -gt 0 ]]; then
+		touch "$dir/serial2.log"
+		tr -d '\r' <"$dir/serial2.log" >"$dir/serial2.txt"
+		missing=$(match_in_order "$dir/serial2.txt" "${COM2[@]}") || why="COM2 log lacks /$missing/"
+	fi
 	if [[ -z $why && ${#SCREEN[@]} -gt 0 ]]; then
 		screen_text "$dir" >"$dir/screen.txt"
 		missing=$(match_in_order "$dir/screen.txt" "${SCREEN[@]}") || why="screen lacks /$missing/"

@@ -6,7 +6,7 @@
 #include "cmdline.h"
 #include "cmdline_words.h"
 
-#define KNOWN	"known: on_finish, on_exit, on_crash, on_hang, on_reboot, restarts, backoff, watchdog, cpus, stop, iommu, " \
+#define KNOWN	"known: on_finish, on_exit, on_crash, on_hang, on_reboot, restarts, backoff, watchdog, cpus, stop, com1, iommu, " \
 		"entry_check, fault, trap_page, iommu_test"
 
 static void test_bare_key_and_value(void **state)

@@ -15,6 +15,7 @@ FUZZ_TIME ?= 60
 FUZZ_CC   ?= clang
 
 FUZZERS := bootinfo elf_load hypercall ports mb2_guest cmdline acpi madt dmar cr_access mmio_insn \
+           guest_walk \
            pci_filter
 
 FUZZ_bootinfo_SRCS  := kernel/bootinfo.c
@@ -27,6 +28,7 @@ FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
 FUZZ_madt_SRCS      := kernel/drivers/madt.c kernel/lib/printf.c
 FUZZ_dmar_SRCS      := kernel/drivers/dmar.c kernel/lib/printf.c
 FUZZ_mmio_insn_SRCS := kernel/vm/mmio_insn.c
+FUZZ_guest_walk_SRCS := kernel/vm/guest_walk.c
 FUZZ_pci_filter_SRCS := kernel/vm/pci_filter.c kernel/drivers/pci.c kernel/lib/printf.c \
                         tests/fuzz/fuzz_pci_hooks.c
 # The exit handlers live together in handlers.c and exit.c: what the

@@ -558,6 +558,36 @@ def pci_filter_seeds():
         pci_write(0, 0x10 + k, 1, v) for k in (0, 2) for v in (0x0100, 0x0200, 0xffff)))
 
 
+# ---- the guest's paging (fuzz_guest_walk.c's format) ----
+
+def guest_walk_seeds():
+    cr0_pg, cr4_pae, cr4_pse, efer_lma = 1 << 31, 1 << 5, 1 << 4, 1 << 10
+    page = 4096
+
+    def ram(entries):
+        b = bytearray(16 * page)
+        for addr, value, width in entries:
+            b[addr:addr + width] = value.to_bytes(width, "little")
+        return bytes(b)
+
+    def seed(name, cr0, cr3, cr4, efer, lin, n, mem):
+        write("guest_walk", name, struct.pack("<QQQQQB", cr0, cr3, cr4, efer, lin, n) + mem)
+
+    # No paging; 32-bit with a 4 MiB page and a 4 KiB one; PAE; 4 levels
+    # with a fetch across two pages.
+    seed("no-paging", 0, 0, 0, 0, 0x1ff8, 15, ram([]))
+    seed("32-bit", cr0_pg, 0x1000, cr4_pse, 0, 0x00401ffa, 15,
+         ram([(0x1000 + 1 * 4, 0x2000 | 1, 4), (0x2000 + 1 * 4, 0x3000 | 1, 4),
+              (0x2000 + 2 * 4, 0x5000 | 1, 4)]))
+    seed("pae", cr0_pg, 0x1020, cr4_pae, 0, 0x40201000, 8,
+         ram([(0x1020 + 8, 0x2000 | 1, 8), (0x2000 + 8, 0x3000 | 1, 8),
+              (0x3000 + 8, 0x4000 | 1, 8)]))
+    seed("4-level", cr0_pg, 0x1000, cr4_pae, efer_lma, 0x0000008040201ff9, 15,
+         ram([(0x1000 + 8, 0x2000 | 3, 8), (0x2000 + 8, 0x3000 | 3, 8),
+              (0x3000 + 8, 0x4000 | 3, 8), (0x4000 + 8, 0x6000 | 3, 8),
+              (0x4000 + 16, 0x12000 | 3, 8)]))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else None
     if not os.path.isdir(OUT):
@@ -573,6 +603,7 @@ def main():
     dmar_seeds()
     cr_access_seeds()
     mmio_insn_seeds()
+    guest_walk_seeds()
     pci_filter_seeds()
 
 

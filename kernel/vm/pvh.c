@@ -23,8 +23,10 @@
 #define refuse(err, fmt, ...) \
 	(pvh_msg(fmt, ##__VA_ARGS__), -(err))
 
-/* gABI 5: note names and descriptors are padded to 4 bytes; a segment
- * aligned to 8 (as GNU property notes in ELF64 files are) pads to 8. */
+/* gABI 5: each note, and its descriptor, starts on a 4-byte boundary
+ * (the header is 12 bytes, so the name always does); in a segment aligned
+ * to 8 (as GNU property notes in ELF64 files are) on an 8-byte one.  The
+ * boundaries are counted from the segment's start. */
 #define NOTE_ALIGN		4
 #define NOTE_ALIGN_WIDE		8
 
@@ -161,9 +163,9 @@ static int read_entry(const struct note_seg *s, const uint8_t *desc, uint32_t de
 
 /*
  * Walks one segment's notes: 0 with *entry at the Xen note, -ENOENT when
- * it has none, or a refusal.  Offsets are relative to the segment and
- * formed in 64 bits from 32-bit sizes, so they cannot wrap; bytes too few
- * for a note header at the end are padding.
+ * it has none, or a refusal.  Offsets are relative to the segment, at
+ * most its size plus two 32-bit sizes and padding, so 64 bits cannot
+ * wrap; bytes too few for a note header at the end are padding.
  */
 static int scan_notes(const struct elf_view *f, const struct note_seg *s, uint32_t *entry)
 {
@@ -174,8 +176,8 @@ static int scan_notes(const struct elf_view *f, const struct note_seg *s, uint32
 	while (s->size - pos >= sizeof(n)) {
 		memcpy(&n, seg + pos, sizeof(n));
 		name = pos + sizeof(n);
-		desc = name + align_up(n.n_namesz, s->align);
-		next = desc + align_up(n.n_descsz, s->align);
+		desc = align_up(name + n.n_namesz, s->align);
+		next = align_up(desc + n.n_descsz, s->align);
 		if (desc > s->size || n.n_descsz > s->size - desc)
 			return refuse(EINVAL, "truncated note at 0x%lx in program header %u: name %u "
 				      "and descriptor %u bytes run past its 0x%lx bytes",

@@ -101,7 +101,8 @@ struct pvh_module {
  * XEN_ELFNOTE_PHYS32_ENTRY note, owner "Xen", in a PT_NOTE segment.  Its
  * descriptor is 4 bytes or 8 (Linux writes a pointer-sized one); the entry
  * is its low 32 bits, and an 8-byte one with high bits set is refused.
- * Notes are padded to 4 bytes, or to 8 in a segment whose p_align is 8.
+ * Notes and their descriptors start on 4-byte boundaries, or on 8-byte
+ * ones in a segment whose p_align is 8.
  * Every offset and size is checked against the file; nothing past it is
  * read.  Returns 0 with *entry set, or -ENOEXEC (not an ELF file for i386
  * or x86-64) or -ENOENT (no such note), silently, or -EINVAL (a malformed

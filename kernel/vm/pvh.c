@@ -147,17 +147,18 @@ static bool read_note_seg(const struct elf_view *f, uint32_t i, struct note_seg 
 static int read_entry(const struct note_seg *s, const uint8_t *desc, uint32_t descsz,
 		      uint32_t *entry)
 {
-	uint32_t high = 0;
+	uint32_t low, high = 0;
 
 	if (descsz != 4 && descsz != 8)
 		return refuse(EINVAL, "the PHYS32_ENTRY note in program header %u has a %u-byte "
 			      "descriptor, not 4 or 8", s->index, descsz);
-	*entry = read32(desc);
+	low = read32(desc);
 	if (descsz == 8)
 		high = read32(desc + 4);
 	if (high)
 		return refuse(ERANGE, "the PVH entry 0x%x%08x is above 4 GiB; it is entered in "
-			      "32-bit mode", high, *entry);
+			      "32-bit mode", high, low);
+	*entry = low;
 	return 0;
 }
 

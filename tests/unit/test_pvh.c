@@ -315,6 +315,7 @@ static void test_bad_descriptors_are_refused(void **state)
 	file_size = 0x800;
 	assert_int_equal(find(&entry), -ERANGE);
 	assert_log_contains("0x100001000 is above 4 GiB");
+	assert_int_equal(entry, 0xdeadbeef);		/* set only on success */
 	at = NOTES_AT;
 	note(&at, "Xen", 4, 18, high, 6, 4);
 	put64(64 + 32, at - NOTES_AT);

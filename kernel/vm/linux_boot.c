@@ -406,9 +406,10 @@ static void put32(uint8_t *page, size_t off, uint32_t v)
 
 /* Sets what the 32-bit protocol asks of the boot loader (spec, "Details
  * of Header Fields": the fields marked write or modify). */
-static void set_loader_fields(struct linux_setup_header *h, uint64_t cmdline_pa,
-			      uint64_t initrd_pa, uint64_t initrd_size)
+static void set_loader_fields(struct linux_setup_header *h, uint64_t load_addr,
+			      uint64_t cmdline_pa, uint64_t initrd_pa, uint64_t initrd_size)
 {
+	h->code32_start = (uint32_t)load_addr;
 	h->type_of_loader = LINUX_LOADER_UNDEFINED;
 	h->ext_loader_ver = 0;
 	h->ext_loader_type = 0;
@@ -423,14 +424,18 @@ static void set_loader_fields(struct linux_setup_header *h, uint64_t cmdline_pa,
 }
 
 int linux_boot_params_build(void *zero_page, const struct linux_bzimage *k, const void *image,
-			    const struct linux_e820 *e820, size_t n, uint64_t cmdline_pa,
-			    uint32_t cmdline_len, uint64_t initrd_pa, uint64_t initrd_size)
+			    uint64_t load_addr, const struct linux_e820 *e820, size_t n,
+			    uint64_t cmdline_pa, uint32_t cmdline_len, uint64_t initrd_pa,
+			    uint64_t initrd_size)
 {
 	uint8_t *page = zero_page;
 	struct linux_setup_header h;
 	uint32_t end = k->header_end < LINUX_BP_HDR_END ? k->header_end : LINUX_BP_HDR_END;
 	int err;
 
+	if (load_addr >= LIMIT_32)
+		return refuse(ERANGE, "load address 0x%lx is above 4 GiB; the kernel starts with "
+			      "paging off", load_addr);
 	if (n > LINUX_E820_MAX)
 		return refuse(E2BIG, "%zu e820 entries; the zero page holds %u", n, LINUX_E820_MAX);
 	err = check_cmdline(k, cmdline_pa, cmdline_len);
@@ -444,7 +449,7 @@ int linux_boot_params_build(void *zero_page, const struct linux_bzimage *k, cons
 		memcpy(page + LINUX_HDR_OFFSET, (const uint8_t *)image + LINUX_HDR_OFFSET,
 		       end - LINUX_HDR_OFFSET);
 	memcpy(&h, page + LINUX_HDR_OFFSET, sizeof(h));
-	set_loader_fields(&h, cmdline_pa, initrd_pa, initrd_size);
+	set_loader_fields(&h, load_addr, cmdline_pa, initrd_pa, initrd_size);
 	memcpy(page + LINUX_HDR_OFFSET, &h, sizeof(h));
 
 	put32(page, LINUX_BP_EXT_CMD_LINE_PTR, (uint32_t)(cmdline_pa >> 32));

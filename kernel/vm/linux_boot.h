@@ -21,8 +21,7 @@
  *      EBP = EDI = EBX = 0, with a GDT whose selectors __BOOT_CS (0x10) and
  *      __BOOT_DS (0x18) are flat 4 GiB code (execute/read) and data
  *      (read/write) segments, CS = 0x10 and DS = ES = SS = 0x18 (spec,
- *      "32-bit Boot Protocol").  The kernel does not read code32_start on
- *      this path: it finds its own address.
+ *      "32-bit Boot Protocol").
  *
  * The oldest protocol skiff takes is 2.10 (Linux 2.6.31): the first with
  * pref_address and init_size, the two numbers that say where the kernel
@@ -245,19 +244,22 @@ size_t linux_e820_from_ranges(struct linux_e820 *out, size_t max,
 
 /*
  * Writes the zero page for the kernel k describes (image: the image k was
- * checked from): zeroes all 4096 bytes, copies the setup header (0x1f1 to
- * its end), and sets what the 32-bit protocol asks of its loader:
- * type_of_loader 0xff, loadflags LOADED_HIGH alone (no heap, segments
- * reloaded, not quiet), setup_data 0, hardware_subarch PC, the command
- * line (cmdline_len bytes without its NUL, at cmdline_pa; 0 for none), the
- * initrd (initrd_size bytes at initrd_pa; size 0 for none), and the e820
- * table of n entries.  Checks everything first: on a refusal the page is
- * unchanged.  Returns 0, or -E2BIG (more than 128 entries, a command line
- * over cmdline_size), -ERANGE (a command line or initrd where the kernel
- * cannot take it) or -EOVERFLOW, reported.
+ * checked from; load_addr: where linux_bzimage_place() put it): zeroes all
+ * 4096 bytes, copies the setup header (0x1f1 to its end), and sets what
+ * the 32-bit protocol asks of its loader: type_of_loader 0xff, loadflags
+ * LOADED_HIGH alone (no heap, not quiet), code32_start the load address
+ * (spec: a loader that moves a relocatable kernel must), setup_data 0,
+ * hardware_subarch PC, the command line (cmdline_len bytes without its
+ * NUL, at cmdline_pa; 0 for none), the initrd (initrd_size bytes at
+ * initrd_pa; size 0 for none), and the e820 table of n entries.  Checks
+ * everything first: on a refusal the page is unchanged.  Returns 0, or
+ * -E2BIG (more than 128 entries, a command line over cmdline_size),
+ * -ERANGE (a load address at or above 4 GiB, a command line or initrd
+ * where the kernel cannot take it) or -EOVERFLOW, reported.
  */
 int linux_boot_params_build(void *zero_page, const struct linux_bzimage *k, const void *image,
-			    const struct linux_e820 *e820, size_t n, uint64_t cmdline_pa,
-			    uint32_t cmdline_len, uint64_t initrd_pa, uint64_t initrd_size);
+			    uint64_t load_addr, const struct linux_e820 *e820, size_t n,
+			    uint64_t cmdline_pa, uint32_t cmdline_len, uint64_t initrd_pa,
+			    uint64_t initrd_size);
 
 #endif

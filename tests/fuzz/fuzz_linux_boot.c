@@ -12,6 +12,7 @@
  *   addr cmdline_pa, u32 cmdline_len, addr initrd_pa, u64 initrd_size
  *   u8   e820 entries to hand the zero page: 0 means the built map,
  *        else up to 140 made-up ones (more than the 128 it holds)
+ *   addr the load address for the zero page when placement finds none
  *   the rest: the image, in a heap block of exactly its size
  * An address is a u8 selector and then a u64, a u16 page number, or a
  * nearby edge (16 MiB, 4 GiB...) plus a small signed u16.
@@ -49,6 +50,7 @@ struct input {
 	struct phys_range res[MAX_SET];
 	size_t n_res;
 	uint64_t cmdline_pa, initrd_pa, initrd_size;
+	uint64_t load_addr;		/* the placement's, or the input's */
 	uint32_t cmdline_len;
 	uint8_t n_fake;
 	uint8_t flags;
@@ -98,6 +100,7 @@ static void take_input(struct fuzz_in *in, struct input *x)
 	x->initrd_pa = take_addr(in);
 	x->initrd_size = fuzz_bool(in) ? fuzz_u64(in) : fuzz_u32(in);
 	x->n_fake = fuzz_u8(in) % (MAX_FAKE_E820 + 1);
+	x->load_addr = take_addr(in);
 }
 
 /* ---- the model of the header check (boot.rst) ---- */
@@ -230,7 +233,7 @@ static bool model_place(const struct input *x, const struct linux_bzimage *k, ui
 	return found;
 }
 
-static void run_place(const struct input *x, const struct linux_bzimage *k)
+static void run_place(struct input *x, const struct linux_bzimage *k)
 {
 	const struct guest_mem mem = { x->ram, x->n_ram, 0 };
 	uint64_t at = 0, want = 0;
@@ -247,6 +250,7 @@ static void run_place(const struct input *x, const struct linux_bzimage *k)
 	}
 	fuzz_check(rc == 0 && at == want, "placed at 0x%llx (%d), the lowest fit is 0x%llx",
 		   (unsigned long long)at, rc, (unsigned long long)want);
+	x->load_addr = at;
 }
 
 /* ---- the e820 map ---- */
@@ -321,7 +325,7 @@ static bool model_params_ok(const struct input *x, const struct linux_bzimage *k
 	uint64_t cend = x->cmdline_pa + x->cmdline_len + 1;
 	uint64_t ilast = x->initrd_pa + x->initrd_size - 1;
 
-	if (n > 128)
+	if (n > 128 || x->load_addr >= LIMIT_32)
 		return false;
 	if (x->cmdline_pa && (x->cmdline_len > k->cmdline_size || cend < x->cmdline_pa ||
 			      (cend > LIMIT_32 && !high)))
@@ -333,7 +337,7 @@ static bool model_params_ok(const struct input *x, const struct linux_bzimage *k
 
 static bool loader_field(size_t off)
 {
-	return off == 0x210 || off == 0x211 || (off >= 0x218 && off < 0x220) ||
+	return off == 0x210 || off == 0x211 || (off >= 0x214 && off < 0x218) || (off >= 0x218 && off < 0x220) ||
 	       (off >= 0x224 && off < 0x22c) || (off >= 0x23c && off < 0x248) ||
 	       (off >= 0x250 && off < 0x258);
 }
@@ -352,6 +356,7 @@ static void check_page(const struct input *x, const struct linux_bzimage *k, con
 			fuzz_check(p[i] == img[i], "header byte 0x%zx differs", i);
 		fuzz_check(!zero || p[i] == 0, "byte 0x%zx is 0x%02x, not 0", i, p[i]);
 	}
+	fuzz_check(le(p, 0x214, 4) == x->load_addr, "code32_start");
 	fuzz_check(p[0x210] == 0xff && p[0x211] == 1 && le(p, 0x224, 2) == 0 &&
 		   le(p, 0x226, 2) == 0 && le(p, 0x23c, 4) == 0 && le(p, 0x240, 8) == 0 &&
 		   le(p, 0x250, 8) == 0,
@@ -374,8 +379,8 @@ static void run_params(const struct input *x, const struct linux_bzimage *k, con
 	fuzz_check(page != NULL, "out of memory");
 	memset(page, FILL, LINUX_BOOT_PARAMS_SIZE);
 	fuzz_log_reset();
-	rc = linux_boot_params_build(page, k, img, e, n, x->cmdline_pa, x->cmdline_len,
-				     x->initrd_pa, x->initrd_size);
+	rc = linux_boot_params_build(page, k, img, x->load_addr, e, n, x->cmdline_pa,
+				     x->cmdline_len, x->initrd_pa, x->initrd_size);
 	fuzz_check(fuzz_log_lines() == (rc != 0), "%lu lines after result %d", fuzz_log_lines(), rc);
 	fuzz_check((rc == 0) == ok, "result %d; the model says %s", rc, ok ? "fine" : "refuse");
 	if (rc == 0) {

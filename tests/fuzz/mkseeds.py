@@ -203,7 +203,7 @@ def boot_input(ram, avoid, res, cmdline=(0x20000, 100), initrd=(0x3f000000, 0x10
             b += raw_addr(base) + u32(pages) + u8(1)
     b += raw_addr(cmdline[0]) + u32(cmdline[1])
     b += raw_addr(initrd[0]) + u8(1) + u64(initrd[1])
-    return b + u8(n_fake)
+    return b + u8(n_fake) + raw_addr(16 * MIB)
 
 
 def linux_boot_seeds():

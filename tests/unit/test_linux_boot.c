@@ -497,6 +497,8 @@ static void test_e820_counts_what_does_not_fit(void **state)
 
 static uint8_t page[LINUX_BOOT_PARAMS_SIZE];
 
+#define LOAD	(18 * MIB)	/* where a placement put the kernel */
+
 static void fill_page(void)
 {
 	memset(page, 0x5c, sizeof(page));
@@ -512,7 +514,7 @@ static void assert_page_untouched(void)
 /* The offsets skiff writes in the header, the spec's. */
 static bool written_by_loader(size_t off)
 {
-	return off == 0x210 || off == 0x211 || (off >= 0x218 && off < 0x220) ||
+	return off == 0x210 || off == 0x211 || (off >= 0x214 && off < 0x218) || (off >= 0x218 && off < 0x220) ||
 	       (off >= 0x224 && off < 0x22c) || (off >= 0x23c && off < 0x248) ||
 	       (off >= 0x250 && off < 0x258);
 }
@@ -530,7 +532,7 @@ static void test_zero_page_holds_header_and_boot_data(void **state)
 	put64(0x250, 0x12345678);		/* a setup_data pointer */
 	put32(0x23c, 2);			/* hardware_subarch Xen */
 	fill_page();
-	assert_int_equal(linux_boot_params_build(page, &k, image, map, 3, 0x20000, 100,
+	assert_int_equal(linux_boot_params_build(page, &k, image, LOAD, map, 3, 0x20000, 100,
 						 0x3f000000, 0x123456), 0);
 	for (size_t i = 0; i < sizeof(page); i++) {
 		if (i >= 0x1f1 && i < 0x26c && !written_by_loader(i) && page[i] != image[i])
@@ -541,6 +543,7 @@ static void test_zero_page_holds_header_and_boot_data(void **state)
 	}
 	assert_int_equal(page[0x210], 0xff);
 	assert_int_equal(page[0x211], LINUX_LOADED_HIGH);
+	assert_int_equal(get32(page, 0x214), LOAD);		/* code32_start */
 	assert_int_equal(get32(page, 0x228), 0x20000);
 	assert_int_equal(get32(page, 0x218), 0x3f000000);
 	assert_int_equal(get32(page, 0x21c), 0x123456);
@@ -561,7 +564,7 @@ static void test_zero_page_high_addresses_use_the_ext_fields(void **state)
 	(void)state;
 	assert_int_equal(check(&f), 0);
 	fill_page();
-	assert_int_equal(linux_boot_params_build(page, &k, image, &one, 1, 0x500001000ull, 10,
+	assert_int_equal(linux_boot_params_build(page, &k, image, LOAD, &one, 1, 0x500001000ull, 10,
 						 0x600002000ull, 0x100000003ull), 0);
 	assert_int_equal(get32(page, 0x228), 0x00001000);
 	assert_int_equal(get32(page, 0xc8), 0x5);
@@ -574,11 +577,11 @@ static void test_zero_page_high_addresses_use_the_ext_fields(void **state)
 	f.xloadflags = LINUX_XLF_KERNEL_64;
 	assert_int_equal(check(&f), 0);
 	fill_page();
-	assert_int_equal(linux_boot_params_build(page, &k, image, &one, 1, 0xfffffff0, 16,
+	assert_int_equal(linux_boot_params_build(page, &k, image, LOAD, &one, 1, 0xfffffff0, 16,
 						 0, 0), -ERANGE);
 	assert_log_contains("command line at 0xfffffff0 ends above 4 GiB");
 	assert_page_untouched();
-	assert_int_equal(linux_boot_params_build(page, &k, image, &one, 1, 0xfffffff0, 15,
+	assert_int_equal(linux_boot_params_build(page, &k, image, LOAD, &one, 1, 0xfffffff0, 15,
 						 0, 0), 0);
 }
 
@@ -591,15 +594,15 @@ static void test_zero_page_initrd_below_initrd_addr_max(void **state)
 	f.xloadflags = 0;
 	assert_int_equal(check(&f), 0);
 	fill_page();
-	assert_int_equal(linux_boot_params_build(page, &k, image, &one, 1, 0, 0,
+	assert_int_equal(linux_boot_params_build(page, &k, image, LOAD, &one, 1, 0, 0,
 						 0x7ff00000, 0x100001), -ERANGE);
 	assert_log_contains("initrd_addr_max 0x7fffffff");
 	assert_page_untouched();
-	assert_int_equal(linux_boot_params_build(page, &k, image, &one, 1, 0, 0,
+	assert_int_equal(linux_boot_params_build(page, &k, image, LOAD, &one, 1, 0, 0,
 						 0x7ff00000, 0x100000), 0);
 	assert_int_equal(get32(page, 0x228), 0);
 	/* Size 0: no initrd, wherever the address points. */
-	assert_int_equal(linux_boot_params_build(page, &k, image, &one, 1, 0, 0,
+	assert_int_equal(linux_boot_params_build(page, &k, image, LOAD, &one, 1, 0, 0,
 						 0xfffffffffull, 0), 0);
 	assert_int_equal(get32(page, 0x218), 0);
 	assert_int_equal(get32(page, 0xc0), 0);
@@ -614,14 +617,18 @@ static void test_zero_page_refuses_long_maps_and_command_lines(void **state)
 		e820[i] = (struct linux_e820){ i * 2 * MIB, MIB, 1 };
 	assert_int_equal(check(&f), 0);
 	fill_page();
-	assert_int_equal(linux_boot_params_build(page, &k, image, e820, 129, 0, 0, 0, 0), -E2BIG);
+	assert_int_equal(linux_boot_params_build(page, &k, image, LOAD, e820, 129, 0, 0, 0, 0), -E2BIG);
 	assert_log_contains("129 e820 entries");
 	assert_page_untouched();
-	assert_int_equal(linux_boot_params_build(page, &k, image, e820, 1, 0x1000, 2048, 0, 0),
+	assert_int_equal(linux_boot_params_build(page, &k, image, LOAD, e820, 1, 0x1000, 2048, 0, 0),
 			 -E2BIG);
 	assert_log_contains("the kernel takes 2047");
 	assert_page_untouched();
-	assert_int_equal(linux_boot_params_build(page, &k, image, e820, 128, 0x1000, 2047, 0, 0), 0);
+	assert_int_equal(linux_boot_params_build(page, &k, image, 1ull << 32, e820, 1, 0, 0, 0, 0),
+			 -ERANGE);
+	assert_log_contains("load address 0x100000000 is above 4 GiB");
+	assert_page_untouched();
+	assert_int_equal(linux_boot_params_build(page, &k, image, LOAD, e820, 128, 0x1000, 2047, 0, 0), 0);
 	assert_int_equal(page[0x1e8], 128);
 	assert_memory_equal(page + 0x2d0, e820, 128 * 20);
 	assert_int_equal(page[0xd00], 0);

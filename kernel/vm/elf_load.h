@@ -57,6 +57,7 @@
 /* p_type, p_flags (gABI 5, "Program Header") */
 #define PT_NULL		0
 #define PT_LOAD		1
+#define PT_NOTE		4
 #define PF_X		(1u << 0)
 #define PF_W		(1u << 1)
 #define PF_R		(1u << 2)

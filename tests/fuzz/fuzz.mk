@@ -16,7 +16,7 @@ FUZZ_CC   ?= clang
 
 FUZZERS := bootinfo elf_load hypercall ports mb2_guest cmdline acpi madt dmar cr_access mmio_insn \
            guest_walk \
-           pci_filter
+           pci_filter linux_boot pvh
 
 FUZZ_bootinfo_SRCS  := kernel/bootinfo.c
 FUZZ_elf_load_SRCS  := kernel/vm/elf_load.c kernel/vm/guest_mem.c
@@ -29,6 +29,8 @@ FUZZ_madt_SRCS      := kernel/drivers/madt.c kernel/lib/printf.c
 FUZZ_dmar_SRCS      := kernel/drivers/dmar.c kernel/lib/printf.c
 FUZZ_mmio_insn_SRCS := kernel/vm/mmio_insn.c
 FUZZ_guest_walk_SRCS := kernel/vm/guest_walk.c
+FUZZ_linux_boot_SRCS := kernel/vm/linux_boot.c kernel/vm/guest_mem.c
+FUZZ_pvh_SRCS       := kernel/vm/pvh.c
 FUZZ_pci_filter_SRCS := kernel/vm/pci_filter.c kernel/drivers/pci.c kernel/lib/printf.c \
                         tests/fuzz/fuzz_pci_hooks.c
 # The exit handlers live together in handlers.c and exit.c: what the

@@ -167,6 +167,125 @@ def elf_seeds(build):
         subprocess.run(["strip", "-o", out, guest], check=True)
 
 
+# ---- bzImages and PVH kernels (fuzz_linux_boot.c's, fuzz_pvh.c's formats) ----
+
+MIB = 1 << 20
+
+
+def bzimage(version=0x020f, setup_sects=1, syssize=0x40, loadflags=0x01, reloc=1,
+            align=2 * MIB, pref=16 * MIB, init_size=8 * MIB, xlf=0x3, header_end=0x26c):
+    """A bzImage laid out as the Linux x86 boot protocol (boot.rst) says:
+    boot sector and setup_sects of setup, then syssize paragraphs."""
+    sects = setup_sects or 4
+    img = bytearray(b"\xcc" * ((sects + 1) * 512 + syssize * 16))
+
+    def put(off, b):
+        img[off:off + len(b)] = b
+    put(0x1f1, u8(setup_sects) + u16(0) + u32(syssize) + u16(0) + u16(0xffff) + u16(0)
+        + u16(0xaa55) + u8(0xeb) + u8(header_end - 0x202) + b"HdrS" + u16(version))
+    put(0x208, u32(0) + u16(0x1000) + u16(0x200))
+    put(0x210, u8(0) + u8(loadflags) + u16(0) + u32(0x100000) + u32(0) + u32(0) + u32(0)
+        + u16(0) + u8(0) + u8(0) + u32(0) + u32(0x7fffffff) + u32(align) + u8(reloc)
+        + u8(21) + u16(xlf) + u32(2047) + u32(0) + u64(0) + u32(0x3b4) + u32(0x1234)
+        + u64(0) + u64(pref) + u32(init_size) + u32(0x190) + u32(0))
+    return bytes(img)
+
+
+def boot_input(ram, avoid, res, cmdline=(0x20000, 100), initrd=(0x3f000000, 0x10000),
+               n_fake=0, flags=0):
+    """ram: (gap pages, length pages); avoid, res: (base, length pages)."""
+    b = u8(flags) + u8(len(ram))
+    for gap, pages in ram:
+        b += u16(gap - 1) + u32(pages - 1)
+    for group in (avoid, res):
+        b += u8(len(group))
+        for base, pages in group:
+            b += raw_addr(base) + u32(pages) + u8(1)
+    b += raw_addr(cmdline[0]) + u32(cmdline[1])
+    b += raw_addr(initrd[0]) + u8(1) + u64(initrd[1])
+    return b + u8(n_fake) + raw_addr(16 * MIB)
+
+
+def linux_boot_seeds():
+    pages = MIB >> 12
+    # Guest RAM 1..15 MiB and 17..512 MiB, skiff's 2 MiB between.
+    qemu = [(pages, 14 * pages), (2 * pages, 495 * pages)]
+    kept = [(15 * MIB, 2 * pages), (0xfffc0000, 0x40)]
+    boot = [(0x3f000000, 16), (0x20000, 1), (0x7000, 1)]
+    write("linux_boot", "v2.15-relocatable",
+          boot_input(qemu, boot, kept) + bzimage())
+    write("linux_boot", "v2.10-no-xloadflags",
+          boot_input(qemu, boot, kept) + bzimage(version=0x020a, header_end=0x264, xlf=0xffff))
+    write("linux_boot", "v2.12-fixed-at-1m",
+          boot_input(qemu, [], kept, initrd=(0x100000000, 0x1000))
+          + bzimage(version=0x020c, header_end=0x268, reloc=0, pref=0x100000, xlf=1))
+    write("linux_boot", "v2.15-setup-sects-0-many-e820",
+          boot_input([(pages, 600 * pages)], boot, [(16 * MIB, 1)], n_fake=129)
+          + bzimage(setup_sects=0, syssize=0x20))
+    write("linux_boot", "v2.09-too-old",
+          boot_input(qemu, [], kept) + bzimage(version=0x0209, header_end=0x260))
+
+
+def note(name, typ, desc, align=4):
+    n = name + b"\0" if name else b""
+    head = u32(len(n)) + u32(len(desc)) + u32(typ) + n
+    head += b"\0" * (-len(head) % align)
+    body = head + desc
+    return body + b"\0" * (-len(body) % align)
+
+
+def note_elf(cls, notes, align=4):
+    """An executable with a PT_LOAD and a PT_NOTE holding notes (gABI 5)."""
+    is64 = cls == 2
+    ehsize, phentsize = (64, 56) if is64 else (52, 32)
+    ident = b"\x7fELF" + bytes([cls, 1, 1]) + b"\0" * 9
+    fixed = (u16(2) + u16(62 if is64 else 3) + u32(1)
+             + (u64(0x1000000) + u64(ehsize) + u64(0) if is64
+                else u32(0x1000000) + u32(ehsize) + u32(0))
+             + u32(0) + u16(ehsize) + u16(phentsize) + u16(2 if notes else 1) + u16(0) + u16(0)
+             + u16(0))
+    off = 0x100
+    phdrs = b""
+    for t, o, size, a in [(1, 0x200, 0x40, 0x1000), (4, off, len(notes), align)][:2 if notes else 1]:
+        if is64:
+            phdrs += u32(t) + u32(4) + u64(o) + u64(0x1000000 + o) + u64(0x1000000 + o) \
+                + u64(size) + u64(size) + u64(a)
+        else:
+            phdrs += u32(t) + u32(o) + u32(0x1000000 + o) + u32(0x1000000 + o) + u32(size) \
+                + u32(size) + u32(4) + u32(a)
+    image = bytearray(ident + fixed + phdrs)
+    image += b"\0" * (off - len(image)) + notes
+    image += b"\0" * (0x240 - len(image)) if len(image) < 0x240 else b""
+    return bytes(image)
+
+
+def pvh_input(nmap=3, nmods=1, buf_size=512, buf_pa=0x7000):
+    b = u8(0) + u16(buf_size) + raw_addr(buf_pa) + u64(0x9000) + u64(0xf5a40)
+    b += u8(nmap) + u8(nmods)
+    qemu = [(0, 0x9fc00, 1), (0x100000, 0x1fe00000, 1), (0xfffc0000, 0x40000, 2)]
+    for i in range(nmap):
+        base, length, t = qemu[i % len(qemu)]
+        b += u64(base) + u64(length) + u32(t) + u32(0)
+    for i in range(nmods):
+        b += u64(0x2000000 + i * MIB) + u64(0x4000) + u64(0x8000)
+    return b
+
+
+def pvh_seeds():
+    build_id = note(b"GNU", 3, bytes(range(20)))
+    xen = note(b"Xen", 6, b"linux\0") + note(b"Xen", 7, b"2.6\0")
+    write("pvh", "vmlinux64",
+          pvh_input() + note_elf(2, build_id + xen + note(b"Xen", 18, u64(0x1001240))))
+    write("pvh", "elf32-4-byte",
+          pvh_input(nmods=0, buf_size=56 + 24 * 3)
+          + note_elf(1, xen + note(b"Xen", 18, u32(0x100000))))
+    write("pvh", "aligned-8",
+          pvh_input(nmap=1, buf_pa=0xfffff000)
+          + note_elf(2, note(b"GNU", 5, u32(0xc0000002) + u32(4) + u32(3) + u32(0), 8)
+                     + note(b"Xen", 18, u64(0x1000000), 8), align=8))
+    write("pvh", "no-notes", pvh_input(nmap=0) + note_elf(2, b""))
+
+
 # ---- hypercall sequences (fuzz_hypercall.c's input format) ----
 
 def hc(nr, a0, a1, is64=True, junk=0):
@@ -605,6 +724,8 @@ def main():
     mmio_insn_seeds()
     guest_walk_seeds()
     pci_filter_seeds()
+    linux_boot_seeds()
+    pvh_seeds()
 
 
 if __name__ == "__main__":

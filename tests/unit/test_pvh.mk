@@ -1,0 +1,1 @@
+test_pvh_SRCS := kernel/vm/pvh.c

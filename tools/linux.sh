@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Builds a small Linux kernel to boot as skiff's guest, from Debian's
+# linux-source-6.1 package: tinyconfig plus what a serial-console guest
+# with an initramfs needs (the options below).  Writes
+#   $BUILD/linux/bzImage   for the 32-bit boot protocol (kernel/vm/linux_boot.h)
+#   $BUILD/linux/vmlinux   the ELF with the Xen PVH note (kernel/vm/pvh.h)
+# The build is cached by a hash of the source package's version and the
+# options: a second run with nothing changed only prints the paths.
+# Not part of make test: it takes minutes.
+# Environment: BUILD (default build), JOBS (default: the CPUs).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+[[ $BUILD = /* ]] || BUILD=$root/$BUILD
+out=$BUILD/linux
+jobs=${JOBS:-$(nproc)}
+pkg=linux-source-6.1
+tarball=/usr/src/$pkg.tar.xz
+
+# What the guest needs beyond tinyconfig, each checked in the final
+# .config: a 64-bit kernel that prints to an 8250 console, unpacks a gzip
+# initramfs, runs ELF binaries and scripts, mounts proc, sys and
+# devtmpfs, sees PCI, and carries the PVH entry note.
+options=(
+	CONFIG_64BIT=y
+	CONFIG_PRINTK=y
+	CONFIG_EARLY_PRINTK=y
+	CONFIG_TTY=y
+	CONFIG_SERIAL_8250=y
+	CONFIG_SERIAL_8250_CONSOLE=y
+	CONFIG_BLK_DEV_INITRD=y
+	CONFIG_RD_GZIP=y
+	CONFIG_BINFMT_ELF=y
+	CONFIG_BINFMT_SCRIPT=y
+	CONFIG_HYPERVISOR_GUEST=y
+	CONFIG_PVH=y
+	CONFIG_PROC_FS=y
+	CONFIG_SYSFS=y
+	CONFIG_DEVTMPFS=y
+	CONFIG_DEVTMPFS_MOUNT=y
+	CONFIG_PCI=y
+	CONFIG_RELOCATABLE=y
+)
+
+need_packages() {
+	local missing=() p
+	for p in "$pkg" flex bison bc libelf-dev libssl-dev cpio xz-utils; do
+		[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true) == "install ok installed" ]] ||
+			missing+=("$p")
+	done
+	[[ ${#missing[@]} -eq 0 ]] && return 0
+	if [[ $(id -u) -ne 0 ]]; then
+		echo "linux: missing Debian packages. Run:"
+		echo "  sudo apt-get install ${missing[*]}"
+		exit 1
+	fi
+	echo "linux: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+need_packages
+version=$(dpkg-query -W -f='${Version}' "$pkg")
+hash=$( { echo "$pkg $version"; printf '%s\n' "${options[@]}"; } | sha256sum | cut -c1-16)
+dest=$out/$hash
+
+if [[ -f $dest/bzImage && -f $dest/vmlinux ]]; then
+	echo "linux: cached ($pkg $version, config $hash)"
+else
+	src=$out/src-$version
+	if [[ ! -f $src/.unpacked ]]; then
+		echo "linux: unpacking $tarball"
+		rm -rf "$src" && mkdir -p "$src"
+		tar -xJf "$tarball" -C "$src" --strip-components=1
+		touch "$src/.unpacked"
+	fi
+	obj=$dest/obj
+	rm -rf "$dest" && mkdir -p "$obj"
+	printf '%s\n' "${options[@]}" >"$dest/fragment.config"
+	make -s -C "$src" O="$obj" ARCH=x86_64 tinyconfig >/dev/null
+	(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
+		"$dest/fragment.config" >/dev/null)
+	make -s -C "$src" O="$obj" ARCH=x86_64 olddefconfig >/dev/null
+	for opt in "${options[@]}"; do
+		grep -qx "$opt" "$obj/.config" ||
+			{ echo "linux: $opt did not survive olddefconfig (a missing dependency)"; exit 1; }
+	done
+	echo "linux: building $pkg $version, config $hash, $jobs jobs (minutes)"
+	make -s -C "$src" O="$obj" ARCH=x86_64 -j"$jobs" bzImage vmlinux >"$dest/build.log" 2>&1 ||
+		{ tail -n 30 "$dest/build.log"; echo "linux: build failed, log in $dest/build.log"; exit 1; }
+	cp "$obj/arch/x86/boot/bzImage" "$dest/bzImage"
+	cp "$obj/vmlinux" "$dest/vmlinux"
+	cp "$obj/.config" "$dest/config"
+	rm -rf "$obj"
+fi
+ln -sfn "$hash/bzImage" "$out/bzImage"
+ln -sfn "$hash/vmlinux" "$out/vmlinux"
+echo "linux: $out/bzImage and $out/vmlinux"

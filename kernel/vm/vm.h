@@ -19,6 +19,7 @@
 #include "mm/mtrr.h"
 #include "vm/gconsole.h"
 #include "vm/guest_mem.h"
+#include "vm/guest_modules.h"
 #include "vm/hypercall.h"
 #include "vm/pci_filter.h"
 #include "vm/platform.h"
@@ -48,12 +49,15 @@ struct vm_incident {
 };
 
 /* Where the guest's pristine image lies (skiff keeps it: a module in
- * skiff's memory, or the built-in one in skiff's read-only data). */
+ * skiff's memory, or the built-in one in skiff's read-only data), and its
+ * own modules, the GRUB modules after it (skiff keeps those too). */
 struct vm_source {
 	const void *image;
 	size_t size;
 	const char *cmdline;
 	const char *name;
+	struct guest_module modules[GUEST_MODULES_MAX];
+	size_t module_count;
 };
 
 /*

@@ -42,8 +42,12 @@ aout_header   = $(BUILD)/guests/$(1)/header-aout.S.o
 aout_objs     = $(call aout_header,$(1)) $(filter-out %/header.S.o,$(call guest_objs,$(1)))
 MB2CHECK      := $(BUILD)/guests/mb2check
 
+# Test fixtures, not guests (the boot cases use them; the image has none):
+# mb1-aout.bin with its header's checksum zeroed, which skiff must refuse.
+GUEST_FIXTURES := $(BUILD)/guests/mb1-badsum.bin
+
 .PHONY: guests
-guests: $(GUEST_ELFS) $(GUEST_BINS)
+guests: $(GUEST_ELFS) $(GUEST_BINS) $(GUEST_FIXTURES)
 
 # Static pattern rules, so the kernel's $(BUILD)/%.c.o rule (64-bit
 # flags) never builds a guest object.
@@ -88,6 +92,13 @@ $(BUILD)/guests/$(1)-aout.bin: $(GUEST_RT_MB1_OBJS) $(call aout_objs,$(1)) guest
 	$$(Q)$$(OBJCOPY) -O binary $$(@:.bin=.elf.tmp) $$@
 endef
 $(foreach g,$(MB1_GUESTS),$(eval $(call mb1_guest_rule,$(g))))
+
+# The header is the binary's first 12 bytes: the checksum is bytes 8..11.
+$(BUILD)/guests/mb1-badsum.bin: $(BUILD)/guests/mb1-aout.bin
+	$(call say,GEN,$@)
+	$(Q)cp $< $@.tmp
+	$(Q)printf '\000\000\000\000' | dd of=$@.tmp bs=1 seek=8 conv=notrunc status=none
+	$(Q)mv $@.tmp $@
 
 $(MB2CHECK): guests/tools/mb2check.c kernel/boot/multiboot2.h
 	@mkdir -p $(dir $@)

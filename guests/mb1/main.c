@@ -6,6 +6,12 @@
  * first bytes; then one PASS/FAIL line per rule skiff must keep, and exits
  * with the number of failures.  It runs the same under GRUB's
  * "multiboot" command on bare metal.
+ *
+ * With the word "restart" on its command line, the first run overwrites
+ * its modules' first bytes and triple-faults: under skiff's crash policy
+ * on_crash=restart the second run must find the modules as GRUB loaded
+ * them.  A mark in the last page of the highest available RAM, which no
+ * reload writes, tells the two runs apart.
  */
 #include <stdint.h>
 
@@ -18,6 +24,8 @@
 const char guest_name[] = "mb1";
 
 #define PAGE_SIZE	4096u
+#define RESTART_WORD	"restart"
+#define RESTART_MARK	0x6d623172u	/* "mb1r" */
 #define FIRST_BYTES	8
 #define WANTED_FLAGS	(MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MODS | \
 			 MB1_INFO_MEM_MAP | MB1_INFO_BOOT_LOADER_NAME)
@@ -137,6 +145,54 @@ static void show_info(const struct mb1_info *mbi)
 		show_modules(mbi);
 }
 
+/* The last page of the highest type 1 range below 4 GiB, or 0. */
+static uint32_t mark_address(const struct mb1_info *mbi)
+{
+	struct map_entry e;
+	uint64_t top = 0;
+
+	for (uint32_t at = mbi->mmap_addr; at < mbi->mmap_addr + mbi->mmap_length; at += e.size + 4) {
+		read_entry(at, &e);
+		if (e.type == MB1_MEMORY_AVAILABLE && e.base + e.length <= 0x100000000ull &&
+		    e.length >= PAGE_SIZE && e.base + e.length > top)
+			top = e.base + e.length;
+		if (e.size == 0)
+			break;
+	}
+	return top ? (uint32_t)(top - PAGE_SIZE) : 0;
+}
+
+/* Whether word is one of the space-separated words of line. */
+static int has_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *s = line; *s; s++)
+		if ((s == line || s[-1] == ' ') && strncmp(s, word, n) == 0 &&
+		    (s[n] == '\0' || s[n] == ' '))
+			return 1;
+	return 0;
+}
+
+/* The first run of "restart": spoil the modules, leave the mark, crash.
+ * With an IDT limit of 0, INT3 raises #GP, then #DF, then a shutdown. */
+static void spoil_and_crash(const struct mb1_info *mbi, volatile uint32_t *mark)
+{
+	static const struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) empty_idt = { 0, 0 };
+	const struct mb1_module *mods = (const struct mb1_module *)(uintptr_t)mbi->mods_addr;
+
+	for (uint32_t i = 0; i < mbi->mods_count; i++)
+		memset((void *)(uintptr_t)mods[i].mod_start, 0xee,
+		       mods[i].mod_end - mods[i].mod_start < FIRST_BYTES ?
+		       mods[i].mod_end - mods[i].mod_start : FIRST_BYTES);
+	*mark = RESTART_MARK;
+	printf("mb1: restart: overwrote the modules' first bytes; triple-faulting\n");
+	asm volatile("lidt %0\n\tint3" : : "m"(empty_idt) : "memory");
+}
+
 int guest_main(const struct mb2_info *unused)
 {
 	const struct mb1_info *mbi = (const struct mb1_info *)(uintptr_t)runtime_boot_info;
@@ -147,6 +203,15 @@ int guest_main(const struct mb2_info *unused)
 	if (runtime_boot_magic != MB1_BOOTLOADER_MAGIC)
 		return (int)report_failures();
 	show_info(mbi);
+	if ((mbi->flags & MB1_INFO_CMDLINE) && has_word(str(mbi->cmdline), RESTART_WORD) &&
+	    mark_address(mbi)) {
+		volatile uint32_t *mark = (volatile uint32_t *)(uintptr_t)mark_address(mbi);
+
+		if (*mark != RESTART_MARK)
+			spoil_and_crash(mbi, mark);
+		printf("mb1: restart: this is the run after the crash\n");
+		*mark = 0;
+	}
 	report_detail((mbi->flags & WANTED_FLAGS) == WANTED_FLAGS, "mb1-info-flags",
 		      "flags 0x%08x lack 0x%08x", mbi->flags, WANTED_FLAGS & ~mbi->flags);
 	report_detail(mbi->mem_upper > 0, "mb1-mem-upper", "mem_upper is 0");

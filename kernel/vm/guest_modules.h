@@ -20,8 +20,9 @@
 /* At most every GRUB module skiff records, less the guest's own. */
 #define GUEST_MODULES_MAX	BOOTINFO_MAX_MODULES
 
-/* Both Multiboot versions give a module's addresses in 32 bits. */
-#define GUEST_MODULE_ADDR_LIMIT	(1ull << 32)
+/* Both Multiboot versions give a module's start and its end (one past
+ * its last byte) in 32 bits: the end too must be below 4 GiB. */
+#define GUEST_MODULE_ADDR_LIMIT	((1ull << 32) - 1)
 
 struct guest_module {
 	const void *data;	/* skiff's pristine copy */
@@ -31,7 +32,8 @@ struct guest_module {
 };
 
 /*
- * Gives each module a 4 KiB-aligned place in guest RAM below 4 GiB, the
+ * Gives each module a 4 KiB-aligned place in guest RAM that ends at or
+ * below GUEST_MODULE_ADDR_LIMIT, the
  * first at or above min and each after the one before, so none overlaps
  * another or anything below min (the loaded kernel).  Returns 0 with *end
  * one past the last module (min when there are none), or -ENOMEM with the
@@ -40,8 +42,8 @@ struct guest_module {
 int guest_modules_place(const struct guest_mem *mem, uint64_t min, struct guest_module *mods,
 			size_t count, uint64_t *end);
 
-/* True when every module ends at or below 4 GiB, where the boot
- * information's 32-bit fields can say where it is. */
+/* True when every module ends at or below GUEST_MODULE_ADDR_LIMIT, where
+ * the boot information's 32-bit fields can say where it is. */
 bool guest_modules_fit_32(const struct guest_module *mods, size_t count);
 
 /* Copies each placed module to its gpa.  Returns 0, or -EFAULT (reported)

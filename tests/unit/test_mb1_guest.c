@@ -628,6 +628,20 @@ static void test_info_module_above_4g_is_refused(void **state)
 	assert_guest_untouched();
 }
 
+/* mod_end is one past the last byte: a module ending at 4 GiB would have
+ * an end of 0 in the 32-bit field (a fuzz finding). */
+static void test_info_module_ending_at_4g_is_refused(void **state)
+{
+	const struct guest_module top = { .size = 0x1000, .gpa = 4 * GIB - 0x1000 };
+
+	(void)state;
+	info_input();
+	in.modules = &top;
+	in.module_count = 1;
+	assert_int_equal(mb1_guest_build(&in, 0x300000, 0x1000), -ERANGE);
+	assert_guest_untouched();
+}
+
 static void test_info_setup_places_a_page_above_min(void **state)
 {
 	uint64_t gpa = 0;
@@ -678,6 +692,7 @@ int main(void)
 		T(test_info_too_small_space_is_refused),
 		T(test_info_outside_guest_ram_is_refused),
 		T(test_info_module_above_4g_is_refused),
+		T(test_info_module_ending_at_4g_is_refused),
 		T(test_info_setup_places_a_page_above_min),
 	};
 

@@ -30,7 +30,9 @@
 
 struct ept;
 
-/* Where and how the guest starts (Multiboot2: EAX magic, EBX info). */
+/* Where and how the guest starts: EAX the magic of its Multiboot protocol
+ * (0x36d76289 for Multiboot2, 0x2badb002 for Multiboot 1), EBX the address
+ * of its boot information. */
 struct vm_entry {
 	uint64_t rip;
 	uint32_t eax, ebx;

@@ -176,6 +176,9 @@ static int load(struct vm *vm, bool report)
 		err = mb1_load_guest(src->image, src->size, &vm->mem, &img, &hdr);
 	else
 		err = elf_load_guest(src->image, src->size, &vm->mem, &img);
+	if (err == -ENOEXEC && !mb1 && !mb2_magic_present(src->image, src->size))
+		kprintf("skiff: guest: nor a Multiboot 1 kernel: no header (magic 0x%x) 4-byte "
+			"aligned in the first %u bytes\n", MB1_HEADER_MAGIC, MB1_HEADER_SEARCH_LIMIT);
 	if (!err)
 		err = guest_modules_place(&vm->mem, img.load_end, src->modules, src->module_count, &end);
 	if (!err)

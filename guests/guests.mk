@@ -1,5 +1,6 @@
 # Guests: Multiboot2 kernels for i386 that skiff (or GRUB, on bare metal)
-# boots.  Included from GNUmakefile, which gives BUILD, LD, WARNINGS and
+# boots, and one Multiboot 1 kernel, mb1 (in two forms: an ELF, and a flat
+# binary for the a.out kludge).  Included from GNUmakefile, which gives BUILD, LD, WARNINGS and
 # the quiet-build helpers Q and say.
 #
 # Each folder guests/<name>/ (except runtime/ and tools/) is one guest:
@@ -9,7 +10,14 @@
 # (BUILTIN_GUEST) is also linked into skiff by kernel/vm/builtin_guest.S.
 
 GUESTS        := $(filter-out runtime tools,$(notdir $(patsubst %/,%,$(wildcard guests/*/))))
+# Multiboot 1 guests link guests/<name>/header.S instead of the runtime's
+# Multiboot2 header, so a loader finds theirs only; mb2check skips them.
+MB1_GUESTS    := mb1
+MB2_GUESTS    := $(filter-out $(MB1_GUESTS),$(GUESTS))
 GUEST_ELFS    := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
+# The same guests as flat binaries whose header asks for the a.out kludge:
+# guests/<name>/header.S built with -DMB1_AOUT, the ELF objcopied.
+GUEST_BINS    := $(patsubst %,$(BUILD)/guests/%-aout.bin,$(MB1_GUESTS))
 
 # 32-bit, freestanding, general registers only (no x87/MMX/SSE state for
 # the guest to manage), no PIC: a guest runs where it is linked.  -Ikernel
@@ -27,11 +35,19 @@ GUEST_LDFLAGS := -m elf_i386 -nostdlib -static -no-pie -z max-page-size=0x1000 \
 guest_srcs     = $(sort $(wildcard guests/$(1)/*.c guests/$(1)/*.S))
 guest_objs     = $(patsubst %,$(BUILD)/%.o,$(call guest_srcs,$(1)))
 GUEST_RT_OBJS := $(call guest_objs,runtime)
+MB2_HEADER_OBJ := $(BUILD)/guests/runtime/mb2_header.S.o
+GUEST_RT_MB1_OBJS := $(filter-out $(MB2_HEADER_OBJ),$(GUEST_RT_OBJS))
 GUEST_OBJS    := $(GUEST_RT_OBJS) $(foreach g,$(GUESTS),$(call guest_objs,$(g)))
+aout_header   = $(BUILD)/guests/$(1)/header-aout.S.o
+aout_objs     = $(call aout_header,$(1)) $(filter-out %/header.S.o,$(call guest_objs,$(1)))
 MB2CHECK      := $(BUILD)/guests/mb2check
 
+# Test fixtures, not guests (the boot cases use them; the image has none):
+# mb1-aout.bin with its header's checksum zeroed, which skiff must refuse.
+GUEST_FIXTURES := $(BUILD)/guests/mb1-badsum.bin
+
 .PHONY: guests
-guests: $(GUEST_ELFS)
+guests: $(GUEST_ELFS) $(GUEST_BINS) $(GUEST_FIXTURES)
 
 # Static pattern rules, so the kernel's $(BUILD)/%.c.o rule (64-bit
 # flags) never builds a guest object.
@@ -56,7 +72,33 @@ $(BUILD)/guests/$(1).elf: $(GUEST_RT_OBJS) $(call guest_objs,$(1)) guests/runtim
 	$$(Q)$(MB2CHECK) $$@.tmp $$(if $$(Q),>/dev/null)
 	$$(Q)mv $$@.tmp $$@
 endef
-$(foreach g,$(GUESTS),$(eval $(call guest_rule,$(g))))
+$(foreach g,$(MB2_GUESTS),$(eval $(call guest_rule,$(g))))
+
+# A Multiboot 1 guest: no Multiboot2 header, no mb2check; skiff's loader
+# checks its header (kernel/vm/mb1_load.c), and the boot cases run it.
+define mb1_guest_rule
+$(BUILD)/guests/$(1).elf: $(GUEST_RT_MB1_OBJS) $(call guest_objs,$(1)) guests/runtime/linker.ld
+	$$(call say,LD,$$@)
+	$$(Q)$$(LD) $$(GUEST_LDFLAGS) -o $$@ $(GUEST_RT_MB1_OBJS) $(call guest_objs,$(1))
+
+$(call aout_header,$(1)): guests/$(1)/header.S
+	@mkdir -p $$(dir $$@)
+	$$(call say,AS,$$@)
+	$$(Q)$$(CC) $$(GUEST_ASFLAGS) -DMB1_AOUT -c $$< -o $$@
+
+$(BUILD)/guests/$(1)-aout.bin: $(GUEST_RT_MB1_OBJS) $(call aout_objs,$(1)) guests/runtime/linker.ld
+	$$(call say,LD,$$@)
+	$$(Q)$$(LD) $$(GUEST_LDFLAGS) -o $$(@:.bin=.elf.tmp) $(GUEST_RT_MB1_OBJS) $(call aout_objs,$(1))
+	$$(Q)$$(OBJCOPY) -O binary $$(@:.bin=.elf.tmp) $$@
+endef
+$(foreach g,$(MB1_GUESTS),$(eval $(call mb1_guest_rule,$(g))))
+
+# The header is the binary's first 12 bytes: the checksum is bytes 8..11.
+$(BUILD)/guests/mb1-badsum.bin: $(BUILD)/guests/mb1-aout.bin
+	$(call say,GEN,$@)
+	$(Q)cp $< $@.tmp
+	$(Q)printf '\000\000\000\000' | dd of=$@.tmp bs=1 seek=8 conv=notrunc status=none
+	$(Q)mv $@.tmp $@
 
 $(MB2CHECK): guests/tools/mb2check.c kernel/boot/multiboot2.h
 	@mkdir -p $(dir $@)

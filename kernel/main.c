@@ -119,6 +119,9 @@ static void watch_integrity(const struct vm *vm, const struct ept *ept)
 	integrity_watch("skiff's code and read-only data", __image_start,
 			(size_t)(__rodata_end - __image_start));
 	integrity_watch("the guest's pristine image", vm->source.image, vm->source.size);
+	for (size_t i = 0; i < vm->source.module_count; i++)
+		integrity_watch("a pristine copy of a guest module", vm->source.modules[i].data,
+				vm->source.modules[i].size);
 	integrity_watch("the memory layout", mm_layout(), sizeof(struct mm_layout));
 	integrity_watch_paging("skiff's page tables", mm_host_paging());
 	integrity_watch_ept("the guest's EPT", ept);

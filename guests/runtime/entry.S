@@ -1,41 +1,19 @@
 /*
- * Where every guest starts: the Multiboot2 header and the 32-bit entry.
+ * Where every guest starts: the 32-bit entry.  The header that makes the
+ * guest a Multiboot2 kernel is mb2_header.S (guests/mb1/ has a Multiboot 1
+ * one instead); this entry serves both.
  *
- * A Multiboot2 loader (GRUB on bare metal, or skiff) enters _start in
+ * A Multiboot loader (GRUB on bare metal, or skiff) enters _start in
  * 32-bit protected mode with paging off, EAX = the bootloader magic and
- * EBX = the physical address of the boot information (spec 3.3).  CS and
+ * EBX = the physical address of the boot information (Multiboot2 3.3,
+ * Multiboot 0.6.96 3.2: the same state, another magic).  CS and
  * DS are flat, but GDTR and IDTR may point anywhere and there is no stack,
  * so before any C runs we load our own GDT, reload every segment register,
  * zero .bss and set up a stack.  runtime_main() (runtime.c) does the rest.
  */
-#include "boot/multiboot2.h"
-
 #define GDT_CODE	0x08
 #define GDT_DATA	0x10
 #define STACK_SIZE	16384
-
-/* ---- Multiboot2 header, spec 3.1: 8-byte aligned in the first 32 KiB ---- */
-	.section .multiboot2, "a"
-	.balign MB2_HEADER_ALIGN
-mb2_header:
-	.long MB2_HEADER_MAGIC
-	.long MB2_ARCH_I386
-	.long mb2_header_end - mb2_header
-	.long 0x100000000 - (MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
-
-	/* Information request (3.1.4), optional: a loader that cannot give
-	 * a tag still boots us, and the guest reports what is missing.  We
-	 * ask only for tags every loader has; anything else is an ELF
-	 * executable's business (no address or entry tags: ELF gives both). */
-	.balign 8
-1:	.short MB2_HEADER_TAG_INFORMATION_REQUEST, MB2_HEADER_TAG_OPTIONAL
-	.long 2f - 1b
-	.long MB2_TAG_CMDLINE, MB2_TAG_BOOT_LOADER_NAME, MB2_TAG_MMAP
-2:
-	.balign 8
-	.short MB2_HEADER_TAG_END, 0
-	.long 8
-mb2_header_end:
 
 /* ---- 32-bit entry ---- */
 	.section .text.entry, "ax"

@@ -2,13 +2,24 @@
 
 #include "mb2.h"
 
+static const uint8_t *after(const struct mb2_tag *tag)
+{
+	return (const uint8_t *)tag + ((tag->size + MB2_TAG_ALIGN - 1) & ~(uint32_t)(MB2_TAG_ALIGN - 1));
+}
+
 const struct mb2_tag *mb2_find_tag(const struct mb2_info *mbi, uint32_t type)
+{
+	return mb2_next_tag(mbi, NULL, type);
+}
+
+const struct mb2_tag *mb2_next_tag(const struct mb2_info *mbi, const struct mb2_tag *prev,
+				   uint32_t type)
 {
 	const uint8_t *p, *end;
 
 	if (!mbi)
 		return NULL;
-	p = (const uint8_t *)(mbi + 1);
+	p = prev ? after(prev) : (const uint8_t *)(mbi + 1);
 	end = (const uint8_t *)mbi + mbi->total_size;
 	/* 3.6.2: tags follow one another 8-byte aligned; the end tag (type
 	 * 0) closes the list.  The size checks keep a damaged list from
@@ -20,7 +31,7 @@ const struct mb2_tag *mb2_find_tag(const struct mb2_info *mbi, uint32_t type)
 			break;
 		if (tag->type == type)
 			return tag;
-		p += (tag->size + MB2_TAG_ALIGN - 1) & ~(uint32_t)(MB2_TAG_ALIGN - 1);
+		p = after(tag);
 	}
 	return NULL;
 }

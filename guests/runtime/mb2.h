@@ -14,6 +14,11 @@
 /* The first tag of type, or NULL. */
 const struct mb2_tag *mb2_find_tag(const struct mb2_info *mbi, uint32_t type);
 
+/* The next tag of type after prev (the first when prev is NULL), or NULL:
+ * for the types that come once per item, such as modules. */
+const struct mb2_tag *mb2_next_tag(const struct mb2_info *mbi, const struct mb2_tag *prev,
+				   uint32_t type);
+
 /* The command line and the loader's name, or NULL without the tag. */
 const char *mb2_cmdline(const struct mb2_info *mbi);
 const char *mb2_loader_name(const struct mb2_info *mbi);

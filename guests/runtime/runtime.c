@@ -1,3 +1,6 @@
+#include <stdint.h>
+
+#include "boot/multiboot1.h"
 #include "hypercall.h"
 #include "printf.h"
 #include "runtime.h"
@@ -22,13 +25,19 @@ static void pic_mask_all(void)
 	outb(PIC2_DATA, 0xff);
 }
 
+uint32_t runtime_boot_magic, runtime_boot_info;
+
 void runtime_main(uint32_t magic, const struct mb2_info *mbi)
 {
+	runtime_boot_magic = magic;
+	runtime_boot_info = (uint32_t)(uintptr_t)mbi;
 	uart_init();
 	trap_init();
 	pic_mask_all();
 	hv_detect_boot();
-	if (magic != MB2_BOOTLOADER_MAGIC) {
+	if (magic == MB1_BOOTLOADER_MAGIC) {
+		mbi = NULL;	/* not Multiboot2's: guests/mb1 reads it itself */
+	} else if (magic != MB2_BOOTLOADER_MAGIC) {
 		printf("%s: entered with EAX 0x%08x, not the Multiboot2 magic: no boot information\n",
 		       guest_name, magic);
 		mbi = NULL;

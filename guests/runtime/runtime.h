@@ -21,6 +21,11 @@
 
 extern const char guest_name[];
 
+/* EAX and EBX as the loader left them: the magic and the information's
+ * address, whatever protocol (a Multiboot 1 guest reads its information
+ * from here: guest_main() gets NULL). */
+extern uint32_t runtime_boot_magic, runtime_boot_info;
+
 /* The guest's work; mbi is NULL if the loader was not Multiboot2. */
 int guest_main(const struct mb2_info *mbi);
 

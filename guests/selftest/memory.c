@@ -5,6 +5,7 @@
  * own pages are a reserved hole between usable ranges.
  */
 #include "mb2.h"
+#include "printf.h"
 #include "selftest.h"
 #include "string.h"
 
@@ -12,6 +13,8 @@
 #define FOUR_GIB		0x100000000ull
 #define LOADER_PREFIX		"skiff"
 #define PATTERN			0x5aa5c33cu
+#define MODULE_ALIGN		4096u
+#define MODULE_BYTES_SHOWN	8
 
 static uint64_t entry_end(const struct mb2_mmap_entry *e)
 {
@@ -119,10 +122,66 @@ static enum result mem_top_rw(void)
 	return PASS;
 }
 
+static bool in_available(uint32_t start, uint32_t end)
+{
+	const struct mb2_mmap_entry *e;
+
+	for (e = mb2_mmap_next(selftest_mbi, NULL); e; e = mb2_mmap_next(selftest_mbi, e))
+		if (e->type == MB2_MEMORY_AVAILABLE && e->base_addr <= start && end <= entry_end(e))
+			return true;
+	return false;
+}
+
+static bool overlaps(uint32_t a, uint32_t a_end, uint32_t b, uint32_t b_end)
+{
+	return a < b_end && b < a_end;
+}
+
+/* One module tag: printed with its first bytes (the boot case matches
+ * them against the file), then where it lies. */
+static enum result check_module(unsigned i, const struct mb2_tag_module *m)
+{
+	extern const char __text_start[], __bss_end[];
+	const uint8_t *p = (const uint8_t *)m->mod_start;
+	uint32_t info = (uint32_t)selftest_mbi;
+
+	printf("selftest: module %u: 0x%08x-0x%08x \"%s\", first bytes", i, m->mod_start,
+	       m->mod_end, m->string);
+	for (uint32_t k = 0; k < MODULE_BYTES_SHOWN && m->mod_start + k < m->mod_end; k++)
+		printf(" %02x", p[k]);
+	printf("\n");
+	if (m->mod_end < m->mod_start || m->mod_start % MODULE_ALIGN)
+		return fail("module %u at 0x%08x-0x%08x", i, m->mod_start, m->mod_end);
+	if (!in_available(m->mod_start, m->mod_end))
+		return fail("module %u is not in available memory", i);
+	if (overlaps(m->mod_start, m->mod_end, (uint32_t)__text_start, (uint32_t)__bss_end) ||
+	    overlaps(m->mod_start, m->mod_end, info, info + selftest_mbi->total_size))
+		return fail("module %u overlaps the kernel or the boot information", i);
+	return PASS;
+}
+
+/* The guest's own modules (GRUB modules after the guest's), when the boot
+ * case gave it any: page-aligned, in RAM, clear of the kernel and the
+ * information. */
+static enum result mb2_modules(void)
+{
+	const struct mb2_tag *t = NULL;
+	unsigned n = 0;
+	enum result r;
+
+	while ((t = mb2_next_tag(selftest_mbi, t, MB2_TAG_MODULE))) {
+		r = check_module(n++, (const struct mb2_tag_module *)t);
+		if (r != PASS)
+			return r;
+	}
+	return n ? PASS : skip("no module tags: skiff was given no modules for its guest");
+}
+
 const struct check memory_checks[] = {
 	{ .name = "mb2-cmdline", .run = mb2_cmdline_present },
 	{ .name = "mb2-loader-skiff", .run = mb2_loader_skiff },
 	{ .name = "mb2-mmap-hole", .run = mb2_mmap_hole },
+	{ .name = "mb2-modules", .run = mb2_modules },
 	{ .name = "mem-top-rw", .run = mem_top_rw },
 	{ .name = NULL },
 };

@@ -650,8 +650,10 @@ static void copy_segments(const struct elf_file *f, const struct guest_mem *mem,
 	}
 }
 
-int elf_load_guest(const void *image, size_t size, const struct guest_mem *mem,
-		   struct guest_image *out)
+/* The whole load; with_mb2, the image's Multiboot2 header is found and
+ * obeyed, else the caller has checked whatever header the image has. */
+static int elf_load(const void *image, size_t size, const struct guest_mem *mem,
+		    struct guest_image *out, bool with_mb2)
 {
 	struct elf_file f = { .bytes = image, .size = size };
 	struct mb2_request req = { 0 };
@@ -660,9 +662,9 @@ int elf_load_guest(const void *image, size_t size, const struct guest_mem *mem,
 	if (!image)
 		f.size = 0;
 	err = elf_check_header(&f);
-	if (!err)
+	if (!err && with_mb2)
 		err = mb2_find_header(&f, &req);
-	if (!err)
+	if (!err && with_mb2)
 		err = mb2_parse_tags(&f, &req);
 	if (!err)
 		err = elf_check_phdr_table(&f);
@@ -678,4 +680,16 @@ int elf_load_guest(const void *image, size_t size, const struct guest_mem *mem,
 	out->mb2_header_offset = req.offset;
 	copy_segments(&f, mem, out);
 	return 0;
+}
+
+int elf_load_guest(const void *image, size_t size, const struct guest_mem *mem,
+		   struct guest_image *out)
+{
+	return elf_load(image, size, mem, out, true);
+}
+
+int elf_load_plain(const void *image, size_t size, const struct guest_mem *mem,
+		   struct guest_image *out)
+{
+	return elf_load(image, size, mem, out, false);
 }

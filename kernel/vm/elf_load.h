@@ -174,4 +174,14 @@ struct guest_image {
 int elf_load_guest(const void *image, size_t size, const struct guest_mem *mem,
 		   struct guest_image *out);
 
+/*
+ * The same load without looking for a Multiboot2 header: for an ELF whose
+ * Multiboot 1 header vm/mb1_guest.c has checked (3.1.3 of that
+ * specification: without the a.out kludge the loader uses the ELF's own
+ * program headers).  The entry is e_entry, translated as above;
+ * info_requested, info_required and mb2_header_offset are 0.
+ */
+int elf_load_plain(const void *image, size_t size, const struct guest_mem *mem,
+		   struct guest_image *out);
+
 #endif

@@ -56,4 +56,13 @@ static inline void *guest_mem_ptr(const struct guest_mem *m, uint64_t gpa, uint6
 /* Total bytes of guest RAM. */
 uint64_t guest_mem_bytes(const struct guest_mem *m);
 
+/*
+ * The lowest address at or above min, aligned to align (a power of two),
+ * where size bytes lie wholly in one guest RAM range and end at or below
+ * limit.  True with *gpa set, false when there is no such place.  Prints
+ * nothing: each caller says what it was placing.
+ */
+bool guest_mem_place(const struct guest_mem *m, uint64_t min, uint64_t size, uint64_t align,
+		     uint64_t limit, uint64_t *gpa);
+
 #endif

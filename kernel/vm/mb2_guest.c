@@ -193,8 +193,6 @@ static bool map_start(const struct mb2_guest_input *in, uint64_t *x)
 	return found;
 }
 
-typedef void (*map_sink_fn)(void *ctx, const struct mb2_mmap_entry *e);
-
 /*
  * Calls sink once per entry of the guest's map, in address order.  The
  * walk steps from one boundary (an entry's or a kept range's start or end)
@@ -202,7 +200,7 @@ typedef void (*map_sink_fn)(void *ctx, const struct mb2_mmap_entry *e);
  * nothing changes.  With at most a few hundred boundaries this quadratic
  * walk needs no sorting and no buffer.
  */
-static void map_walk(const struct mb2_guest_input *in, map_sink_fn sink, void *ctx)
+void mb2_guest_map_walk(const struct mb2_guest_input *in, mb2_guest_map_sink sink, void *ctx)
 {
 	struct mb2_mmap_entry run = { 0 };
 	bool have_run = false;
@@ -255,13 +253,38 @@ static void meminfo_sink(void *ctx, const struct mb2_mmap_entry *e)
 	}
 }
 
+void mb2_guest_meminfo(const struct mb2_guest_input *in, uint32_t *lower, uint32_t *upper)
+{
+	struct mb2_tag_basic_meminfo m = { 0 };
+
+	mb2_guest_map_walk(in, meminfo_sink, &m);
+	*lower = m.mem_lower;
+	*upper = m.mem_upper;
+}
+
 static void write_meminfo(const struct mb2_guest_input *in, struct mbi_writer *w)
 {
 	struct mb2_tag_basic_meminfo m = { .type = MB2_TAG_BASIC_MEMINFO, .size = sizeof(m) };
 
-	map_walk(in, meminfo_sink, &m);
+	mb2_guest_meminfo(in, &m.mem_lower, &m.mem_upper);
 	put(w, &m, sizeof(m));
 	pad(w);
+}
+
+/* 3.6.6: one tag per module, its range and its command line.  Modules lie
+ * below 4 GiB (guest_modules_place()), so the 32-bit fields hold them. */
+static void write_modules(const struct mb2_guest_input *in, struct mbi_writer *w)
+{
+	for (size_t i = 0; i < in->module_count; i++) {
+		const struct guest_module *m = &in->modules[i];
+		const char *s = m->cmdline ? m->cmdline : "";
+		size_t off = tag_begin(w, MB2_TAG_MODULE);
+		const uint32_t range[2] = { (uint32_t)m->gpa, (uint32_t)(m->gpa + m->size) };
+
+		put(w, range, sizeof(range));
+		put(w, s, strlen(s) + 1);
+		tag_end(w, off);
+	}
 }
 
 static void mmap_sink(void *ctx, const struct mb2_mmap_entry *e)
@@ -279,7 +302,7 @@ static void write_mmap(const struct mb2_guest_input *in, struct mbi_writer *w)
 	_Static_assert(sizeof(head) + sizeof(struct mb2_tag) == sizeof(struct mb2_tag_mmap),
 		       "entry_size and entry_version follow the tag header");
 	put(w, head, sizeof(head));
-	map_walk(in, mmap_sink, w);
+	mb2_guest_map_walk(in, mmap_sink, w);
 	tag_end(w, off);
 }
 
@@ -312,6 +335,7 @@ static void write_mbi(const struct mb2_guest_input *in, struct mbi_writer *w)
 	write_string(w, MB2_TAG_CMDLINE, in->cmdline ? in->cmdline : "");
 	write_string(w, MB2_TAG_BOOT_LOADER_NAME,
 		     in->loader_name ? in->loader_name : MB2_GUEST_LOADER_NAME);
+	write_modules(in, w);
 	write_meminfo(in, w);
 	write_mmap(in, w);
 	write_acpi(in, w);
@@ -332,17 +356,8 @@ size_t mb2_guest_size(const struct mb2_guest_input *in)
 
 int mb2_guest_place(const struct guest_mem *mem, uint64_t min, size_t size, uint64_t *gpa)
 {
-	for (size_t i = 0; i < mem->count; i++) {
-		const struct phys_range *r = &mem->ranges[i];
-		uint64_t at = align_up_sat(r->base > min ? r->base : min, MBI_PLACE_ALIGN);
-
-		if (at >= r->end || r->end - at < size)
-			continue;
-		if (at >= MBI_ADDR_LIMIT || MBI_ADDR_LIMIT - at < size)
-			continue;
-		*gpa = at;
+	if (guest_mem_place(mem, min, size, MBI_PLACE_ALIGN, MBI_ADDR_LIMIT, gpa))
 		return 0;
-	}
 	return refuse(ENOMEM, "no room for the %zu bytes of boot information in guest RAM "
 		      "from 0x%lx up to 4 GiB", size, min);
 }
@@ -356,6 +371,9 @@ static int check_input(const struct mb2_guest_input *in, uint64_t gpa, size_t ne
 			      in->rsdp_revision, in->rsdp ? in->rsdp_len : 0, rsdp);
 	if (!is_aligned(gpa, MB2_INFO_ALIGN))
 		return refuse(EINVAL, "boot information address 0x%lx is not 8-byte aligned", gpa);
+	if (!guest_modules_fit_32(in->modules, in->module_count))
+		return refuse(ERANGE, "a module reaches above 4 GiB; the module tag's addresses are "
+			      "32-bit");
 	if (need > cap)
 		return refuse(ENOSPC, "the boot information needs %zu bytes; only %zu are set "
 			      "aside at 0x%lx", need, cap, gpa);

@@ -5,11 +5,11 @@
  * The structure holds, in this order, each tag 8-aligned:
  *   1  command line (always; empty when the guest has none)
  *   2  boot loader name
+ *   3  one per module (vm/guest_modules.h), in GRUB's order, if any
  *   4  basic memory information, from the guest's memory map
  *   6  memory map: the firmware's, with skiff's pages reserved
  *   14 ACPI 1.0 RSDP, or 15 ACPI 2.0+ RSDP, when skiff has one
  *   0  end
- * and no module tags: skiff gives its guest none.
  *
  * The memory map keeps every entry of the firmware's map but makes it tidy:
  * sorted, without overlaps (where entries overlap, the more restrictive
@@ -36,10 +36,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "boot/multiboot2.h"
 #include "bootinfo.h"
 #include "mm/range.h"
 #include "version.h"
 #include "vm/guest_mem.h"
+#include "vm/guest_modules.h"
 
 #define MB2_GUEST_LOADER_NAME	"skiff " SKIFF_VERSION
 
@@ -61,6 +63,10 @@ struct mb2_guest_input {
 	const char *cmdline;		/* the guest's; NULL for none */
 	const char *loader_name;	/* MB2_GUEST_LOADER_NAME */
 
+	/* The guest's modules, placed and copied (guest_modules.h). */
+	const struct guest_module *modules;
+	size_t module_count;
+
 	/* A copy of the RSDP and its revision, as boot_info keeps them:
 	 * revision 0 none, 1 ACPI 1.0 (tag 14, the first 20 bytes), 2 ACPI
 	 * 2.0+ (tag 15, the first 36 bytes).  rsdp_len is how many bytes rsdp
@@ -69,6 +75,15 @@ struct mb2_guest_input {
 	size_t rsdp_len;
 	uint8_t rsdp_revision;
 };
+
+/* The guest's memory map as described above, one entry per call, in
+ * address order; the Multiboot 1 builder (mb1_guest.h) lists the same. */
+typedef void (*mb2_guest_map_sink)(void *ctx, const struct mb2_mmap_entry *e);
+void mb2_guest_map_walk(const struct mb2_guest_input *in, mb2_guest_map_sink sink, void *ctx);
+
+/* 3.6.3's two numbers, from that map: KiB of available RAM from 0 (up to
+ * 640 KiB) and from 1 MiB to the first hole. */
+void mb2_guest_meminfo(const struct mb2_guest_input *in, uint32_t *lower, uint32_t *upper);
 
 /* Bytes the structure for in needs, its total_size. */
 size_t mb2_guest_size(const struct mb2_guest_input *in);

@@ -19,6 +19,7 @@
 #include "mm/mtrr.h"
 #include "vm/gconsole.h"
 #include "vm/guest_mem.h"
+#include "vm/guest_modules.h"
 #include "vm/hypercall.h"
 #include "vm/pci_filter.h"
 #include "vm/platform.h"
@@ -29,7 +30,9 @@
 
 struct ept;
 
-/* Where and how the guest starts (Multiboot2: EAX magic, EBX info). */
+/* Where and how the guest starts: EAX the magic of its Multiboot protocol
+ * (0x36d76289 for Multiboot2, 0x2badb002 for Multiboot 1), EBX the address
+ * of its boot information. */
 struct vm_entry {
 	uint64_t rip;
 	uint32_t eax, ebx;
@@ -48,12 +51,15 @@ struct vm_incident {
 };
 
 /* Where the guest's pristine image lies (skiff keeps it: a module in
- * skiff's memory, or the built-in one in skiff's read-only data). */
+ * skiff's memory, or the built-in one in skiff's read-only data), and its
+ * own modules, the GRUB modules after it (skiff keeps those too). */
 struct vm_source {
 	const void *image;
 	size_t size;
 	const char *cmdline;
 	const char *name;
+	struct guest_module modules[GUEST_MODULES_MAX];
+	size_t module_count;
 };
 
 /*

@@ -275,9 +275,11 @@ static void write_host_state(const struct vmx_vcpu *v)
 
 /*
  * The guest's first instruction, as the Multiboot2 specification (3.3
- * "I386 machine state") prescribes: 32-bit protected mode, paging off,
- * flat 4 GiB code and data segments, interrupts off, EAX = the magic,
- * EBX = the information's address.  Everything else at its reset value
+ * "I386 machine state") and Multiboot 0.6.96 (3.2 "Machine state")
+ * prescribe alike: 32-bit protected mode, paging off, flat 4 GiB code and
+ * data segments, interrupts off, EAX = the protocol's magic (vm_load.c
+ * chose it), EBX = the information's address.  A20 is on: EPT translates
+ * every guest-physical address as it is.  Everything else at its reset value
  * (SDM Vol. 3A 10.1.1 table "IA-32 and Intel 64 Processor States Following
  * Power-up, Reset, or INIT").  With unrestricted guest, PE and PG are the
  * guest's own choice; the other fixed CR0/CR4 bits (NE, VMXE) are forced

@@ -7,6 +7,8 @@
 #   CMDLINE   skiff's command line (optional)
 #   MODULE    a GRUB module line after skiff's, e.g. the guest that replaces
 #             the built-in one: "/boot/guests/selftest.elf guest crash=ept"
+#   MODULES   array of further module lines, after MODULE: the guest's own
+#             modules when they follow the guest's (optional)
 #   MEGS      guest RAM in MiB (default 512)
 #   CPUS      how many CPUs the machine has (default 1): Bochs count=N,
 #             QEMU -smp N
@@ -46,17 +48,19 @@ if [[ ! -x $fbtext || $root/tools/fbtext.c -nt $fbtext ]]; then
 	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$root/kernel" -o "$fbtext" "$root/tools/fbtext.c" || exit 1
 fi
 
-# make_iso DIR CMDLINE [MODULE]: an image whose menu entry passes CMDLINE
-# to skiff and loads MODULE (a path and its command line) after it.
+# make_iso DIR CMDLINE [MODULE...]: an image whose menu entry passes CMDLINE
+# to skiff and loads each MODULE (a path and its command line) after it.
 # Each case stages and writes its own image in DIR ($BUILD/boot/NAME), from
 # the files make puts in iso/skiff.iso: cases differ in their menu entry
 # and run JOBS at a time, so they cannot share make's iso/ tree.
 make_iso() {
-	local dir=$1 cmdline=$2 module=${3:-} add=""
+	local dir=$1 cmdline=$2 add="" module
 	mkdir -p "$dir/iso/boot/grub" "$dir/iso/boot/guests"
 	cp "$BUILD/skiff.elf" "$dir/iso/boot/skiff.elf"
-	cp "$BUILD"/guests/*.elf "$dir/iso/boot/guests/"
-	[[ -n $module ]] && add="\n\tmodule2 $module"
+	cp "$BUILD"/guests/*.elf "$BUILD"/guests/*.bin "$dir/iso/boot/guests/"
+	for module in "${@:3}"; do
+		[[ -n $module ]] && add+="\n\tmodule2 $module"
+	done
 	sed "s|^\(\s*multiboot2 /boot/skiff.elf\).*|\1 $cmdline$add|" "$root/grub.cfg" >"$dir/iso/boot/grub/grub.cfg"
 	grub-mkrescue -o "$dir/skiff.iso" "$dir/iso" >"$dir/grub-mkrescue.log" 2>&1
 }
@@ -168,7 +172,7 @@ run_case() {
 	local name=$1 dir=$out_root/$1 status missing
 	EMULATOR=bochs CPU="" CMDLINE="" MODULE="" MEGS=512 CPUS=1 VGA=isa TIMEOUT=60 STATUS=0 SERIAL=com1
 	MACHINE=pc DISK="" IOMMU=""
-	EXPECT=() REJECT=() SCREEN=() COM2=()
+	EXPECT=() REJECT=() SCREEN=() COM2=() MODULES=()
 	# shellcheck disable=SC1090
 	source "$cases_dir/$name.case"
 	[[ -n $CPU ]] || CPU=$([[ $EMULATOR == bochs ]] && echo corei7_skylake_x || echo qemu64)
@@ -181,7 +185,7 @@ run_case() {
 		echo "FAIL $name: DISK=1 needs $BUILD/disk.img (make disk)"
 		return 1
 	fi
-	if ! make_iso "$dir" "$CMDLINE" "$MODULE"; then
+	if ! make_iso "$dir" "$CMDLINE" "$MODULE" "${MODULES[@]}"; then
 		echo "FAIL $name: grub-mkrescue failed (see $dir/grub-mkrescue.log)"
 		return 1
 	fi

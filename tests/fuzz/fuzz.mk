@@ -14,15 +14,16 @@
 FUZZ_TIME ?= 60
 FUZZ_CC   ?= clang
 
-FUZZERS := bootinfo elf_load hypercall ports mb2_guest cmdline acpi madt dmar cr_access mmio_insn \
-           guest_walk \
-           pci_filter linux_boot pvh
+FUZZERS := bootinfo elf_load hypercall ports mb2_guest mb1_guest cmdline acpi madt dmar cr_access \
+           mmio_insn guest_walk pci_filter linux_boot pvh
 
 FUZZ_bootinfo_SRCS  := kernel/bootinfo.c
 FUZZ_elf_load_SRCS  := kernel/vm/elf_load.c kernel/vm/guest_mem.c
 FUZZ_hypercall_SRCS := kernel/vm/hypercall.c kernel/vm/guest_mem.c kernel/vm/gconsole.c
 FUZZ_ports_SRCS     := kernel/vm/ports.c kernel/vm/uart_model.c kernel/vm/gconsole.c
-FUZZ_mb2_guest_SRCS := kernel/vm/mb2_guest.c kernel/vm/guest_mem.c kernel/bootinfo.c
+FUZZ_mb2_guest_SRCS := kernel/vm/mb2_guest.c kernel/vm/guest_mem.c kernel/vm/guest_modules.c kernel/bootinfo.c
+FUZZ_mb1_guest_SRCS := kernel/vm/mb1_load.c kernel/vm/mb1_guest.c kernel/vm/mb2_guest.c \
+                       kernel/vm/elf_load.c kernel/vm/guest_mem.c kernel/vm/guest_modules.c
 FUZZ_cmdline_SRCS   := kernel/cmdline.c kernel/cmdline_words.c kernel/lib/printf.c
 FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
 FUZZ_madt_SRCS      := kernel/drivers/madt.c kernel/lib/printf.c

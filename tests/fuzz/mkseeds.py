@@ -5,7 +5,8 @@ Each seed is a small, valid input of the kind the harness takes, written
 from the specifications (Multiboot2 2.0, the System V ELF ABI, ACPI 6.4) or
 in the input format the harness documents at its top, so the fuzzer starts
 from inputs that get past the first checks.  With a build directory as the
-argument, the hello guest's ELF file, stripped, is a seed too.
+argument, the hello guest's ELF file, stripped, is a seed too, and so are
+the Multiboot 1 guest's two forms.
 
 Usage: tests/fuzz/mkseeds.py [BUILD]     (run from the repository's top)
 """
@@ -368,6 +369,67 @@ def mb2_guest_seeds():
           + mb2_input(1, messy, [(0x180000, 0x181000), (0x100000, 0x200000)], b"", 0))
 
 
+# ---- Multiboot 1 guests (fuzz_mb1_guest.c's format; Multiboot 0.6.96) ----
+
+MB1_MAGIC = 0x1badb002
+
+
+def mb1_header(flags, aout=None):
+    h = u32(MB1_MAGIC) + u32(flags) + u32(-(MB1_MAGIC + flags))
+    return h + b"".join(u32(v) for v in (aout or []))
+
+
+def mb1_elf():
+    """An ELF32 whose only header is a Multiboot 1 one (flags 0, 1)."""
+    seg = [(1, 5, 0x1000, 0x2000, 0x2000, b"\x90" * 0x200, 0x200),
+           (1, 6, 0x1200, 0xb000, 0xb000, b"data" * 16, 0x2000)]
+    image = bytearray(elf(1, 0x2010, seg, [], mb2_off=0x1800))
+    image[0x1800:0x1800 + 24] = b"\0" * 24   # no Multiboot2 header after all
+    hdr = mb1_header(3)
+    image[0x1000:0x1000 + len(hdr)] = hdr
+    return bytes(image)
+
+
+def mb1_guest_seeds(build):
+    # Mode 0: an a.out image, header first, text to 0x1000, bss to 0x3800.
+    body = bytearray(b"\xc3" * 0x800)
+    hdr = mb1_header(0x10003, [0x1000, 0x1000, 0x1800, 0x3800, 0x1020])
+    body[0:len(hdr)] = hdr
+    write("mb1_guest", "aout-image", u8(0) + bytes(body))
+    write("mb1_guest", "elf-image", u8(0) + mb1_elf())
+    # Mode 1: fuzzed a.out fields: offset 0, 0x600 bytes, flags 3, then
+    # header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr near
+    # RAM B's start (0x26 picks edge 3, 0xa000, plus a 16-bit offset).
+    fields = b"".join(u8(0x26) + u16(v) for v in (0x40, 0, 0x600, 0x2000, 0x80))
+    write("mb1_guest", "aout-fields",
+          u8(1) + u16(0x10) + u16(0x600) + u8(3) + u8(0) + fields + u8(0) + b"\x90" * 0x600)
+    # Mode 2: modules and information from min = RAM A, a QEMU-like map.
+    def addr(v): return u8(0) + u32(v)
+    mmap = [(0, 0x9fc00, 1), (0x1000, 0x2f000, 1), (0x9000, 0x1000, 2), (0xfec00000, 0x1000, 4)]
+    m = b""
+    for base, length, t in mmap:
+        m += addr(base) + u8(0) + u16(length >> 4) + u8(t - 1)
+    cmd = b"mb1 hello=world"
+    mods = (u8(4) + b"ramd" + u16(0x1234)) + (u8(6) + b"second" + u16(0x20))
+    info = u8(0) + u8(len(mmap)) + u8(1) + u8(2) + m + addr(0x9000) + u16(0x1000) \
+        + u8(len(cmd)) + cmd + mods
+    write("mb1_guest", "setup-two-modules", u8(2) + addr(0x1000) + info)
+    write("mb1_guest", "build-at", u8(3) + addr(0xa000) + u32(0x4000) + info
+          + addr(0x1000) + addr(0x20000))
+    for name in ("mb1.elf", "mb1-aout.bin"):
+        guest = os.path.join(build, "guests", name) if build else None
+        if guest and os.path.exists(guest):
+            with open(guest, "rb") as f:
+                data = f.read()
+            if name.endswith(".elf"):
+                out = os.path.join(OUT, "mb1_guest", "tmp.elf")
+                subprocess.run(["strip", "-o", out, guest], check=True)
+                with open(out, "rb") as f:
+                    data = f.read()
+                os.remove(out)
+            write("mb1_guest", name.replace(".", "-"), u8(0) + data)
+
+
 # ---- command lines (fuzz_cmdline.c's format) ----
 
 def cmdline_seeds():
@@ -716,6 +778,7 @@ def main():
     hypercall_seeds()
     ports_seeds()
     mb2_guest_seeds()
+    mb1_guest_seeds(build)
     cmdline_seeds()
     acpi_seeds()
     madt_seeds()

@@ -27,6 +27,7 @@ smoke_runs=${FUZZ_SMOKE_RUNS:-2000}
 max_len() {
 	case $1 in
 	elf_load) echo 65536 ;;
+	mb1_guest) echo 16384 ;;
 	acpi) echo 16384 ;;
 	*) echo 4096 ;;
 	esac

@@ -802,6 +802,79 @@ static void test_address_above_4g_is_refused(void **state)
 	assert_guest_untouched();
 }
 
+/* ---- module tags (3.6.6) ---- */
+
+static const struct guest_module two_modules[] = {
+	{ .data = NULL, .size = 0x2345, .cmdline = "initrd.img", .gpa = 0x200000 },
+	{ .data = NULL, .size = 0, .cmdline = "", .gpa = 0x203000 },
+};
+
+static void test_modules_become_tags_in_order(void **state)
+{
+	static struct boot_info bi;
+	struct mbi_view v;
+	struct mb2_tag_module m;
+	uint32_t size;
+	const uint8_t *t;
+
+	(void)state;
+	qemu_machine();
+	in.modules = two_modules;
+	in.module_count = ARRAY_SIZE(two_modules);
+	build_ok(&v);
+	assert_int_equal(v.types[0], MB2_TAG_CMDLINE);
+	assert_int_equal(v.types[1], MB2_TAG_BOOT_LOADER_NAME);
+	assert_int_equal(v.types[2], MB2_TAG_MODULE);
+	assert_int_equal(v.types[3], MB2_TAG_MODULE);
+	t = find(&v, MB2_TAG_MODULE, &size);
+	assert_int_equal(size, sizeof(m) + sizeof("initrd.img"));
+	memcpy(&m, t, sizeof(m));
+	assert_int_equal(m.mod_start, 0x200000);
+	assert_int_equal(m.mod_end, 0x202345);
+	assert_string_equal((const char *)t + sizeof(m), "initrd.img");
+	/* skiff's own parser, as a guest would read it. */
+	memset(&bi, 0, sizeof(bi));
+	assert_int_equal(bootinfo_parse(MULTIBOOT2_BOOTLOADER_MAGIC, v.base, v.total, &bi), 0);
+	assert_int_equal(bi.warnings, 0);
+	assert_int_equal(bi.module_count, 2);
+	assert_int_equal(bi.modules[0].start, 0x200000);
+	assert_int_equal(bi.modules[0].end, 0x202345);
+	assert_string_equal(bi.modules[0].cmdline, "initrd.img");
+	assert_int_equal(bi.modules[1].start, 0x203000);
+	assert_int_equal(bi.modules[1].end, 0x203000);
+	assert_string_equal(bi.modules[1].cmdline, "");
+}
+
+static void test_module_with_no_cmdline_gets_an_empty_string(void **state)
+{
+	const struct guest_module mod = { .size = 1, .cmdline = NULL, .gpa = 0x200000 };
+	struct mbi_view v;
+	uint32_t size;
+	const uint8_t *t;
+
+	(void)state;
+	qemu_machine();
+	in.modules = &mod;
+	in.module_count = 1;
+	build_ok(&v);
+	t = find(&v, MB2_TAG_MODULE, &size);
+	assert_int_equal(size, sizeof(struct mb2_tag_module) + 1);
+	assert_int_equal(t[sizeof(struct mb2_tag_module)], 0);
+}
+
+static void test_module_above_4g_is_refused(void **state)
+{
+	const struct guest_module mod = { .size = 0x2000, .cmdline = "x", .gpa = 0xfffff000 };
+
+	(void)state;
+	qemu_machine();
+	in.modules = &mod;
+	in.module_count = 1;
+	assert_int_equal(mb2_guest_build(&in, 2 * MIB, 0x1000), -ERANGE);
+	assert_log_contains("a module reaches above 4 GiB");
+	assert_guest_untouched();
+}
+
 static void test_setup_places_and_builds(void **state)
 {
 	uint64_t gpa = 0;
@@ -1155,6 +1228,9 @@ int main(void)
 		T(test_space_outside_guest_ram_is_refused),
 		T(test_misaligned_address_is_refused),
 		T(test_address_above_4g_is_refused),
+		T(test_modules_become_tags_in_order),
+		T(test_module_with_no_cmdline_gets_an_empty_string),
+		T(test_module_above_4g_is_refused),
 		T(test_setup_places_and_builds),
 		T(test_setup_reports_no_room),
 		T(test_largest_map_fits_and_reads_back),

@@ -41,11 +41,12 @@ options=(
 	CONFIG_DEVTMPFS_MOUNT=y
 	CONFIG_PCI=y
 	CONFIG_RELOCATABLE=y
+	CONFIG_ACPI=y
 )
 
 need_packages() {
 	local missing=() p
-	for p in "$pkg" flex bison bc libelf-dev libssl-dev cpio xz-utils; do
+	for p in "$pkg" flex bison bc libelf-dev libssl-dev cpio xz-utils busybox-static; do
 		[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true) == "install ok installed" ]] ||
 			missing+=("$p")
 	done
@@ -97,4 +98,24 @@ else
 fi
 ln -sfn "$hash/bzImage" "$out/bzImage"
 ln -sfn "$hash/vmlinux" "$out/vmlinux"
-echo "linux: $out/bzImage and $out/vmlinux"
+
+# The initramfs: busybox-static and an /init that mounts proc, sys and
+# dev, says it runs (the marker the boot cases wait for) and gives a
+# shell on the console.
+rootfs=$out/rootfs
+rm -rf "$rootfs" && mkdir -p "$rootfs"/{bin,dev,proc,sys}
+cp /bin/busybox "$rootfs/bin/busybox"
+for a in sh mount echo cat uname poweroff reboot setsid cttyhack ls; do
+	ln -s busybox "$rootfs/bin/$a"
+done
+cat >"$rootfs/init" <<'INIT'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+echo "skiff-linux: init running on $(uname -r)"
+exec setsid cttyhack sh
+INIT
+chmod +x "$rootfs/init"
+(cd "$rootfs" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9n) >"$out/initramfs.cpio.gz"
+echo "linux: $out/bzImage, $out/vmlinux and $out/initramfs.cpio.gz"

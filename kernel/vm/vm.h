@@ -35,7 +35,12 @@ struct ept;
  * of its boot information. */
 struct vm_entry {
 	uint64_t rip;
-	uint32_t eax, ebx;
+	uint32_t eax, ebx, esi;
+	/* The GDT the guest starts with and its selectors (0: the Multiboot
+	 * state, selectors 0x08 and 0x10 and no GDT of the guest's); the
+	 * Linux boot protocol asks for 0x10 and 0x18 in a real GDT. */
+	uint32_t gdt_base;
+	uint16_t gdt_limit, code_sel, data_sel;
 };
 
 enum vm_incident_kind {

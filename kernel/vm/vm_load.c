@@ -26,6 +26,7 @@
 #include "vm/builtin_guest.h"
 #include "vm/elf_load.h"
 #include "vm/guest_name.h"
+#include "vm/linux_boot.h"
 #include "vm/mb1_guest.h"
 #include "vm/mb1_load.h"
 #include "vm/mb2_guest.h"
@@ -160,6 +161,133 @@ static void report_load(const struct vm *vm, const struct guest_image *img, bool
 			src->modules[i].gpa + src->modules[i].size);
 }
 
+/* ---- Linux, by its boot protocol (vm/linux_boot.h) ---- */
+
+#define LINUX_LOW_END		0xa0000ull	/* conventional memory ends at 640 KiB */
+#define LINUX_SEL_CODE		0x10		/* __BOOT_CS */
+#define LINUX_SEL_DATA		0x18		/* __BOOT_DS */
+#define LINUX_GDT_ENTRIES	4
+#define LINUX_BOOT_PAGES	3		/* zero page, command line, GDT */
+
+/* The e820 map: the guest's RAM, and low memory below 640 KiB that the
+ * firmware calls usable (the EPT maps it: Linux puts its real-mode
+ * trampoline there), as RAM; everything skiff keeps, reserved. */
+static size_t linux_e820(const struct vm *vm, struct linux_e820 *out)
+{
+	const struct mm_layout *l = mm_layout();
+	struct phys_range ram[MM_LAYOUT_MAX_RANGES + BOOTINFO_MAX_MMAP], kept[MM_OWNED_MAX];
+	struct phys_range low[BOOTINFO_MAX_MMAP], low_free[BOOTINFO_MAX_MMAP + MM_OWNED_MAX];
+	size_t nram = 0, nlow = 0, nkept = 0;
+	int n;
+
+	for (size_t i = 0; i < l->skiff_count; i++)
+		ranges_append(kept, &nkept, MM_OWNED_MAX, l->skiff[i].range);
+	nkept = ranges_normalize(kept, nkept);
+	for (uint32_t i = 0; i < boot->mmap_count && i < BOOTINFO_MAX_MMAP; i++) {
+		const struct mem_range *e = &boot->mmap[i];
+		uint64_t end = e->base + e->length;
+
+		if (e->type == MEM_USABLE && e->base < LINUX_LOW_END)
+			ranges_append(low, &nlow, BOOTINFO_MAX_MMAP, (struct phys_range){
+				align_up(e->base, PAGE_SIZE),
+				align_down(end < LINUX_LOW_END ? end : LINUX_LOW_END, PAGE_SIZE) });
+	}
+	nlow = ranges_normalize(low, nlow);
+	n = ranges_subtract(low, nlow, kept, nkept, low_free, BOOTINFO_MAX_MMAP + MM_OWNED_MAX);
+	for (int i = 0; i < n; i++)
+		ranges_append(ram, &nram, MM_LAYOUT_MAX_RANGES + BOOTINFO_MAX_MMAP, low_free[i]);
+	for (size_t i = 0; i < vm->mem.count; i++)
+		ranges_append(ram, &nram, MM_LAYOUT_MAX_RANGES + BOOTINFO_MAX_MMAP, vm->mem.ranges[i]);
+	nram = ranges_normalize(ram, nram);
+	return linux_e820_from_ranges(out, LINUX_E820_MAX, ram, nram, kept, nkept);
+}
+
+/* The first LINUX_BOOT_PAGES pages of guest RAM from 1 MiB on: the zero
+ * page, the command line and the GDT. */
+static uint64_t linux_boot_pages(const struct vm *vm)
+{
+	for (size_t i = 0; i < vm->mem.count; i++) {
+		uint64_t base = align_up(vm->mem.ranges[i].base, PAGE_SIZE);
+
+		if (base >= LINUX_LOW_END &&
+		    guest_mem_contains(&vm->mem, base, LINUX_BOOT_PAGES * PAGE_SIZE))
+			return base;
+	}
+	return 0;
+}
+
+/*
+ * A bzImage: its protected-mode kernel at the place linux_bzimage_place()
+ * finds (clear of the boot pages), the first module after it as the
+ * initrd (the others follow), the zero page with the e820 map, and the
+ * 32-bit entry the boot protocol prescribes: ESI the zero page, CS 0x10
+ * and DS/ES/SS 0x18 flat in a GDT of the guest's, paging and interrupts
+ * off.
+ */
+static int load_linux(struct vm *vm, const struct linux_bzimage *k, bool report)
+{
+	struct vm_source *src = &vm->source;
+	static struct linux_e820 e820[LINUX_E820_MAX];
+	static const uint64_t gdt[LINUX_GDT_ENTRIES] = {
+		0, 0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull,	/* 0x10 code, 0x18 data */
+	};
+	uint64_t pages = linux_boot_pages(vm), load_addr, end;
+	struct phys_range avoid;
+	size_t n, len = strlen(src->cmdline);
+	void *zero_page, *cmdline, *gdt_page, *dst;
+	int err;
+
+	if (!pages) {
+		kprintf("skiff: guest: no guest RAM above 640 KiB for Linux's zero page\n");
+		return -ENOMEM;
+	}
+	avoid = (struct phys_range){ pages, pages + LINUX_BOOT_PAGES * PAGE_SIZE };
+	err = linux_bzimage_place(k, &vm->mem, &avoid, 1, &load_addr);
+	if (!err)
+		err = guest_modules_place(&vm->mem, load_addr + (k->init_size > k->kernel_size ?
+			k->init_size : k->kernel_size), src->modules, src->module_count, &end);
+	if (!err)
+		err = guest_modules_copy(&vm->mem, src->modules, src->module_count);
+	if (err)
+		return err;
+	if (len >= PAGE_SIZE) {
+		kprintf("skiff: guest: a Linux command line of %zu bytes does not fit a page\n", len);
+		return -E2BIG;
+	}
+	dst = guest_mem_ptr(&vm->mem, load_addr, k->kernel_size);
+	zero_page = guest_mem_ptr(&vm->mem, pages, PAGE_SIZE);
+	cmdline = guest_mem_ptr(&vm->mem, pages + PAGE_SIZE, PAGE_SIZE);
+	gdt_page = guest_mem_ptr(&vm->mem, pages + 2 * PAGE_SIZE, PAGE_SIZE);
+	if (!dst || !zero_page || !cmdline || !gdt_page)
+		return -EFAULT;
+	memcpy(dst, (const uint8_t *)src->image + k->kernel_offset, k->kernel_size);
+	memcpy(cmdline, src->cmdline, len + 1);
+	memcpy(gdt_page, gdt, sizeof(gdt));
+	n = linux_e820(vm, e820);
+	err = linux_boot_params_build(zero_page, k, src->image, load_addr, e820,
+				      n < LINUX_E820_MAX ? n : LINUX_E820_MAX, pages + PAGE_SIZE,
+				      (uint32_t)len, src->module_count ? src->modules[0].gpa : 0,
+				      src->module_count ? src->modules[0].size : 0);
+	if (err < 0)
+		return err;
+	vm->entry = (struct vm_entry){
+		.rip = load_addr, .esi = (uint32_t)pages,
+		.gdt_base = (uint32_t)(pages + 2 * PAGE_SIZE), .gdt_limit = sizeof(gdt) - 1,
+		.code_sel = LINUX_SEL_CODE, .data_sel = LINUX_SEL_DATA,
+	};
+	if (report) {
+		kprintf("skiff: guest: Linux bzImage, boot protocol %u.%02u, kernel at 0x%lx "
+			"(%lu KiB, %lu KiB with what it unpacks into), zero page at 0x%lx, %zu e820 "
+			"entries, command line \"%s\"\n", k->version >> 8, k->version & 0xff,
+			load_addr, (unsigned long)(k->kernel_size >> 10),
+			(unsigned long)(k->init_size >> 10), pages, n, src->cmdline);
+		if (src->module_count)
+			kprintf("skiff: guest: initrd (module 1) at 0x%lx, %zu bytes\n",
+				src->modules[0].gpa, src->modules[0].size);
+	}
+	return 0;
+}
+
 /* The kernel, then its modules, then the information after them. */
 static int load(struct vm *vm, bool report)
 {
@@ -169,9 +297,15 @@ static int load(struct vm *vm, bool report)
 	struct mb2_guest_input in;
 	struct mb1_found hdr;
 	bool mb1 = is_mb1(src);
+	struct linux_bzimage linux_image;
 	uint64_t info, end;
 	int err;
 
+	err = linux_bzimage_check(src->image, src->size, &linux_image);
+	if (err == 0)
+		return load_linux(vm, &linux_image, report);
+	if (err != -ENOEXEC)
+		return err;	/* a bzImage skiff cannot boot: said why */
 	if (mb1)
 		err = mb1_load_guest(src->image, src->size, &vm->mem, &img, &hdr);
 	else

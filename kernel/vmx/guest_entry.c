@@ -87,6 +87,15 @@ void vmx_write_guest_entry_state(const struct vmx_vcpu *v, uint64_t rip)
 	write_segments(GUEST_SEL_CODE, GUEST_SEL_DATA, 0xffffffff, AR_CODE32, AR_DATA32);
 }
 
+void vmx_write_guest_entry_state_gdt(const struct vmx_vcpu *v, uint64_t rip, uint32_t gdt_base,
+				     uint16_t gdt_limit, uint16_t code, uint16_t data)
+{
+	write_reset_state(v, CR0_PE | CR0_ET, rip, GUEST_ACTIVITY_ACTIVE);
+	write_segments(code, data, 0xffffffff, AR_CODE32, AR_DATA32);
+	vmcs_write_natural(GUEST_GDTR_BASE, gdt_base);
+	vmcs_write32(GUEST_GDTR_LIMIT, gdt_limit);
+}
+
 /*
  * An AP after INIT (table 10-1: real mode, CR0 = 60000010H, 64 KiB
  * segments) waiting for a SIPI, or started by one: CS = vector << 8 with

@@ -32,6 +32,11 @@ void vmx_write_guest_segment(struct vmcs_field16 sel, struct vmcs_field_natural 
  * without "IA-32e mode guest". */
 void vmx_write_guest_entry_state(const struct vmx_vcpu *v, uint64_t rip);
 
+/* The same with the guest's own GDT (base, limit) and flat selectors
+ * code and data, as the Linux 32-bit boot protocol prescribes. */
+void vmx_write_guest_entry_state_gdt(const struct vmx_vcpu *v, uint64_t rip, uint32_t gdt_base,
+				     uint16_t gdt_limit, uint16_t code, uint16_t data);
+
 /* An AP's state after INIT, in real mode at vector << 12: waiting for a
  * SIPI (wait_sipi), or started by one with that vector. */
 void vmx_write_guest_ap_state(const struct vmx_vcpu *v, uint8_t vector, bool wait_sipi);

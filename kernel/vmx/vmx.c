@@ -287,10 +287,15 @@ static void write_host_state(const struct vmx_vcpu *v)
  */
 static void set_guest_entry(struct vmx_vcpu *v, const struct vm_entry *entry)
 {
-	vmx_write_guest_entry_state(v, entry->rip);
+	if (entry->code_sel)
+		vmx_write_guest_entry_state_gdt(v, entry->rip, entry->gdt_base, entry->gdt_limit,
+						entry->code_sel, entry->data_sel);
+	else
+		vmx_write_guest_entry_state(v, entry->rip);
 	memset(&v->vcpu.regs, 0, sizeof(v->vcpu.regs));
 	v->vcpu.regs.gpr[GUEST_REG_RAX] = entry->eax;
 	v->vcpu.regs.gpr[GUEST_REG_RBX] = entry->ebx;
+	v->vcpu.regs.gpr[GUEST_REG_RSI] = entry->esi;
 }
 
 void vmx_ap_init(struct vmx_vcpu *v)

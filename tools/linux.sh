@@ -100,8 +100,10 @@ ln -sfn "$hash/bzImage" "$out/bzImage"
 ln -sfn "$hash/vmlinux" "$out/vmlinux"
 
 # The initramfs: busybox-static and an /init that mounts proc, sys and
-# dev, says it runs (the marker the boot cases wait for) and gives a
-# shell on the console.
+# dev, says it runs (the marker the boot cases wait for), and then powers
+# off or reboots at once when the kernel's command line says
+# skiff_test=poweroff or skiff_test=reboot, else gives a shell on the
+# console.
 rootfs=$out/rootfs
 rm -rf "$rootfs" && mkdir -p "$rootfs"/{bin,dev,proc,sys}
 cp /bin/busybox "$rootfs/bin/busybox"
@@ -114,6 +116,10 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 echo "skiff-linux: init running on $(uname -r)"
+case " $(cat /proc/cmdline) " in
+*" skiff_test=poweroff "*) echo "skiff-linux: poweroff"; poweroff -f ;;
+*" skiff_test=reboot "*) echo "skiff-linux: reboot"; reboot -f ;;
+esac
 exec setsid cttyhack sh
 INIT
 chmod +x "$rootfs/init"

@@ -9,6 +9,8 @@
 #             the built-in one: "/boot/guests/selftest.elf guest crash=ept"
 #   MODULES   array of further module lines, after MODULE: the guest's own
 #             modules when they follow the guest's (optional)
+#   LINUX     1: put the Linux tools/linux.sh built ($BUILD/linux/bzImage and
+#             initramfs.cpio.gz) on the case's image as /boot/linux/
 #   MEGS      guest RAM in MiB (default 512)
 #   CPUS      how many CPUs the machine has (default 1): Bochs count=N,
 #             QEMU -smp N
@@ -58,6 +60,10 @@ make_iso() {
 	mkdir -p "$dir/iso/boot/grub" "$dir/iso/boot/guests"
 	cp "$BUILD/skiff.elf" "$dir/iso/boot/skiff.elf"
 	cp "$BUILD"/guests/*.elf "$BUILD"/guests/*.bin "$dir/iso/boot/guests/"
+	if [[ $LINUX == 1 ]]; then
+		mkdir -p "$dir/iso/boot/linux"
+		cp -L "$BUILD/linux/bzImage" "$BUILD/linux/initramfs.cpio.gz" "$dir/iso/boot/linux/"
+	fi
 	for module in "${@:3}"; do
 		[[ -n $module ]] && add+="\n\tmodule2 $module"
 	done
@@ -172,7 +178,7 @@ run_case() {
 	local name=$1 dir=$out_root/$1 status missing
 	EMULATOR=bochs CPU="" CMDLINE="" MODULE="" MEGS=512 CPUS=1 VGA=isa TIMEOUT=60 STATUS=0 SERIAL=com1
 	MACHINE=pc DISK="" IOMMU=""
-	EXPECT=() REJECT=() SCREEN=() COM2=() MODULES=()
+	EXPECT=() REJECT=() SCREEN=() COM2=() MODULES=() LINUX=""
 	# shellcheck disable=SC1090
 	source "$cases_dir/$name.case"
 	[[ -n $CPU ]] || CPU=$([[ $EMULATOR == bochs ]] && echo corei7_skylake_x || echo qemu64)
@@ -183,6 +189,10 @@ run_case() {
 	fi
 	if [[ $DISK == 1 && ! -f $BUILD/disk.img ]]; then
 		echo "FAIL $name: DISK=1 needs $BUILD/disk.img (make disk)"
+		return 1
+	fi
+	if [[ $LINUX == 1 && ! ( -f $BUILD/linux/bzImage && -f $BUILD/linux/initramfs.cpio.gz ) ]]; then
+		echo "FAIL $name: LINUX=1 needs $BUILD/linux/bzImage and initramfs.cpio.gz (make linux)"
 		return 1
 	fi
 	if ! make_iso "$dir" "$CMDLINE" "$MODULE" "${MODULES[@]}"; then

@@ -28,6 +28,7 @@
  * bytes it was given, its pointers inside it, its modules and map as the
  * input and the Multiboot2 walk say.
  */
+#include "fuzz_guest_window.h"
 #include "fuzz_support.h"
 
 #include <stdlib.h>
@@ -41,13 +42,6 @@
 #include "vm/mb1_load.h"
 #include "vm/mb2_guest.h"
 
-#define RAM_A_BASE	0x01000ull
-#define RAM_A_END	0x09000ull
-#define RAM_B_BASE	0x0a000ull
-#define RAM_B_END	0x30000ull
-#define WIN_SIZE	0x31000ull
-#define HIGH_BASE	(1ull << 32)
-#define FILL		0x5a
 #define IMAGE_MAX	0x9000
 #define MAX_MAP		32
 #define MAX_KEPT	4
@@ -55,35 +49,6 @@
 #define MOD_MAX		0x3000
 #define CMDLINE_MAX	200
 
-static const struct phys_range ram[] = {
-	{ RAM_A_BASE, RAM_A_END }, { RAM_B_BASE, RAM_B_END }, { HIGH_BASE, HIGH_BASE + (1ull << 20) },
-};
-static const struct phys_range not_ram[] = {
-	{ 0, RAM_A_BASE }, { RAM_A_END, RAM_B_BASE }, { RAM_B_END, WIN_SIZE },
-};
-static uint8_t *win;		/* gpa 0 */
-static struct guest_mem mem;
-
-static void poison_not_ram(bool on)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(not_ram); i++) {
-		if (on)
-			fuzz_poison(win + not_ram[i].base, range_size(not_ram[i]));
-		else
-			fuzz_unpoison(win + not_ram[i].base, range_size(not_ram[i]));
-	}
-}
-
-static void setup_once(void)
-{
-	if (win)
-		return;
-	win = malloc(WIN_SIZE);
-	fuzz_check(win != NULL, "out of memory");
-	memset(win, FILL, WIN_SIZE);
-	poison_not_ram(true);
-	mem = (struct guest_mem){ ram, ARRAY_SIZE(ram), (uintptr_t)win };
-}
 
 /* The first byte of [from, to) that is not the canary, or WIN_SIZE. */
 static size_t first_changed(size_t from, size_t to)

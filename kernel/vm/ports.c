@@ -26,13 +26,21 @@ _Static_assert(HV_PORT_FINISH + VM_PORT_FINISH_PORTS <= VM_PORT_COM2 &&
 	       VM_PORT_COM2 + VM_PORT_COM2_PORTS <= HV_PORT_BOCHS_SHUTDOWN,
 	       "COM2 in COM1's place keeps the ranges sorted and disjoint");
 
+/* With com1=guest, in COM1's place. */
+static const struct vm_port_range com2_range = {
+	VM_PORT_COM2, VM_PORT_COM2_PORTS, "COM2 (skiff's console)",
+};
+
+/* Range i as p keeps it: COM2 in COM1's place when COM1 is the guest's. */
+static const struct vm_port_range *kept_range(const struct vm_ports *p, int i)
+{
+	return i == VM_PORT_RANGE_COM1 && p->com1_guest ? &com2_range : &vm_port_ranges[i];
+}
+
 void vm_ports_kept(const struct vm_ports *p, struct vm_port_range out[VM_PORT_RANGES])
 {
 	for (int i = 0; i < VM_PORT_RANGES; i++)
-		out[i] = vm_port_ranges[i];
-	if (p->com1_guest)
-		out[VM_PORT_RANGE_COM1] = (struct vm_port_range){
-			VM_PORT_COM2, VM_PORT_COM2_PORTS, "COM2 (skiff's console)" };
+		out[i] = *kept_range(p, i);
 }
 
 void vm_ports_init(struct vm_ports *p, struct gconsole *console)
@@ -44,11 +52,8 @@ void vm_ports_init(struct vm_ports *p, struct gconsole *console)
 
 static int range_of(const struct vm_ports *p, uint16_t port)
 {
-	struct vm_port_range kept[VM_PORT_RANGES];
-
-	vm_ports_kept(p, kept);
 	for (int i = 0; i < VM_PORT_RANGES; i++) {
-		const struct vm_port_range *r = &kept[i];
+		const struct vm_port_range *r = kept_range(p, i);
 
 		if (port >= r->first && port - r->first < r->count)
 			return i;

@@ -75,6 +75,7 @@ echo "skiff: running in Bochs ($BOCHS_CPU, emulated VT-x): $why"
 dir=$BUILD/run
 mkdir -p "$dir"
 : >"$dir/serial.log"
+: >"$dir/serial2.log"
 "$root/tools/bochsrc.sh" "$iso" "$BOCHS_CPU" "$MEGS" "$dir/serial.log" "$dir/bochs.log" >"$dir/bochsrc"
 echo c >"$dir/dbg.rc"
 echo "skiff: serial output follows; Bochs's own log is $dir/bochs.log"
@@ -90,10 +91,15 @@ else
 fi
 "${bochs[@]}" -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/bochs.out" 2>&1 &
 pid=$!
+# COM2 carries skiff's lines when the guest has COM1 (com1=guest).
+if [[ ${SKIFF:-} == *com1=guest* ]]; then
+	echo "skiff: com1=guest: the guest's COM1 follows; skiff's own lines are in $dir/serial2.log"
+fi
 tail -n +1 -f --pid="$pid" "$dir/serial.log"
 wait "$pid"
 # Bochs exits with 1 whatever skiff's status; the transcript has the real one.
-status=$(sed -n 's/^skiff: stop\(ping\|ped\) with status \([0-9]*\).*/\2/p' "$dir/serial.log" | tail -n1)
+status=$(sed -n 's/^skiff: stop\(ping\|ped\) with status \([0-9]*\).*/\2/p' "$dir/serial.log" \
+	"$dir/serial2.log" | tail -n1)
 if [[ -z $status ]]; then
 	echo "skiff: Bochs ended without skiff saying how it stopped; see $dir/bochs.log"
 	exit 1

@@ -10,6 +10,7 @@
  */
 #include "drivers/dmar.h"
 
+#include "drivers/sdt.h"
 #include "lib/bytes.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -20,8 +21,6 @@
 #endif
 
 /* Offsets inside the SDT header, ACPI 6.4 5.2.6. */
-#define SDT_LENGTH_OFFSET	4
-#define SDT_HEADER_SIZE		36
 
 /* A HAW of 64 bits or more would make 1 << haw, the first address past
  * the DMA-able range, undefined; no x86 platform has more than 52. */
@@ -40,39 +39,13 @@ struct dmar_where {
 
 /* ---- The header ---- */
 
-/* The length fits what was mapped and covers the header, and all of the
- * table sums to zero (ACPI 6.4 5.2.6); the table's length in *len. */
+/* The SDT header's checks (drivers/sdt.h); dmar_parse() documents -EINVAL
+ * for a bad checksum too. */
 static int dmar_check_table(const uint8_t *t, size_t avail, uint32_t *len)
 {
-	uint8_t sum = 0;
+	int err = sdt_check(t, avail, DMAR_SIGNATURE, DMAR_HEADER_SIZE, "dmar", len);
 
-	if (avail < SDT_HEADER_SIZE) {
-		kprintf("skiff: dmar: %zu bytes, shorter than its %u-byte header\n",
-			avail, DMAR_HEADER_SIZE);
-		return -EINVAL;
-	}
-	if (memcmp(t, DMAR_SIGNATURE, 4) != 0) {
-		kprintf("skiff: dmar: the table's signature is not \"DMAR\"\n");
-		return -EINVAL;
-	}
-	*len = (uint32_t)le_load(t + SDT_LENGTH_OFFSET, 4);
-	if (*len < DMAR_HEADER_SIZE) {
-		kprintf("skiff: dmar: length %u is shorter than its %u-byte header\n",
-			*len, DMAR_HEADER_SIZE);
-		return -EINVAL;
-	}
-	if (*len > avail) {
-		kprintf("skiff: dmar: length %u runs past the %zu bytes mapped\n", *len, avail);
-		return -EINVAL;
-	}
-	for (uint32_t i = 0; i < *len; i++)
-		sum += t[i];
-	if (sum != 0) {
-		kprintf("skiff: dmar: checksum bad (the %u bytes sum to 0x%02x, not 0)\n",
-			*len, sum);
-		return -EINVAL;
-	}
-	return 0;
+	return err == -EBADMSG ? -EINVAL : err;
 }
 
 /* 8.1: the field is N for a width of N+1 bits. */

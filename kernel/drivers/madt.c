@@ -12,13 +12,10 @@
 #include "drivers/madt.h"
 
 #include "drivers/acpi.h"
+#include "drivers/sdt.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-
-/* Offsets inside the SDT header, ACPI 6.4 5.2.6. */
-#define SDT_LENGTH_OFFSET	4
-#define SDT_HEADER_SIZE		36
 
 /* The boot line stays under 100 characters, however many CPUs. */
 #define MADT_LINE_SIZE		100
@@ -67,41 +64,11 @@ static struct madt_type madt_type(uint8_t type)
 
 /* ---- The table and its entries ---- */
 
-/* The length fits what was mapped, covers the fixed fields, and all
- * of the table sums to zero (5.2.6); returns the length in *len. */
+/* The SDT header's checks (drivers/sdt.h): the length covers the fixed
+ * fields and fits what was mapped, and the table sums to zero. */
 static int madt_check_table(const uint8_t *t, size_t avail, uint32_t *len)
 {
-	uint8_t sum = 0;
-	uint32_t i;
-
-	if (avail < SDT_HEADER_SIZE) {
-		kprintf("skiff: madt: %zu bytes, shorter than its %u-byte header\n",
-			avail, MADT_HEADER_SIZE);
-		return -EINVAL;
-	}
-	if (memcmp(t, MADT_SIGNATURE, 4) != 0) {
-		kprintf("skiff: madt: the table's signature is not \"APIC\"\n");
-		return -EINVAL;
-	}
-	*len = rd32(t + SDT_LENGTH_OFFSET);
-	if (*len < MADT_HEADER_SIZE) {
-		kprintf("skiff: madt: length %u is shorter than its %u-byte header\n",
-			*len, MADT_HEADER_SIZE);
-		return -EINVAL;
-	}
-	if (*len > avail) {
-		kprintf("skiff: madt: length %u runs past the %zu bytes mapped\n",
-			*len, avail);
-		return -EINVAL;
-	}
-	for (i = 0; i < *len; i++)
-		sum += t[i];
-	if (sum != 0) {
-		kprintf("skiff: madt: checksum bad (the %u bytes sum to 0x%02x, not 0)\n",
-			*len, sum);
-		return -EBADMSG;
-	}
-	return 0;
+	return sdt_check(t, avail, MADT_SIGNATURE, MADT_HEADER_SIZE, "madt", len);
 }
 
 /* Entry index at off: its Type and Length are there, its Length covers

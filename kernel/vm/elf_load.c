@@ -84,11 +84,6 @@ static unsigned int class_bits(uint8_t cls)
 	return cls == ELFCLASS32 ? 32 : 64;
 }
 
-/* True when [off, off + len) lies inside an image of size bytes. */
-static bool in_file(size_t size, uint64_t off, uint64_t len)
-{
-	return off <= size && len <= size - off;
-}
 
 static uint32_t read32(const uint8_t *p)
 {
@@ -179,7 +174,7 @@ static int elf_check_phdr_table(const struct elf_file *f)
 	if (f->phentsize < need)
 		return refuse(EINVAL, "program header size %u is below the %zu bytes of an ELF%u "
 			      "program header", f->phentsize, need, class_bits(f->cls));
-	if (!in_file(f->size, f->phoff, table))
+	if (!elf_in_file(f->size, f->phoff, table))
 		return refuse(EINVAL, "program header table (%u entries of %u bytes at offset 0x%lx) "
 			      "runs past the end of the %zu-byte image",
 			      f->phnum, f->phentsize, f->phoff, f->size);
@@ -231,7 +226,7 @@ static enum mb2_flaw mb2_flaw_of(const struct elf_file *f, uint32_t off, const s
 		return MB2_BAD_ARCH;
 	if (h->header_length < MB2_HEADER_MIN_LENGTH)
 		return MB2_TOO_SHORT;
-	if (!in_file(mb2_limit(f), off, h->header_length))
+	if (!elf_in_file(mb2_limit(f), off, h->header_length))
 		return MB2_OUTSIDE;
 	return MB2_SOUND;
 }
@@ -513,7 +508,7 @@ static int check_segment_ranges(const struct elf_file *f, uint32_t i, const stru
 	if (ph->filesz > ph->memsz)
 		return refuse(EINVAL, "segment %u: file size 0x%lx exceeds memory size 0x%lx",
 			      i, ph->filesz, ph->memsz);
-	if (!in_file(f->size, ph->offset, ph->filesz))
+	if (!elf_in_file(f->size, ph->offset, ph->filesz))
 		return refuse(EINVAL, "segment %u: file bytes 0x%lx + 0x%lx run past the end of "
 			      "the %zu-byte image", i, ph->offset, ph->filesz, f->size);
 	if (ph->paddr + ph->memsz < ph->paddr)

@@ -24,6 +24,7 @@
 #ifndef SKIFF_VM_ELF_LOAD_H
 #define SKIFF_VM_ELF_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -183,5 +184,12 @@ int elf_load_guest(const void *image, size_t size, const struct guest_mem *mem,
  */
 int elf_load_plain(const void *image, size_t size, const struct guest_mem *mem,
 		   struct guest_image *out);
+
+/* True when [off, off + len) lies inside an image of size bytes (for the
+ * readers of an ELF's parts: this loader, vm/pvh.c). */
+static inline bool elf_in_file(size_t size, uint64_t off, uint64_t len)
+{
+	return off <= size && len <= size - off;
+}
 
 #endif

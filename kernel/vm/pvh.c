@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "lib/bytes.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -54,17 +55,10 @@ struct note_seg {
 	uint64_t align;		/* NOTE_ALIGN or NOTE_ALIGN_WIDE */
 };
 
-static bool in_file(size_t size, uint64_t off, uint64_t len)
-{
-	return off <= size && len <= size - off;
-}
 
 static uint32_t read32(const uint8_t *p)
 {
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
+	return (uint32_t)le_load(p, 4);
 }
 
 /* ---- the ELF header ---- */
@@ -110,7 +104,7 @@ static int check_phdr_table(const struct elf_view *f)
 	if (f->phnum && f->phentsize < need)
 		return refuse(EINVAL, "program header size %u is below the %zu bytes of one",
 			      f->phentsize, need);
-	if (!in_file(f->size, f->phoff, table))
+	if (!elf_in_file(f->size, f->phoff, table))
 		return refuse(EINVAL, "program header table (%u entries of %u bytes at 0x%lx) runs "
 			      "past the end of the %zu-byte file", f->phnum, f->phentsize,
 			      f->phoff, f->size);
@@ -207,7 +201,7 @@ int pvh_find_entry(const void *elf, size_t size, uint32_t *entry)
 	for (uint32_t i = 0; i < f.phnum; i++) {
 		if (!read_note_seg(&f, i, &s))
 			continue;
-		if (!in_file(size, s.offset, s.size))
+		if (!elf_in_file(size, s.offset, s.size))
 			return refuse(EINVAL, "PT_NOTE program header %u (0x%lx bytes at 0x%lx) runs "
 				      "past the end of the %zu-byte file", i, s.size, s.offset, size);
 		err = scan_notes(&f, &s, entry);

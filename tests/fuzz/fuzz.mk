@@ -26,8 +26,8 @@ FUZZ_mb1_guest_SRCS := kernel/vm/mb1_load.c kernel/vm/mb1_guest.c kernel/vm/mb2_
                        kernel/vm/elf_load.c kernel/vm/guest_mem.c kernel/vm/guest_modules.c
 FUZZ_cmdline_SRCS   := kernel/cmdline.c kernel/cmdline_words.c kernel/lib/printf.c
 FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
-FUZZ_madt_SRCS      := kernel/drivers/madt.c kernel/lib/printf.c
-FUZZ_dmar_SRCS      := kernel/drivers/dmar.c kernel/lib/printf.c
+FUZZ_madt_SRCS      := kernel/drivers/madt.c kernel/drivers/sdt.c kernel/lib/printf.c
+FUZZ_dmar_SRCS      := kernel/drivers/dmar.c kernel/drivers/sdt.c kernel/lib/printf.c
 FUZZ_mmio_insn_SRCS := kernel/vm/mmio_insn.c
 FUZZ_guest_walk_SRCS := kernel/vm/guest_walk.c
 FUZZ_linux_boot_SRCS := kernel/vm/linux_boot.c kernel/vm/guest_mem.c

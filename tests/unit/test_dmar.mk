@@ -1,1 +1,1 @@
-test_dmar_SRCS := kernel/drivers/dmar.c kernel/lib/printf.c
+test_dmar_SRCS := kernel/drivers/dmar.c kernel/lib/printf.c kernel/drivers/sdt.c

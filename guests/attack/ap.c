@@ -70,24 +70,39 @@ static void run_on_ap(const char *attack, void (*fn)(unsigned cpu, void *arg))
 	       AP_CPU);
 }
 
+/* skiff's memory, as the memory map shows it (memory.c), or 0 after a
+ * line saying the map shows none. */
+static uint32_t ap_target(const char *attack)
+{
+	uint32_t addr = skiff_address();
+
+	if (!addr)
+		printf("attack: %s: no reserved memory-map entry inside RAM: nothing to attack\n",
+		       attack);
+	return addr;
+}
+
 static void ap_read(unsigned cpu, void *arg)
 {
 	const char *attack = arg;
-	uint32_t got;
+	uint32_t addr = ap_target(attack), got;
 
-	printf("attack: %s: cpu %u reads skiff's memory at 0x%08x\n", attack, cpu,
-	       SKIFF_IMAGE_ADDR);
-	got = *(volatile uint32_t *)SKIFF_IMAGE_ADDR;
+	if (!addr)
+		return;
+	printf("attack: %s: cpu %u reads skiff's memory at 0x%08x\n", attack, cpu, addr);
+	got = *(volatile uint32_t *)addr;
 	printf("attack: %s: cpu %u read 0x%08x from skiff's memory\n", attack, cpu, got);
 }
 
 static void ap_write(unsigned cpu, void *arg)
 {
 	const char *attack = arg;
+	uint32_t addr = ap_target(attack);
 
-	printf("attack: %s: cpu %u writes skiff's memory at 0x%08x\n", attack, cpu,
-	       SKIFF_IMAGE_ADDR);
-	*(volatile uint32_t *)SKIFF_IMAGE_ADDR = POISON;
+	if (!addr)
+		return;
+	printf("attack: %s: cpu %u writes skiff's memory at 0x%08x\n", attack, cpu, addr);
+	*(volatile uint32_t *)addr = POISON;
 	printf("attack: %s: cpu %u wrote 0x%08x into skiff's memory\n", attack, cpu, POISON);
 }
 
@@ -95,11 +110,13 @@ static void ap_write(unsigned cpu, void *arg)
 static void ap_exec(unsigned cpu, void *arg)
 {
 	const char *attack = arg;
+	uint32_t addr = ap_target(attack);
 
-	printf("attack: %s: cpu %u jumps to skiff's memory at 0x%08x\n", attack, cpu,
-	       SKIFF_IMAGE_ADDR);
+	if (!addr)
+		return;
+	printf("attack: %s: cpu %u jumps to skiff's memory at 0x%08x\n", attack, cpu, addr);
 	asm volatile("call *%0"
-		     : : "r"(SKIFF_IMAGE_ADDR) : "memory", "eax", "ecx", "edx", "cc");
+		     : : "r"(addr) : "memory", "eax", "ecx", "edx", "cc");
 	printf("attack: %s: cpu %u came back from skiff's memory\n", attack, cpu);
 }
 
@@ -270,10 +287,12 @@ static void mtrr_flip(unsigned range, uint32_t page, unsigned round)
 
 static void ap_mtrr(unsigned cpu, void *arg)
 {
+	uint32_t skiff = skiff_address() & ~0xfffu;
+
 	(void)cpu;
 	(void)arg;
 	for (unsigned i = 0; i < MTRR_ROUNDS; i++)
-		mtrr_flip(7, i % 4 ? 0x00601000u : SKIFF_IMAGE_ADDR, i);
+		mtrr_flip(7, i % 4 || !skiff ? 0x00601000u : skiff, i);
 	wrmsr(MSR_MTRR_PHYSBASE0 + 2 * 7 + 1, 0);
 }
 

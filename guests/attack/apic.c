@@ -158,6 +158,7 @@ static void start_ap_install(void)
 	*(volatile uint32_t *)(page + START_AP_GDTR_OFF + 2) = START_AP_PAGE + START_AP_GDT_OFF;
 	*start_ap_word(START_AP_RAN_OFF) = 0;
 	*start_ap_word(START_AP_WROTE_OFF) = 0;
+	*start_ap_word(START_AP_TARGET_OFF) = skiff_address();
 }
 
 int attack_start_ap(void)
@@ -184,7 +185,7 @@ int attack_start_ap(void)
 	wrote = *start_ap_word(START_AP_WROTE_OFF) == START_AP_MARK;
 	if (ran)
 		printf("attack: start-ap: FAIL: an AP ran the guest's code outside VMX%s\n",
-		       wrote ? " and wrote skiff's memory at 0x1000000" : "");
+		       wrote ? " and wrote skiff's memory" : "");
 	else
 		printf("attack: start-ap: the AP did not start, as it must not\n");
 

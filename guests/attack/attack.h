@@ -34,7 +34,6 @@
 #include "boot/multiboot2.h"
 
 /* Guest-physical addresses the attacks need. */
-#define SKIFF_IMAGE_ADDR	0x1000000u	/* skiff is linked at 16 MiB */
 #define ONE_MIB			0x100000ull
 #define FOUR_GIB		0x100000000ull
 
@@ -42,14 +41,17 @@
 extern const struct mb2_info *attack_mbi;
 
 /*
- * Where skiff's own memory is, as the memory map shows it: the first
+ * Where skiff's own memory is, as the memory map shows it: the highest
  * reserved (type 2) entry inside RAM, i.e. with usable entries below and
- * above it, below 4 GiB; the one that holds SKIFF_IMAGE_ADDR when there is
- * one.  *addr gets the address to attack in it: SKIFF_IMAGE_ADDR when the
- * entry holds it, else the entry's base.  False (and a line saying so)
- * when the map has no such entry.
+ * above it, below 4 GiB.  skiff loads itself as high as it can, so that
+ * is most often its image, but any of its ranges will do: the EPT leaves
+ * them all out.  *addr gets the entry's base, the address to attack.
+ * False (and a line saying so) when the map has no such entry.
  */
 bool skiff_memory(const char *attack, uint32_t *addr);
+
+/* The same address without a line; 0 when the map shows none. */
+uint32_t skiff_address(void);
 
 /* The attacks.  Each prints what it is about to touch, then does it. */
 void attack_read_skiff(void);

@@ -57,11 +57,11 @@ static const struct attack attacks[] = {
 	  "a burst", .check = attack_nmi_storm },
 	{ "start-ap", "INIT-SIPI-SIPI to the other APIC IDs with code that writes skiff's "
 	  "memory; then an NMI to APIC ID 1", .check = attack_start_ap },
-	{ "ap-read-skiff", "start the second CPU; it reads skiff's memory at 0x1000000 while "
+	{ "ap-read-skiff", "start the second CPU; it reads skiff's memory while "
 	  "the first loops on CPUID", .run = attack_ap_read_skiff },
-	{ "ap-write-skiff", "start the second CPU; it writes skiff's memory at 0x1000000 while "
+	{ "ap-write-skiff", "start the second CPU; it writes skiff's memory while "
 	  "the first loops on CPUID", .run = attack_ap_write_skiff },
-	{ "ap-exec-skiff", "start the second CPU; it jumps into skiff's memory at 0x1000000 "
+	{ "ap-exec-skiff", "start the second CPU; it jumps into skiff's memory "
 	  "while the first loops on CPUID", .run = attack_ap_exec_skiff },
 	{ "ap-triple", "start the second CPU; it triple-faults (IDT limit 0, INT3) while the "
 	  "first loops on CPUID", .run = attack_ap_triple },

@@ -32,34 +32,40 @@ static bool between_usable(const struct mb2_mmap_entry *r)
 	return below && above;
 }
 
-static bool holds(const struct mb2_mmap_entry *e, uint64_t addr)
+/* The highest reserved entry inside RAM below 4 GiB, or NULL. */
+static const struct mb2_mmap_entry *skiff_entry(void)
 {
-	return addr >= e->base_addr && addr < entry_end(e);
-}
-
-bool skiff_memory(const char *attack, uint32_t *addr)
-{
-	const struct mb2_mmap_entry *e, *first = NULL;
+	const struct mb2_mmap_entry *e, *best = NULL;
 
 	for (e = mb2_mmap_next(attack_mbi, NULL); e; e = mb2_mmap_next(attack_mbi, e)) {
 		if (e->type != MB2_MEMORY_RESERVED || e->length == 0 ||
 		    e->base_addr < ONE_MIB || entry_end(e) > FOUR_GIB || !between_usable(e))
 			continue;
-		if (holds(e, SKIFF_IMAGE_ADDR)) {
-			first = e;
-			break;
-		}
-		if (!first)
-			first = e;
+		if (!best || e->base_addr > best->base_addr)
+			best = e;
 	}
-	if (!first) {
+	return best;
+}
+
+uint32_t skiff_address(void)
+{
+	const struct mb2_mmap_entry *e = skiff_entry();
+
+	return e ? (uint32_t)e->base_addr : 0;
+}
+
+bool skiff_memory(const char *attack, uint32_t *addr)
+{
+	const struct mb2_mmap_entry *e = skiff_entry();
+
+	if (!e) {
 		printf("attack: %s: no reserved memory-map entry inside RAM: nothing to attack\n",
 		       attack);
 		return false;
 	}
-	*addr = holds(first, SKIFF_IMAGE_ADDR) ? SKIFF_IMAGE_ADDR : (uint32_t)first->base_addr;
+	*addr = (uint32_t)e->base_addr;
 	printf("attack: %s: skiff's memory: reserved 0x%08x..0x%08x; target 0x%08x\n", attack,
-	       (uint32_t)first->base_addr, (uint32_t)(entry_end(first) - 1), *addr);
+	       (uint32_t)e->base_addr, (uint32_t)(entry_end(e) - 1), *addr);
 	return true;
 }
 

@@ -177,7 +177,7 @@ static void gs_base_is_the_guests(void)
 
 static void apic_base_moves(void)
 {
-	static const uint32_t targets[] = { SKIFF_IMAGE_ADDR, APIC_GUEST_PAGE };
+	const uint32_t targets[] = { skiff_address() & APIC_BASE_ADDR_MASK, APIC_GUEST_PAGE };
 	uint64_t base = 0, after = 0;
 	int vec = rdmsr_safe(MSR_APIC_BASE, &base);
 
@@ -238,30 +238,34 @@ static void tsc_is_the_guests(void)
 /*
  * MSRs with machine-wide effect, or that make the CPU write memory from
  * VMX root, are not the guest's (skiff's vm/msr.h): each write raises #GP
- * and skiff reports it as refused.  Values aim at skiff's image where an
- * address is asked for.
+ * and skiff reports it as refused.  Values aim at skiff's memory (the
+ * page skiff_address() finds, plus value) where an address is asked for.
  */
 static const struct {
 	uint32_t msr;
 	const char *name;
 	uint64_t value;
+	bool aim;		/* value is added to skiff's address */
 } refused_msrs[] = {
-	{ 0x79, "BIOS_UPDT_TRIG", SKIFF_IMAGE_ADDR },		/* load microcode from there */
-	{ 0x1f2, "SMRR_PHYSBASE", SKIFF_IMAGE_ADDR | 6 },
-	{ 0x1f3, "SMRR_PHYSMASK", 0xfff800800ull },
-	{ 0x600, "DS_AREA", SKIFF_IMAGE_ADDR },			/* debug store in skiff's image */
-	{ 0x3f1, "PEBS_ENABLE", 1 },
-	{ 0x17b, "MCG_CTL", 0 },
-	{ 0x400, "MC0_CTL", 0 },
-	{ 0x1b0, "ENERGY_PERF_BIAS", 15 },
-	{ 0x38f, "PERF_GLOBAL_CTRL", 1 },
+	{ 0x79, "BIOS_UPDT_TRIG", 0, true },		/* load microcode from there */
+	{ 0x1f2, "SMRR_PHYSBASE", 6, true },
+	{ 0x1f3, "SMRR_PHYSMASK", 0xfff800800ull, false },
+	{ 0x600, "DS_AREA", 0, true },			/* debug store in skiff's memory */
+	{ 0x3f1, "PEBS_ENABLE", 1, false },
+	{ 0x17b, "MCG_CTL", 0, false },
+	{ 0x400, "MC0_CTL", 0, false },
+	{ 0x1b0, "ENERGY_PERF_BIAS", 15, false },
+	{ 0x38f, "PERF_GLOBAL_CTRL", 1, false },
 };
 
 static void refused_msr_writes(void)
 {
+	uint32_t skiff = skiff_address() & ~0xfffu;
+
 	for (unsigned i = 0; i < sizeof(refused_msrs) / sizeof(refused_msrs[0]); i++) {
 		char name[NAME_MAX];
-		int vec = wrmsr_safe(refused_msrs[i].msr, refused_msrs[i].value);
+		uint64_t value = refused_msrs[i].value + (refused_msrs[i].aim ? skiff : 0);
+		int vec = wrmsr_safe(refused_msrs[i].msr, value);
 
 		snprintf(name, sizeof(name), "msr-%s-gp", refused_msrs[i].name);
 		report_detail(vec == VEC_GP, name, "WRMSR 0x%x raised %s, not #GP",
@@ -302,7 +306,7 @@ static void mtrr_over_skiff(void)
 		report_detail(0, "mtrr-over-skiff", "no free variable range among %u", vcnt);
 		return;
 	}
-	base = SKIFF_IMAGE_ADDR | MTRR_TYPE_WC;
+	base = (skiff_address() & (uint32_t)MTRR_MASK_16M) | MTRR_TYPE_WC;
 	mask = MTRR_MASK_16M | MTRR_VALID;
 	wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n, base);
 	wrmsr_safe(MSR_MTRR_PHYSBASE0 + 2 * n + 1, mask);

@@ -6,8 +6,8 @@
 #define START_AP_MARK		0x50555041	/* "APUP" */
 #define START_AP_RAN_OFF	0x800		/* the AP ran the guest's code */
 #define START_AP_WROTE_OFF	0x804		/* ... and wrote skiff's memory */
+#define START_AP_TARGET_OFF	0x808		/* where it writes: skiff's memory */
 #define START_AP_GDTR_OFF	0x810		/* limit (2 bytes), base (4 bytes) */
 #define START_AP_GDT_OFF	0x820
-#define START_AP_SKIFF_ADDR	0x1000000	/* skiff's image */
 
 #endif

@@ -3,9 +3,10 @@
  * INIT-SIPI-SIPI started it (SDM Vol. 3A 9.4.4.1: at CS = vector << 8,
  * IP = 0).  It writes a marker into its own page, then goes to "unreal"
  * mode (protected mode long enough to load ES with a flat 4 GiB segment,
- * SDM Vol. 3A 9.9.1), writes skiff's memory at 16 MiB, which outside VMX
- * nothing stops, and marks that too.  attack/apic.c copies it to the SIPI
- * page and fills in the GDT pointer.
+ * SDM Vol. 3A 9.9.1), writes skiff's memory (the address at
+ * START_AP_TARGET_OFF), which outside VMX nothing stops, and marks that
+ * too.  attack/apic.c copies it to the SIPI page and fills in the GDT
+ * pointer and the target.
  */
 #include "start_ap.h"
 
@@ -25,7 +26,7 @@ start_ap_payload:
 	movw %bx, %es				/* flat data: base 0, limit 4 GiB */
 	andl $0xfffffffe, %eax
 	movl %eax, %cr0				/* back to real mode; ES keeps its limit */
-	movl $START_AP_SKIFF_ADDR, %edi
+	movl START_AP_TARGET_OFF, %edi
 	addr32 movl $START_AP_MARK, %es:(%edi)
 	movl $START_AP_MARK, START_AP_WROTE_OFF
 1:	hlt

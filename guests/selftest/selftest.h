@@ -49,8 +49,8 @@ extern const struct mb2_info *selftest_mbi;
 uint64_t mmap_ram_end(void);
 
 /* The first reserved (type 2) map entry inside [1 MiB, mmap_ram_end()),
- * or NULL.  Under skiff this is skiff's own memory (its image sits at
- * 16 MiB), which the guest's EPT leaves out. */
+ * or NULL.  Under skiff this is skiff's own memory (one of its ranges:
+ * image, pool, modules), which the guest's EPT leaves out. */
 const struct mb2_mmap_entry *mmap_skiff_memory(void);
 
 /* Does the misbehaviour named by crash=<mode> on the command line; the

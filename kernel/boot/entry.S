@@ -4,11 +4,27 @@
  * GRUB enters here in 32-bit protected mode, paging off, EAX = the
  * bootloader magic, EBX = the physical address of the boot information
  * (Multiboot2 spec 3.3).  We build an identity map of the first 4 GiB with
- * 2 MiB pages, turn on long mode and call kmain(magic, mbi) in C.  Nothing
- * here may fault before C installs an IDT, so a CPU without long mode is
- * told so on COM1 and the VGA text screen, then halted.
+ * 2 MiB pages, turn on long mode, apply the image's relocations and call
+ * kmain(magic, mbi) in C.  Nothing here may fault before C installs an
+ * IDT, so a CPU without long mode is told so on COM1 and the VGA text
+ * screen, then halted.
+ *
+ * skiff is position-independent (built -fpie, linked -pie at
+ * SKIFF_LINK_BASE) and asks the loader, by the relocatable header tag
+ * (3.1.13), to put it as high as it can below 4 GiB, out of the guest's
+ * way.  The loader says where it did in the load base address tag
+ * (3.6.23); a loader that ignores the (optional) tag loads skiff at its
+ * link address.  Until the relocations are applied, code here names
+ * memory only relative to the image's runtime start, kept in EBP/RBP:
+ * OFF(sym) is sym's offset from the header at the image's first byte,
+ * which the assembler turns into a PC-relative fixup.
  */
 #include "boot/multiboot2.h"
+
+/* Where kernel/linker.ld links the image (it asserts the same number). */
+#define SKIFF_LINK_BASE	0x1000000
+#define OFF(sym)	((sym) - mb2_header)
+#define ELF_R_X86_64_RELATIVE	8	/* the only type the build lets through */
 
 #define CR0_PE		(1 << 0)
 #define CR0_WP		(1 << 16)
@@ -28,8 +44,11 @@
 #define COM1		0x3f8
 
 /* ---- Multiboot2 header, spec section 3.1 ---- */
-	.section .multiboot2, "a"
+	/* The header and the 32-bit code share a section, so that OFF() is
+	 * an assembly-time difference the assembler can make PC-relative. */
+	.section .multiboot2, "ax"
 	.balign 8
+	.globl mb2_header
 mb2_header:
 	.long MB2_HEADER_MAGIC
 	.long MB2_ARCH_I386
@@ -57,26 +76,64 @@ mb2_header:
 	.balign 8
 	.short MB2_HEADER_TAG_MODULE_ALIGN, 0
 	.long 8
+	/* Relocatable (3.1.13): anywhere from 1 MiB to 4 GiB, page-aligned,
+	 * as high as possible, so the guest keeps low memory (16 MiB, where
+	 * Linux and many Multiboot kernels load, included). */
+	.balign 8
+	.short MB2_HEADER_TAG_RELOCATABLE, MB2_HEADER_TAG_OPTIONAL
+	.long 24
+	.long 0x100000			/* min_addr */
+	.long 0xffffffff		/* max_addr: the image ends below 4 GiB */
+	.long 4096			/* align */
+	.long MB2_LOAD_PREFERENCE_HIGH
 	.balign 8
 	.short MB2_HEADER_TAG_END, 0
 	.long 8
 mb2_header_end:
 
 /* ---- 32-bit entry ---- */
-	.section .text.boot, "ax"
 	.code32
 	.globl _start
 _start:
 	movl %eax, %edi			/* keep magic and mbi for kmain */
 	movl %ebx, %esi
-	/* The TSC at skiff's (nearly) first instruction: the start of the
-	 * boot-cost figure (make bench; in Bochs the TSC counts instructions). */
-	rdtsc
-	movl %eax, boot_tsc
-	movl %edx, boot_tsc + 4
 	cli
 	cld
-	movl $boot_stack + BOOT_STACK_SIZE, %esp
+
+	/* Where are we?  The load base address tag if the loader gave one
+	 * (the stack is undefined at entry, so no CALL to read EIP), else
+	 * the link address.  A malformed tag list ends the search; C checks
+	 * the boot information properly later. */
+	movl $SKIFF_LINK_BASE, %ebp
+	cmpl $MB2_BOOTLOADER_MAGIC, %edi
+	jne 3f
+	movl (%esi), %edx		/* total_size */
+	addl %esi, %edx			/* end of the information */
+	leal 8(%esi), %ecx		/* the first tag */
+1:	leal 16(%ecx), %eax
+	cmpl %edx, %eax			/* room for a load base tag? */
+	ja 3f
+	movl (%ecx), %eax		/* type */
+	testl %eax, %eax
+	jz 3f				/* the end tag */
+	cmpl $MB2_TAG_LOAD_BASE_ADDR, %eax
+	jne 2f
+	movl 8(%ecx), %ebp		/* load_base_addr */
+	jmp 3f
+2:	movl 4(%ecx), %eax		/* size */
+	cmpl $8, %eax
+	jb 3f
+	addl $MB2_TAG_ALIGN - 1, %eax
+	andl $-MB2_TAG_ALIGN, %eax
+	addl %eax, %ecx
+	jmp 1b
+3:
+	/* The TSC (nearly) at skiff's first instruction: the start of the
+	 * boot-cost figure (make bench; in Bochs the TSC counts instructions). */
+	rdtsc
+	movl %eax, OFF(boot_tsc)(%ebp)
+	movl %edx, OFF(boot_tsc) + 4(%ebp)
+	leal OFF(boot_stack) + BOOT_STACK_SIZE(%ebp), %esp
 
 	/* Long mode available?  (SDM Vol. 3A 10.8.5) */
 	movl $0x80000000, %eax
@@ -87,7 +144,7 @@ _start:
 	cpuid
 	testl $CPUID_EXT_LM, %edx
 	jz no_long_mode
-	movl %edx, %ebp			/* remember NX support */
+	pushl %edx			/* remember NX support */
 
 	/* Firmware may leave caching off (CR0 = 0xe0000031 seen from GRUB). */
 	movl %cr0, %eax
@@ -95,10 +152,12 @@ _start:
 	movl %eax, %cr0
 
 	/* PML4[0] -> PDPT, PDPT[0..3] -> four page directories of 2 MiB pages. */
-	movl $boot_pdpt + (PTE_P | PTE_W), boot_pml4
-	movl $boot_pd + (PTE_P | PTE_W), %eax
+	leal OFF(boot_pdpt) + (PTE_P | PTE_W)(%ebp), %eax
+	movl %eax, OFF(boot_pml4)(%ebp)
+	leal OFF(boot_pd) + (PTE_P | PTE_W)(%ebp), %eax
+	leal OFF(boot_pdpt)(%ebp), %ebx
 	xorl %ecx, %ecx
-1:	movl %eax, boot_pdpt(, %ecx, 8)
+1:	movl %eax, (%ebx, %ecx, 8)
 	addl $4096, %eax
 	incl %ecx
 	cmpl $4, %ecx
@@ -107,14 +166,15 @@ _start:
 	 * dwords are .bss, which the loader clears (the PML4 and PDPT above
 	 * rely on that too). */
 	movl $(PTE_P | PTE_W | PTE_PS), %eax
+	leal OFF(boot_pd)(%ebp), %ebx
 	xorl %ecx, %ecx
-2:	movl %eax, boot_pd(, %ecx, 8)
+2:	movl %eax, (%ebx, %ecx, 8)
 	addl $0x200000, %eax
 	incl %ecx
 	cmpl $2048, %ecx
 	jb 2b
 
-	movl $boot_pml4, %eax
+	leal OFF(boot_pml4)(%ebp), %eax
 	movl %eax, %cr3
 	movl %cr4, %eax
 	orl $CR4_PAE, %eax
@@ -122,20 +182,28 @@ _start:
 	movl $MSR_IA32_EFER, %ecx
 	rdmsr
 	orl $EFER_LME, %eax
-	testl $CPUID_EXT_NX, %ebp
+	popl %edx
+	testl $CPUID_EXT_NX, %edx
 	jz 3f
 	orl $EFER_NXE, %eax
-3:	wrmsr
+3:	xorl %edx, %edx
+	wrmsr
 	movl %cr0, %eax
 	orl $(CR0_PG | CR0_PE | CR0_WP), %eax
 	movl %eax, %cr0
 
-	lgdt boot_gdt_ptr
-	ljmp $0x08, $long_entry
+	/* The GDT's base is where the loader put it. */
+	leal OFF(boot_gdt)(%ebp), %eax
+	movl %eax, OFF(boot_gdt_ptr) + 2(%ebp)
+	lgdt OFF(boot_gdt_ptr)(%ebp)
+	pushl $0x08			/* far return into 64-bit code */
+	leal OFF(long_entry)(%ebp), %eax
+	pushl %eax
+	lret
 
 /* Prints the NUL-terminated string at %esi to COM1 and the VGA text screen. */
 no_long_mode:
-	movl $msg_no_long_mode, %esi
+	leal OFF(msg_no_long_mode)(%ebp), %esi
 	movl $0xb8000, %edi
 1:	lodsb
 	testb %al, %al
@@ -168,8 +236,28 @@ long_entry:
 	movw %ax, %gs
 	movl %edi, %edi			/* upper halves are undefined after the switch */
 	movl %esi, %esi
-	movabsq $boot_stack + BOOT_STACK_SIZE, %rsp
-	xorl %ebp, %ebp
+	movl %ebp, %ebp
+	leaq boot_stack + BOOT_STACK_SIZE(%rip), %rsp
+
+	/* Apply the relocations (ELF64 Rela entries: offset, info, addend):
+	 * each names a 64-bit word at a link address that must hold its
+	 * addend plus how far the image moved.  The build checks every one
+	 * is R_X86_64_RELATIVE and lies outside .text. */
+	movq %rbp, %rdx
+	subq $SKIFF_LINK_BASE, %rdx	/* how far the image moved */
+	leaq __rela_start(%rip), %rcx
+	leaq __rela_end(%rip), %r8
+1:	cmpq %r8, %rcx
+	jae 3f
+	cmpl $ELF_R_X86_64_RELATIVE, 8(%rcx)
+	jne 2f				/* the build refuses these: never taken */
+	movq (%rcx), %rax
+	movq 16(%rcx), %r9
+	addq %rdx, %r9
+	movq %r9, (%rax, %rdx)
+2:	addq $24, %rcx
+	jmp 1b
+3:	xorl %ebp, %ebp
 	call kmain
 4:	cli
 	hlt
@@ -185,9 +273,6 @@ boot_gdt:
 	.quad 0x00209a0000000000	/* 0x08: 64-bit code, present, DPL 0 */
 	.quad 0x0000920000000000	/* 0x10: data, present, writable */
 boot_gdt_end:
-boot_gdt_ptr:
-	.short boot_gdt_end - boot_gdt - 1
-	.long boot_gdt
 
 	.section .bss
 	.balign 4096
@@ -202,6 +287,10 @@ boot_stack_guard: .skip 4096
 boot_stack:	.skip BOOT_STACK_SIZE
 
 	.section .data
+	.balign 8
+boot_gdt_ptr:				/* the base is filled in at run time */
+	.short boot_gdt_end - boot_gdt - 1
+	.long 0
 	.balign 8
 	.globl boot_tsc
 boot_tsc:

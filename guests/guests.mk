@@ -43,8 +43,10 @@ aout_objs     = $(call aout_header,$(1)) $(filter-out %/header.S.o,$(call guest_
 MB2CHECK      := $(BUILD)/guests/mb2check
 
 # Test fixtures, not guests (the boot cases use them; the image has none):
-# mb1-aout.bin with its header's checksum zeroed, which skiff must refuse.
-GUEST_FIXTURES := $(BUILD)/guests/mb1-badsum.bin
+# mb1-aout.bin with its header's checksum zeroed, which skiff must refuse;
+# the selftest linked at 16 MiB, where Linux and many Multiboot kernels
+# load, and skiff's image used to lie.
+GUEST_FIXTURES := $(BUILD)/guests/mb1-badsum.bin $(BUILD)/guests/selftest-16m.elf
 
 .PHONY: guests
 guests: $(GUEST_ELFS) $(GUEST_BINS) $(GUEST_FIXTURES)
@@ -98,6 +100,13 @@ $(BUILD)/guests/mb1-badsum.bin: $(BUILD)/guests/mb1-aout.bin
 	$(call say,GEN,$@)
 	$(Q)cp $< $@.tmp
 	$(Q)printf '\000\000\000\000' | dd of=$@.tmp bs=1 seek=8 conv=notrunc status=none
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/guests/selftest-16m.elf: $(GUEST_RT_OBJS) $(call guest_objs,selftest) guests/runtime/linker.ld $(MB2CHECK)
+	$(call say,LD,$@)
+	$(Q)$(LD) --defsym guest_link_base=0x1000000 $(GUEST_LDFLAGS) -o $@.tmp \
+		$(GUEST_RT_OBJS) $(call guest_objs,selftest)
+	$(Q)$(MB2CHECK) $@.tmp $(if $(Q),>/dev/null)
 	$(Q)mv $@.tmp $@
 
 $(MB2CHECK): guests/tools/mb2check.c kernel/boot/multiboot2.h

@@ -77,6 +77,7 @@ struct mb2_request {
 	uint32_t info_required;
 	bool has_entry;
 	uint32_t entry;		/* 3.1.6 entry_addr, physical */
+	const char *entry_from;	/* what gave it, for a refusal */
 };
 
 static unsigned int class_bits(uint8_t cls)
@@ -389,6 +390,7 @@ static int parse_entry_address(const struct elf_file *f, const struct hdr_tag *t
 			      tag->off, tag->t.size, MB2_ENTRY_TAG_SIZE);
 	req->has_entry = true;
 	req->entry = read32(f->bytes + tag->off + sizeof(tag->t));
+	req->entry_from = "Multiboot2 entry address tag";
 	return 0;
 }
 
@@ -622,8 +624,8 @@ static int find_entry(const struct elf_file *f, const struct mb2_request *req,
 		}
 	}
 	if (req->has_entry)
-		return refuse(EINVAL, "entry address 0x%x (Multiboot2 entry address tag) is not "
-			      "inside any loaded segment", req->entry);
+		return refuse(EINVAL, "entry address 0x%x (%s) is not inside any loaded segment",
+			      req->entry, req->entry_from);
 	return refuse(EINVAL, "entry point 0x%lx (e_entry) is not inside any loaded segment",
 		      f->entry);
 }
@@ -646,12 +648,12 @@ static void copy_segments(const struct elf_file *f, const struct guest_mem *mem,
 }
 
 /* The whole load; with_mb2, the image's Multiboot2 header is found and
- * obeyed, else the caller has checked whatever header the image has. */
+ * obeyed, else the caller has checked whatever header the image has; req
+ * holds the entry the caller found, if any. */
 static int elf_load(const void *image, size_t size, const struct guest_mem *mem,
-		    struct guest_image *out, bool with_mb2)
+		    struct guest_image *out, bool with_mb2, struct mb2_request req)
 {
 	struct elf_file f = { .bytes = image, .size = size };
-	struct mb2_request req = { 0 };
 	int err;
 
 	if (!image)
@@ -680,11 +682,18 @@ static int elf_load(const void *image, size_t size, const struct guest_mem *mem,
 int elf_load_guest(const void *image, size_t size, const struct guest_mem *mem,
 		   struct guest_image *out)
 {
-	return elf_load(image, size, mem, out, true);
+	return elf_load(image, size, mem, out, true, (struct mb2_request){ 0 });
 }
 
 int elf_load_plain(const void *image, size_t size, const struct guest_mem *mem,
 		   struct guest_image *out)
 {
-	return elf_load(image, size, mem, out, false);
+	return elf_load(image, size, mem, out, false, (struct mb2_request){ 0 });
+}
+
+int elf_load_at(const void *image, size_t size, const struct guest_mem *mem, uint32_t entry,
+		const char *entry_from, struct guest_image *out)
+{
+	return elf_load(image, size, mem, out, false, (struct mb2_request){
+		.has_entry = true, .entry = entry, .entry_from = entry_from });
 }

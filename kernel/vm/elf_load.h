@@ -185,6 +185,15 @@ int elf_load_guest(const void *image, size_t size, const struct guest_mem *mem,
 int elf_load_plain(const void *image, size_t size, const struct guest_mem *mem,
 		   struct guest_image *out);
 
+/*
+ * The same load with the entry given: a physical address the caller found
+ * (the PVH note's, vm/pvh.h), which must lie inside a loaded segment;
+ * entry_from names its source in a refusal.  e_entry is not used (Linux's
+ * vmlinux has a physical e_entry beside virtual segment addresses).
+ */
+int elf_load_at(const void *image, size_t size, const struct guest_mem *mem, uint32_t entry,
+		const char *entry_from, struct guest_image *out);
+
 /* True when [off, off + len) lies inside an image of size bytes (for the
  * readers of an ELF's parts: this loader, vm/pvh.c). */
 static inline bool elf_in_file(size_t size, uint64_t off, uint64_t len)

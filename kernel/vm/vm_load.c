@@ -6,9 +6,11 @@
  * (kernel/vm/builtin_guest.S).  The GRUB modules after the guest's are the
  * guest's own modules.
  *
- * An image with a Multiboot2 header is loaded as today's ELF (elf_load.h);
- * one with only a Multiboot 1 header, by the a.out kludge or as an ELF
- * (mb1_load.h).  Its segments go to guest RAM, its modules page by page
+ * A Linux bzImage is booted by its boot protocol (linux_boot.h).  An image
+ * with a Multiboot2 header is loaded as today's ELF (elf_load.h); one with
+ * only a Multiboot 1 header, by the a.out kludge or as an ELF
+ * (mb1_load.h); an ELF with neither but with the PVH entry note (Linux's
+ * vmlinux) by the PVH boot ABI (pvh.h).  Its segments go to guest RAM, its modules page by page
  * after them, the boot information of its protocol after those, and it
  * starts at its entry point with EAX = that protocol's magic and EBX = the
  * information's address; the rest of the entry state is the same for both
@@ -30,6 +32,7 @@
 #include "vm/mb1_guest.h"
 #include "vm/mb1_load.h"
 #include "vm/mb2_guest.h"
+#include "vm/pvh.h"
 #include "vm/vm.h"
 
 #define GUEST_MARK	"guest"
@@ -288,6 +291,99 @@ static int load_linux(struct vm *vm, const struct linux_bzimage *k, bool report)
 	return 0;
 }
 
+/* ---- an ELF kernel with the PVH entry note (vm/pvh.h) ---- */
+
+#define PVH_INFO_PAGES		2	/* start info, modules and map; strings */
+
+/*
+ * Its segments at their physical addresses (elf_load_at()), its
+ * modules after them, then two pages: the start info with the module
+ * list and the memory map (Linux's e820 map: the same view of memory),
+ * and the strings (the command line, each module's) with a copy of the
+ * firmware's RSDP, which the start info points at.  The entry state is
+ * the Multiboot one with EBX the start info (vmx/guest_entry.c: flat
+ * 32-bit segments, paging off; the ABI's).
+ */
+static int load_pvh(struct vm *vm, uint32_t entry, bool report)
+{
+	struct vm_source *src = &vm->source;
+	static struct guest_image img;	/* large: not on the stack */
+	static struct linux_e820 e820[LINUX_E820_MAX];
+	static struct hvm_memmap_table_entry map[LINUX_E820_MAX];
+	struct pvh_module mods[GUEST_MODULES_MAX];
+	uint64_t end, info_pa, str_pa, pos, start_info, rsdp_pa = 0;
+	size_t n, len;
+	uint8_t *info, *str;
+	int err;
+
+	err = elf_load_at(src->image, src->size, &vm->mem, entry, "the PVH entry note", &img);
+	if (!err)
+		err = guest_modules_place(&vm->mem, img.load_end, src->modules, src->module_count,
+					  &end);
+	if (!err)
+		err = guest_modules_copy(&vm->mem, src->modules, src->module_count);
+	if (err)
+		return err;
+	info_pa = align_up(end, PAGE_SIZE);
+	str_pa = info_pa + PAGE_SIZE;
+	info = guest_mem_ptr(&vm->mem, info_pa, PAGE_SIZE);
+	str = guest_mem_ptr(&vm->mem, str_pa, PAGE_SIZE);
+	if (!info || !str || str_pa + PAGE_SIZE > GUEST_ADDR_LIMIT) {
+		kprintf("skiff: guest: no %d pages of guest RAM below 4 GiB at 0x%lx for the PVH "
+			"start info\n", PVH_INFO_PAGES, info_pa);
+		return -ENOMEM;
+	}
+	/* The strings page: the command line, each module's, the RSDP. */
+	pos = 0;
+	len = strlen(src->cmdline) + 1;
+	for (size_t i = 0; i < src->module_count; i++)
+		len += strlen(src->modules[i].cmdline ? src->modules[i].cmdline : "") + 1;
+	if (len + 16 + sizeof(boot->rsdp) > PAGE_SIZE) {
+		kprintf("skiff: guest: the command lines take %zu bytes, more than the PVH strings "
+			"page holds\n", len);
+		return -E2BIG;
+	}
+	len = strlen(src->cmdline) + 1;
+	memcpy(str, src->cmdline, len);
+	pos = len;
+	for (size_t i = 0; i < src->module_count; i++) {
+		const char *c = src->modules[i].cmdline ? src->modules[i].cmdline : "";
+
+		len = strlen(c) + 1;
+		memcpy(str + pos, c, len);
+		mods[i] = (struct pvh_module){ .paddr = src->modules[i].gpa,
+					       .size = src->modules[i].size,
+					       .cmdline_paddr = str_pa + pos };
+		pos += len;
+	}
+	if (boot->rsdp_revision) {
+		pos = align_up(pos, 16);	/* ACPI 6.4 5.2.5.1: on a 16-byte boundary */
+		memcpy(str + pos, boot->rsdp, sizeof(boot->rsdp));
+		rsdp_pa = str_pa + pos;
+	}
+	n = linux_e820(vm, e820);
+	if (n > LINUX_E820_MAX)
+		n = LINUX_E820_MAX;
+	for (size_t i = 0; i < n; i++)
+		map[i] = (struct hvm_memmap_table_entry){ .addr = e820[i].addr, .size = e820[i].size,
+							  .type = e820[i].type };
+	err = pvh_start_info_build(info, PAGE_SIZE, info_pa, map, n, str_pa, mods,
+				   src->module_count, rsdp_pa, &start_info);
+	if (err < 0)
+		return err;
+	vm->entry = (struct vm_entry){ .rip = entry, .ebx = (uint32_t)start_info };
+	if (report) {
+		kprintf("skiff: guest: PVH ELF%u kernel at 0x%lx-0x%lx, entry 0x%x, start info at "
+			"0x%lx with %zu memory-map entries, command line \"%s\"\n",
+			img.elf_class == ELFCLASS64 ? 64u : 32u, img.load_base, img.load_end, entry,
+			info_pa, n, src->cmdline);
+		for (size_t i = 0; i < src->module_count; i++)
+			kprintf("skiff: guest: its module %zu at 0x%lx, %zu bytes\n", i + 1,
+				src->modules[i].gpa, src->modules[i].size);
+	}
+	return 0;
+}
+
 /* The kernel, then its modules, then the information after them. */
 static int load(struct vm *vm, bool report)
 {
@@ -306,6 +402,15 @@ static int load(struct vm *vm, bool report)
 		return load_linux(vm, &linux_image, report);
 	if (err != -ENOEXEC)
 		return err;	/* a bzImage skiff cannot boot: said why */
+	if (!mb1 && !mb2_magic_present(src->image, src->size)) {
+		uint32_t entry;
+
+		err = pvh_find_entry(src->image, src->size, &entry);
+		if (err == 0)
+			return load_pvh(vm, entry, report);
+		if (err != -ENOEXEC && err != -ENOENT)
+			return err;	/* a malformed note: said why */
+	}
 	if (mb1)
 		err = mb1_load_guest(src->image, src->size, &vm->mem, &img, &hdr);
 	else

@@ -9,8 +9,9 @@
 #             the built-in one: "/boot/guests/selftest.elf guest crash=ept"
 #   MODULES   array of further module lines, after MODULE: the guest's own
 #             modules when they follow the guest's (optional)
-#   LINUX     1: put the Linux tools/linux.sh built ($BUILD/linux/bzImage and
-#             initramfs.cpio.gz) on the case's image as /boot/linux/
+#   LINUX     1: put the Linux tools/linux.sh built ($BUILD/linux/bzImage,
+#             vmlinux without its symbols, and initramfs.cpio.gz) on the
+#             case's image as /boot/linux/
 #   MEGS      guest RAM in MiB (default 512)
 #   CPUS      how many CPUs the machine has (default 1): Bochs count=N,
 #             QEMU -smp N
@@ -63,6 +64,7 @@ make_iso() {
 	if [[ $LINUX == 1 ]]; then
 		mkdir -p "$dir/iso/boot/linux"
 		cp -L "$BUILD/linux/bzImage" "$BUILD/linux/initramfs.cpio.gz" "$dir/iso/boot/linux/"
+		objcopy --strip-all "$BUILD/linux/vmlinux" "$dir/iso/boot/linux/vmlinux"
 	fi
 	for module in "${@:3}"; do
 		[[ -n $module ]] && add+="\n\tmodule2 $module"

@@ -391,6 +391,38 @@ static void test_higher_half_entry_is_translated(void **state)
 	assert_segment_loaded(0);
 }
 
+/* Linux's vmlinux: virtual segment addresses, a physical e_entry that no
+ * segment's virtual range holds.  elf_load_at() takes the PVH note's entry
+ * instead, inside a segment's physical range; e_entry is not looked at. */
+static void test_given_entry_is_used_and_e_entry_ignored(void **state)
+{
+	int err;
+
+	(void)state;
+	for (size_t i = 0; i < sp.nseg; i++)
+		sp.seg[i].vaddr = 0xffffffff80000000ull + sp.seg[i].paddr;
+	sp.entry = 0x100000;	/* physical, as vmlinux's is */
+	build();
+	err = elf_load_at(img, img_size, &gmem, 0x100480, "the PVH entry note", &gi);
+	if (err)
+		fail_msg("elf_load_at: %d; log:\n%s", err, unit_log);
+	assert_int_equal(gi.entry, 0x100480);
+	assert_segment_loaded(0);
+	assert_segment_loaded(1);
+	assert_string_equal(unit_log, "");
+}
+
+static void test_given_entry_outside_the_segments_is_refused(void **state)
+{
+	(void)state;
+	build();
+	assert_int_equal(elf_load_at(img, img_size, &gmem, 0x1800000, "the PVH entry note", &gi),
+			 -EINVAL);
+	assert_log_contains("entry address 0x1800000 (the PVH entry note) is not inside any "
+			    "loaded segment");
+	assert_guest_untouched();
+}
+
 static void test_entry_address_tag_overrides_e_entry(void **state)
 {
 	(void)state;
@@ -1089,6 +1121,8 @@ int main(void)
 		T(test_bss_is_zeroed_over_old_contents),
 		T(test_higher_half_entry_is_translated),
 		T(test_entry_address_tag_overrides_e_entry),
+		T(test_given_entry_is_used_and_e_entry_ignored),
+		T(test_given_entry_outside_the_segments_is_refused),
 		T(test_information_request_is_recorded),
 		T(test_tags_skiff_can_ignore_are_accepted),
 		T(test_first_good_header_wins),

@@ -24,7 +24,8 @@ int main(int argc, char **argv)
 	errno = 0;
 	size = strtoul(argv[2], &end, 0);
 	if (errno || *end || size < MODPAT_HEADER || size > UINT32_MAX) {
-		fprintf(stderr, "mkpattern: SIZE must be %d to %u bytes\n", MODPAT_HEADER, UINT32_MAX);
+		fprintf(stderr, "mkpattern: SIZE must be %d to %u bytes\n", MODPAT_HEADER,
+			UINT32_MAX);
 		return 2;
 	}
 	f = fopen(argv[1], "wb");

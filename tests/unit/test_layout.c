@@ -502,10 +502,11 @@ static void test_image_and_modules_are_kept_boot_info_is_not(void **state)
 	assert_int_equal(mm_layout_owner(&lay, 252 * MIB), MM_OWNER_POOL);
 	assert_int_equal(lay.skiff_bytes, 0x1a4000 + 0x101000 + 0x1000 + 4 * MIB);
 	mm_layout_print(&lay);
-	assert_log_contains("skiff: mm:   0x000000000fafe000-0x000000000fafefff      4 KiB  module 2\n");
+	assert_log_contains("skiff: mm:   0x000000000fafe000-0x000000000fafefff      "
+			    "4 KiB  module 2\n");
 	assert_log_contains("(image 1.6 MiB, pool 4 MiB, modules 1 MiB)");
-	assert_log_contains("skiff: mm: 2 modules moved out of the guest's way, 1049123 bytes (1 MiB): "
-			    "from 0x400000-0x9001ff to 0xfafe000-0xfbff122\n");
+	assert_log_contains("skiff: mm: 2 modules moved out of the guest's way, "
+			    "1049123 bytes (1 MiB): from 0x400000-0x9001ff to 0xfafe000-0xfbff122\n");
 }
 
 static void test_print_summary_and_one_line_per_kept_range(void **state)
@@ -764,11 +765,11 @@ static void test_module_without_room_is_reported(void **state)
 	map_add(4 * GIB, 4 * GIB, MEM_USABLE);	/* room, but beyond the boot map */
 	module_add(4 * MIB, 7 * MIB);
 	assert_int_equal(mm_layout_build(&bi, &image, MIB, &lay), -ENOMEM);
-	assert_log_contains("skiff: mm: no room to move GRUB module 0 (3145728 bytes, 3 MiB) out of "
-			    "the guest's low memory: it needs that much contiguous usable RAM below "
-			    "4 GiB outside skiff's image, pool and what the loader placed; the "
+	assert_log_contains("skiff: mm: no room to move GRUB module 0 (3145728 bytes, 3 MiB) "
+			    "out of the guest's low memory: it needs that much contiguous usable "
+			    "RAM below 4 GiB outside skiff's image, pool and what the loader placed; the "
 			    "largest such run is 1020 KiB\n");
-	/* The same machine with a module small enough for the gap works. */
+	/* A module that fits somewhere (here above its own old place) moves. */
 	setup(NULL);
 	map_add(MIB, 7 * MIB, MEM_USABLE);
 	module_add(4 * MIB, 4 * MIB + 1020 * KIB);
@@ -998,7 +999,8 @@ static void check_module_places(void)
 		}
 		property_stats.moved++;
 		assert_true(is_aligned(p->to, PAGE_SIZE) && to.end <= 4 * GIB);
-		assert_int_equal(ranges_overlap_bytes(lay.usable, lay.usable_count, to), range_size(to));
+		assert_int_equal(ranges_overlap_bytes(lay.usable, lay.usable_count, to),
+				 range_size(to));
 		assert_false(range_overlaps(to, pages_of(image.base, range_size(image))));
 		assert_false(range_overlaps(to, pages_of(bi.mbi_addr, bi.mbi_size)));
 		assert_false(range_overlaps(to, lay.pool));

@@ -36,7 +36,7 @@ enum mm_owner {
 #define MM_BUSY_MAX		(3 + 2 * BOOTINFO_MAX_MODULES)
 
 /* Each non-usable entry of the map cuts at most one more hole into usable
- * RAM and each owned range one more, so this cannot overflow with a map of
+ * RAM and each busy range one more, so this cannot overflow with a map of
  * BOOTINFO_MAX_MMAP entries; overflow is still checked and reported. */
 #define MM_LAYOUT_MAX_RANGES	160
 _Static_assert(MM_LAYOUT_MAX_RANGES >= BOOTINFO_MAX_MMAP + MM_BUSY_MAX + 1,

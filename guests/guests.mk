@@ -45,8 +45,15 @@ MB2CHECK      := $(BUILD)/guests/mb2check
 # Test fixtures, not guests (the boot cases use them; the image has none):
 # mb1-aout.bin with its header's checksum zeroed, which skiff must refuse;
 # the selftest linked at 16 MiB, where Linux and many Multiboot kernels
-# load, and skiff's image used to lie.
-GUEST_FIXTURES := $(BUILD)/guests/mb1-badsum.bin $(BUILD)/guests/selftest-16m.elf
+# load, and skiff's image used to lie;
+# pattern.bin, a module whose every byte a guest can check
+# (guests/runtime/module_pattern.h): 3 MiB and a part page, big enough
+# that GRUB's low placement of it reaches past 5 MiB, as a Linux initrd's
+# does, and with a tail that is not a whole page.
+PATTERN_SIZE  := 3146962
+MKPATTERN     := $(BUILD)/guests/mkpattern
+GUEST_FIXTURES := $(BUILD)/guests/mb1-badsum.bin $(BUILD)/guests/selftest-16m.elf \
+                  $(BUILD)/guests/pattern.bin
 
 .PHONY: guests
 guests: $(GUEST_ELFS) $(GUEST_BINS) $(GUEST_FIXTURES)
@@ -108,6 +115,16 @@ $(BUILD)/guests/selftest-16m.elf: $(GUEST_RT_OBJS) $(call guest_objs,selftest) g
 		$(GUEST_RT_OBJS) $(call guest_objs,selftest)
 	$(Q)$(MB2CHECK) $@.tmp $(if $(Q),>/dev/null)
 	$(Q)mv $@.tmp $@
+
+$(BUILD)/guests/pattern.bin: $(MKPATTERN)
+	$(call say,GEN,$@)
+	$(Q)$(MKPATTERN) $@.tmp $(PATTERN_SIZE)
+	$(Q)mv $@.tmp $@
+
+$(MKPATTERN): guests/tools/mkpattern.c guests/runtime/module_pattern.h
+	@mkdir -p $(dir $@)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) -std=gnu11 -O2 $(WARNINGS) -iquote guests/runtime -o $@ $<
 
 $(MB2CHECK): guests/tools/mb2check.c kernel/boot/multiboot2.h
 	@mkdir -p $(dir $@)

@@ -157,8 +157,8 @@ static int start_ap(unsigned index, uint32_t apic_id, uint64_t page, uint64_t *s
 	return ap_checked_in(index) ? 0 : -ETIMEDOUT;
 }
 
-/* What skiff keeps: the trampoline must not overwrite boot info or a
- * module that happens to lie low. */
+/* What skiff keeps: the trampoline must not overwrite any of it (the
+ * layout moves modules high, but keeps one above 4 GiB where it lies). */
 static size_t kept_ranges(struct phys_range *out, size_t max)
 {
 	const struct mm_layout *l = mm_layout();

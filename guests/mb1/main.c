@@ -7,15 +7,25 @@
  * with the number of failures.  It runs the same under GRUB's
  * "multiboot" command on bare metal.
  *
+ * Like the Multiboot 1 test kernels it stands for, it is big: a 7 MiB
+ * array in its bss makes its image span 1 MiB to past 8 MiB, across where
+ * GRUB puts modules and its boot information (0x22a000 up), so it loads
+ * only if skiff has moved those out of the way; it checks the loader
+ * zeroed the array and that the array holds what it writes.  A module
+ * whose string starts with "pattern" must hold every byte of
+ * guests/runtime/module_pattern.h's pattern.
+ *
  * With the word "restart" on its command line, the first run overwrites
  * its modules' first bytes and triple-faults: under skiff's crash policy
  * on_crash=restart the second run must find the modules as GRUB loaded
  * them.  A mark in the last page of the highest available RAM, which no
  * reload writes, tells the two runs apart.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "boot/multiboot1.h"
+#include "module_pattern.h"
 #include "printf.h"
 #include "report.h"
 #include "runtime.h"
@@ -30,7 +40,13 @@ const char guest_name[] = "mb1";
 #define WANTED_FLAGS	(MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MODS | \
 			 MB1_INFO_MEM_MAP | MB1_INFO_BOOT_LOADER_NAME)
 
+#define LOW_SPAN_BYTES	(7u << 20)
+#define PATTERN_WORD	"pattern"
+
 extern const char mb1_header[], __text_start[], __bss_end[];
+
+/* Page-aligned so the span's pages are wholly the kernel's. */
+static uint32_t low_span[LOW_SPAN_BYTES / 4] __attribute__((aligned(PAGE_SIZE)));
 
 /* One memory map entry (3.3), read with memcpy: base is not 8-aligned. */
 struct map_entry {
@@ -109,6 +125,15 @@ static void show_module(const struct mb1_info *mbi, uint32_t i, const struct mb1
 	report_detail(!overlaps(m->mod_start, m->mod_end, runtime_boot_info,
 				runtime_boot_info + sizeof(*mbi)), "mb1-module-clear-of-info",
 		      "module %u", i);
+	if (strncmp(str(m->string), PATTERN_WORD, strlen(PATTERN_WORD)) == 0) {
+		uint32_t size = m->mod_end - m->mod_start, bad;
+		bool whole = modpat_check(p, size, &bad);
+
+		report_detail(whole, "mb1-module-pattern", "module %u: byte +0x%x of %u is wrong",
+			      i, bad, size);
+		if (whole)
+			printf("mb1: module %u: all %u bytes as mkpattern wrote them\n", i, size);
+	}
 }
 
 static void show_modules(const struct mb1_info *mbi)
@@ -160,6 +185,26 @@ static uint32_t mark_address(const struct mb1_info *mbi)
 			break;
 	}
 	return top ? (uint32_t)(top - PAGE_SIZE) : 0;
+}
+
+/* The loader zeroed the bss (3.1.3, and ELF's p_memsz), and every word
+ * of the span holds what is written there: it is RAM, and the kernel's. */
+static void check_low_span(void)
+{
+	uint32_t n = LOW_SPAN_BYTES / 4, nonzero = 0, wrong = 0;
+	volatile uint32_t *w = low_span;
+
+	printf("mb1: kernel 0x%08x-0x%08x, its bss array 0x%08x-0x%08x\n",
+	       (uint32_t)(uintptr_t)__text_start, (uint32_t)(uintptr_t)__bss_end,
+	       (uint32_t)(uintptr_t)low_span, (uint32_t)(uintptr_t)low_span + LOW_SPAN_BYTES);
+	for (uint32_t i = 0; i < n; i++)
+		nonzero += w[i] != 0;
+	for (uint32_t i = 0; i < n; i++)
+		w[i] = i * MODPAT_HASH;
+	for (uint32_t i = 0; i < n; i++)
+		wrong += w[i] != i * MODPAT_HASH;
+	report_detail(nonzero == 0, "mb1-bss-zeroed", "%u words of the bss array not 0", nonzero);
+	report_detail(wrong == 0, "mb1-low-span-rw", "%u words read back wrong", wrong);
 }
 
 /* Whether word is one of the space-separated words of line. */
@@ -215,6 +260,7 @@ int guest_main(const struct mb2_info *unused)
 	report_detail((mbi->flags & WANTED_FLAGS) == WANTED_FLAGS, "mb1-info-flags",
 		      "flags 0x%08x lack 0x%08x", mbi->flags, WANTED_FLAGS & ~mbi->flags);
 	report_detail(mbi->mem_upper > 0, "mb1-mem-upper", "mem_upper is 0");
+	check_low_span();
 	report_detail(!overlaps(runtime_boot_info, runtime_boot_info + sizeof(*mbi),
 				(uint32_t)(uintptr_t)__text_start, (uint32_t)(uintptr_t)__bss_end),
 		      "mb1-info-clear-of-kernel", "information at 0x%08x", runtime_boot_info);

@@ -5,6 +5,7 @@
  * own pages are a reserved hole between usable ranges.
  */
 #include "mb2.h"
+#include "module_pattern.h"
 #include "printf.h"
 #include "selftest.h"
 #include "string.h"
@@ -15,6 +16,7 @@
 #define PATTERN			0x5aa5c33cu
 #define MODULE_ALIGN		4096u
 #define MODULE_BYTES_SHOWN	8
+#define PATTERN_WORD		"pattern"	/* a module of module_pattern.h */
 
 static uint64_t entry_end(const struct mb2_mmap_entry *e)
 {
@@ -138,7 +140,8 @@ static bool overlaps(uint32_t a, uint32_t a_end, uint32_t b, uint32_t b_end)
 }
 
 /* One module tag: printed with its first bytes (the boot case matches
- * them against the file), then where it lies. */
+ * them against the file), then where it lies; a "pattern" module, every
+ * byte (module_pattern.h). */
 static enum result check_module(unsigned i, const struct mb2_tag_module *m)
 {
 	extern const char __text_start[], __bss_end[];
@@ -157,6 +160,13 @@ static enum result check_module(unsigned i, const struct mb2_tag_module *m)
 	if (overlaps(m->mod_start, m->mod_end, (uint32_t)__text_start, (uint32_t)__bss_end) ||
 	    overlaps(m->mod_start, m->mod_end, info, info + selftest_mbi->total_size))
 		return fail("module %u overlaps the kernel or the boot information", i);
+	if (strncmp(m->string, PATTERN_WORD, strlen(PATTERN_WORD)) == 0) {
+		uint32_t size = m->mod_end - m->mod_start, bad;
+
+		if (!modpat_check(p, size, &bad))
+			return fail("module %u: byte +0x%x of %u is wrong", i, bad, size);
+		printf("selftest: module %u: all %u bytes as mkpattern wrote them\n", i, size);
+	}
 	return PASS;
 }
 

@@ -124,45 +124,56 @@ static void layout_own(struct mm_layout *l, enum mm_owner label, uint32_t module
 	l->skiff[l->skiff_count++] = (struct mm_owned){ r, label, module };
 }
 
-/* Everything but the pool, which is placed in what these leave free. */
-static void layout_own_fixed(const struct boot_info *bi, const struct phys_range *image,
-			     struct mm_layout *l)
+/* The ranges no new place may overlap while the layout is planned. */
+struct busy_set {
+	struct phys_range r[MM_BUSY_MAX];
+	size_t n;
+};
+
+static void busy_add(struct busy_set *b, struct phys_range r)
 {
-	uint32_t modules = bi->module_count < BOOTINFO_MAX_MODULES ?
-			   bi->module_count : BOOTINFO_MAX_MODULES;
-
-	l->skiff_count = 0;
-	layout_own(l, MM_OWNER_IMAGE, 0, *image);
-	layout_own(l, MM_OWNER_BOOTINFO, 0, span(bi->mbi_addr, bi->mbi_size));
-	for (uint32_t i = 0; i < modules; i++) {
-		struct phys_range m = { bi->modules[i].start, bi->modules[i].end };
-
-		layout_own(l, MM_OWNER_MODULE, i, m);
-	}
+	(void)ranges_append(b->r, &b->n, MM_BUSY_MAX, pages_around(r));
 }
 
-/* usable minus every owned range so far, into out (cap MM_LAYOUT_MAX_RANGES). */
-static int layout_unowned(const struct mm_layout *l, struct phys_range *out)
+static uint32_t module_entries(const struct boot_info *bi)
 {
-	struct phys_range owned[MM_OWNED_MAX];
-	size_t n = 0;
+	return bi->module_count < BOOTINFO_MAX_MODULES ? bi->module_count : BOOTINFO_MAX_MODULES;
+}
 
-	for (size_t i = 0; i < l->skiff_count; i++)
-		owned[n++] = l->skiff[i].range;
-	n = ranges_normalize(owned, n);
-	return ranges_subtract(l->usable, l->usable_count, owned, n, out, MM_LAYOUT_MAX_RANGES);
+/* Everything the loader placed, where it placed it, and skiff's image:
+ * at most 2 + BOOTINFO_MAX_MODULES of the MM_BUSY_MAX slots. */
+static void busy_init(const struct boot_info *bi, const struct phys_range *image,
+		      struct busy_set *b)
+{
+	b->n = 0;
+	busy_add(b, *image);
+	busy_add(b, span(bi->mbi_addr, bi->mbi_size));
+	for (uint32_t i = 0; i < module_entries(bi); i++)
+		busy_add(b, (struct phys_range){ bi->modules[i].start, bi->modules[i].end });
+}
+
+/* usable minus the busy ranges, into out (cap MM_LAYOUT_MAX_RANGES). */
+static int layout_free(const struct mm_layout *l, const struct busy_set *b,
+		       struct phys_range *out)
+{
+	struct phys_range busy[MM_BUSY_MAX];
+	size_t n = b->n;
+
+	memcpy(busy, b->r, n * sizeof(busy[0]));
+	n = ranges_normalize(busy, n);
+	return ranges_subtract(l->usable, l->usable_count, busy, n, out, MM_LAYOUT_MAX_RANGES);
 }
 
 /* Highest fit wholly below 4 GiB: the top of the highest range that has
  * room under the 4 GiB line. */
-static bool pool_below_4g(const struct phys_range *free, size_t n, uint64_t size,
-			  struct phys_range *pool)
+static bool fit_below_4g(const struct phys_range *free, size_t n, uint64_t size,
+			 struct phys_range *fit)
 {
 	for (size_t i = n; i-- > 0;) {
 		uint64_t top = free[i].end < FOUR_GIB ? free[i].end : FOUR_GIB;
 
 		if (top > free[i].base && top - free[i].base >= size) {
-			*pool = (struct phys_range){ top - size, top };
+			*fit = (struct phys_range){ top - size, top };
 			return true;
 		}
 	}
@@ -223,41 +234,109 @@ static const char *size_str(char buf[24], uint64_t bytes)
 	return buf;
 }
 
-static uint64_t largest_run(const struct phys_range *r, size_t n)
+/* The largest run, counting only its part below limit. */
+static uint64_t largest_run(const struct phys_range *r, size_t n, uint64_t limit)
 {
 	uint64_t best = 0;
 
-	for (size_t i = 0; i < n; i++)
-		best = range_size(r[i]) > best ? range_size(r[i]) : best;
+	for (size_t i = 0; i < n; i++) {
+		struct phys_range below = { r[i].base, r[i].end < limit ? r[i].end : limit };
+
+		best = range_size(below) > best ? range_size(below) : best;
+	}
 	return best;
 }
 
-/* Places the pool in usable RAM that the image, boot info and modules leave
- * free; the guest array serves as scratch until the guest set is computed. */
-static int layout_place_pool(struct mm_layout *l, uint64_t pool_size)
+/* Places the pool in usable RAM that nothing busy uses yet; the guest
+ * array serves as scratch until the guest set is computed. */
+static int layout_place_pool(struct mm_layout *l, struct busy_set *b, uint64_t pool_size)
 {
-	int n = layout_unowned(l, l->guest);
+	int n = layout_free(l, b, l->guest);
 	uint64_t size = align_up_sat(pool_size, PAGE_SIZE);
 	char need[24], have[24];
 
 	if (n < 0)
 		return layout_overflow("free RAM");
-	if (pool_below_4g(l->guest, (size_t)n, size, &l->pool) ||
+	if (fit_below_4g(l->guest, (size_t)n, size, &l->pool) ||
 	    pool_above_4g(l->guest, (size_t)n, size, &l->pool)) {
-		layout_own(l, MM_OWNER_POOL, 0, l->pool);
+		busy_add(b, l->pool);
 		return 0;
 	}
 	kprintf("skiff: mm: no room for skiff's page pool: it needs %llu bytes (%s) "
-		"of contiguous usable RAM outside skiff's image, boot info and modules; "
+		"of contiguous usable RAM outside skiff's image and the loader's boot "
+		"information and modules; "
 		"the largest such run is %s\n", (unsigned long long)size,
-		size_str(need, size), size_str(have, largest_run(l->guest, (size_t)n)));
+		size_str(need, size), size_str(have, largest_run(l->guest, (size_t)n, ~0ull)));
 	return -ENOMEM;
+}
+
+/* Module i's new place: the highest free fit below 4 GiB.  One that lies
+ * (partly) above 4 GiB stays: the boot map cannot reach it to copy, and a
+ * Multiboot2 loader cannot put it there. */
+static int layout_place_module(struct mm_layout *l, struct busy_set *b, uint32_t i,
+			       const struct boot_module *m)
+{
+	struct mm_module_place *p = &l->modules[i];
+	uint64_t size = m->end > m->start ? m->end - m->start : 0;
+	struct phys_range to;
+	char need[24], have[24];
+	int n;
+
+	*p = (struct mm_module_place){ .from = m->start, .to = m->start, .size = size };
+	if (size == 0 || m->end > FOUR_GIB)
+		return 0;
+	n = layout_free(l, b, l->guest);
+	if (n < 0)
+		return layout_overflow("free RAM");
+	if (!fit_below_4g(l->guest, (size_t)n, align_up(size, PAGE_SIZE), &to)) {
+		kprintf("skiff: mm: no room to move GRUB module %u (%llu bytes, %s) out of the "
+			"guest's low memory: it needs that much contiguous usable RAM below 4 GiB "
+			"outside skiff's image, pool and what the loader placed; the largest such "
+			"run is %s\n", i, (unsigned long long)size, size_str(need, size),
+			size_str(have, largest_run(l->guest, (size_t)n, FOUR_GIB)));
+		return -ENOMEM;
+	}
+	busy_add(b, to);
+	p->to = to.base;
+	p->moved = true;
+	l->moved_count++;
+	l->moved_bytes += size;
+	return 0;
+}
+
+/* What skiff keeps once the modules are in their places: image, modules,
+ * pool. */
+static void layout_own_final(const struct phys_range *image, struct mm_layout *l)
+{
+	l->skiff_count = 0;
+	layout_own(l, MM_OWNER_IMAGE, 0, *image);
+	for (uint32_t i = 0; i < l->module_count; i++)
+		layout_own(l, MM_OWNER_MODULE, i, span(l->modules[i].to, l->modules[i].size));
+	layout_own(l, MM_OWNER_POOL, 0, l->pool);
+}
+
+/* usable minus everything skiff keeps, into the guest set. */
+static int layout_guest(struct mm_layout *l)
+{
+	struct phys_range owned[MM_OWNED_MAX];
+	size_t n = 0;
+	int g;
+
+	for (size_t i = 0; i < l->skiff_count; i++)
+		owned[n++] = l->skiff[i].range;
+	n = ranges_normalize(owned, n);
+	g = ranges_subtract(l->usable, l->usable_count, owned, n, l->guest, MM_LAYOUT_MAX_RANGES);
+	if (g < 0)
+		return layout_overflow("guest RAM");
+	l->guest_count = (size_t)g;
+	return 0;
 }
 
 int mm_layout_build(const struct boot_info *bi, const struct phys_range *image,
 		    uint64_t pool_size, struct mm_layout *out)
 {
-	int err, n;
+	struct busy_set busy;
+	int err;
 
 	memset(out, 0, sizeof(*out));
 	if (pool_size == 0) {
@@ -267,18 +346,48 @@ int mm_layout_build(const struct boot_info *bi, const struct phys_range *image,
 	err = layout_usable(bi, out);
 	if (err)
 		return err;
-	layout_own_fixed(bi, image, out);
-	err = layout_place_pool(out, pool_size);
+	busy_init(bi, image, &busy);
+	err = layout_place_pool(out, &busy, pool_size);
+	out->module_count = module_entries(bi);
+	for (uint32_t i = 0; err == 0 && i < out->module_count; i++)
+		err = layout_place_module(out, &busy, i, &bi->modules[i]);
 	if (err)
 		return err;
-	n = layout_unowned(out, out->guest);
-	if (n < 0)
-		return layout_overflow("guest RAM");
-	out->guest_count = (size_t)n;
+	layout_own_final(image, out);
+	err = layout_guest(out);
+	if (err)
+		return err;
 	out->usable_bytes = ranges_total(out->usable, out->usable_count);
 	out->guest_bytes = ranges_total(out->guest, out->guest_count);
 	out->skiff_bytes = out->usable_bytes - out->guest_bytes;
 	return 0;
+}
+
+bool mm_layout_moves_disjoint(const struct mm_layout *l, const struct boot_info *bi,
+			      const struct phys_range *image)
+{
+	struct busy_set b;
+
+	busy_init(bi, image, &b);
+	busy_add(&b, l->pool);
+	for (uint32_t i = 0; i < l->module_count; i++) {
+		const struct mm_module_place *p = &l->modules[i];
+		struct phys_range to = pages_around(span(p->to, p->size));
+
+		if (!p->moved)
+			continue;
+		if (p->to >= FOUR_GIB || to.end > FOUR_GIB || !is_aligned(p->to, PAGE_SIZE))
+			return false;
+		for (size_t k = 0; k < b.n; k++)
+			if (range_overlaps(to, b.r[k]))
+				return false;
+		for (uint32_t k = 0; k < l->module_count; k++)
+			if (k != i && l->modules[k].moved &&
+			    range_overlaps(to, pages_around(span(l->modules[k].to,
+								 l->modules[k].size))))
+				return false;
+	}
+	return true;
 }
 
 enum mm_owner mm_layout_owner(const struct mm_layout *l, uint64_t pa)
@@ -298,7 +407,6 @@ const char *mm_owner_name(enum mm_owner label)
 		[MM_OWNER_NONE] = "none",
 		[MM_OWNER_GUEST] = "guest",
 		[MM_OWNER_IMAGE] = "image",
-		[MM_OWNER_BOOTINFO] = "boot info",
 		[MM_OWNER_MODULE] = "module",
 		[MM_OWNER_POOL] = "pool",
 	};
@@ -335,18 +443,50 @@ static void layout_print_owned(const struct mm_layout *l, const struct mm_owned 
 	kprintf("\n");
 }
 
+/* The span of the moved modules' old (from) or new places, inclusive. */
+static void moved_span(const struct mm_layout *l, bool to, uint64_t *lo, uint64_t *hi)
+{
+	*lo = ~0ull;
+	*hi = 0;
+	for (uint32_t i = 0; i < l->module_count; i++) {
+		const struct mm_module_place *p = &l->modules[i];
+		uint64_t at = to ? p->to : p->from;
+
+		if (!p->moved)
+			continue;
+		*lo = at < *lo ? at : *lo;
+		*hi = at + p->size - 1 > *hi ? at + p->size - 1 : *hi;
+	}
+}
+
+static void layout_print_moves(const struct mm_layout *l)
+{
+	uint64_t from_lo, from_hi, to_lo, to_hi;
+	char size[24];
+
+	if (l->moved_count == 0)
+		return;
+	moved_span(l, false, &from_lo, &from_hi);
+	moved_span(l, true, &to_lo, &to_hi);
+	kprintf("skiff: mm: %u module%s moved out of the guest's way, %llu bytes (%s): "
+		"from 0x%llx-0x%llx to 0x%llx-0x%llx\n", l->moved_count,
+		l->moved_count == 1 ? "" : "s", (unsigned long long)l->moved_bytes,
+		size_str(size, l->moved_bytes), (unsigned long long)from_lo,
+		(unsigned long long)from_hi, (unsigned long long)to_lo, (unsigned long long)to_hi);
+}
+
 void mm_layout_print(const struct mm_layout *l)
 {
-	char s[8][24];
+	char s[7][24];
 
 	kprintf("skiff: mm: RAM %s total, %s usable; skiff keeps %s "
-		"(image %s, pool %s, boot info %s, modules %s); guest gets %s in %zu range%s\n",
+		"(image %s, pool %s, modules %s); guest gets %s in %zu range%s\n",
 		size_str(s[0], l->ram_bytes), size_str(s[1], l->usable_bytes),
 		size_str(s[2], l->skiff_bytes), size_str(s[3], layout_kept(l, MM_OWNER_IMAGE)),
 		size_str(s[4], layout_kept(l, MM_OWNER_POOL)),
-		size_str(s[5], layout_kept(l, MM_OWNER_BOOTINFO)),
-		size_str(s[6], layout_kept(l, MM_OWNER_MODULE)),
-		size_str(s[7], l->guest_bytes), l->guest_count, l->guest_count == 1 ? "" : "s");
+		size_str(s[5], layout_kept(l, MM_OWNER_MODULE)),
+		size_str(s[6], l->guest_bytes), l->guest_count, l->guest_count == 1 ? "" : "s");
 	for (size_t i = 0; i < l->skiff_count; i++)
 		layout_print_owned(l, &l->skiff[i]);
+	layout_print_moves(l);
 }

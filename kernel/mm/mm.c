@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 #include "mm/mm.h"
 #include "mm/mtrr.h"
 #include "mm/paging.h"
@@ -146,7 +147,31 @@ int mm_set_page_rights(uint64_t pa, unsigned perms)
 	return rc;
 }
 
-int mm_init(const struct boot_info *bi, unsigned cpus)
+/*
+ * Copies each module the layout moves to its new place, through the boot
+ * page tables' identity map of the first 4 GiB (the layout moves nothing
+ * from or to above that), and points bi at the copy.  No new place
+ * overlaps any old place, the image, the pool or another new place, so
+ * no copy can spoil bytes another still has to read, in any order; that
+ * is the layout's promise, checked here because a broken one would be
+ * skiff's own bug.
+ */
+static void move_modules(struct boot_info *bi, const struct phys_range *image)
+{
+	if (!mm_layout_moves_disjoint(&layout, bi, image))
+		panic("mm: the layout's new module places overlap what they are copied from");
+	for (uint32_t i = 0; i < layout.module_count; i++) {
+		const struct mm_module_place *p = &layout.modules[i];
+
+		if (!p->moved)
+			continue;
+		memcpy((void *)p->to, (const void *)p->from, p->size);
+		bi->modules[i].start = p->to;
+		bi->modules[i].end = p->to + p->size;
+	}
+}
+
+int mm_init(struct boot_info *bi, unsigned cpus)
 {
 	struct phys_range image = {
 		.base = (uint64_t)__image_start,
@@ -159,6 +184,7 @@ int mm_init(const struct boot_info *bi, unsigned cpus)
 		kprintf("skiff: mm: cannot lay out memory (error %d)\n", err);
 		return err;
 	}
+	move_modules(bi, &image);
 	mm_layout_print(&layout);
 	if (layout.guest_bytes < CONFIG_GUEST_MIN_MEMORY) {
 		kprintf("skiff: mm: the guest would get %lu KiB, less than the %llu KiB configured minimum\n",

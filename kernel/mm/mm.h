@@ -17,10 +17,12 @@
 #include "mm/paging.h"
 
 /* Computes the layout, with a pool sized for cpus CPUs (mm_pool_size()),
- * starts the pool and switches to skiff's own page tables.  Returns a
+ * moves GRUB's modules to the places it gives them (bi's module addresses
+ * follow), starts the pool and switches to skiff's own page tables.  To be
+ * called while the boot page tables map the first 4 GiB.  Returns a
  * negative error (already reported) when memory cannot be laid out: then
- * skiff must not start a guest. */
-int mm_init(const struct boot_info *bi, unsigned cpus);
+ * skiff must not start a guest, and nothing was moved. */
+int mm_init(struct boot_info *bi, unsigned cpus);
 
 const struct mm_layout *mm_layout(void);
 

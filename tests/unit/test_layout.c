@@ -2,7 +2,8 @@
  * skiff's memory budget: range-set operations, the layout built from
  * firmware-shaped memory maps (tidy and untidy), where the pool goes, and a
  * property test that every page of usable RAM ends up in exactly one place:
- * free in the page allocator, kept by skiff, or the guest's.
+ * free in the page allocator, kept by skiff, or the guest's, and that no
+ * module's new place touches anything the loader placed.
  */
 #include "support.h"
 
@@ -42,7 +43,7 @@ static void module_add(uint64_t start, uint64_t end)
 }
 
 /* A fresh machine: no map yet, skiff at 1 MiB (2 MiB long), boot info in
- * one page just above it. */
+ * one page just above it (where the loader put it; skiff does not keep it). */
 static int setup(void **state)
 {
 	(void)state;
@@ -239,10 +240,11 @@ static void test_qemu_map(void **state)
 	/* The pool sits at the top, leaving the guest one low run. */
 	assert_int_equal(lay.pool.base, 0x1ffe0000 - 16 * MIB);
 	assert_int_equal(lay.pool.end, 0x1ffe0000);
-	assert_ranges(lay.guest, lay.guest_count, R(3 * MIB + 0x1000, 0x1ffe0000 - 16 * MIB));
-	assert_int_equal(lay.skiff_bytes, 2 * MIB + 4 * KIB + 16 * MIB);
+	assert_ranges(lay.guest, lay.guest_count, R(3 * MIB, 0x1ffe0000 - 16 * MIB));
+	assert_int_equal(lay.skiff_bytes, 2 * MIB + 16 * MIB);
 	assert_int_equal(mm_layout_owner(&lay, 2 * MIB), MM_OWNER_IMAGE);
-	assert_int_equal(mm_layout_owner(&lay, 3 * MIB + 0x7ff), MM_OWNER_BOOTINFO);
+	/* The boot information was parsed into struct boot_info: the guest's. */
+	assert_int_equal(mm_layout_owner(&lay, 3 * MIB + 0x7ff), MM_OWNER_GUEST);
 	assert_int_equal(mm_layout_owner(&lay, 3 * MIB + 0x1000), MM_OWNER_GUEST);
 	assert_int_equal(mm_layout_owner(&lay, 0x1ffdffff), MM_OWNER_POOL);
 	assert_int_equal(mm_layout_owner(&lay, 0x1ffe0000), MM_OWNER_NONE);
@@ -263,7 +265,7 @@ static void test_bochs_map(void **state)
 	assert_ranges(lay.usable, lay.usable_count, R(MIB, 0x7ff0000));
 	assert_ranges(&lay.pool, 1, R(0x7ff0000 - 8 * MIB, 0x7ff0000));
 	assert_int_equal(lay.guest_count, 1);
-	assert_int_equal(lay.guest_bytes, 0x7ff0000 - 3 * MIB - 4 * KIB - 8 * MIB);
+	assert_int_equal(lay.guest_bytes, 0x7ff0000 - 3 * MIB - 8 * MIB);
 }
 
 /* OVMF, 2 GiB: firmware runtime regions chop the top of low RAM into many
@@ -296,7 +298,7 @@ static void test_ovmf_map_with_many_small_runs(void **state)
 	assert_ranges(&lay.pool, 1, R(0x7e000000 - 16 * MIB, 0x7e000000));
 	assert_int_equal(lay.usable_count, 3 + 40);
 	assert_int_equal(lay.guest_count, 3 + 40);
-	assert_ranges(lay.guest, 2, R(3 * MIB + 0x1000, 0x800000), R(0x808000, 0x810000));
+	assert_ranges(lay.guest, 2, R(3 * MIB, 0x800000), R(0x808000, 0x810000));
 	assert_int_equal(mm_layout_owner(&lay, 0x800000), MM_OWNER_NONE);
 	assert_int_equal(mm_layout_owner(&lay, 0x7e000000), MM_OWNER_NONE);
 	assert_int_equal(mm_layout_owner(&lay, 0x7e010000), MM_OWNER_GUEST);
@@ -329,13 +331,13 @@ static void test_64g_machine_keeps_pool_below_4g(void **state)
 	assert_int_equal(lay.ram_bytes, 0x9fc00 + 3 * GIB - MIB + 61 * GIB);
 	assert_ranges(&lay.pool, 1, R(3 * GIB - 64 * MIB, 3 * GIB));
 	assert_ranges(lay.guest, lay.guest_count,
-		      R(3 * MIB + 0x1000, 3 * GIB - 64 * MIB), R(4 * GIB, 65 * GIB));
+		      R(3 * MIB, 3 * GIB - 64 * MIB), R(4 * GIB, 65 * GIB));
 	assert_int_equal(mm_layout_owner(&lay, 65 * GIB - 1), MM_OWNER_GUEST);
 	assert_int_equal(mm_layout_owner(&lay, 65 * GIB), MM_OWNER_NONE);
 	assert_int_equal(mm_layout_owner(&lay, 3 * GIB + 5), MM_OWNER_NONE);
 	mm_layout_print(&lay);
 	assert_log_contains("skiff: mm: RAM 64 GiB total, 64 GiB usable; skiff keeps 66 MiB "
-			    "(image 2 MiB, pool 64 MiB, boot info 4 KiB, modules 0 KiB); "
+			    "(image 2 MiB, pool 64 MiB, modules 0 KiB); "
 			    "guest gets 63.9 GiB in 2 ranges\n");
 }
 
@@ -402,7 +404,7 @@ static void test_unaligned_entries_shrink_to_whole_pages(void **state)
 		      R(0x101000, 0x1800000), R(0x1801000, 0x2000000), R(0x3000000, 0x3001000));
 	assert_int_equal(lay.ram_bytes, 0x2000400 - 0x100800 + 0x1000);
 	/* Only the usable part of the image counts as kept. */
-	assert_int_equal(lay.skiff_bytes, 2 * MIB - 0x1000 + 0x1000 + MIB);
+	assert_int_equal(lay.skiff_bytes, 2 * MIB - 0x1000 + MIB);
 }
 
 static void wrapping_map(void)
@@ -464,34 +466,47 @@ static void test_map_with_100_small_holes(void **state)
 
 /* ---- what skiff keeps ---- */
 
-static void test_image_modules_and_boot_info_are_kept(void **state)
+static void test_image_and_modules_are_kept_boot_info_is_not(void **state)
 {
 	(void)state;
 	map_add(0x0, 0x9fc00, MEM_USABLE);
 	map_add(MIB, 255 * MIB, MEM_USABLE);
 	image = R(MIB, 0x2a3456);
-	bi.mbi_addr = 0x9000;		/* below 1 MiB: kept, but not RAM skiff counts */
+	bi.mbi_addr = 0x9000;		/* below 1 MiB, where the loader put it */
 	bi.mbi_size = 0x800;
 	module_add(0x400000, 0x500123);
-	module_add(0x800000, 0x800000);	/* empty: nothing to keep */
+	module_add(0x800000, 0x800000);	/* empty: nothing to keep or move */
 	module_add(0x900100, 0x900200);
 	build_ok(4 * MIB);
-	assert_ranges(lay.guest, lay.guest_count, R(0x2a4000, 0x400000), R(0x501000, 0x900000),
-		      R(0x901000, 252 * MIB));
-	assert_int_equal(lay.skiff_count, 5);
-	assert_int_equal(lay.skiff[3].label, MM_OWNER_MODULE);
-	assert_int_equal(lay.skiff[3].module, 2);
+	/* Module 0 right below the pool, module 2 below it; where the loader
+	 * put them is the guest's again. */
+	assert_ranges(lay.guest, lay.guest_count, R(0x2a4000, 252 * MIB - 0x102000));
+	assert_int_equal(lay.skiff_count, 4);
+	assert_int_equal(lay.skiff[1].label, MM_OWNER_MODULE);
+	assert_int_equal(lay.skiff[1].module, 0);
+	assert_ranges(&lay.skiff[1].range, 1, R(252 * MIB - 0x101000, 252 * MIB));
+	assert_int_equal(lay.skiff[2].label, MM_OWNER_MODULE);
+	assert_int_equal(lay.skiff[2].module, 2);
+	assert_ranges(&lay.skiff[2].range, 1, R(252 * MIB - 0x102000, 252 * MIB - 0x101000));
+	assert_int_equal(lay.module_count, 3);
+	assert_false(lay.modules[1].moved);
+	assert_int_equal(lay.modules[1].size, 0);
+	assert_int_equal(lay.modules[2].from, 0x900100);
+	assert_int_equal(lay.modules[2].to, 252 * MIB - 0x102000);
+	assert_int_equal(lay.modules[2].size, 0x100);
 	assert_int_equal(mm_layout_owner(&lay, 0x2a3fff), MM_OWNER_IMAGE);
-	assert_int_equal(mm_layout_owner(&lay, 0x500fff), MM_OWNER_MODULE);
-	assert_int_equal(mm_layout_owner(&lay, 0x900000), MM_OWNER_MODULE);
+	assert_int_equal(mm_layout_owner(&lay, 0x500fff), MM_OWNER_GUEST);
+	assert_int_equal(mm_layout_owner(&lay, 0x900000), MM_OWNER_GUEST);
+	assert_int_equal(mm_layout_owner(&lay, 252 * MIB - 0x102000), MM_OWNER_MODULE);
 	assert_int_equal(mm_layout_owner(&lay, 0x9000), MM_OWNER_NONE);
 	assert_int_equal(mm_layout_owner(&lay, 252 * MIB), MM_OWNER_POOL);
 	assert_int_equal(lay.skiff_bytes, 0x1a4000 + 0x101000 + 0x1000 + 4 * MIB);
 	mm_layout_print(&lay);
-	assert_log_contains("skiff: mm:   0x0000000000009000-0x0000000000009fff      4 KiB  "
-			    "boot info (4 KiB outside usable RAM)\n");
-	assert_log_contains("skiff: mm:   0x0000000000900000-0x0000000000900fff      4 KiB  module 2\n");
-	assert_log_contains("(image 1.6 MiB, pool 4 MiB, boot info 0 KiB, modules 1 MiB)");
+	assert_log_contains("skiff: mm:   0x000000000fafe000-0x000000000fafefff      "
+			    "4 KiB  module 2\n");
+	assert_log_contains("(image 1.6 MiB, pool 4 MiB, modules 1 MiB)");
+	assert_log_contains("skiff: mm: 2 modules moved out of the guest's way, "
+			    "1049123 bytes (1 MiB): from 0x400000-0x9001ff to 0xfafe000-0xfbff122\n");
 }
 
 static void test_print_summary_and_one_line_per_kept_range(void **state)
@@ -502,10 +517,9 @@ static void test_print_summary_and_one_line_per_kept_range(void **state)
 	mm_layout_print(&lay);
 	assert_string_equal(unit_log,
 		"skiff: mm: RAM 511.5 MiB total, 510.9 MiB usable; skiff keeps 18 MiB "
-		"(image 2 MiB, pool 16 MiB, boot info 4 KiB, modules 0 KiB); "
+		"(image 2 MiB, pool 16 MiB, modules 0 KiB); "
 		"guest gets 492.9 MiB in 1 range\n"
 		"skiff: mm:   0x0000000000100000-0x00000000002fffff      2 MiB  image\n"
-		"skiff: mm:   0x0000000000300000-0x0000000000300fff      4 KiB  boot info\n"
 		"skiff: mm:   0x000000001efe0000-0x000000001ffdffff     16 MiB  pool\n");
 }
 
@@ -515,7 +529,6 @@ static void test_owner_names(void **state)
 	assert_string_equal(mm_owner_name(MM_OWNER_NONE), "none");
 	assert_string_equal(mm_owner_name(MM_OWNER_GUEST), "guest");
 	assert_string_equal(mm_owner_name(MM_OWNER_IMAGE), "image");
-	assert_string_equal(mm_owner_name(MM_OWNER_BOOTINFO), "boot info");
 	assert_string_equal(mm_owner_name(MM_OWNER_MODULE), "module");
 	assert_string_equal(mm_owner_name(MM_OWNER_POOL), "pool");
 	assert_string_equal(mm_owner_name((enum mm_owner)77), "unknown");
@@ -560,8 +573,11 @@ static void test_pool_avoids_image_modules_and_boot_info(void **state)
 	image = R(52 * MIB - 0x800, 52 * MIB + 0x800);
 	build_ok(6 * MIB);
 	assert_ranges(&lay.pool, 1, R(53 * MIB, 59 * MIB));
-	assert_ranges(lay.guest, lay.guest_count, R(MIB, 52 * MIB - 0x1000),
-		      R(52 * MIB + 0x1000, 53 * MIB), R(59 * MIB + 0x1000, 60 * MIB));
+	/* The module moves below the image (the highest free fit), and the
+	 * pages the boot information and the module used are the guest's. */
+	assert_ranges(&lay.skiff[1].range, 1, R(48 * MIB - 0x1000, 52 * MIB - 0x1000));
+	assert_ranges(lay.guest, lay.guest_count, R(MIB, 48 * MIB - 0x1000),
+		      R(52 * MIB + 0x1000, 53 * MIB), R(59 * MIB, 64 * MIB));
 	/* The owned ranges leave no room for more: the pool does not fit. */
 	setup(NULL);
 	map_add(MIB, 63 * MIB, MEM_USABLE);
@@ -618,6 +634,148 @@ static void test_empty_map_has_no_room(void **state)
 	assert_int_equal(mm_layout_build(&bi, &image, PAGE_SIZE, &lay), -ENOMEM);
 	assert_log_contains("the largest such run is 0 KiB");
 	assert_int_equal(mm_layout_owner(&lay, 2 * MIB), MM_OWNER_NONE);
+}
+
+/* ---- where GRUB's modules go ---- */
+
+/* Bochs with 512 MiB, skiff's image at 16 MiB, and GRUB 2.06's low
+ * placement as measured with a Linux guest: module 0 (the kernel) from
+ * 0x22a000, the boot information after it, module 1 (the initrd) after
+ * that, up to 5.2 MiB. */
+static void grub_low_machine(void)
+{
+	map_add(0x0, 0x9f000, MEM_USABLE);
+	map_add(0x9f000, 0x1000, MEM_RESERVED);
+	map_add(0xe8000, 0x18000, MEM_RESERVED);
+	map_add(MIB, 0x1fff0000 - MIB, MEM_USABLE);
+	map_add(0x1fff0000, 0x10000, MEM_ACPI_RECLAIMABLE);
+	map_add(0xfffc0000, 0x40000, MEM_RESERVED);
+	image = R(16 * MIB, 0x108a000);
+	module_add(0x22a000, 0x34cb20);
+	bi.mbi_addr = 0x34d000;
+	bi.mbi_size = 0x9a8;
+	module_add(0x34e000, 0x5327a1);
+}
+
+static void test_grub_low_modules_move_up_next_to_the_pool(void **state)
+{
+	(void)state;
+	grub_low_machine();
+	build_ok(0x130000);
+	assert_ranges(&lay.pool, 1, R(0x1fec0000, 0x1fff0000));
+	/* Highest first: module 0 right below the pool, module 1 below it. */
+	assert_true(lay.modules[0].moved && lay.modules[1].moved);
+	assert_int_equal(lay.modules[0].from, 0x22a000);
+	assert_int_equal(lay.modules[0].to, 0x1fec0000 - 0x123000);
+	assert_int_equal(lay.modules[0].size, 0x122b20);
+	assert_int_equal(lay.modules[1].from, 0x34e000);
+	assert_int_equal(lay.modules[1].to, 0x1fec0000 - 0x123000 - 0x1e5000);
+	assert_int_equal(lay.modules[1].size, 0x1e47a1);
+	assert_int_equal(lay.moved_count, 2);
+	assert_int_equal(lay.moved_bytes, 0x122b20 + 0x1e47a1);
+	/* Below the image, the guest's low memory is one piece again. */
+	assert_ranges(lay.guest, lay.guest_count, R(MIB, 16 * MIB),
+		      R(0x108a000, 0x1fec0000 - 0x123000 - 0x1e5000));
+	mm_layout_print(&lay);
+	assert_string_equal(unit_log,
+		"skiff: mm: RAM 511.6 MiB total, 510.9 MiB usable; skiff keeps 4.8 MiB "
+		"(image 552 KiB, pool 1.2 MiB, modules 3 MiB); guest gets 506.2 MiB in 2 ranges\n"
+		"skiff: mm:   0x0000000001000000-0x0000000001089fff    552 KiB  image\n"
+		"skiff: mm:   0x000000001fd9d000-0x000000001febffff    1.1 MiB  module 0\n"
+		"skiff: mm:   0x000000001fbb8000-0x000000001fd9cfff    1.9 MiB  module 1\n"
+		"skiff: mm:   0x000000001fec0000-0x000000001ffeffff    1.2 MiB  pool\n"
+		"skiff: mm: 2 modules moved out of the guest's way, 3175105 bytes (3 MiB): "
+		"from 0x22a000-0x5327a0 to 0x1fbb8000-0x1febfb1f\n");
+	assert_true(mm_layout_moves_disjoint(&lay, &bi, &image));
+}
+
+/* No new place may overlap any old one, nor the image, the boot
+ * information or the pool: then the copies cannot spoil each other, in
+ * any order.  Here GRUB put module 1 at the very top, where module 0's new
+ * place would otherwise be, module 2 on the same bytes as module 0, and
+ * the boot information inside module 2. */
+static void test_new_places_overlap_no_old_place(void **state)
+{
+	(void)state;
+	map_add(MIB, 63 * MIB, MEM_USABLE);
+	image = R(16 * MIB, 17 * MIB);
+	module_add(2 * MIB, 3 * MIB + 100);
+	module_add(62 * MIB, 64 * MIB);
+	module_add(2 * MIB, 3 * MIB + 100);
+	bi.mbi_addr = 2 * MIB + 0x3000;
+	bi.mbi_size = 0x100;
+	build_ok(MIB);
+	assert_ranges(&lay.pool, 1, R(61 * MIB, 62 * MIB));
+	assert_int_equal(lay.modules[0].to, 61 * MIB - 0x101000);
+	assert_int_equal(lay.modules[1].to, 61 * MIB - 0x101000 - 2 * MIB);
+	assert_int_equal(lay.modules[2].to, 61 * MIB - 2 * 0x101000 - 2 * MIB);
+	assert_true(mm_layout_moves_disjoint(&lay, &bi, &image));
+	/* Where module 1 was is the guest's now, and where 0 and 2 were. */
+	assert_int_equal(mm_layout_owner(&lay, 62 * MIB), MM_OWNER_GUEST);
+	assert_int_equal(mm_layout_owner(&lay, 2 * MIB), MM_OWNER_GUEST);
+	assert_ranges(lay.guest, lay.guest_count, R(MIB, 16 * MIB),
+		      R(17 * MIB, 61 * MIB - 2 * 0x101000 - 2 * MIB), R(62 * MIB, 64 * MIB));
+
+	/* The check itself refuses a new place on an old one. */
+	lay.modules[2].to = 62 * MIB;
+	assert_false(mm_layout_moves_disjoint(&lay, &bi, &image));
+	lay.modules[2].to = lay.modules[0].to + PAGE_SIZE;
+	assert_false(mm_layout_moves_disjoint(&lay, &bi, &image));
+	lay.modules[2].to = 16 * MIB + 5 * PAGE_SIZE;
+	assert_false(mm_layout_moves_disjoint(&lay, &bi, &image));
+	lay.modules[2].to = 61 * MIB;	/* the pool */
+	assert_false(mm_layout_moves_disjoint(&lay, &bi, &image));
+	lay.modules[2].to = 40 * MIB + 8;	/* free, but not page-aligned */
+	assert_false(mm_layout_moves_disjoint(&lay, &bi, &image));
+	lay.modules[2].to = 40 * MIB;
+	assert_true(mm_layout_moves_disjoint(&lay, &bi, &image));
+}
+
+/* A module at or above 4 GiB stays where it is (the boot map cannot
+ * reach it, and a Multiboot2 loader cannot put it there); an empty one is
+ * neither moved nor kept. */
+static void test_modules_above_4g_and_empty_ones_stay(void **state)
+{
+	(void)state;
+	map_add(MIB, 63 * MIB, MEM_USABLE);
+	map_add(4 * GIB, GIB, MEM_USABLE);
+	module_add(4 * GIB + 0x100, 4 * GIB + 0x5000);
+	module_add(4 * GIB - 0x1000, 4 * GIB + 0x1000);	/* straddles the line */
+	module_add(5 * MIB, 5 * MIB);
+	module_add(4 * GIB - 0x2000, 4 * GIB);		/* wholly below: moves */
+	build_ok(MIB);
+	assert_false(lay.modules[0].moved);
+	assert_int_equal(lay.modules[0].to, 4 * GIB + 0x100);
+	assert_false(lay.modules[1].moved);
+	assert_false(lay.modules[2].moved);
+	assert_true(lay.modules[3].moved);
+	assert_int_equal(lay.modules[3].to, 63 * MIB - 0x2000);
+	assert_int_equal(lay.moved_count, 1);
+	assert_int_equal(mm_layout_owner(&lay, 4 * GIB + 0x4000), MM_OWNER_MODULE);
+	assert_int_equal(mm_layout_owner(&lay, 5 * GIB - PAGE_SIZE), MM_OWNER_GUEST);
+	assert_int_equal(mm_layout_owner(&lay, 5 * MIB), MM_OWNER_GUEST);
+	assert_int_equal(lay.skiff_count, 5);	/* image, modules 0, 1, 3, pool */
+}
+
+/* No room below 4 GiB for a module: a clear report, and no layout. */
+static void test_module_without_room_is_reported(void **state)
+{
+	(void)state;
+	map_add(MIB, 7 * MIB, MEM_USABLE);
+	map_add(4 * GIB, 4 * GIB, MEM_USABLE);	/* room, but beyond the boot map */
+	module_add(4 * MIB, 7 * MIB);
+	assert_int_equal(mm_layout_build(&bi, &image, MIB, &lay), -ENOMEM);
+	assert_log_contains("skiff: mm: no room to move GRUB module 0 (3145728 bytes, 3 MiB) "
+			    "out of the guest's low memory: it needs that much contiguous usable "
+			    "RAM below 4 GiB outside skiff's image, pool and what the loader placed; the "
+			    "largest such run is 1020 KiB\n");
+	/* A module that fits somewhere (here above its own old place) moves. */
+	setup(NULL);
+	map_add(MIB, 7 * MIB, MEM_USABLE);
+	module_add(4 * MIB, 4 * MIB + 1020 * KIB);
+	build_ok(MIB);
+	assert_int_equal(lay.modules[0].to, 7 * MIB - 1020 * KIB);
+	assert_ranges(lay.guest, lay.guest_count, R(3 * MIB, 7 * MIB - 1020 * KIB));
 }
 
 /* ---- property: every usable page is free in the pool, kept, or the guest's ---- */
@@ -723,7 +881,7 @@ struct page_census {
 /* How much the property test actually exercised, so a generator that
  * drifted into trivial machines shows. */
 static struct {
-	uint64_t machines, no_room, pages, free, kept, guest;
+	uint64_t machines, no_room, pages, free, kept, guest, moved, stayed;
 } property_stats;
 
 static bool in_kept_range(uint64_t pa)
@@ -811,6 +969,56 @@ static void check_all_pages(const struct pmm *p, uint64_t host_pool, uint64_t sp
 	assert_int_equal(c.free, pmm_free_count(p));
 }
 
+static struct phys_range pages_of(uint64_t base, uint64_t size)
+{
+	if (size == 0)
+		return R(base, base);
+	return R(align_down(base, PAGE_SIZE), align_up(base + size, PAGE_SIZE));
+}
+
+/* Checked from bi and the pool alone, not from the layout's own busy set:
+ * each moved module's new place is whole pages of usable RAM below 4 GiB
+ * that no old place (any module's, the boot information's), the image,
+ * the pool or another new place touches, and it is what skiff keeps for
+ * that module; a module not moved is empty or above 4 GiB. */
+static void check_module_places(void)
+{
+	assert_int_equal(lay.module_count, bi.module_count);
+	for (uint32_t i = 0; i < bi.module_count; i++) {
+		const struct mm_module_place *p = &lay.modules[i];
+		uint64_t size = bi.modules[i].end - bi.modules[i].start;
+		struct phys_range to = pages_of(p->to, p->size);
+
+		assert_int_equal(p->from, bi.modules[i].start);
+		assert_int_equal(p->size, size);
+		if (!p->moved) {
+			assert_true(size == 0 || bi.modules[i].end > 4 * GIB);
+			assert_int_equal(p->to, p->from);
+			property_stats.stayed += size > 0;
+			continue;
+		}
+		property_stats.moved++;
+		assert_true(is_aligned(p->to, PAGE_SIZE) && to.end <= 4 * GIB);
+		assert_int_equal(ranges_overlap_bytes(lay.usable, lay.usable_count, to),
+				 range_size(to));
+		assert_false(range_overlaps(to, pages_of(image.base, range_size(image))));
+		assert_false(range_overlaps(to, pages_of(bi.mbi_addr, bi.mbi_size)));
+		assert_false(range_overlaps(to, lay.pool));
+		for (uint32_t k = 0; k < bi.module_count; k++) {
+			struct phys_range old = pages_of(bi.modules[k].start,
+							 bi.modules[k].end - bi.modules[k].start);
+
+			assert_false(range_overlaps(to, old));
+			if (k != i && lay.modules[k].moved)
+				assert_false(range_overlaps(to, pages_of(lay.modules[k].to,
+									 lay.modules[k].size)));
+		}
+		for (size_t s = 0; s < lay.skiff_count; s++)
+			if (lay.skiff[s].label == MM_OWNER_MODULE && lay.skiff[s].module == i)
+				assert_ranges(&lay.skiff[s].range, 1, to);
+	}
+}
+
 static void property_one_seed(uint64_t seed)
 {
 	bool small = seed % 2 == 0;
@@ -825,13 +1033,16 @@ static void property_one_seed(uint64_t seed)
 	err = mm_layout_build(&bi, &image, pool_size, &lay);
 	property_stats.machines++;
 	if (err == -ENOMEM) {
-		assert_log_contains("no room for skiff's page pool");
+		if (!strstr(unit_log, "no room for skiff's page pool"))
+			assert_log_contains("no room to move GRUB module");
 		property_stats.no_room++;
 		return;
 	}
 	if (err)
 		fail_msg("seed %llu: mm_layout_build %d\n%s", (unsigned long long)seed, err, unit_log);
 	check_layout_invariants();
+	check_module_places();
+	assert_true(mm_layout_moves_disjoint(&lay, &bi, &image));
 	mm_layout_print(&lay);
 	buf = aligned_alloc(PAGE_SIZE, range_size(lay.pool));
 	assert_non_null(buf);
@@ -849,16 +1060,20 @@ static void test_property_usable_pages_partitioned(void **state)
 	(void)state;
 	for (uint64_t seed = 1; seed <= PROPERTY_SEEDS; seed++)
 		property_one_seed(seed);
-	print_message("property: %llu machines (%llu without room for the pool), "
-		      "%llu pages checked: %llu free in the pool, %llu kept, %llu guest\n",
+	print_message("property: %llu machines (%llu without room for the pool or a module), "
+		      "%llu pages checked: %llu free in the pool, %llu kept, %llu guest; "
+		      "%llu modules moved, %llu left above 4 GiB\n",
 		      (unsigned long long)property_stats.machines,
 		      (unsigned long long)property_stats.no_room,
 		      (unsigned long long)property_stats.pages,
 		      (unsigned long long)property_stats.free,
 		      (unsigned long long)property_stats.kept,
-		      (unsigned long long)property_stats.guest);
+		      (unsigned long long)property_stats.guest,
+		      (unsigned long long)property_stats.moved,
+		      (unsigned long long)property_stats.stayed);
 	/* Each class must actually occur, or the property proves little. */
 	assert_true(property_stats.free > 0 && property_stats.kept > 0 && property_stats.guest > 0);
+	assert_true(property_stats.moved > 0 && property_stats.stayed > 0);
 	assert_true(property_stats.no_room < property_stats.machines / 4);
 }
 
@@ -881,7 +1096,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unaligned_entries_shrink_to_whole_pages, setup),
 		cmocka_unit_test_setup(test_wrapping_entries_are_clipped, setup),
 		cmocka_unit_test_setup(test_map_with_100_small_holes, setup),
-		cmocka_unit_test_setup(test_image_modules_and_boot_info_are_kept, setup),
+		cmocka_unit_test_setup(test_image_and_modules_are_kept_boot_info_is_not, setup),
 		cmocka_unit_test_setup(test_print_summary_and_one_line_per_kept_range, setup),
 		cmocka_unit_test(test_owner_names),
 		cmocka_unit_test_setup(test_pool_takes_highest_fitting_run_below_4g, setup),
@@ -890,6 +1105,10 @@ int main(void)
 		cmocka_unit_test_setup(test_pool_straddles_4g_as_a_last_resort, setup),
 		cmocka_unit_test_setup(test_pool_that_fits_nowhere_is_reported, setup),
 		cmocka_unit_test_setup(test_empty_map_has_no_room, setup),
+		cmocka_unit_test_setup(test_grub_low_modules_move_up_next_to_the_pool, setup),
+		cmocka_unit_test_setup(test_new_places_overlap_no_old_place, setup),
+		cmocka_unit_test_setup(test_modules_above_4g_and_empty_ones_stay, setup),
+		cmocka_unit_test_setup(test_module_without_room_is_reported, setup),
 		cmocka_unit_test(test_property_usable_pages_partitioned),
 	};
 

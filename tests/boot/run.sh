@@ -111,7 +111,8 @@ run_bochs() {
 # type_steps: serial_script's steps for TYPE and PROMPT.
 type_script() {
 	local i
-	type_steps=(-T "$TIMEOUT")
+	# The first wait is the boot: TIMEOUT, not serial_script, bounds it.
+	type_steps=(-T "$((TIMEOUT + 10))")
 	[[ -n $PROMPT ]] && type_steps+=(-p "$PROMPT")
 	for ((i = 0; i < ${#TYPE[@]}; i++)); do
 		if ((i % 2 == 1)); then
@@ -256,7 +257,11 @@ run_case() {
 	tr -d '\r' <"$dir/serial.log" >"$dir/serial.txt"
 	local why="" typing=""
 	[[ -f $dir/typing.log ]] && typing=$(sed -n 's/^ *[0-9.]* s  FAIL /typing: /p' "$dir/typing.log")
-	if [[ -n $typing ]]; then
+	# serial_script kills Bochs itself when a step waits too long; Bochs
+	# killed under a step that was still waiting is the case's TIMEOUT.
+	if [[ $typing == *"ended first (status 137)" ]]; then
+		why="timed out after ${TIMEOUT}s; $typing"
+	elif [[ -n $typing ]]; then
 		why=$typing
 	elif [[ $status -eq 137 ]]; then
 		why="timed out after ${TIMEOUT}s"

@@ -103,11 +103,18 @@ ln -sfn "$hash/vmlinux" "$out/vmlinux"
 # dev, says it runs (the marker the boot cases wait for), and then powers
 # off or reboots at once when the kernel's command line says
 # skiff_test=poweroff or skiff_test=reboot, else gives a shell on the
-# console.
+# console.  skiff_test=shell (bochs-linux-shell, which types commands at
+# that shell) says so first, and keeps the kernel's messages below
+# emergency level off the console (dmesg still has them), so that late
+# ones (a mouse found, the clocksource switched) do not cut into the
+# typed session's lines; "reboot: Power down" is an emergency one.
+# cttyhack opens the console's real device (/dev/ttyS0) as the shell's
+# controlling terminal: /dev/console cannot be one, and without it the
+# shell has no job control and no ^C.
 rootfs=$out/rootfs
 rm -rf "$rootfs" && mkdir -p "$rootfs"/{bin,dev,proc,sys}
 cp /bin/busybox "$rootfs/bin/busybox"
-for a in sh mount echo cat uname poweroff reboot setsid cttyhack ls; do
+for a in sh mount echo cat uname poweroff reboot setsid cttyhack ls dmesg; do
 	ln -s busybox "$rootfs/bin/$a"
 done
 cat >"$rootfs/init" <<'INIT'
@@ -119,6 +126,7 @@ echo "skiff-linux: init running on $(uname -r)"
 case " $(cat /proc/cmdline) " in
 *" skiff_test=poweroff "*) echo "skiff-linux: poweroff"; poweroff -f ;;
 *" skiff_test=reboot "*) echo "skiff-linux: reboot"; reboot -f ;;
+*" skiff_test=shell "*) dmesg -n 1; echo "skiff-linux: shell on the console" ;;
 esac
 exec setsid cttyhack sh
 INIT

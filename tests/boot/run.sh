@@ -33,6 +33,19 @@
 #             (Bochs only; for com1=guest, where skiff's console moves there)
 #   SCREEN    array of regexes the screen text must match, in order (QEMU
 #             only; the case must use stop=halt so the screen can be read)
+#   TYPE      array: what to type at COM1 (Bochs only), in pairs: an
+#             extended regex to wait for in COM1's output, then a line to
+#             type (Enter is a carriage return, as a terminal sends); an odd
+#             last element is a last regex to wait for.  Each regex matches
+#             within one line, after where the one before matched; $ is a
+#             line's end once its newline has come.  With TYPE, COM1 is a
+#             terminal that tools/serial_script.c makes and types into, not
+#             a file; it still copies COM1 to serial.log, so EXPECT and
+#             REJECT work as before, and logs each step in typing.log
+#   PROMPT    regex of the guest's prompt: each line of TYPE waits for it
+#             before it is typed (optional)
+#   TYPE_WAIT seconds each regex of TYPE may wait after the step before
+#             (default 30); the first may take the whole TIMEOUT (the boot)
 # Usage: tests/boot/run.sh [case-name ...]   (default: every case)
 # Prints one line per case and ends with "boot: N passed, N failed".
 set -uo pipefail
@@ -45,11 +58,19 @@ out_root=$BUILD/boot
 JOBS=${JOBS:-2}
 mkdir -p "$out_root"
 
+# The host tools the runner uses, built here when missing or older than
+# their source: fbtext reads screens, serial_script types at COM1 (TYPE).
+host_tool() {
+	local bin=$BUILD/tools/$1
+	if [[ ! -x $bin || $root/tools/$1.c -nt $bin ]]; then
+		mkdir -p "$BUILD/tools"
+		gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$root/kernel" -o "$bin" "$root/tools/$1.c" || exit 1
+	fi
+}
+host_tool fbtext
+host_tool serial_script
 fbtext=$BUILD/tools/fbtext
-if [[ ! -x $fbtext || $root/tools/fbtext.c -nt $fbtext ]]; then
-	mkdir -p "$BUILD/tools"
-	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$root/kernel" -o "$fbtext" "$root/tools/fbtext.c" || exit 1
-fi
+serial_script=$BUILD/tools/serial_script
 
 # make_iso DIR CMDLINE [MODULE...]: an image whose menu entry passes CMDLINE
 # to skiff and loads each MODULE (a path and its command line) after it.
@@ -73,11 +94,36 @@ make_iso() {
 	grub-mkrescue -o "$dir/skiff.iso" "$dir/iso" >"$dir/grub-mkrescue.log" 2>&1
 }
 
+# Bochs with COM1 in a file, or, for a case that types (TYPE), on a
+# terminal that serial_script makes, types into and copies to serial.log.
 run_bochs() {
-	local dir=$1
-	"$root/tools/bochsrc.sh" "$dir/skiff.iso" "$CPU" "$MEGS" "$dir/serial.log" "$dir/emulator.log" "$CPUS" "$VGA" >"$dir/bochsrc"
+	local dir=$1 tty="" bochs
+	[[ ${#TYPE[@]} -gt 0 ]] && tty=$dir/com1.tty
+	"$root/tools/bochsrc.sh" "$dir/skiff.iso" "$CPU" "$MEGS" "$dir/serial.log" "$dir/emulator.log" "$CPUS" "$VGA" "$tty" >"$dir/bochsrc"
 	echo c >"$dir/dbg.rc"
-	timeout --signal=KILL "$TIMEOUT" "$root/tools/bochs.sh" -q -f "$dir/bochsrc" -rc "$dir/dbg.rc" </dev/null >"$dir/stdout.log" 2>&1
+	bochs=(timeout --signal=KILL "$TIMEOUT" "$root/tools/bochs.sh" -q -f "$dir/bochsrc" -rc "$dir/dbg.rc")
+	if [[ -z $tty ]]; then
+		"${bochs[@]}" </dev/null >"$dir/stdout.log" 2>&1
+		return
+	fi
+	"$serial_script" -l "$tty" -o "$dir/serial.log" -r "$dir/typing.log" "${type_steps[@]}" \
+		-- "${bochs[@]}" </dev/null >"$dir/stdout.log" 2>&1
+}
+
+# type_steps: serial_script's steps for TYPE and PROMPT.
+type_script() {
+	local i
+	# The first wait is the boot: TIMEOUT, not serial_script, bounds it.
+	type_steps=(-T "$((TIMEOUT + 10))")
+	[[ -n $PROMPT ]] && type_steps+=(-p "$PROMPT")
+	for ((i = 0; i < ${#TYPE[@]}; i++)); do
+		if ((i % 2 == 1)); then
+			type_steps+=(-s "${TYPE[i]}")
+		else
+			type_steps+=(-w "${TYPE[i]}")
+			((i == 0)) && type_steps+=(-T "$TYPE_WAIT")
+		fi
+	done
 }
 
 # QEMU with a monitor on a pipe, so a halted machine's screen can be read.
@@ -179,8 +225,8 @@ match_in_order() {
 run_case() {
 	local name=$1 dir=$out_root/$1 status missing
 	EMULATOR=bochs CPU="" CMDLINE="" MODULE="" MEGS=512 CPUS=1 VGA=isa TIMEOUT=60 STATUS=0 SERIAL=com1
-	MACHINE=pc DISK="" IOMMU=""
-	EXPECT=() REJECT=() SCREEN=() COM2=() MODULES=() LINUX=""
+	MACHINE=pc DISK="" IOMMU="" PROMPT="" TYPE_WAIT=30
+	EXPECT=() REJECT=() SCREEN=() COM2=() MODULES=() LINUX="" TYPE=()
 	# shellcheck disable=SC1090
 	source "$cases_dir/$name.case"
 	[[ -n $CPU ]] || CPU=$([[ $EMULATOR == bochs ]] && echo corei7_skylake_x || echo qemu64)
@@ -189,6 +235,11 @@ run_case() {
 		echo "FAIL $name: MACHINE, DISK and IOMMU are QEMU's"
 		return 1
 	fi
+	if [[ $EMULATOR != bochs && ${#TYPE[@]} -gt 0 ]]; then
+		echo "FAIL $name: TYPE is Bochs's"
+		return 1
+	fi
+	type_script
 	if [[ $DISK == 1 && ! -f $BUILD/disk.img ]]; then
 		echo "FAIL $name: DISK=1 needs $BUILD/disk.img (make disk)"
 		return 1
@@ -206,8 +257,15 @@ run_case() {
 	status=$?
 	touch "$dir/serial.log"
 	tr -d '\r' <"$dir/serial.log" >"$dir/serial.txt"
-	local why=""
-	if [[ $status -eq 137 ]]; then
+	local why="" typing=""
+	[[ -f $dir/typing.log ]] && typing=$(sed -n 's/^ *[0-9.]* s  FAIL /typing: /p' "$dir/typing.log")
+	# serial_script kills Bochs itself when a step waits too long; Bochs
+	# killed under a step that was still waiting is the case's TIMEOUT.
+	if [[ $typing == *"ended first (status 137)" ]]; then
+		why="timed out after ${TIMEOUT}s; $typing"
+	elif [[ -n $typing ]]; then
+		why=$typing
+	elif [[ $status -eq 137 ]]; then
 		why="timed out after ${TIMEOUT}s"
 	elif [[ $EMULATOR == bochs && $status -gt 128 ]]; then
 		# Bochs ends with 1 whatever the guest did; more is its own crash.
@@ -244,8 +302,8 @@ if [[ $# -gt 0 ]]; then names=("$@"); else
 fi
 
 # Run the cases JOBS at a time; each writes its report to its own folder.
-export -f run_case make_iso run_bochs run_qemu read_screen dump_screen screen_text match_in_order
-export root BUILD cases_dir out_root fbtext
+export -f run_case make_iso run_bochs type_script run_qemu read_screen dump_screen screen_text match_in_order
+export root BUILD cases_dir out_root fbtext serial_script
 printf '%s\n' "${names[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_case "$1" >"$out_root/$1.result" 2>&1' _ {}
 
 passed=0 failed=0

@@ -45,7 +45,8 @@ MB2CHECK      := $(BUILD)/guests/mb2check
 # Test fixtures, not guests (the boot cases use them; the image has none):
 # mb1-aout.bin with its header's checksum zeroed, which skiff must refuse;
 # the selftest linked at 16 MiB, where Linux and many Multiboot kernels
-# load, and skiff's image used to lie;
+# load, and skiff's image used to lie; the selftest cut after 16 KiB, its
+# segments' bytes missing, which skiff must refuse;
 # pattern.bin, a module whose every byte a guest can check
 # (guests/runtime/module_pattern.h): 3 MiB and a part page, big enough
 # that GRUB's low placement of it reaches past 5 MiB, as a Linux initrd's
@@ -53,7 +54,7 @@ MB2CHECK      := $(BUILD)/guests/mb2check
 PATTERN_SIZE  := 3146962
 MKPATTERN     := $(BUILD)/guests/mkpattern
 GUEST_FIXTURES := $(BUILD)/guests/mb1-badsum.bin $(BUILD)/guests/selftest-16m.elf \
-                  $(BUILD)/guests/pattern.bin
+                  $(BUILD)/guests/selftest-cut.elf $(BUILD)/guests/pattern.bin
 
 .PHONY: guests
 guests: $(GUEST_ELFS) $(GUEST_BINS) $(GUEST_FIXTURES)
@@ -114,6 +115,11 @@ $(BUILD)/guests/selftest-16m.elf: $(GUEST_RT_OBJS) $(call guest_objs,selftest) g
 	$(Q)$(LD) --defsym guest_link_base=0x1000000 $(GUEST_LDFLAGS) -o $@.tmp \
 		$(GUEST_RT_OBJS) $(call guest_objs,selftest)
 	$(Q)$(MB2CHECK) $@.tmp $(if $(Q),>/dev/null)
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/guests/selftest-cut.elf: $(BUILD)/guests/selftest.elf
+	$(call say,GEN,$@)
+	$(Q)head -c 16384 $< >$@.tmp
 	$(Q)mv $@.tmp $@
 
 $(BUILD)/guests/pattern.bin: $(MKPATTERN)

@@ -62,6 +62,7 @@ static uint64_t alloc_page(void)
 
 static int fix_control_registers(struct vmx_vcpu *v)
 {
+	/* LAB 4 BEGIN: fix_control_registers(): CR0 and CR4 as IA32_VMX_CR0/CR4_FIXED0/1 force, CR4.VMXE set */
 	uint64_t cr0 = read_cr0(), cr4 = read_cr4() | CR4_VMXE;
 
 	if (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE)
@@ -84,10 +85,12 @@ static int fix_control_registers(struct vmx_vcpu *v)
 	write_cr0(vmx_cr_adjust(cr0, v->cr0_fixed0, v->cr0_fixed1));
 	write_cr4(vmx_cr_adjust(cr4, v->cr4_fixed0, v->cr4_fixed1));
 	return 0;
+	/* LAB 4 END */
 }
 
 static int vmx_enable(struct vmx_vcpu *v, const struct vmx_features *f)
 {
+	/* LAB 4 BEGIN: vmx_enable(): the fixed bits, a VMXON region with the revision identifier, VMXON */
 	enum vmx_status st;
 
 	v->features = f;
@@ -107,6 +110,7 @@ static int vmx_enable(struct vmx_vcpu *v, const struct vmx_features *f)
 	}
 	kprintf("skiff: vmx: in VMX root operation (CR0 0x%lx, CR4 0x%lx)\n", read_cr0(), read_cr4());
 	return 0;
+	/* LAB 4 END */
 }
 
 /* ---- controls ---- */
@@ -256,6 +260,7 @@ static void write_controls(struct vmx_vcpu *v)
  * and the GS base, which is the vCPU (vcpu.h says why). */
 static void write_host_state(const struct vmx_vcpu *v)
 {
+	/* LAB 5 BEGIN: write_host_state(): the state a VM exit loads: skiff as it runs now */
 	struct desc_ptr gdtr, idtr;
 	struct vmx_host_state h;
 
@@ -271,6 +276,7 @@ static void write_host_state(const struct vmx_vcpu *v)
 		.rip = (uint64_t)(v->smi_quirk ? vmx_exit_stub_smi_quirk : vmx_exit_stub),
 	};
 	vmx_write_host_state(v, &h);
+	/* LAB 5 END */
 }
 
 /*
@@ -338,7 +344,9 @@ static int vmx_setup(struct vmx_vcpu *v, struct vm *vm, const struct ept *ept)
 		return -ENOMEM;
 	build_io_bitmaps(v);
 	build_msr_bitmap(v);
+	/* LAB 5 BEGIN: vmx_setup(): the VMCS region's first word */
 	*(uint32_t *)v->vmcs = v->features->basic.revision;
+	/* LAB 5 END */
 	if (!(v->misc & VMX_MISC_ACTIVITY_HLT))
 		kprintf("skiff: vmx: no HLT activity state: a halted guest is resumed at once\n");
 	kprintf("skiff: vmx: VMCS at 0x%lx: pin 0x%x, cpu 0x%x, secondary 0x%x, exit 0x%x, entry 0x%x, VPID %s\n",

@@ -435,6 +435,20 @@ static void break_guest_state(void)
 	vmcs_write32(GUEST_TR_ACCESS_RIGHTS, VMX_AR_TSS32_BUSY & ~0x2u);
 }
 
+/* A VMPTRLD that fails on a region skiff wrote: the likeliest cause is
+ * the first word, which must be the revision identifier IA32_VMX_BASIC
+ * reports (SDM Vol. 3C 25.2; VMPTRLD error 11, a VMfailInvalid while no
+ * VMCS is current, 31.3 VMPTRLD). */
+static void explain_vmcs_load(const struct vmx_vcpu *v)
+{
+	uint32_t found = *(const uint32_t *)v->vmcs & VMX_BASIC_REVISION_MASK;
+
+	if (found != v->features->basic.revision)
+		kprintf("skiff: vmx: the VMCS region at 0x%lx starts with revision 0x%x, but "
+			"IA32_VMX_BASIC[30:0] is 0x%x: VMPTRLD refuses it (SDM Vol. 3C 25.2)\n",
+			v->vmcs, found, v->features->basic.revision);
+}
+
 /*
  * The one way into the guest (vm_run): the VMCS from its launch state
  * (VMCLEAR, SDM Vol. 3C 25.11.3) with every field written afresh, the
@@ -460,6 +474,8 @@ void vm_arch_start(struct vcpu *vcpu)
 	}
 	if (st == VMX_SUCCEED)
 		st = vmx_vmptrld(v->vmcs);
+	if (st != VMX_SUCCEED)
+		explain_vmcs_load(v);
 	if (st != VMX_SUCCEED)
 		panic("vmx: VMCLEAR/VMPTRLD of skiff's own VMCS at 0x%lx failed (%s)", v->vmcs,
 		      st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");

@@ -56,10 +56,12 @@ if [[ -n $patch_file ]]; then
 	patch -s -d "$dest" -p1 <"$patch_file"
 fi
 
-if [[ ${SEED_BUILD:-0} == 1 && -d $root/${BUILD:-build}/kernel ]]; then
+build=${BUILD:-build}
+[[ $build = /* ]] || build=$root/$build
+if [[ ${SEED_BUILD:-0} == 1 && -d $build/kernel ]]; then
 	mkdir -p "$dest/build"
-	cp -a "$root/${BUILD:-build}/kernel" "$dest/build/"
-	[[ -d $root/${BUILD:-build}/guests ]] && cp -a "$root/${BUILD:-build}/guests" "$dest/build/"
+	cp -a "$build/kernel" "$dest/build/"
+	[[ -d $build/guests ]] && cp -a "$build/guests" "$dest/build/"
 	# The objects are newer than the copied sources; what changed above
 	# is newer still (mv and patch gave it the time of now).
 	touch "${stubbed[@]/#/$dest/}" 2>/dev/null || true

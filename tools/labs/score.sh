@@ -25,12 +25,13 @@ mapfile -t lines <"$transcript"
 
 # The line a failed check would have been: the first one after `from`
 # that starts as the expected one does (the longest literal start of the
-# regex, then shorter ones cut at spaces, never just "skiff: ").
+# regex, then shorter ones cut at spaces, down to a word such as "hello:"
+# but never just "skiff:").
 instead_of() {
 	local re=$1 from=$2 lit cut i meta='[][(){}.*+?|\$^]'
 	lit=${re#^}
 	lit=${lit%%$meta*}
-	while [[ ${#lit} -gt 7 ]]; do
+	while [[ ${#lit} -ge 5 && $lit != "skiff:" && $lit != "skiff: " ]]; do
 		for ((i = from; i < ${#lines[@]}; i++)); do
 			if [[ ${lines[i]} == "$lit"* ]]; then
 				echo "${lines[i]}"
@@ -76,7 +77,7 @@ done
 echo "lab $LAB: score $got/$total"
 if ((failed > 0)); then
 	trouble='^lab [0-9]+: |PANIC|exception|failed|^skiff: entry check: [0-9]+ violation|'
-	trouble+='^skiff: guest crash|^skiff: incident|^skiff: refused|halted|could not be entered'
+	trouble+='^skiff: guest crash|^skiff: incident|^skiff: refused|halted|could not be entered|refuses'
 	first=-1
 	for ((i = 0; i < ${#lines[@]}; i++)); do
 		if [[ ${lines[i]} =~ $trouble ]]; then

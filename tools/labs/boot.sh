@@ -43,6 +43,8 @@ if ! grub-mkrescue -o "$out/skiff.iso" "$out/iso" >"$out/grub-mkrescue.log" 2>&1
 fi
 "$root/tools/bochsrc.sh" "$out/skiff.iso" "$CPU" "$MEGS" "$out/serial.log" "$out/emulator.log" \
 	"$CPUS" >"$out/bochsrc"
+# LAB_ISO_ONLY=1: the image and bochsrc only, for make debug.
+[[ ${LAB_ISO_ONLY:-0} == 1 ]] && exit 0
 echo c >"$out/dbg.rc"
 touch "$out/serial.log"
 "$root/tools/bochs.sh" -q -f "$out/bochsrc" -rc "$out/dbg.rc" </dev/null >"$out/stdout.log" 2>&1 &

@@ -302,7 +302,7 @@ static int ept_identity_type(const struct ept_identity *id, uint64_t base, uint6
  */
 static bool identity_class(void *arg, uint64_t base, uint64_t end, struct pt_attrs *a)
 {
-	/* LAB 3 BEGIN: identity_class(): what [base, end) becomes: absent, one RWX page of one type, or split */
+	/* LAB 3 BEGIN: identity_class(): [base, end) absent, one RWX page of one type, or split */
 	const struct ept_identity *id = arg;
 	int type;
 

@@ -205,7 +205,7 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	struct hc_exit_stat *stat;
 	const struct exit_entry *e;
 
-	/* LAB 8 BEGIN: vmx_exit_handler(): a failed VM entry (bit 31) is explained, not dispatched */
+	/* LAB 8 BEGIN: vmx_exit_handler(): a failed VM entry is explained, not dispatched */
 	if (exit_reason_is_entry_failure(reason))
 		vmx_entry_failure(v, reason);
 	/* LAB 8 END */

@@ -233,7 +233,7 @@ void vmx_exit_entry_failure(struct vmx_vcpu *v)
  * path (exit_fast.c) has taken every leaf the view leaves alone. */
 void vmx_exit_cpuid(struct vmx_vcpu *v)
 {
-	/* LAB 6 BEGIN: vmx_exit_cpuid(): the guest's view of the leaf in its registers, then past CPUID */
+	/* LAB 6 BEGIN: vmx_exit_cpuid(): the guest's view of the leaf, then past CPUID */
 	uint64_t *g = v->vcpu.regs.gpr;
 	uint32_t leaf = (uint32_t)g[GUEST_REG_RAX];
 	uint32_t sub = (uint32_t)g[GUEST_REG_RCX];

@@ -28,7 +28,7 @@ static int no_vtx(void)
 /* Firmware decides whether VMXON is allowed (SDM Vol. 3C 24.7). */
 static int check_feature_control(void)
 {
-	/* LAB 4 BEGIN: check_feature_control(): may VMXON run? IA32_FEATURE_CONTROL, locked or not */
+	/* LAB 4 BEGIN: check_feature_control(): does IA32_FEATURE_CONTROL allow VMXON? */
 	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
 	enum vmx_feature_control kind = vmx_classify_feature_control(fc);
 

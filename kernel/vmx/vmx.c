@@ -62,7 +62,7 @@ static uint64_t alloc_page(void)
 
 static int fix_control_registers(struct vmx_vcpu *v)
 {
-	/* LAB 4 BEGIN: fix_control_registers(): CR0 and CR4 as IA32_VMX_CR0/CR4_FIXED0/1 force, CR4.VMXE set */
+	/* LAB 4 BEGIN: fix_control_registers(): CR0, CR4 with the VMX fixed bits and VMXE */
 	uint64_t cr0 = read_cr0(), cr4 = read_cr4() | CR4_VMXE;
 
 	if (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE)
@@ -90,7 +90,7 @@ static int fix_control_registers(struct vmx_vcpu *v)
 
 static int vmx_enable(struct vmx_vcpu *v, const struct vmx_features *f)
 {
-	/* LAB 4 BEGIN: vmx_enable(): the fixed bits, a VMXON region with the revision identifier, VMXON */
+	/* LAB 4 BEGIN: vmx_enable(): the fixed bits, a VMXON region, VMXON */
 	enum vmx_status st;
 
 	v->features = f;

@@ -12,13 +12,15 @@
 # Student trees are copies under build/labs/check/ with the real build's
 # objects, so each compiles only what its stubs or patch changed.
 # Prints one line per proof and ends with "labs: N passed, N failed".
-set -uo pipefail
+# LABS="4 5" limits it to those labs.
+set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 [[ $BUILD = /* ]] || BUILD=$root/$BUILD
 out=$BUILD/labs/check
 JOBS=${JOBS:-2}
+LABS=${LABS:-1 2 3 4 5 6 7 8}
 rm -rf "$out"
 mkdir -p "$out"
 
@@ -29,13 +31,13 @@ real() {
 		[[ $transcripts/$c/serial.txt -nt $BUILD/skiff.elf ]] || fresh=0
 	done
 	if [[ $fresh == 1 ]]; then
-		TRANSCRIPTS=$transcripts "$root/tools/labs/grade.sh" >"$out/real.log" 2>&1
+		TRANSCRIPTS=$transcripts "$root/tools/labs/grade.sh" >"$out/real.log" 2>&1 || true
 	else
-		"$root/tools/labs/grade.sh" >"$out/real.log" 2>&1
+		"$root/tools/labs/grade.sh" >"$out/real.log" 2>&1 || true
 	fi
 	local n line
-	for n in 1 2 3 4 5 6 7 8; do
-		line=$(grep "^lab $n: score " "$out/real.log")
+	for n in $LABS; do
+		line=$(grep "^lab $n: score " "$out/real.log" || true)
 		if [[ $line == "lab $n: score 100/100" ]]; then
 			echo "PASS labs: real tree, lab $n: ${line#*score }"
 		else
@@ -71,8 +73,8 @@ job() {
 	fi
 	local case_name
 	case_name=$(BOOT=""; source "$checks"; echo "$BOOT")
-	LAB_TIMEOUT=${LAB_TIMEOUT:-30} "$root/tools/labs/boot.sh" "$dir" "$case_name" "$dir/boot" >>"$log" 2>&1
-	"$root/tools/labs/score.sh" "$checks" "$dir/boot/serial.txt" >"$out/$name.grade" 2>&1
+	LAB_TIMEOUT=${LAB_TIMEOUT:-30} "$root/tools/labs/boot.sh" "$dir" "$case_name" "$dir/boot" >>"$log" 2>&1 || true
+	"$root/tools/labs/score.sh" "$checks" "$dir/boot/serial.txt" >"$out/$name.grade" 2>&1 || true
 	score=$(sed -n "s|^lab $n: score ||p" "$out/$name.grade")
 	if [[ -z $score || $score == 100/100 ]]; then
 		echo "FAIL labs: $name: lab $n's grader gives ${score:-nothing} (see $out/$name.grade)"
@@ -86,19 +88,21 @@ job() {
 }
 
 export -f job
-export root BUILD out
+export root BUILD out LABS
 real >"$out/real.result"
 {
-	for n in 1 2 3 4 5 6 7 8; do echo "stub $n"; done
-	for p in "$root"/tests/labs/wrong/lab*.patch; do echo "wrong $p"; done
-} | xargs -P "$JOBS" -L 1 bash -c 'job "$1" "$2" >"$out/$(basename "$2" .patch | sed "s/^\([0-9]\)$/stub\1/").result"' _
+	for n in $LABS; do
+		echo "stub $n"
+		for p in "$root"/tests/labs/wrong/lab$n-*.patch; do echo "wrong $p"; done
+	done
+} | xargs -P "$JOBS" -L 1 bash -c 'job "$1" "$2" >"$out/$(basename "$2" .patch | sed "s/^\([0-9]\)$/stub\1/").result"' _ || true
 
 passed=0 failed=0
 for f in "$out"/real.result "$out"/stub*.result "$out"/lab*.result; do
 	[[ -f $f ]] || continue
 	cat "$f"
-	passed=$((passed + $(grep -c '^PASS' "$f")))
-	failed=$((failed + $(grep -c '^FAIL' "$f")))
+	passed=$((passed + $(grep -c '^PASS' "$f" || true)))
+	failed=$((failed + $(grep -c '^FAIL' "$f" || true)))
 done
 echo "labs: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

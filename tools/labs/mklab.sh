@@ -11,6 +11,7 @@
 # check uses it for the typical wrong answers in tests/labs/wrong/.
 # SEED_BUILD=1 copies this tree's kernel and guest objects too, so that
 # only the files the stubs or the patch changed are compiled again.
+# DEST must not exist yet (FORCE=1 replaces it).
 # DEST becomes a git repository with one commit (`git diff` shows the
 # student's work) unless LAB_GIT=0.
 set -euo pipefail
@@ -23,6 +24,10 @@ patch_file=${3:-}
 [[ -z $patch_file || -f $patch_file ]] || { echo "mklab: no patch $patch_file" >&2; exit 2; }
 [[ -z $patch_file || $patch_file = /* ]] || patch_file=$PWD/$patch_file
 
+if [[ -e $dest && ${FORCE:-0} != 1 ]]; then
+	echo "mklab: $dest exists (your work?): move it away, or FORCE=1 to replace it" >&2
+	exit 1
+fi
 rm -rf "$dest"
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
@@ -51,6 +56,8 @@ if [[ $n != 0 ]]; then
 		echo "mklab: no exercise of lab $n is marked in kernel/" >&2
 		exit 1
 	fi
+	# The typical wrong answer of this lab, with the right code as its context.
+	rm -f "$dest"/tests/labs/wrong/lab"$n"-*.patch
 fi
 if [[ -n $patch_file ]]; then
 	patch -s -d "$dest" -p1 <"$patch_file"

@@ -196,6 +196,7 @@ static unsigned long long fetch_unsigned(va_list *ap, enum fmt_length length)
 /* Writes v's digits so they end just before end; returns how many. */
 static size_t format_digits(unsigned long long v, unsigned int base, bool upper, char *end)
 {
+	/* LAB 1 BEGIN: format_digits(): the digits of v in base, written backwards to end */
 	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	size_t n = 0;
 
@@ -205,6 +206,7 @@ static size_t format_digits(unsigned long long v, unsigned int base, bool upper,
 		n++;
 	} while (v);
 	return n;
+	/* LAB 1 END */
 }
 
 /*

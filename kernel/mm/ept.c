@@ -132,9 +132,11 @@ int ept_enable_ad(struct ept *e)
 
 uint64_t ept_pointer(const struct ept *e)
 {
+	/* LAB 3 BEGIN: ept_pointer(): the EPTP: the root table, its memory type, the walk length */
 	return e->pt.root | e->eptp_memtype |
 	       ((uint64_t)(EPT_LEVELS - 1) << EPTP_WALK_LENGTH_SHIFT) |
 	       (e->ad_enabled ? EPTP_AD_ENABLE : 0);
+	/* LAB 3 END */
 }
 
 static int ept_check_range(const struct ept *e, uint64_t base, uint64_t size, const char *op)
@@ -300,6 +302,7 @@ static int ept_identity_type(const struct ept_identity *id, uint64_t base, uint6
  */
 static bool identity_class(void *arg, uint64_t base, uint64_t end, struct pt_attrs *a)
 {
+	/* LAB 3 BEGIN: identity_class(): [base, end) absent, one RWX page of one type, or split */
 	const struct ept_identity *id = arg;
 	int type;
 
@@ -318,6 +321,7 @@ static bool identity_class(void *arg, uint64_t base, uint64_t end, struct pt_att
 					.memtype = type < 0 ? MTRR_TYPE_UC : (unsigned)type };
 		return true;
 	}
+	/* LAB 3 END */
 }
 
 int ept_map_identity(struct ept *e, const struct phys_range *ram, size_t nram,

@@ -107,11 +107,13 @@ static void pmm_push(struct pmm *p, uint32_t i)
 /* Hands out free page i: off the list if it was returned before. */
 static void pmm_take(struct pmm *p, uint32_t i)
 {
+	/* LAB 2 BEGIN: pmm_take(): page i off the free list, in use, counted, zeroed */
 	if (p->state[i] == PMM_PAGE_FREE)
 		pmm_unlink(p, i);
 	p->state[i] = PMM_PAGE_USED;
 	p->free_pages--;
 	memset(page_ptr(page_addr(p, i)), 0, PAGE_SIZE);
+	/* LAB 2 END */
 }
 
 /* The page pmm_alloc_page() hands out (some page is free): the list's
@@ -120,6 +122,7 @@ static void pmm_take(struct pmm *p, uint32_t i)
  * life (runs may have taken pages ahead of it). */
 static uint32_t pmm_next_free(struct pmm *p)
 {
+	/* LAB 2 BEGIN: pmm_next_free(): the free list's head, else the next fresh page */
 	if (p->free_head != PMM_NO_PAGE)
 		return p->free_head;
 	while (p->fresh_next < p->pages && p->state[p->fresh_next] != PMM_PAGE_FRESH)
@@ -128,6 +131,7 @@ static uint32_t pmm_next_free(struct pmm *p)
 		panic("pmm: %u pages counted free, but none is on the list or fresh",
 		      p->free_pages);
 	return p->fresh_next;
+	/* LAB 2 END */
 }
 
 uint64_t pmm_alloc_page(struct pmm *p)

@@ -101,12 +101,14 @@ uint32_t vmx_ctls_msr(uint64_t vmx_basic, enum vmx_ctls which)
 int vmx_adjust_controls(uint64_t cap_msr, uint32_t wanted, uint32_t optional,
 			uint32_t *out, uint32_t *missing)
 {
+	/* LAB 5 BEGIN: vmx_adjust_controls(): a control word the capability MSR allows */
 	uint32_t must_be_1 = (uint32_t)cap_msr;		/* allowed-0 settings */
 	uint32_t may_be_1 = (uint32_t)(cap_msr >> 32);	/* allowed-1 settings */
 
 	*missing = wanted & ~may_be_1;
 	*out = (must_be_1 | wanted | optional) & may_be_1;
 	return *missing ? -ENOTSUP : 0;
+	/* LAB 5 END */
 }
 
 /* ---- CR0 and CR4 fixed bits, A.7 and A.8 ---- */

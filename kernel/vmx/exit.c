@@ -205,8 +205,11 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	struct hc_exit_stat *stat;
 	const struct exit_entry *e;
 
+	/* LAB 8 BEGIN: vmx_exit_handler(): a failed VM entry is explained, not dispatched */
 	if (exit_reason_is_entry_failure(reason))
 		vmx_entry_failure(v, reason);
+	/* LAB 8 END */
+	/* LAB 6 BEGIN: vmx_exit_handler(): the count, then the table entry for the basic reason */
 	if (basic >= EXIT_REASON_COUNT) {
 		v->exit_stats[EXIT_REASON_COUNT].count++;
 		vmx_guest_crash(v, "an exit reason this skiff does not know", NULL);
@@ -231,6 +234,7 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	case EXIT_UNSET:
 		vmx_guest_crash(v, "unhandled VM exit", e->why ? e->why : "no entry in the exit table");
 	}
+	/* LAB 6 END */
 	if (!v->injected && exit_may_interrupt_delivery(basic))
 		redeliver_interrupted_event(v);
 	if (iommu_watching)

@@ -112,6 +112,7 @@ struct io_access {
 
 static inline struct io_access io_access_decode(uint64_t qual)
 {
+	/* LAB 7 BEGIN: io_access_decode(): the I/O exit qualification (SDM Vol. 3C table 28-5) */
 	return (struct io_access){
 		.port = (uint16_t)(qual >> 16),
 		.size = (unsigned)(qual & 7) + 1,
@@ -119,6 +120,7 @@ static inline struct io_access io_access_decode(uint64_t qual)
 		.string = (qual >> 4) & 1,
 		.rep = (qual >> 5) & 1,
 	};
+	/* LAB 7 END */
 }
 
 /* ---- exit qualification for EPT violations, table 28-7 ---- */

@@ -233,6 +233,7 @@ void vmx_exit_entry_failure(struct vmx_vcpu *v)
  * path (exit_fast.c) has taken every leaf the view leaves alone. */
 void vmx_exit_cpuid(struct vmx_vcpu *v)
 {
+	/* LAB 6 BEGIN: vmx_exit_cpuid(): the guest's view of the leaf, then past CPUID */
 	uint64_t *g = v->vcpu.regs.gpr;
 	uint32_t leaf = (uint32_t)g[GUEST_REG_RAX];
 	uint32_t sub = (uint32_t)g[GUEST_REG_RCX];
@@ -253,6 +254,7 @@ void vmx_exit_cpuid(struct vmx_vcpu *v)
 	g[GUEST_REG_RCX] = r.ecx;
 	g[GUEST_REG_RDX] = r.edx;
 	vmx_skip_instruction();
+	/* LAB 6 END */
 }
 
 /* ---- HLT, INVD, WBINVD, MWAIT/MONITOR/PAUSE ---- */
@@ -457,6 +459,7 @@ void vmx_exit_cr_access(struct vmx_vcpu *v)
 
 void vmx_exit_io(struct vmx_vcpu *v)
 {
+	/* LAB 7 BEGIN: vmx_exit_io(): the port access the guest made, emulated, then past it */
 	struct io_access io = io_access_decode(vmcs_read_natural(EXIT_QUALIFICATION));
 	uint64_t *rax = &v->vcpu.regs.gpr[GUEST_REG_RAX];
 	uint32_t value = (uint32_t)*rax;
@@ -471,6 +474,7 @@ void vmx_exit_io(struct vmx_vcpu *v)
 	if (io.in)
 		*rax = (*rax & ~(uint64_t)mask) | (value & mask);
 	vmx_skip_instruction();
+	/* LAB 7 END */
 }
 
 /* ---- MSRs ---- */

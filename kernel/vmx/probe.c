@@ -28,6 +28,7 @@ static int no_vtx(void)
 /* Firmware decides whether VMXON is allowed (SDM Vol. 3C 24.7). */
 static int check_feature_control(void)
 {
+	/* LAB 4 BEGIN: check_feature_control(): does IA32_FEATURE_CONTROL allow VMXON? */
 	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
 	enum vmx_feature_control kind = vmx_classify_feature_control(fc);
 
@@ -41,6 +42,7 @@ static int check_feature_control(void)
 	kprintf("skiff: vmx: VT-x is disabled and locked by the firmware (IA32_FEATURE_CONTROL = 0x%lx)\n", fc);
 	kprintf("skiff: vmx: %s\n", vmx_feature_control_explain(kind));
 	return -ENODEV;
+	/* LAB 4 END */
 }
 
 static int require(bool ok, const char *what, const char *why)

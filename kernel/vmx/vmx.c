@@ -62,6 +62,7 @@ static uint64_t alloc_page(void)
 
 static int fix_control_registers(struct vmx_vcpu *v)
 {
+	/* LAB 4 BEGIN: fix_control_registers(): CR0, CR4 with the VMX fixed bits and VMXE */
 	uint64_t cr0 = read_cr0(), cr4 = read_cr4() | CR4_VMXE;
 
 	if (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE)
@@ -84,10 +85,12 @@ static int fix_control_registers(struct vmx_vcpu *v)
 	write_cr0(vmx_cr_adjust(cr0, v->cr0_fixed0, v->cr0_fixed1));
 	write_cr4(vmx_cr_adjust(cr4, v->cr4_fixed0, v->cr4_fixed1));
 	return 0;
+	/* LAB 4 END */
 }
 
 static int vmx_enable(struct vmx_vcpu *v, const struct vmx_features *f)
 {
+	/* LAB 4 BEGIN: vmx_enable(): the fixed bits, a VMXON region, VMXON */
 	enum vmx_status st;
 
 	v->features = f;
@@ -107,6 +110,7 @@ static int vmx_enable(struct vmx_vcpu *v, const struct vmx_features *f)
 	}
 	kprintf("skiff: vmx: in VMX root operation (CR0 0x%lx, CR4 0x%lx)\n", read_cr0(), read_cr4());
 	return 0;
+	/* LAB 4 END */
 }
 
 /* ---- controls ---- */
@@ -256,6 +260,7 @@ static void write_controls(struct vmx_vcpu *v)
  * and the GS base, which is the vCPU (vcpu.h says why). */
 static void write_host_state(const struct vmx_vcpu *v)
 {
+	/* LAB 5 BEGIN: write_host_state(): the state a VM exit loads: skiff as it runs now */
 	struct desc_ptr gdtr, idtr;
 	struct vmx_host_state h;
 
@@ -271,6 +276,7 @@ static void write_host_state(const struct vmx_vcpu *v)
 		.rip = (uint64_t)(v->smi_quirk ? vmx_exit_stub_smi_quirk : vmx_exit_stub),
 	};
 	vmx_write_host_state(v, &h);
+	/* LAB 5 END */
 }
 
 /*
@@ -338,7 +344,9 @@ static int vmx_setup(struct vmx_vcpu *v, struct vm *vm, const struct ept *ept)
 		return -ENOMEM;
 	build_io_bitmaps(v);
 	build_msr_bitmap(v);
+	/* LAB 5 BEGIN: vmx_setup(): the VMCS region's first word */
 	*(uint32_t *)v->vmcs = v->features->basic.revision;
+	/* LAB 5 END */
 	if (!(v->misc & VMX_MISC_ACTIVITY_HLT))
 		kprintf("skiff: vmx: no HLT activity state: a halted guest is resumed at once\n");
 	kprintf("skiff: vmx: VMCS at 0x%lx: pin 0x%x, cpu 0x%x, secondary 0x%x, exit 0x%x, entry 0x%x, VPID %s\n",
@@ -427,6 +435,20 @@ static void break_guest_state(void)
 	vmcs_write32(GUEST_TR_ACCESS_RIGHTS, VMX_AR_TSS32_BUSY & ~0x2u);
 }
 
+/* A VMPTRLD that fails on a region skiff wrote: the likeliest cause is
+ * the first word, which must be the revision identifier IA32_VMX_BASIC
+ * reports (SDM Vol. 3C 25.2; VMPTRLD error 11, a VMfailInvalid while no
+ * VMCS is current, 31.3 VMPTRLD). */
+static void explain_vmcs_load(const struct vmx_vcpu *v)
+{
+	uint32_t found = *(const uint32_t *)v->vmcs & VMX_BASIC_REVISION_MASK;
+
+	if (found != v->features->basic.revision)
+		kprintf("skiff: vmx: the VMCS region at 0x%lx starts with revision 0x%x, but "
+			"IA32_VMX_BASIC[30:0] is 0x%x: VMPTRLD refuses it (SDM Vol. 3C 25.2)\n",
+			v->vmcs, found, v->features->basic.revision);
+}
+
 /*
  * The one way into the guest (vm_run): the VMCS from its launch state
  * (VMCLEAR, SDM Vol. 3C 25.11.3) with every field written afresh, the
@@ -452,6 +474,8 @@ void vm_arch_start(struct vcpu *vcpu)
 	}
 	if (st == VMX_SUCCEED)
 		st = vmx_vmptrld(v->vmcs);
+	if (st != VMX_SUCCEED)
+		explain_vmcs_load(v);
 	if (st != VMX_SUCCEED)
 		panic("vmx: VMCLEAR/VMPTRLD of skiff's own VMCS at 0x%lx failed (%s)", v->vmcs,
 		      st == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");

@@ -1184,11 +1184,13 @@ static void guest_seg_granularity(struct ctx *c)
 
 static void guest_tr_type(struct ctx *c)
 {
+	/* LAB 8 BEGIN: guest_tr_type(): TR must be a busy TSS (SDM Vol. 3C 27.3.1.2) */
 	const struct seg *tr = &c->seg[SEG_TR];
 	unsigned type = seg_type(tr);
 
 	if (type != TYPE_TSS32_BUSY && (c->ia32e || type != TYPE_TSS16_BUSY))
 		flag_ar(c, tr, AR_TYPE_MASK);
+	/* LAB 8 END */
 }
 
 static void guest_tr_s(struct ctx *c)

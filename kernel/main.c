@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 
+#include "boot/link.h"
 #include "bootinfo.h"
 #include "cmdline.h"
 #include "cpu.h"
@@ -363,6 +364,19 @@ static void enter_ap_vcpus(struct vm *vm)
 	}
 }
 
+/* Where GRUB put skiff (entry.S): build/skiff.elf's symbols plus the
+ * offset are the running image's addresses (make debug, addr2line). */
+static void print_image(void)
+{
+	extern const char __image_start[], __image_end[];
+	uint64_t start = (uint64_t)__image_start;
+	bool up = start >= SKIFF_LINK_BASE;
+
+	kprintf("skiff: image at 0x%lx-0x%lx, linked at 0x%x: symbols %c 0x%lx\n", start,
+		(uint64_t)__image_end - 1, SKIFF_LINK_BASE, up ? '+' : '-',
+		up ? start - SKIFF_LINK_BASE : SKIFF_LINK_BASE - start);
+}
+
 static void print_banner(const struct boot_info *bi)
 {
 	char names[64];
@@ -374,6 +388,7 @@ static void print_banner(const struct boot_info *bi)
 		bi->efi_system_table ? "UEFI" : "BIOS", bi->cmdline);
 	kprintf("skiff: consoles: %s\n", names);
 	print_screen(&bi->fb);
+	print_image();
 }
 
 static void print_memory_summary(const struct boot_info *bi)

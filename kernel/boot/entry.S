@@ -19,10 +19,8 @@
  * OFF(sym) is sym's offset from the header at the image's first byte,
  * which the assembler turns into a PC-relative fixup.
  */
+#include "boot/link.h"
 #include "boot/multiboot2.h"
-
-/* Where kernel/linker.ld links the image (it asserts the same number). */
-#define SKIFF_LINK_BASE	0x1000000
 #define OFF(sym)	((sym) - mb2_header)
 #define ELF_R_X86_64_RELATIVE	8	/* the only type the build lets through */
 

@@ -69,6 +69,9 @@ if [[ ${SEED_BUILD:-0} == 1 && -d $build/kernel ]]; then
 	mkdir -p "$dest/build"
 	cp -a "$build/kernel" "$dest/build/"
 	[[ -d $build/guests ]] && cp -a "$build/guests" "$dest/build/"
+	# The dependency files name their objects under the build folder they
+	# were made in; the tree's build folder is build/.
+	find "$dest/build" -name '*.d' -exec sed -i "s|$build/|build/|g" {} +
 	# The objects are newer than the copied sources; what changed above
 	# is newer still (mv and patch gave it the time of now).
 	touch "${stubbed[@]/#/$dest/}" 2>/dev/null || true

@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# make test: the unit tests, a short seeded fuzzing pass, the boot tests,
+# make test: the unit tests, a short seeded fuzzing pass (with the boot
+# tests' Linux building beside them), the boot tests,
 # the labs' graders' own test (tools/labs/check.sh), then one closing
 # count.  Each fuzz harness counts as one test.
 set -uo pipefail
 make_q() { make --no-print-directory "$@"; }
 
+# The Linux the boot tests run takes minutes to build the first time
+# (tools/linux.sh; cached after): it builds beside the unit tests and the
+# fuzzing pass, which run one program at a time, and the boot tests wait
+# for it.
+linux_log=$(mktemp)
+make_q linux >"$linux_log" 2>&1 &
+linux_pid=$!
+
 unit_out=$(make_q unit 2>&1 | tee -a /dev/stderr); unit_rc=${PIPESTATUS[0]}
 fuzz_out=$(make_q fuzz-smoke 2>&1 | tee -a /dev/stderr); fuzz_rc=${PIPESTATUS[0]}
+wait "$linux_pid"
+cat "$linux_log" >&2
+rm -f "$linux_log"
 boot_out=$(make_q boot 2>&1 | tee -a /dev/stderr); boot_rc=${PIPESTATUS[0]}
 # The labs' graders (docs/labs/), after the boot tests: they grade the real
 # tree from two of the boot tests' transcripts.

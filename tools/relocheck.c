@@ -3,10 +3,14 @@
  * one kernel/boot/entry.S can relocate and GRUB will load:
  *  - no SHT_REL/SHT_RELA section (GRUB 2.06 refuses a Multiboot2 ELF with
  *    one: the linker script keeps the table inside .rodata instead);
- *  - every entry between __rela_start and __rela_end is an ELF64 Rela of
- *    type R_X86_64_RELATIVE (the only type entry.S applies), without a
- *    symbol, naming an 8-byte-aligned word inside the image but outside
- *    .text (skiff's code is never written to).
+ *  - there is no Rela entry (between __rela_start and __rela_end): every
+ *    relocation is an R_X86_64_RELATIVE the linker packed (-z
+ *    pack-relative-relocs) into the RELR table between __relr_start and
+ *    __relr_end, the only form entry.S applies;
+ *  - each word that table names is 8-byte aligned, inside the image and
+ *    outside .text (skiff's code is never written to), decoded as entry.S
+ *    decodes it (an even entry: an address; an odd one: a bitmap of the 63
+ *    words after the last address).
  * Usage: relocheck [-v] FILE.  Exits 0 (with -v, after one summary line),
  * or prints what is wrong and exits 1.
  */
@@ -139,25 +143,51 @@ int main(int argc, char **argv)
 	image_start = symbol(&im, "__image_start");
 	text_end = symbol(&im, "__text_end");
 	image_end = symbol(&im, "__image_end");
-	if (end < start || (end - start) % sizeof(Elf64_Rela) != 0)
-		die("the relocation table [0x%lx, 0x%lx) is not whole Rela entries",
-		    (unsigned long)start, (unsigned long)end);
-	n = (size_t)((end - start) / sizeof(Elf64_Rela));
-	off = n ? file_offset(&im, start, end - start) : 0;
-	for (size_t i = 0; i < n; i++) {
+	if (end != start) {
 		Elf64_Rela r;
 
-		memcpy(&r, im.img + off + i * sizeof r, sizeof r);
-		if (ELF64_R_TYPE(r.r_info) != R_X86_64_RELATIVE || ELF64_R_SYM(r.r_info) != 0)
-			die("relocation %zu at 0x%lx has type %lu, symbol %lu: entry.S applies only "
-			    "R_X86_64_RELATIVE (recompile with -fpie)", i, (unsigned long)r.r_offset,
-			    (unsigned long)ELF64_R_TYPE(r.r_info), (unsigned long)ELF64_R_SYM(r.r_info));
-		if (r.r_offset % 8 != 0 || r.r_offset < text_end || r.r_offset > image_end - 8)
-			die("relocation %zu writes 0x%lx: not an aligned word of the image outside "
-			    ".text [0x%lx, 0x%lx)", i, (unsigned long)r.r_offset,
-			    (unsigned long)image_start, (unsigned long)text_end);
+		if (end - start < sizeof r)
+			die("the Rela table [0x%lx, 0x%lx) is not whole entries", (unsigned long)start,
+			    (unsigned long)end);
+		memcpy(&r, im.img + file_offset(&im, start, sizeof r), sizeof r);
+		die("%lu bytes of Rela entries, the first at 0x%lx of type %lu: entry.S applies only "
+		    "R_X86_64_RELATIVE packed as RELR (recompile with -fpie; an unaligned pointer "
+		    "cannot be packed)", (unsigned long)(end - start), (unsigned long)r.r_offset,
+		    (unsigned long)ELF64_R_TYPE(r.r_info));
+	}
+	start = symbol(&im, "__relr_start");
+	end = symbol(&im, "__relr_end");
+	if (end < start || (end - start) % 8 != 0)
+		die("the RELR table [0x%lx, 0x%lx) is not whole 8-byte entries", (unsigned long)start,
+		    (unsigned long)end);
+	off = end > start ? file_offset(&im, start, end - start) : 0;
+	n = 0;
+	for (uint64_t i = 0, next = 0; i < (end - start) / 8; i++) {
+		uint64_t e, word;
+
+		memcpy(&e, im.img + off + i * 8, 8);
+		for (unsigned bit = 0; bit < 64; bit++) {
+			if (!(e & 1)) {
+				word = e;	/* an address */
+				next = e + 8;
+			} else if (bit > 0 && (e >> bit) & 1) {
+				word = next + (bit - 1) * 8;
+			} else {
+				continue;
+			}
+			if (word % 8 != 0 || word < text_end || word > image_end - 8)
+				die("RELR entry %lu names 0x%lx: not an aligned word of the image outside "
+				    ".text [0x%lx, 0x%lx)", (unsigned long)i, (unsigned long)word,
+				    (unsigned long)image_start, (unsigned long)text_end);
+			n++;
+			if (!(e & 1))
+				break;
+		}
+		if (e & 1)
+			next += 63 * 8;
 	}
 	if (verbose)
-		printf("relocheck: %s: %zu relocations, all R_X86_64_RELATIVE outside .text\n", path, n);
+		printf("relocheck: %s: %zu relocations, R_X86_64_RELATIVE packed in %lu bytes, all "
+		       "outside .text\n", path, n, (unsigned long)(end - start));
 	return 0;
 }

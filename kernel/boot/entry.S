@@ -22,7 +22,6 @@
 #include "boot/link.h"
 #include "boot/multiboot2.h"
 #define OFF(sym)	((sym) - mb2_header)
-#define ELF_R_X86_64_RELATIVE	8	/* the only type the build lets through */
 
 #define CR0_PE		(1 << 0)
 #define CR0_WP		(1 << 16)
@@ -237,24 +236,38 @@ long_entry:
 	movl %ebp, %ebp
 	leaq boot_stack + BOOT_STACK_SIZE(%rip), %rsp
 
-	/* Apply the relocations (ELF64 Rela entries: offset, info, addend):
-	 * each names a 64-bit word at a link address that must hold its
-	 * addend plus how far the image moved.  The build checks every one
-	 * is R_X86_64_RELATIVE and lies outside .text. */
+	/* Apply the relocations, which the linker packed (-z pack-relative-
+	 * relocs, the RELR format: R_X86_64_RELATIVE only).  An even entry
+	 * is the link address of a word to relocate; an odd entry is a
+	 * bitmap whose bits 1..63 name the 63 words from the one after the
+	 * last relocated by address (then the 63 after those).  Relocating a
+	 * word adds how far the image moved to the link-time address the
+	 * linker left in it.  The build checks the table (tools/relocheck.c). */
 	movq %rbp, %rdx
 	subq $SKIFF_LINK_BASE, %rdx	/* how far the image moved */
-	leaq __rela_start(%rip), %rcx
-	leaq __rela_end(%rip), %r8
+	leaq __relr_start(%rip), %rcx
+	leaq __relr_end(%rip), %r8
+	xorl %r10d, %r10d		/* the word bit 1 of a bitmap names */
 1:	cmpq %r8, %rcx
 	jae 3f
-	cmpl $ELF_R_X86_64_RELATIVE, 8(%rcx)
-	jne 2f				/* the build refuses these: never taken */
 	movq (%rcx), %rax
-	movq 16(%rcx), %r9
-	addq %rdx, %r9
-	movq %r9, (%rax, %rdx)
-2:	addq $24, %rcx
+	addq $8, %rcx
+	testb $1, %al
+	jnz 2f
+	addq %rdx, (%rax, %rdx)		/* an address */
+	leaq 8(%rax), %r10
 	jmp 1b
+2:	movq %r10, %r9			/* a bitmap */
+	addq $63 * 8, %r10
+	shrq $1, %rax			/* without its marker: bit 0 names (%r9) */
+5:	testq %rax, %rax
+	jz 1b
+	testb $1, %al
+	jz 6f
+	addq %rdx, (%r9, %rdx)
+6:	shrq $1, %rax
+	addq $8, %r9
+	jmp 5b
 3:	xorl %ebp, %ebp
 	call kmain
 4:	cli

@@ -21,7 +21,11 @@ tarball=/usr/src/$pkg.tar.xz
 # What the guest needs beyond tinyconfig, each checked in the final
 # .config: a 64-bit kernel that prints to an 8250 console, unpacks a gzip
 # initramfs, runs ELF binaries and scripts, mounts proc, sys and
-# devtmpfs, sees PCI, and carries the PVH entry note.
+# devtmpfs, sees PCI, and carries the PVH entry note.  SMP, so that one
+# kernel serves the 1-CPU cases and the 2-CPU one: it finds its CPUs in
+# the ACPI MADT (which skiff passes through) and starts them with
+# INIT-SIPI-SIPI through its local APIC; the local and I/O APIC are
+# always on for x86-64, listed here so the check below names them.
 options=(
 	CONFIG_64BIT=y
 	CONFIG_PRINTK=y
@@ -42,6 +46,10 @@ options=(
 	CONFIG_PCI=y
 	CONFIG_RELOCATABLE=y
 	CONFIG_ACPI=y
+	CONFIG_SMP=y
+	CONFIG_NR_CPUS=4
+	CONFIG_X86_LOCAL_APIC=y
+	CONFIG_X86_IO_APIC=y
 )
 
 need_packages() {
@@ -103,7 +111,9 @@ ln -sfn "$hash/vmlinux" "$out/vmlinux"
 # dev, says it runs (the marker the boot cases wait for), and then powers
 # off or reboots at once when the kernel's command line says
 # skiff_test=poweroff or skiff_test=reboot, else gives a shell on the
-# console.
+# console.  skiff_test=cpus2 first shows which CPUs are online and runs
+# a command pinned to CPU 1, which reports the CPU it ran on (field 39,
+# "processor", of /proc/self/stat).
 rootfs=$out/rootfs
 rm -rf "$rootfs" && mkdir -p "$rootfs"/{bin,dev,proc,sys}
 cp /bin/busybox "$rootfs/bin/busybox"
@@ -119,6 +129,11 @@ echo "skiff-linux: init running on $(uname -r)"
 case " $(cat /proc/cmdline) " in
 *" skiff_test=poweroff "*) echo "skiff-linux: poweroff"; poweroff -f ;;
 *" skiff_test=reboot "*) echo "skiff-linux: reboot"; reboot -f ;;
+*" skiff_test=cpus2 "*)
+	echo "skiff-linux: cpus2: online $(cat /sys/devices/system/cpu/online)"
+	echo "skiff-linux: cpus2: pinned to cpu 1, ran on cpu" \
+		"$(/bin/busybox taskset -c 1 /bin/busybox awk '{ print $39 }' /proc/self/stat)"
+	poweroff -f ;;
 esac
 exec setsid cttyhack sh
 INIT

@@ -113,13 +113,20 @@ ln -sfn "$hash/vmlinux" "$out/vmlinux"
 # skiff_test=poweroff or skiff_test=reboot, else gives a shell on the
 # console.  skiff_test=cpus2 first shows which CPUs are online and runs
 # a command pinned to CPU 1, which reports the CPU it ran on (field 39,
-# "processor", of /proc/self/stat).
+# "processor", of /proc/self/stat); skiff_test=bench first runs the init
+# marker.
 rootfs=$out/rootfs
 rm -rf "$rootfs" && mkdir -p "$rootfs"/{bin,dev,proc,sys}
 cp /bin/busybox "$rootfs/bin/busybox"
 for a in sh mount echo cat uname poweroff reboot setsid cttyhack ls; do
 	ln -s busybox "$rootfs/bin/$a"
 done
+# The init marker of make bench (tools/linux_tsc_marker.c): freestanding,
+# so the host's gcc builds it without a libc.
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wundef \
+	-ffreestanding -fno-stack-protector -fno-pie -no-pie -fno-asynchronous-unwind-tables \
+	-fno-tree-loop-distribute-patterns -static -nostdlib -Wl,--build-id=none \
+	-o "$rootfs/bin/skiff-tsc-marker" "$root/tools/linux_tsc_marker.c"
 cat >"$rootfs/init" <<'INIT'
 #!/bin/sh
 mount -t proc proc /proc
@@ -134,6 +141,7 @@ case " $(cat /proc/cmdline) " in
 	echo "skiff-linux: cpus2: pinned to cpu 1, ran on cpu" \
 		"$(/bin/busybox taskset -c 1 /bin/busybox awk '{ print $39 }' /proc/self/stat)"
 	poweroff -f ;;
+*" skiff_test=bench "*) /bin/skiff-tsc-marker; poweroff -f ;;
 esac
 exec setsid cttyhack sh
 INIT

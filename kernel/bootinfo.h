@@ -31,7 +31,9 @@ struct mem_range {
 struct boot_module {
 	uint64_t start;		/* first byte */
 	uint64_t end;		/* one past the last byte */
-	char cmdline[BOOTINFO_STRING_MAX];
+	/* As long as skiff's own: a guest module's is its kernel's command
+	 * line (Linux's often passes 64 bytes). */
+	char cmdline[BOOTINFO_CMDLINE_MAX];
 };
 
 enum fb_kind {

@@ -12,6 +12,7 @@
 #include "drivers/acpi.h"
 #include "drivers/console.h"
 #include "drivers/fbcon.h"
+#include "drivers/lapic.h"
 #include "drivers/dmar.h"
 #include "drivers/madt.h"
 #include "drivers/mcfg.h"
@@ -27,6 +28,7 @@
 #include "power.h"
 #include "smp.h"
 #include "version.h"
+#include "vm/msr.h"
 #include "vm/vm.h"
 #include "vmx/probe.h"
 #include "vmx/vmx.h"
@@ -199,6 +201,31 @@ static void trap_test_page(const struct boot_info *bi, struct vm *vm)
 		return;
 	}
 	vm_platform_add_mmio(&vm->platform, &t);
+}
+
+/*
+ * The guest's local APIC page, when the guest gets more than one CPU: its
+ * stores are done for it, so that an INIT it sends through its xAPIC ICR
+ * is skiff's to deliver to its vCPUs, as through its x2APIC ICR (vm/ipi.h).
+ * A physical INIT would do on hardware, where the INIT exit consumes it,
+ * but Bochs 2.7 never does: the AP could not run (docs/emulators.md).  The
+ * cost is an exit per store (EOI, timer, IPIs); a guest with one CPU has
+ * no AP to start and keeps its APIC page to itself.
+ */
+static unsigned cpus_wanted(const char *cmdline);
+
+static void trap_xapic(const struct boot_info *bi, struct vm *vm)
+{
+	const struct smp_cpu *cpus;
+	size_t n = smp_cpus(&cpus);
+	unsigned wanted = cpus_wanted(bi->cmdline);
+
+	if ((wanted && wanted < n ? wanted : n) < 2)
+		return;
+	add_mmio(&vm->platform, (struct vm_mmio_trap){ .kind = VM_MMIO_XAPIC,
+						       .base = VM_APIC_BASE_ARCH,
+						       .size = XAPIC_REGS_SIZE,
+						       .name = "the local APIC (xAPIC)" });
 }
 
 /* The ECAM windows of the MCFG (drivers/mcfg.h): the guest's stores there
@@ -456,6 +483,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	}
 	guard_platform(&guest.platform, &pci_reset);
 	vm_pci_init(&guest, mm_layout(), &pci_reset);	/* the PCI inventory, while the machine is skiff's */
+	trap_xapic(&boot_info, &guest);
 	trap_ecam(&guest);
 	trap_test_page(&boot_info, &guest);
 	protect_mmio(&guest);

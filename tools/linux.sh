@@ -21,7 +21,11 @@ tarball=/usr/src/$pkg.tar.xz
 # What the guest needs beyond tinyconfig, each checked in the final
 # .config: a 64-bit kernel that prints to an 8250 console, unpacks a gzip
 # initramfs, runs ELF binaries and scripts, mounts proc, sys and
-# devtmpfs, sees PCI, and carries the PVH entry note.
+# devtmpfs, sees PCI, and carries the PVH entry note.  SMP, so that one
+# kernel serves the 1-CPU cases and the 2-CPU one: it finds its CPUs in
+# the ACPI MADT (which skiff passes through) and starts them with
+# INIT-SIPI-SIPI through its local APIC; the local and I/O APIC are
+# always on for x86-64, listed here so the check below names them.
 options=(
 	CONFIG_64BIT=y
 	CONFIG_PRINTK=y
@@ -42,6 +46,10 @@ options=(
 	CONFIG_PCI=y
 	CONFIG_RELOCATABLE=y
 	CONFIG_ACPI=y
+	CONFIG_SMP=y
+	CONFIG_NR_CPUS=4
+	CONFIG_X86_LOCAL_APIC=y
+	CONFIG_X86_IO_APIC=y
 )
 
 need_packages() {
@@ -111,12 +119,21 @@ ln -sfn "$hash/vmlinux" "$out/vmlinux"
 # cttyhack opens the console's real device (/dev/ttyS0) as the shell's
 # controlling terminal: /dev/console cannot be one, and without it the
 # shell has no job control and no ^C.
+# skiff_test=cpus2 first shows which CPUs are online and runs a command
+# pinned to CPU 1, which reports the CPU it ran on (field 39, "processor",
+# of /proc/self/stat); skiff_test=bench first runs the init marker.
 rootfs=$out/rootfs
 rm -rf "$rootfs" && mkdir -p "$rootfs"/{bin,dev,proc,sys}
 cp /bin/busybox "$rootfs/bin/busybox"
 for a in sh mount echo cat uname poweroff reboot setsid cttyhack ls dmesg; do
 	ln -s busybox "$rootfs/bin/$a"
 done
+# The init marker of make bench (tools/linux_tsc_marker.c): freestanding,
+# so the host's gcc builds it without a libc.
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wundef \
+	-ffreestanding -fno-stack-protector -fno-pie -no-pie -fno-asynchronous-unwind-tables \
+	-fno-tree-loop-distribute-patterns -static -nostdlib -Wl,--build-id=none \
+	-o "$rootfs/bin/skiff-tsc-marker" "$root/tools/linux_tsc_marker.c"
 cat >"$rootfs/init" <<'INIT'
 #!/bin/sh
 mount -t proc proc /proc
@@ -127,6 +144,12 @@ case " $(cat /proc/cmdline) " in
 *" skiff_test=poweroff "*) echo "skiff-linux: poweroff"; poweroff -f ;;
 *" skiff_test=reboot "*) echo "skiff-linux: reboot"; reboot -f ;;
 *" skiff_test=shell "*) dmesg -n 1; echo "skiff-linux: shell on the console" ;;
+*" skiff_test=cpus2 "*)
+	echo "skiff-linux: cpus2: online $(cat /sys/devices/system/cpu/online)"
+	echo "skiff-linux: cpus2: pinned to cpu 1, ran on cpu" \
+		"$(/bin/busybox taskset -c 1 /bin/busybox awk '{ print $39 }' /proc/self/stat)"
+	poweroff -f ;;
+*" skiff_test=bench "*) /bin/skiff-tsc-marker; poweroff -f ;;
 esac
 exec setsid cttyhack sh
 INIT

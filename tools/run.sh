@@ -37,7 +37,9 @@ if [[ -n ${GUEST:-} || -n ${SKIFF:-} ]]; then
 		[[ -f $INITRD ]] || { echo "skiff: INITRD=$INITRD: no such file"; exit 1; }
 		[[ -n ${GUEST:-} ]] || { echo "skiff: INITRD= needs GUEST="; exit 1; }
 		cp "$INITRD" "$stage/boot/initrd.bin"
-		entry+=$'\n\tmodule2 /boot/initrd.bin initrd'
+		# As the file is, as QEMU's -initrd gives it: without --nounzip
+		# GRUB unpacks a gzip module itself (slowly, in Bochs).
+		entry+=$'\n\tmodule2 --nounzip /boot/initrd.bin initrd'
 	fi
 	sed "s|^\(\s*\)multiboot2 /boot/skiff.elf.*|\1${entry//$'\n'/\\n}|" "$root/grub.cfg" \
 		>"$stage/boot/grub/grub.cfg"

@@ -32,6 +32,7 @@
 #define XAPIC_ID		0x020
 #define XAPIC_ICR_LOW		0x300
 #define XAPIC_ICR_HIGH		0x310
+#define XAPIC_REGS_SIZE		0x1000u	/* the 4-KByte register page (11.4.1) */
 #define MSR_X2APIC_APICID	0x802
 #define MSR_X2APIC_ICR		0x830
 

@@ -36,6 +36,10 @@ bool vm_cpuid_own(uint32_t leaf, struct cpuid_regs *r)
 
 /*
  * Minus VMX and SMX (the guest has neither), plus the hypervisor bit;
+ * minus the thermal monitor (ACPI, TM, TM2), whose MSRs (IA32_THERM_INTERRUPT,
+ * IA32_THERM_STATUS, the clock modulation control) skiff refuses (vm/msr.h),
+ * so that a guest does not take #GP for them (Linux prints "unchecked MSR
+ * access error" with a call trace for each);
  * minus what the backend could not enable for non-root mode (RDTSCP,
  * INVPCID and XSAVES would #UD); OSXSAVE and OSPKE mirror the guest's
  * CR4, not skiff's (SDM Vol. 2A "CPUID").  A leaf edited here must be in
@@ -46,7 +50,8 @@ struct cpuid_regs vm_cpuid_edit(uint32_t leaf, uint32_t sub, struct cpuid_regs r
 {
 	if (leaf == 1) {
 		r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_OSXSAVE |
-			   CPUID_1_ECX_PDCM);
+			   CPUID_1_ECX_PDCM | CPUID_1_ECX_TM2);
+		r.edx &= ~(CPUID_1_EDX_ACPI | CPUID_1_EDX_TM);
 		r.ecx |= CPUID_1_ECX_HYPERVISOR;
 		if (c->guest_cr4 & CR4_OSXSAVE)
 			r.ecx |= CPUID_1_ECX_OSXSAVE;

@@ -24,10 +24,13 @@
 
 #define CPUID_1_ECX_VMX			(1u << 5)
 #define CPUID_1_ECX_SMX			(1u << 6)
+#define CPUID_1_ECX_TM2			(1u << 8)
 #define CPUID_1_ECX_PDCM		(1u << 15)
 #define CPUID_1_ECX_XSAVE		(1u << 26)
 #define CPUID_1_ECX_OSXSAVE		(1u << 27)
 #define CPUID_1_ECX_HYPERVISOR		(1u << 31)
+#define CPUID_1_EDX_ACPI		(1u << 22)	/* thermal monitor and clock control */
+#define CPUID_1_EDX_TM			(1u << 29)
 #define CPUID_7_EBX_INVPCID		(1u << 10)
 #define CPUID_7_ECX_OSPKE		(1u << 4)
 #define CPUID_D1_EAX_XSAVES		(1u << 3)

@@ -118,6 +118,26 @@ enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr)
 	return act;
 }
 
+enum vm_ipi_action vm_xapic_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
+{
+	uint64_t offset = gpa & (XAPIC_REGS_SIZE - 1);
+	enum vm_ipi_action act = VM_IPI_PASS;
+
+	if (size == sizeof(uint32_t) && offset == XAPIC_ICR_HIGH)
+		v->xapic_icr_high = (uint32_t)value;
+	if (size == sizeof(uint32_t) && offset == XAPIC_ICR_LOW) {
+		uint64_t icr = vm_icr_from_xapic((uint32_t)value, v->xapic_icr_high);
+		struct vm_icr d = vm_icr_decode(icr);
+
+		/* A logical destination is out of skiff's view (vm/ipi.h). */
+		if (!(d.logical && d.shorthand == ICR_TO_DEST))
+			act = vm_guest_icr_write(v, icr);
+	}
+	if (act == VM_IPI_PASS)		/* ICR_HIGH is as the guest wrote it */
+		vm_mmio_store(gpa, size, value);
+	return act == VM_IPI_PASS ? VM_IPI_DONE : act;
+}
+
 static bool others_out(const struct vm *vm, const struct vcpu *leader)
 {
 	for (unsigned i = 0; i < vm->vcpu_count; i++)

@@ -15,6 +15,16 @@ struct vm_icr vm_icr_decode(uint64_t icr)
 	return d;
 }
 
+#define XAPIC_DEST_SHIFT	24
+#define XAPIC_BROADCAST		0xffu
+
+uint64_t vm_icr_from_xapic(uint32_t low, uint32_t high)
+{
+	uint32_t dest = high >> XAPIC_DEST_SHIFT;
+
+	return (uint64_t)(dest == XAPIC_BROADCAST ? X2APIC_BROADCAST : dest) << 32 | low;
+}
+
 /* x2APIC logical ID: cluster (ID bits 31:4) in 31:16, one bit of 15:0
  * for the ID's low four bits (SDM 11.12.10.2). */
 static uint32_t logical_id(uint32_t id)

@@ -11,8 +11,14 @@
  * one exits only on a vCPU waiting for it, and skiff's CPUs in VMX root
  * ignore it.
  *
- * A guest in xAPIC mode writes the ICR in memory, which skiff does not
- * intercept: its INITs are physical and arrive as INIT exits (vmx/handlers.c).
+ * A guest in xAPIC mode writes the ICR in memory, as two 32-bit registers
+ * (SDM 11.6.1: the destination in ICR_HIGH bits 31:24, written first; the
+ * write of ICR_LOW sends).  When the guest has more than one CPU, skiff
+ * write-protects that page in the EPT and does each store for it
+ * (vm_xapic_write()), so INIT takes the same path as in x2APIC mode.  An
+ * xAPIC INIT to a logical destination (flat or cluster, which the guest
+ * programs in each CPU's LDR and DFR, out of skiff's view) is still sent
+ * as the guest wrote it and arrives as an INIT exit (vmx/handlers.c).
  */
 #ifndef SKIFF_VM_IPI_H
 #define SKIFF_VM_IPI_H
@@ -42,6 +48,11 @@ struct vm_icr {
 };
 
 struct vm_icr vm_icr_decode(uint64_t icr);
+
+/* The xAPIC ICR's two words as one x2APIC-layout ICR for vm_icr_decode():
+ * the 8-bit destination of high (bits 31:24) in bits 63:32, its physical
+ * broadcast 0xff as X2APIC_BROADCAST (SDM 11.6.1, 11.12.9). */
+uint64_t vm_icr_from_xapic(uint32_t low, uint32_t high);
 
 /* Whether an IPI decoded as icr, sent by the CPU with x2APIC ID self,
  * reaches the one with x2APIC ID id (shorthands, physical and broadcast

@@ -199,6 +199,7 @@ struct vm_platform_event vm_platform_mmio_write(const struct vm_platform *p, uin
 			ecam_decode(t, gpa, &e);
 		break;
 	case VM_MMIO_EMULATE:
+	case VM_MMIO_XAPIC:	/* not a platform register: vm_xapic_write() */
 		break;
 	}
 	return e;

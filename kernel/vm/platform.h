@@ -39,6 +39,7 @@ enum vm_mmio_kind {
 	VM_MMIO_RESET_REG,	/* the FADT's RESET_REG in memory: its value is a reboot */
 	VM_MMIO_PM1_CNT,	/* a PM1 control register in memory: SLP_EN is a power-off */
 	VM_MMIO_ECAM,		/* a PCI configuration window (MCFG): the PCI filter judges */
+	VM_MMIO_XAPIC,		/* the guest's local APIC page: vm_xapic_write() (vm/ipi.h) */
 };
 
 struct vm_mmio_trap {

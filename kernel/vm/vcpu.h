@@ -46,6 +46,9 @@ struct vcpu {
 	/* An INIT the guest sent this AP (vm_guest_icr_write): taken at the
 	 * vCPU's next exit.  Atomic. */
 	bool init_pending;
+	/* The guest's last write of its xAPIC ICR_HIGH (vm_xapic_write()):
+	 * the destination of its next ICR_LOW. */
+	uint32_t xapic_icr_high;
 	/* NMIs skiff sent this vCPU's CPU to bring it out of the guest, not
 	 * yet seen: the next that many NMIs are skiff's, not the guest's
 	 * (vm_take_kick).  Atomic. */

@@ -282,6 +282,13 @@ enum vm_ipi_action {
 };
 enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr);
 
+/* A guest store of size bytes of value at gpa in its xAPIC page, which
+ * the EPT trapped (VM_MMIO_XAPIC, vm/ipi.h): done for it on the real
+ * local APIC, but an INIT that vm_guest_icr_write() delivers itself.  The
+ * action left to v's backend: VM_IPI_DONE, VM_IPI_INIT_SELF or
+ * VM_IPI_INIT_BSP. */
+enum vm_ipi_action vm_xapic_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value);
+
 /* For the exit path: an INIT another vCPU sent v (true: reset v, an AP,
  * to wait-for-SIPI). */
 static inline bool vm_init_taken(struct vcpu *v)

@@ -579,28 +579,32 @@ static void write_tsc(struct vmx_vcpu *v, uint32_t msr, uint64_t value)
 	vmx_skip_instruction();
 }
 
+/* What is left of an IPI once vm_guest_icr_write() or vm_xapic_write()
+ * has done its part, VM_IPI_PASS aside: false when the vCPU was reset
+ * (INIT to itself), whose instruction is then not to be skipped. */
+static bool finish_ipi(struct vmx_vcpu *v, enum vm_ipi_action act)
+{
+	if (act == VM_IPI_INIT_BSP)
+		vmx_guest_crash(v, "INIT signal",
+				"the guest sent INIT to its bootstrap processor (a CPU reset)");
+	if (act != VM_IPI_INIT_SELF)
+		return true;
+	vmx_ap_init(v);
+	return false;
+}
+
 /* The guest's IPI through its x2APIC ICR: INIT is skiff's (vm/ipi.h),
  * the rest goes to the real ICR; a #GP from it goes back to the guest. */
 static void write_icr(struct vmx_vcpu *v, uint64_t value)
 {
-	switch (vm_guest_icr_write(&v->vcpu, value)) {
-	case VM_IPI_PASS:
-		if (wrmsr_safe(VM_MSR_X2APIC_ICR_NR, value) < 0) {
-			vmx_inject_gp(v);
-			return;
-		}
-		break;
-	case VM_IPI_DONE:
-		break;
-	case VM_IPI_INIT_BSP:
-		vmx_guest_crash(v, "INIT signal",
-				"the guest sent INIT to its bootstrap processor (a CPU reset)");
-		break;
-	case VM_IPI_INIT_SELF:
-		vmx_ap_init(v);
+	enum vm_ipi_action act = vm_guest_icr_write(&v->vcpu, value);
+
+	if (act == VM_IPI_PASS && wrmsr_safe(VM_MSR_X2APIC_ICR_NR, value) < 0) {
+		vmx_inject_gp(v);
 		return;
 	}
-	vmx_skip_instruction();
+	if (finish_ipi(v, act))
+		vmx_skip_instruction();
 }
 
 /* A write the policy refuses: reported (the guest's doing), then #GP. */
@@ -751,10 +755,10 @@ static enum mmio_mode guest_code_mode(struct guest_paging *p, uint64_t *linear)
  * refused by vm_mmio_write(), and skipped.  An instruction skiff does not
  * emulate ends the guest as a crash, with its bytes.
  */
-static void emulate_mmio_store(struct vmx_vcpu *v, uint64_t gpa)
+static void emulate_mmio_store(struct vmx_vcpu *v, const struct vm_mmio_trap *t, uint64_t gpa)
 {
 	uint8_t bytes[MMIO_INSN_MAX_LEN];
-	uint64_t regs[MMIO_INSN_REGS], linear;
+	uint64_t regs[MMIO_INSN_REGS], linear, value;
 	struct guest_paging paging;
 	enum mmio_mode mode = guest_code_mode(&paging, &linear);
 	size_t n = guest_fetch(&v->vcpu.vm->mem, &paging, linear, bytes, sizeof(bytes));
@@ -772,7 +776,13 @@ static void emulate_mmio_store(struct vmx_vcpu *v, uint64_t gpa)
 	for (unsigned i = 0; i < MMIO_INSN_REGS; i++)
 		regs[i] = v->vcpu.regs.gpr[i];
 	regs[GUEST_REG_RSP] = vmcs_read_natural(GUEST_RSP);
-	vm_mmio_write(&v->vcpu, gpa, insn.size, mmio_insn_store_value(&insn, regs));
+	value = mmio_insn_store_value(&insn, regs);
+	if (t->kind == VM_MMIO_XAPIC) {
+		if (finish_ipi(v, vm_xapic_write(&v->vcpu, gpa, insn.size, value)))
+			vmx_skip_emulated(insn.len);
+		return;
+	}
+	vm_mmio_write(&v->vcpu, gpa, insn.size, value);
 	vmx_skip_emulated(insn.len);
 }
 
@@ -788,11 +798,11 @@ void vmx_exit_ept_violation(struct vmx_vcpu *v)
 	uint64_t gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	enum mm_owner owner = mm_layout_owner(mm_layout(), gpa);
 	bool skiffs = owner != MM_OWNER_NONE && owner != MM_OWNER_GUEST;
+	const struct vm_mmio_trap *t = vm_platform_mmio_trap(&v->vcpu.vm->platform, gpa);
 	char detail[160];
 
-	if ((qual & EPT_VIOL_WRITE) && (qual & EPT_VIOL_TRANSLATED) && (qual & EPT_VIOL_READABLE) &&
-	    vm_platform_mmio_trap(&v->vcpu.vm->platform, gpa)) {
-		emulate_mmio_store(v, gpa);
+	if ((qual & EPT_VIOL_WRITE) && (qual & EPT_VIOL_TRANSLATED) && (qual & EPT_VIOL_READABLE) && t) {
+		emulate_mmio_store(v, t, gpa);
 		return;
 	}
 

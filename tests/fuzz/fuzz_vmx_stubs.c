@@ -112,6 +112,15 @@ enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr)
 	UNEXPECTED("vm_guest_icr_write");
 }
 
+enum vm_ipi_action vm_xapic_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
+{
+	(void)v;
+	(void)gpa;
+	(void)size;
+	(void)value;
+	UNEXPECTED("vm_xapic_write");
+}
+
 int vm_guest_mtrr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
 	(void)v;

@@ -723,6 +723,23 @@ static void test_module_ends_before_start(void **state)
 	assert_int_equal(bi.module_count, 0);
 }
 
+/* A guest's module string is its kernel's command line: a Linux one of
+ * 100 bytes arrives whole, with no warning. */
+static void test_module_string_long(void **state)
+{
+	const char *line = "guest linux console=ttyS0,115200 panic=-1 nokaslr "
+			   "skiff_test=bench root=/dev/ram0 rdinit=/init quiet";
+
+	(void)state;
+	mbi_begin();
+	add_module(0x400000, 0x500000, line);
+	mbi_finish();
+	assert_int_equal(parse(), 0);
+	assert_int_equal(bi.warnings, 0);
+	assert_int_equal(bi.module_count, 1);
+	assert_string_equal(bi.modules[0].cmdline, line);
+}
+
 static void test_too_many_modules(void **state)
 {
 	uint32_t i;
@@ -1066,6 +1083,7 @@ int main(void)
 		cmocka_unit_test(test_loader_name_oversized),
 		cmocka_unit_test(test_module_string_unterminated),
 		cmocka_unit_test(test_module_ends_before_start),
+		cmocka_unit_test(test_module_string_long),
 		cmocka_unit_test(test_too_many_modules),
 		cmocka_unit_test(test_framebuffer_truncated_rgb),
 		cmocka_unit_test(test_framebuffer_shorter_than_common_part),

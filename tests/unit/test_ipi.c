@@ -79,12 +79,38 @@ static void test_logical_clusters(void **state)
 	assert_false(vm_icr_reaches(&d, 0, 1));
 }
 
+/* The xAPIC ICR's two words (SDM 11.6.1): the destination is ICR_HIGH's
+ * top byte, and its 0xff is the physical broadcast. */
+static void test_xapic_words(void **state)
+{
+	struct vm_icr d;
+
+	(void)state;
+	d = vm_icr_decode(vm_icr_from_xapic(INIT_ASSERT, 1u << 24));
+	assert_int_equal(d.mode, ICR_MODE_INIT);
+	assert_int_equal(d.dest, 1);
+	assert_true(vm_icr_reaches(&d, 0, 1));
+	assert_false(vm_icr_reaches(&d, 0, 0));
+	/* Bits 23:0 of ICR_HIGH are reserved: not part of the destination. */
+	d = vm_icr_decode(vm_icr_from_xapic(STARTUP(8), 2u << 24 | 0xabcdef));
+	assert_int_equal(d.dest, 2);
+	assert_int_equal(d.mode, ICR_MODE_STARTUP);
+	d = vm_icr_decode(vm_icr_from_xapic(INIT_ASSERT, 0xffu << 24));
+	assert_int_equal(d.dest, X2APIC_BROADCAST);
+	assert_true(vm_icr_reaches(&d, 0, 0));
+	assert_true(vm_icr_reaches(&d, 0, 3));
+	d = vm_icr_decode(vm_icr_from_xapic(INIT_ASSERT | 3u << ICR_SHORTHAND_SHIFT, 0));
+	assert_false(vm_icr_reaches(&d, 1, 1));
+	assert_true(vm_icr_reaches(&d, 1, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_physical_and_shorthands),
 		cmocka_unit_test(test_logical_clusters),
+		cmocka_unit_test(test_xapic_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,7 @@
 # tools/bench_linux.sh then boots the test Linux (make linux) on bare Bochs
 # and under skiff: the instructions to its init marker both ways (about a
 # minute of Bochs).
-bench: deps-boot $(BUILD)/skiff.elf $(BUILD)/guests/bench.elf linux
+bench: deps-boot $(BUILD)/skiff.elf $(BUILD)/skiff-boot.elf $(BUILD)/guests/bench.elf linux
 	@BUILD=$(BUILD) TRACE=$(TRACE) tools/bench.sh
 	@BUILD=$(BUILD) CPUS=2 ROWS=cpuid-ap tools/bench.sh
 	@BUILD=$(BUILD) tools/bench_linux.sh

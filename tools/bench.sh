@@ -77,7 +77,7 @@ declare -A what=(
 # staged in $dir, apart from make's iso/ (its menu entry is its own).
 make_iso() {
 	rm -rf "$dir" && mkdir -p "$dir/iso/boot/grub" "$dir/iso/boot/guests"
-	cp "$BUILD/skiff.elf" "$dir/iso/boot/skiff.elf"
+	cp "$BUILD/skiff-boot.elf" "$dir/iso/boot/skiff.elf"
 	cp "$BUILD/guests/bench.elf" "$dir/iso/boot/guests/"
 	sed "s|^\(\s*multiboot2 /boot/skiff.elf\).*|\1\n\tmodule2 /boot/guests/bench.elf guest $guest_args|" \
 		"$root/grub.cfg" >"$dir/iso/boot/grub/grub.cfg"

@@ -80,7 +80,7 @@ serial_script=$BUILD/tools/serial_script
 make_iso() {
 	local dir=$1 cmdline=$2 add="" module
 	mkdir -p "$dir/iso/boot/grub" "$dir/iso/boot/guests"
-	cp "$BUILD/skiff.elf" "$dir/iso/boot/skiff.elf"
+	cp "$BUILD/skiff-boot.elf" "$dir/iso/boot/skiff.elf"
 	cp "$BUILD"/guests/*.elf "$BUILD"/guests/*.bin "$dir/iso/boot/guests/"
 	if [[ $LINUX == 1 ]]; then
 		mkdir -p "$dir/iso/boot/linux"

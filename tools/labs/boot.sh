@@ -32,7 +32,7 @@ limit=${LAB_TIMEOUT:-60}
 rm -rf "$out"
 mkdir -p "$out/iso/boot/grub" "$out/iso/boot/guests"
 out=$(cd "$out" && pwd)
-cp "$build/skiff.elf" "$out/iso/boot/skiff.elf"
+cp "$build/skiff-boot.elf" "$out/iso/boot/skiff.elf"
 cp "$build"/guests/*.elf "$out/iso/boot/guests/"
 add=""
 [[ -n $MODULE ]] && add="\n\tmodule2 $MODULE"

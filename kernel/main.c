@@ -20,6 +20,7 @@
 #include "integrity.h"
 #include "iommu.h"
 #include "iommu_test.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -27,6 +28,7 @@
 #include "smp.h"
 #include "version.h"
 #include "vm/vm.h"
+#include "svm/probe.h"
 #include "vmx/probe.h"
 #include "vmx/vmx.h"
 
@@ -40,6 +42,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr);
 
 static struct boot_info boot_info;
 static struct vmx_features vmx_features;
+static struct svm_caps svm_caps;
 static struct ept guest_ept;
 static bool com1_guest;		/* com1=guest (give_com1()) */
 static struct vm guest;
@@ -386,6 +389,21 @@ static void print_memory_summary(const struct boot_info *bi)
 		total >> 20, usable >> 20, bi->mmap_count);
 }
 
+/*
+ * VT-x, or where the CPU has none, AMD-V (kernel/svm/).  0 when skiff can
+ * run its guest; each failure is already explained on the console.
+ */
+static int probe_virtualization(void)
+{
+	int r = vmx_probe(&vmx_features);
+
+	if (r != -ENXIO)
+		return r;
+	r = svm_probe(&svm_caps);
+	/* svm_probe() says 0 only once skiff has an SVM run path. */
+	return r < 0 ? r : -ENOTSUP;
+}
+
 void kmain(uint32_t magic, uint64_t mbi_addr)
 {
 	bool serial = uart_init(COM1_BASE);
@@ -420,7 +438,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	debug_requests(&boot_info);
 	guard_dma(&boot_info);
 	iommu_test_run(boot_info.cmdline, mm_layout());	/* iommu_test=1: a device's DMA, blocked or not */
-	if (vmx_probe(&vmx_features) < 0) {
+	if (probe_virtualization() < 0) {
 		kprintf("skiff: cannot run a guest on this machine; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}

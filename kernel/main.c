@@ -43,6 +43,8 @@ void kmain(uint32_t magic, uint64_t mbi_addr);
 static struct boot_info boot_info;
 static struct vmx_features vmx_features;
 static struct svm_caps svm_caps;
+static bool use_svm;		/* no VT-x; AMD-V with all skiff needs */
+static struct npt guest_npt;
 static struct ept guest_ept;
 static bool com1_guest;		/* com1=guest (give_com1()) */
 static struct vm guest;
@@ -390,8 +392,8 @@ static void print_memory_summary(const struct boot_info *bi)
 }
 
 /*
- * VT-x, or where the CPU has none, AMD-V (kernel/svm/).  0 when skiff can
- * run its guest; each failure is already explained on the console.
+ * VT-x, or where the CPU has none, AMD-V (kernel/svm/; use_svm).  0 when
+ * skiff can go on; each failure is already explained on the console.
  */
 static int probe_virtualization(void)
 {
@@ -400,8 +402,23 @@ static int probe_virtualization(void)
 	if (r != -ENXIO)
 		return r;
 	r = svm_probe(&svm_caps);
-	/* svm_probe() says 0 only once skiff has an SVM run path. */
-	return r < 0 ? r : -ENOTSUP;
+	use_svm = r == 0;
+	return r;
+}
+
+/*
+ * An SVM machine: what there is of the SVM backend so far, the guest's
+ * nested page tables, is built, so that its figures show; then skiff
+ * stops with its boot-error status, since it has no SVM run path yet.
+ */
+static __attribute__((noreturn)) void stop_on_svm(void)
+{
+	if (mm_build_npt(&guest_npt) < 0)
+		kprintf("skiff: cannot build the guest's nested page tables; stopping\n");
+	else
+		kprintf("skiff: svm: SVM with nested paging found; skiff cannot run guests on it yet\n");
+	kprintf("skiff: cannot run a guest on this machine; stopping\n");
+	system_stop(STOP_STATUS_BOOT_ERROR);
 }
 
 void kmain(uint32_t magic, uint64_t mbi_addr)
@@ -442,6 +459,8 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		kprintf("skiff: cannot run a guest on this machine; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
+	if (use_svm)
+		stop_on_svm();
 	if (mm_build_ept(&vmx_features.ept, &guest_ept) < 0) {
 		kprintf("skiff: cannot build the guest's EPT; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);

@@ -95,6 +95,5 @@ int svm_probe(struct svm_caps *caps)
 	if (caps->clear_svmdis && clear_svmdis(facts.vm_cr) < 0)
 		return -ENODEV;
 	describe(caps);
-	kprintf("skiff: svm: SVM with nested paging found; skiff cannot run guests on it yet\n");
-	return -ENOTSUP;
+	return 0;
 }

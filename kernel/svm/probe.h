@@ -9,10 +9,9 @@
 #include "svm/caps.h"
 
 /*
- * 0 when skiff can run a guest with SVM here; a negative error (reported)
- * otherwise: -ENODEV when the CPU lacks SVM or a feature skiff needs, or
- * the firmware forbids it; -ENOTSUP when everything is there but skiff has
- * no SVM run path yet.
+ * 0 when this CPU's SVM has all skiff needs (described on the console);
+ * -ENODEV (reported) when the CPU lacks SVM or a feature skiff needs, or
+ * the firmware forbids it.
  */
 int svm_probe(struct svm_caps *caps);
 

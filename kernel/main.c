@@ -29,6 +29,7 @@
 #include "version.h"
 #include "vm/vm.h"
 #include "svm/probe.h"
+#include "svm/svm.h"
 #include "vmx/probe.h"
 #include "vmx/vmx.h"
 
@@ -407,16 +408,26 @@ static int probe_virtualization(void)
 }
 
 /*
- * An SVM machine: what there is of the SVM backend so far, the guest's
- * nested page tables, is built, so that its figures show; then skiff
- * stops with its boot-error status, since it has no SVM run path yet.
+ * An SVM machine: what there is of the SVM backend so far.  The guest's
+ * nested page tables, the guest loaded as on VT-x, and one VMRUN to its
+ * first #VMEXIT (svm_first_entry()); then skiff stops with its boot-error
+ * status, since it does not yet handle exits and resume.
  */
 static __attribute__((noreturn)) void stop_on_svm(void)
 {
-	if (mm_build_npt(&guest_npt) < 0)
+	if (mm_build_npt(&guest_npt) < 0) {
 		kprintf("skiff: cannot build the guest's nested page tables; stopping\n");
-	else
-		kprintf("skiff: svm: SVM with nested paging found; skiff cannot run guests on it yet\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	vm_init(&guest, mm_layout(), NULL);
+	vm_policy_init(&guest.policy, boot_info.cmdline);
+	if (vm_load(&guest, &boot_info) < 0) {
+		kprintf("skiff: cannot load the guest; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	svm_first_entry(&svm_caps, &guest, &guest_npt);
+	vm_console_flush(&guest);
+	kprintf("skiff: svm: SVM with nested paging found; skiff cannot run guests on it yet\n");
 	kprintf("skiff: cannot run a guest on this machine; stopping\n");
 	system_stop(STOP_STATUS_BOOT_ERROR);
 }

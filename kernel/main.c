@@ -408,28 +408,48 @@ static int probe_virtualization(void)
 }
 
 /*
- * An SVM machine: what there is of the SVM backend so far.  The guest's
- * nested page tables, the guest loaded as on VT-x, and one VMRUN to its
- * first #VMEXIT (svm_first_entry()); then skiff stops with its boot-error
- * status, since it does not yet handle exits and resume.
+ * An SVM machine: the guest's nested page tables, the guest loaded as on
+ * VT-x with its ports and PCI filter, the BSP's vCPU (kernel/svm/), and
+ * the guest started.  Not yet on AMD-V (issue 17): APs (a machine with
+ * more than one CPU stops here, since a CPU skiff does not hold is one
+ * the guest could take), the MSR intercepts, the memory-mapped registers
+ * skiff traps on VT-x, the integrity checks of the tables, the watchdog.
  */
-static __attribute__((noreturn)) void stop_on_svm(void)
+static __attribute__((noreturn)) void run_on_svm(void)
 {
+	struct pci_reset_reg pci_reset;
+	struct vcpu *bsp;
+
+	if (madt_cpus()->cpu_count > 1) {
+		kprintf("skiff: svm: this machine has %u CPUs, and skiff cannot hold APs on AMD-V yet; "
+			"stopping\n", madt_cpus()->cpu_count);
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
 	if (mm_build_npt(&guest_npt) < 0) {
 		kprintf("skiff: cannot build the guest's nested page tables; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
+	tsc_calibrate();
 	vm_init(&guest, mm_layout(), NULL);
+	guest.arch = &svm_arch;
+	guest.ports.com1_guest = com1_guest;
 	vm_policy_init(&guest.policy, boot_info.cmdline);
 	if (vm_load(&guest, &boot_info) < 0) {
 		kprintf("skiff: cannot load the guest; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
-	svm_first_entry(&svm_caps, &guest, &guest_npt);
-	vm_console_flush(&guest);
-	kprintf("skiff: svm: SVM with nested paging found; skiff cannot run guests on it yet\n");
-	kprintf("skiff: cannot run a guest on this machine; stopping\n");
-	system_stop(STOP_STATUS_BOOT_ERROR);
+	guard_platform(&guest.platform, &pci_reset);
+	vm_pci_init(&guest, mm_layout(), &pci_reset);
+	bsp = svm_cpu_init(&svm_caps, &guest, &guest_npt, bsp_apic_id());
+	if (!bsp) {
+		kprintf("skiff: cannot set up AMD-V for the guest; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	guest.vcpus[0] = bsp;
+	guest.vcpu_count = 1;
+	vm_start(&guest);
+	kprintf("skiff: starting the guest at 0x%lx\n", guest.entry.rip);
+	vm_run(bsp);
 }
 
 void kmain(uint32_t magic, uint64_t mbi_addr)
@@ -471,7 +491,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	if (use_svm)
-		stop_on_svm();
+		run_on_svm();
 	if (mm_build_ept(&vmx_features.ept, &guest_ept) < 0) {
 		kprintf("skiff: cannot build the guest's EPT; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
@@ -481,6 +501,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 
 	vm_init(&guest, mm_layout(), &guest_ept);
+	guest.arch = &vmx_arch;
 	guest.ports.com1_guest = com1_guest;
 	vm_policy_init(&guest.policy, boot_info.cmdline);
 	if (vm_load(&guest, &boot_info) < 0) {

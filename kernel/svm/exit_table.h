@@ -31,7 +31,18 @@ struct svm_exit_entry {
 extern const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT];
 
 /* Every handler the table names, so host tests can stand them in. */
-#define SVM_EXIT_HANDLERS(X)
+#define SVM_EXIT_HANDLERS(X)	\
+	X(svm_exit_ud)		\
+	X(svm_exit_init)	\
+	X(svm_exit_cpuid)	\
+	X(svm_exit_invd)	\
+	X(svm_exit_hlt)		\
+	X(svm_exit_ioio)	\
+	X(svm_exit_shutdown)	\
+	X(svm_exit_vmmcall)	\
+	X(svm_exit_wbinvd)	\
+	X(svm_exit_npf)		\
+	X(svm_exit_invalid)
 
 #define SVM_DECLARE_HANDLER(name) void name(struct svm_vcpu *v);
 SVM_EXIT_HANDLERS(SVM_DECLARE_HANDLER)

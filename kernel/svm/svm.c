@@ -9,6 +9,9 @@
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "mm/pmm.h"
+#include "svm/exit.h"
+#include "vm/exit_stats.h"
+#include "vm/platform.h"
 #include "svm/diag/vmrun_check.h"
 #include "svm/exit_code.h"
 #include "svm/perm_maps.h"
@@ -98,6 +101,7 @@ static void controls(struct vmcb_control *k, const struct svm_pages *p, const st
 	k->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
 			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD;
+	k->intercept_exceptions = 1u << 6;	/* #UD: VMCALL (handlers.c) */
 	k->iopm_base_pa = p->iopm;
 	k->msrpm_base_pa = p->msrpm;
 	k->guest_asid = SVM_GUEST_ASID;
@@ -106,7 +110,7 @@ static void controls(struct vmcb_control *k, const struct svm_pages *p, const st
 	k->n_cr3 = npt->pt.root;
 }
 
-static void limits_of_this_cpu(struct svm_vmrun_limits *l)
+void svm_vmrun_limits_read(struct svm_vmrun_limits *l)
 {
 	*l = (struct svm_vmrun_limits){
 		.phys_addr_width = cpuid(0x80000008, 0).eax & 0xff,
@@ -124,42 +128,96 @@ static void print_failed_check(void *arg, const char *rule)
 	kprintf("skiff: svm: VMRUN check failed: %s\n", rule);
 }
 
-int svm_first_entry(const struct svm_caps *caps, struct vm *vm, const struct npt *npt)
+unsigned svm_explain_vmcb(const struct vmcb *vmcb)
 {
-	struct guest_regs regs = { 0 };
 	struct svm_vmrun_limits lim;
-	struct svm_pages p;
-	struct vmcb *vmcb;
-	struct vm_port_range kept[VM_PORT_RANGES];
-	unsigned failed;
 
-	(void)caps;
-	if (alloc_pages(&p) < 0 || svm_enable(p.hsave) < 0)
-		return -ENODEV;
-	vmcb = (struct vmcb *)p.vmcb;
-	svm_iopm_init((uint8_t *)p.iopm);
-	vm_ports_kept(&vm->ports, kept);
-	svm_iopm_intercept((uint8_t *)p.iopm, kept, VM_PORT_RANGES);
-	svm_msrpm_build((uint8_t *)p.msrpm, &(struct svm_msrpm_opts){ .lbr_virt = false });
-	controls(&vmcb->control, &p, npt);
-	guest_state(&vmcb->save, &vm->entry);
-	regs.gpr[GUEST_REG_RBX] = vm->entry.ebx;
-	regs.gpr[GUEST_REG_RSI] = vm->entry.esi;
-	kprintf("skiff: svm: EFER.SVME set; host save area at 0x%lx; VMCB at 0x%lx, ASID %u, "
-		"nCR3 0x%lx\n", p.hsave, p.vmcb, SVM_GUEST_ASID, vmcb->control.n_cr3);
-	limits_of_this_cpu(&lim);
-	failed = svm_vmrun_check(vmcb, &lim, print_failed_check, NULL);
-	if (failed)
-		kprintf("skiff: svm: the VMCB breaks %u VMRUN checks; running it anyway, to see\n", failed);
-	svm_vmrun(p.vmcb, p.host_save, &regs);
-	if (vmcb->control.exitcode == (uint64_t)SVM_EXIT_INVALID) {
-		kprintf("skiff: svm: VMRUN refused the VMCB (VMEXIT_INVALID)%s\n",
-			failed ? ", as the checks above say" : "; no software check names the cause");
-		return -EINVAL;
-	}
-	kprintf("skiff: svm: VMRUN entered the guest; its first #VMEXIT: %s (code 0x%lx) at RIP "
-		"0x%lx, EXITINFO1 0x%lx, EXITINFO2 0x%lx\n", svm_exit_code_name(vmcb->control.exitcode),
-		vmcb->control.exitcode, vmcb->save.rip, vmcb->control.exitinfo1,
-		vmcb->control.exitinfo2);
-	return 0;
+	svm_vmrun_limits_read(&lim);
+	return svm_vmrun_check(vmcb, &lim, print_failed_check, NULL);
 }
+
+/* One vCPU for now, the BSP's: the exit counts make it too large for a
+ * pool page, and SVM's APs are not started yet. */
+static struct svm_vcpu bsp_vcpu;
+static const struct npt *guest_npt;
+static struct svm_pages pages;
+
+struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const struct npt *npt,
+			  uint32_t apic_id)
+{
+	struct svm_vcpu *v = &bsp_vcpu;
+	struct vm_port_range kept[VM_PORT_RANGES], platform[VM_PLATFORM_RANGES_MAX];
+
+	if (alloc_pages(&pages) < 0 || svm_enable(pages.hsave) < 0)
+		return NULL;
+	guest_npt = npt;
+	svm_iopm_init((uint8_t *)pages.iopm);
+	vm_ports_kept(&vm->ports, kept);
+	svm_iopm_intercept((uint8_t *)pages.iopm, kept, VM_PORT_RANGES);
+	svm_iopm_intercept((uint8_t *)pages.iopm, platform,
+			   vm_platform_ranges(&vm->platform, platform, VM_PLATFORM_RANGES_MAX));
+	svm_msrpm_build((uint8_t *)pages.msrpm, &(struct svm_msrpm_opts){ .lbr_virt = false });
+	*v = (struct svm_vcpu){
+		.vmcb = (struct vmcb *)pages.vmcb, .vmcb_pa = pages.vmcb,
+		.host_save_pa = pages.host_save, .nrips = caps->nrips,
+	};
+	v->vcpu.self = &v->vcpu;
+	v->vcpu.vm = vm;
+	v->vcpu.apic_id = apic_id;
+	v->vcpu.exit_stats = v->exit_stats;
+	v->vcpu.exit_stats_count = SVM_EXIT_INDEX_COUNT + 1;
+	v->vcpu.run_state = VCPU_RUNNING;
+	kprintf("skiff: svm: EFER.SVME set; host save area at 0x%lx; VMCB at 0x%lx, ASID %u, "
+		"nCR3 0x%lx\n", pages.hsave, pages.vmcb, SVM_GUEST_ASID, npt->pt.root);
+	return &v->vcpu;
+}
+
+/*
+ * vm->arch->start: the VMCB afresh for the guest's entry state (the first
+ * start and every restart), checked in software, then VMRUN and the exit
+ * table, for good.  skiff's GS base is the vCPU (vm/vcpu.h); VMSAVE and
+ * VMLOAD in run.S keep it across the guest's.
+ */
+static __attribute__((noreturn)) void svm_arch_start(struct vcpu *vcpu)
+{
+	struct svm_vcpu *v = to_svm_vcpu(vcpu);
+
+	memset(v->vmcb, 0, sizeof(*v->vmcb));
+	controls(&v->vmcb->control, &pages, guest_npt);
+	guest_state(&v->vmcb->save, &vcpu->vm->entry);
+	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+	vcpu->regs.gpr[GUEST_REG_RBX] = vcpu->vm->entry.ebx;
+	vcpu->regs.gpr[GUEST_REG_RSI] = vcpu->vm->entry.esi;
+	wrmsr(MSR_IA32_GS_BASE, (uint64_t)vcpu);
+	if (svm_explain_vmcb(v->vmcb))
+		kprintf("skiff: svm: the VMCB breaks VMRUN's checks; VMRUN will refuse it\n");
+	for (;;) {
+		svm_vmrun(v->vmcb_pa, v->host_save_pa, &vcpu->regs);
+		svm_exit_dispatch(v);
+	}
+}
+
+static const char *slot_name(uint32_t i)
+{
+	return i < SVM_EXIT_INDEX_COUNT ? svm_exit_code_name(svm_exit_code_at(i)) : "unknown";
+}
+
+static void svm_print_exit_stats(const struct vm *vm)
+{
+	struct hc_exit_stat sum[SVM_EXIT_INDEX_COUNT + 1] = { 0 };
+
+	for (unsigned c = 0; c < vm->vcpu_count; c++) {
+		const struct svm_vcpu *v = (const struct svm_vcpu *)vm->vcpus[c];
+
+		for (unsigned i = 0; i <= SVM_EXIT_INDEX_COUNT; i++) {
+			sum[i].count += v->exit_stats[i].count;
+			sum[i].cycles += v->exit_stats[i].cycles;
+		}
+	}
+	vm_print_exit_stats(sum, SVM_EXIT_INDEX_COUNT + 1, slot_name, vm->restarts + 1);
+}
+
+const struct vm_arch svm_arch = {
+	.start = svm_arch_start,
+	.print_exit_stats = svm_print_exit_stats,
+};

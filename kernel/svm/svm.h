@@ -1,9 +1,9 @@
 /*
- * The SVM run path, so far: SVM on for this CPU (EFER.SVME, the host save
- * area), one VMCB with the guest's first state, its ASID, nested paging
- * and permission maps, and one VMRUN to the guest's first #VMEXIT, which
- * is named through the exit table's codes and reported.  The loop that
- * handles exits through svm_exit_table[] and resumes is not written yet.
+ * The SVM backend's run path: SVM on for this CPU (EFER.SVME, the host
+ * save area), the BSP's vCPU with its VMCB (the guest's first state, its
+ * ASID, nested paging, the permission maps), and vm->arch->start, which
+ * runs the guest through VMRUN and svm_exit_table[] for good.  One vCPU:
+ * the APs are not started on AMD-V yet.
  */
 #ifndef SKIFF_SVM_SVM_H
 #define SKIFF_SVM_SVM_H
@@ -20,13 +20,25 @@
  * skiff's FS, GS, TR, LDTR and MSRs kept in the page at host_save_pa. */
 void svm_vmrun(uint64_t vmcb_pa, uint64_t host_save_pa, struct guest_regs *regs);
 
+struct vmcb;
+struct svm_vmrun_limits;
+
+/* The SVM backend for vm->arch (vm/vm.h). */
+extern const struct vm_arch svm_arch;
+
 /*
- * Turns SVM on, builds the guest's VMCB for vm's entry state (vm loaded)
- * over the nested page tables npt, checks it in software (svm_vmrun_check),
- * runs the guest to its first #VMEXIT and reports that exit.  Returns
- * after it; 0, or a negative error (reported) when SVM could not be
- * turned on, a page was missing, or VMRUN refused the VMCB.
+ * Turns SVM on for this CPU (EFER.SVME, VM_HSAVE_PA) and makes the BSP's
+ * vCPU for vm (loaded, its ports and platform known) over the nested page
+ * tables npt: the VMCB, the permission maps.  NULL (reported) when SVM
+ * cannot be turned on or the pool has no room.
  */
-int svm_first_entry(const struct svm_caps *caps, struct vm *vm, const struct npt *npt);
+struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const struct npt *npt,
+			  uint32_t apic_id);
+
+/* What this CPU allows of a VMCB (CPUID), for svm_vmrun_check(). */
+void svm_vmrun_limits_read(struct svm_vmrun_limits *l);
+
+/* Prints every VMRUN check vmcb fails (svm_vmrun_check()); how many. */
+unsigned svm_explain_vmcb(const struct vmcb *vmcb);
 
 #endif

@@ -257,7 +257,7 @@ void vm_start(struct vm *vm)
 void vm_run(struct vcpu *v)
 {
 	vm_console_flush(v->vm);
-	vm_arch_start(v);
+	v->vm->arch->start(v);
 }
 
 void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *why)
@@ -344,7 +344,7 @@ void vm_guest_finished(struct vcpu *v, int status)
 	if (vm->vcpu_count > 1)
 		kprintf("skiff: vCPU %u (APIC ID %u) ended the guest; the other vCPUs were stopped\n",
 			v->index, v->apic_id);
-	vm_arch_print_exit_stats(vm);
+	vm->arch->print_exit_stats(vm);
 	apply_policy(v, vm->policy.on_finish, "guest exit", status);
 }
 
@@ -356,7 +356,7 @@ void vm_guest_rebooted(struct vcpu *v, const char *what)
 	vm_console_flush(vm);
 	kprintf("skiff: the guest (%s) rebooted: %s\n", vm->guest_name, what);
 	check_skiff(vm);
-	vm_arch_print_exit_stats(vm);
+	vm->arch->print_exit_stats(vm);
 	apply_policy(v, vm->policy.on_reboot, "guest reboot", 0);
 }
 
@@ -389,7 +389,7 @@ void vm_incident(struct vcpu *v, const struct vm_incident *inc)
 			kprintf("skiff: incident %u was vCPU %u's (APIC ID %u); the other vCPUs were stopped\n",
 			vm->incidents, v->index, v->apic_id);
 	check_skiff(vm);
-	vm_arch_print_exit_stats(vm);
+	vm->arch->print_exit_stats(vm);
 	apply_policy(v, inc->kind == VM_INCIDENT_HANG ? vm->policy.on_hang : vm->policy.on_crash,
 		     kind, STOP_STATUS_GUEST_CRASH);
 }

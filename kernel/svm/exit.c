@@ -1,0 +1,110 @@
+/*
+ * The SVM exit path (exit.h): every #VMEXIT through svm_exit_table[], the
+ * rule for handlers written once, as for VT-x: a handler completes the
+ * instruction (svm_skip()), or injects an exception, or ends the guest
+ * (svm_guest_crash(), svm_guest_hang(), or a vm_* finish); nothing else.
+ */
+#include "drivers/console.h"
+#include "lib/printf.h"
+#include "svm/exit.h"
+#include "svm/exit_table.h"
+#include "vm/guest_walk.h"
+#include "vm/vm.h"
+#include "x86.h"
+
+bool svm_guest_64bit(const struct svm_vcpu *v)
+{
+	return (v->vmcb->save.efer & EFER_LMA) && (v->vmcb->save.cs.attrib & VMCB_ATTR_L);
+}
+
+size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	struct guest_paging p = { .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
+	uint64_t linear = svm_guest_64bit(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
+
+	return guest_fetch(&v->vcpu.vm->mem, &p, linear, buf, n);
+}
+
+void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
+{
+	uint8_t bytes[X86_INSN_MAX];
+	size_t n;
+	int len;
+
+	if (v->nrips) {
+		v->vmcb->save.rip = v->vmcb->control.next_rip;
+		return;
+	}
+	n = svm_fetch_insn(v, bytes, sizeof(bytes));
+	len = svm_insn_length(bytes, n, insn, svm_guest_64bit(v));
+	if (len < 0)
+		svm_guest_crash(v, "an intercepted instruction skiff cannot measure",
+				"no NRIP save, and the bytes at RIP are not the instruction the exit names");
+	v->vmcb->save.rip += (uint64_t)len;
+}
+
+void svm_inject_exception(struct svm_vcpu *v, uint8_t vector)
+{
+	v->vmcb->control.eventinj = SVM_EVENTINJ_VALID |
+				    ((uint64_t)SVM_EVENTINJ_TYPE_EXCEPTION << SVM_EVENTINJ_TYPE_SHIFT) | vector;
+}
+
+static void report_exit(const struct svm_vcpu *v)
+{
+	const struct vmcb_control *k = &v->vmcb->control;
+
+	kprintf("  #VMEXIT %s (code 0x%lx), EXITINFO1 0x%lx, EXITINFO2 0x%lx, EXITINTINFO 0x%lx\n",
+		svm_exit_code_name(k->exitcode), k->exitcode, k->exitinfo1, k->exitinfo2, k->exitintinfo);
+}
+
+void svm_guest_crash(struct svm_vcpu *v, const char *what, const char *detail)
+{
+	struct vm_incident inc = { .what = what, .rip = v->vmcb->save.rip, .kind = VM_INCIDENT_CRASH };
+
+	vm_fate_claim(&v->vcpu);
+	vm_console_flush(v->vcpu.vm);
+	kprintf("skiff: guest crash: %s at RIP 0x%lx%s%s\n", what, inc.rip, detail ? ": " : "",
+		detail ? detail : "");
+	report_exit(v);
+	vm_incident(&v->vcpu, &inc);
+}
+
+void svm_guest_hang(struct svm_vcpu *v, const char *what)
+{
+	struct vm_incident inc = { .what = what, .rip = v->vmcb->save.rip, .kind = VM_INCIDENT_HANG };
+
+	vm_fate_claim(&v->vcpu);
+	vm_console_flush(v->vcpu.vm);
+	kprintf("skiff: guest hang: %s at RIP 0x%lx\n", what, inc.rip);
+	vm_incident(&v->vcpu, &inc);
+}
+
+void svm_exit_dispatch(struct svm_vcpu *v)
+{
+	uint64_t start = rdtsc();
+	unsigned i = svm_exit_index(v->vmcb->control.exitcode);
+	const struct svm_exit_entry *e;
+
+	v->vmcb->control.tlb_control = SVM_TLB_CONTROL_NOTHING;
+	v->vmcb->control.eventinj = 0;
+	if (i >= SVM_EXIT_INDEX_COUNT) {
+		v->exit_stats[SVM_EXIT_INDEX_COUNT].count++;
+		svm_guest_crash(v, "an exit code this skiff does not know", NULL);
+	}
+	v->exit_stats[i].count++;
+	e = &svm_exit_table[i];
+	switch (e->policy) {
+	case SVM_EXIT_HANDLE:
+		e->fn(v);
+		break;
+	case SVM_EXIT_INJECT_UD:
+		svm_inject_exception(v, 6);
+		break;
+	case SVM_EXIT_FATAL:
+	case SVM_EXIT_UNSET:
+		svm_guest_crash(v, "unhandled #VMEXIT", e->why ? e->why : "no entry in the exit table");
+	}
+	console_poll();
+	v->exit_stats[i].cycles += rdtsc() - start;
+}

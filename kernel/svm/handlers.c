@@ -1,0 +1,173 @@
+/*
+ * The SVM exit handlers the table names (exit_table.h).  Each decodes the
+ * exit from the VMCB (AMD64 APM Vol. 2 15.7 "Intercept Operation" and the
+ * EXITINFO formats of 15.10.2 and appendix C), leaves every decision that
+ * is not AMD-V's to kernel/vm's rules, as the VT-x handlers do, and ends
+ * as exit.c's rule says.
+ */
+#include "lib/printf.h"
+#include "svm/caps.h"
+#include "svm/exit.h"
+#include "svm/exit_table.h"
+#include "svm/svm.h"
+#include "vm/cpuid.h"
+#include "vm/verdict.h"
+#include "vm/vm.h"
+#include "x86.h"
+
+#define RFLAGS_IF	(1ull << 9)
+#define LOW32(x)	((x) & 0xffffffffull)
+#define VECTOR_UD	6
+
+/* ---- CPUID ---- */
+
+/* The shared view (vm/cpuid.h), less AMD-V itself: the guest has no SVM,
+ * as on VT-x it has no VMX (CPUID 8000_0001h ECX.SVM, leaf 8000_000Ah). */
+void svm_exit_cpuid(struct svm_vcpu *v)
+{
+	uint64_t *g = v->vcpu.regs.gpr;
+	uint32_t leaf = (uint32_t)v->vmcb->save.rax, sub = (uint32_t)g[GUEST_REG_RCX];
+	struct cpuid_regs r;
+
+	if (!vm_cpuid_own(leaf, &r)) {
+		/* RDTSCP, INVPCID and XSAVES are not intercepted: the guest has them. */
+		const struct vm_cpuid_ctx ctx = {
+			.guest_cr4 = v->vmcb->save.cr4, .rdtscp = true, .invpcid = true, .xsaves = true,
+		};
+
+		r = vm_cpuid_edit(leaf, sub, cpuid(leaf, sub), &ctx);
+		if (leaf == CPUID_EXT_FEATURES)
+			r.ecx &= ~CPUID_80000001_ECX_SVM;
+		else if (leaf == CPUID_SVM_FEATURES)
+			r = (struct cpuid_regs){ 0 };
+	}
+	v->vmcb->save.rax = r.eax;
+	g[GUEST_REG_RBX] = r.ebx;
+	g[GUEST_REG_RCX] = r.ecx;
+	g[GUEST_REG_RDX] = r.edx;
+	svm_skip(v, SVM_INSN_CPUID);
+}
+
+/* ---- hypercalls: VMMCALL, and VMCALL through #UD ---- */
+
+/* The ABI of vm/hypercall_abi.h at CPL 0; #UD elsewhere, as on VT-x. */
+static void hypercall(struct svm_vcpu *v, enum svm_insn insn)
+{
+	uint64_t *g = v->vcpu.regs.gpr;
+	bool wide = svm_guest_64bit(v);
+	int64_t ret;
+
+	if (v->vmcb->save.cpl != 0) {
+		svm_inject_exception(v, VECTOR_UD);
+		return;
+	}
+	ret = vm_handle_hypercall(&v->vcpu, v->vmcb->save.rax, g[GUEST_REG_RDI], g[GUEST_REG_RSI],
+				  g[GUEST_REG_RDX], wide);
+	v->vmcb->save.rax = wide ? (uint64_t)ret : LOW32((uint64_t)ret);
+	svm_skip(v, insn);
+}
+
+void svm_exit_vmmcall(struct svm_vcpu *v)
+{
+	hypercall(v, SVM_INSN_VMMCALL);
+}
+
+/*
+ * #UD: a guest written for VT-x calls skiff with VMCALL, which AMD CPUs
+ * do not have (#UD).  When the faulting instruction is VMCALL it is the
+ * hypercall; any other #UD goes back to the guest as it was raised.
+ */
+void svm_exit_ud(struct svm_vcpu *v)
+{
+	uint8_t bytes[X86_INSN_MAX];
+	size_t n = svm_fetch_insn(v, bytes, sizeof(bytes));
+
+	if (svm_insn_length(bytes, n, SVM_INSN_VMCALL, svm_guest_64bit(v)) > 0)
+		hypercall(v, SVM_INSN_VMCALL);
+	else
+		svm_inject_exception(v, VECTOR_UD);
+}
+
+/* ---- I/O ---- */
+
+/* EXITINFO1 of an IOIO intercept (APM 15.10.2). */
+#define IOIO_TYPE_IN	(1ull << 0)
+#define IOIO_STR	(1ull << 2)
+#define IOIO_SZ8	(1ull << 4)
+#define IOIO_SZ16	(1ull << 5)
+#define IOIO_PORT_SHIFT	16
+
+void svm_exit_ioio(struct svm_vcpu *v)
+{
+	uint64_t info = v->vmcb->control.exitinfo1;
+	uint16_t port = (uint16_t)(info >> IOIO_PORT_SHIFT);
+	unsigned size = (info & IOIO_SZ8) ? 1 : (info & IOIO_SZ16) ? 2 : 4;
+	bool in = info & IOIO_TYPE_IN;
+	uint32_t mask = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+	uint32_t value = (uint32_t)v->vmcb->save.rax;
+
+	if (info & IOIO_STR)
+		svm_guest_crash(v, "string I/O (INS/OUTS) to a port skiff emulates",
+				"skiff emulates only IN and OUT on its ports");
+	vm_handle_port_io(&v->vcpu, port, size, in, &value);
+	if (in)
+		v->vmcb->save.rax = (v->vmcb->save.rax & ~(uint64_t)mask) | (value & mask);
+	v->vmcb->save.rip = v->vmcb->control.exitinfo2;	/* the next RIP, NRIP save or not */
+}
+
+/* ---- HLT, INVD, WBINVD ---- */
+
+/* No halt state to park the guest in (SVM has none for a guest): a HLT
+ * with interrupts on resumes after it, as if an interrupt had come; with
+ * interrupts off on the BSP it is the guest's hang, as on VT-x. */
+void svm_exit_hlt(struct svm_vcpu *v)
+{
+	if (vm_hlt_is_hang(v->vmcb->save.rflags & RFLAGS_IF, v->vcpu.index == 0))
+		svm_guest_hang(v, "HLT with interrupts disabled");
+	svm_skip(v, SVM_INSN_HLT);
+}
+
+/* INVD would throw away skiff's dirty lines too: WBINVD for both. */
+void svm_exit_invd(struct svm_vcpu *v)
+{
+	__asm__ volatile("wbinvd" ::: "memory");
+	svm_skip(v, SVM_INSN_INVD);
+}
+
+void svm_exit_wbinvd(struct svm_vcpu *v)
+{
+	__asm__ volatile("wbinvd" ::: "memory");
+	svm_skip(v, SVM_INSN_WBINVD);
+}
+
+/* ---- the guest's end ---- */
+
+void svm_exit_shutdown(struct svm_vcpu *v)
+{
+	svm_guest_crash(v, "triple fault", "the guest shut down (APM 15.11: SHUTDOWN intercept)");
+}
+
+void svm_exit_init(struct svm_vcpu *v)
+{
+	svm_guest_crash(v, "INIT signal", "the guest reset its CPU");
+}
+
+/* EXITINFO2 is the guest-physical address (15.25.6): skiff's memory, or
+ * none at all, is never the guest's. */
+void svm_exit_npf(struct svm_vcpu *v)
+{
+	kprintf("skiff: npt: the guest touched guest-physical 0x%lx (%s), which is not its memory\n",
+		v->vmcb->control.exitinfo2, (v->vmcb->control.exitinfo1 & 2) ? "write" : "read or fetch");
+	svm_guest_crash(v, "nested page fault", "an access outside the guest's memory");
+}
+
+/* VMRUN refused the VMCB: skiff's fault, not the guest's.  The software
+ * checks say which rule (svm_vmrun_check(), APM 15.5.1). */
+void svm_exit_invalid(struct svm_vcpu *v)
+{
+	vm_console_flush(v->vcpu.vm);
+	kprintf("skiff: svm: VMRUN refused the VMCB (VMEXIT_INVALID)\n");
+	if (!svm_explain_vmcb(v->vmcb))
+		kprintf("skiff: svm: no software check names the cause\n");
+	vm_entry_failed(&v->vcpu, v->vmcb->save.rip);
+}

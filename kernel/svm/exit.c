@@ -12,6 +12,11 @@
 #include "vm/vm.h"
 #include "x86.h"
 
+#define RFLAGS_TF	(1ull << 8)
+#define DEBUGCTL_BTF	(1ull << 1)
+#define DR6_BS		(1ull << 14)
+#define VECTOR_DB	1
+
 bool svm_guest_64bit(const struct svm_vcpu *v)
 {
 	return (v->vmcb->save.efer & EFER_LMA) && (v->vmcb->save.cs.attrib & VMCB_ATTR_L);
@@ -32,16 +37,29 @@ void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
 	size_t n;
 	int len;
 
+	/* Completing the instruction ends an STI or MOV SS shadow, as
+	 * executing it would have (APM Vol. 2 15.21.5). */
+	v->vmcb->control.interrupt_shadow = 0;
 	if (v->nrips) {
 		v->vmcb->save.rip = v->vmcb->control.next_rip;
-		return;
+	} else {
+		n = svm_fetch_insn(v, bytes, sizeof(bytes));
+		len = svm_insn_length(bytes, n, insn, svm_guest_64bit(v));
+		if (len < 0)
+			svm_guest_crash(v, "an intercepted instruction skiff cannot measure",
+					"no NRIP save, and the bytes at RIP are not the instruction "
+					"the exit names");
+		v->vmcb->save.rip += (uint64_t)len;
+		/* EIP wraps at 4 GiB outside 64-bit mode. */
+		if (!svm_guest_64bit(v))
+			v->vmcb->save.rip = (uint32_t)v->vmcb->save.rip;
 	}
-	n = svm_fetch_insn(v, bytes, sizeof(bytes));
-	len = svm_insn_length(bytes, n, insn, svm_guest_64bit(v));
-	if (len < 0)
-		svm_guest_crash(v, "an intercepted instruction skiff cannot measure",
-				"no NRIP save, and the bytes at RIP are not the instruction the exit names");
-	v->vmcb->save.rip += (uint64_t)len;
+	/* A single step owes its trap once the instruction completes (APM
+	 * Vol. 2 13.1.1.5: DR6.BS), unless DEBUGCTL.BTF waits for a branch. */
+	if ((v->vmcb->save.rflags & RFLAGS_TF) && !(v->debugctl & DEBUGCTL_BTF)) {
+		v->vmcb->save.dr6 |= DR6_BS;
+		svm_inject_exception(v, VECTOR_DB);
+	}
 }
 
 void svm_inject_exception(struct svm_vcpu *v, uint8_t vector)
@@ -80,14 +98,25 @@ void svm_guest_hang(struct svm_vcpu *v, const char *what)
 	vm_incident(&v->vcpu, &inc);
 }
 
+/*
+ * QEMU 7.2 writes VMRUN's failure as 0xffffffff, -1 in 32 bits, where the
+ * APM's EXITCODE is 64 bits (docs/emulators.md); no defined code has that
+ * value, so it can only be that.
+ */
+#define EXITCODE_INVALID_32	0xffffffffull
+
 void svm_exit_dispatch(struct svm_vcpu *v)
 {
 	uint64_t start = rdtsc();
-	unsigned i = svm_exit_index(v->vmcb->control.exitcode);
+	unsigned i;
 	const struct svm_exit_entry *e;
 
+	if (v->vmcb->control.exitcode == EXITCODE_INVALID_32)
+		v->vmcb->control.exitcode = (uint64_t)SVM_EXIT_INVALID;
+	i = svm_exit_index(v->vmcb->control.exitcode);
 	v->vmcb->control.tlb_control = SVM_TLB_CONTROL_NOTHING;
 	v->vmcb->control.eventinj = 0;
+	v->vmcb->control.intercept_misc1 |= SVM_INTERCEPT_HLT;	/* svm_exit_hlt() may lift it */
 	if (i >= SVM_EXIT_INDEX_COUNT) {
 		v->exit_stats[SVM_EXIT_INDEX_COUNT].count++;
 		svm_guest_crash(v, "an exit code this skiff does not know", NULL);

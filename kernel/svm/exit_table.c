@@ -41,9 +41,6 @@
 #define NO_SVM		"SVM is hidden from the guest (its EFER.SVME is skiff's, APM 15.5.1)"
 #define SEV_ES		"only SEV-ES and SEV-SNP guests exit so, and skiff runs neither"
 #define NO_AVIC		"skiff does not enable AVIC"
-/* Intercepted, and not handled on AMD-V yet (issue 17): the guest's
- * crash, reported, rather than a wrong answer. */
-#define NOT_YET		"not handled on AMD-V yet"
 
 enum { counter_before_table = __COUNTER__ };
 
@@ -112,7 +109,7 @@ const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT] = {
 	FATAL(SVM_EXIT_INVLPG,				NOT_INTERCEPTED),
 	UD(SVM_EXIT_INVLPGA,				NO_SVM),
 	HANDLE(SVM_EXIT_IOIO,				svm_exit_ioio),
-	FATAL(SVM_EXIT_MSR,				NOT_YET),
+	HANDLE(SVM_EXIT_MSR,				svm_exit_msr),
 	FATAL(SVM_EXIT_TASK_SWITCH,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_FERR_FREEZE,			NOT_INTERCEPTED),
 	HANDLE(SVM_EXIT_SHUTDOWN,			svm_exit_shutdown),

@@ -117,14 +117,18 @@ void svm_exit_ioio(struct svm_vcpu *v)
 
 /* ---- HLT, INVD, WBINVD ---- */
 
-/* No halt state to park the guest in (SVM has none for a guest): a HLT
- * with interrupts on resumes after it, as if an interrupt had come; with
- * interrupts off on the BSP it is the guest's hang, as on VT-x. */
+/*
+ * HLT with interrupts off on the BSP is the guest's hang, as on VT-x.
+ * With interrupts on, the guest waits for its own interrupt: the HLT runs
+ * again, in the guest, with the intercept lifted for that one VMRUN
+ * (svm_exit_dispatch() sets it again at the next exit), and the guest's
+ * interrupt, which is not intercepted, wakes it as on bare metal.
+ */
 void svm_exit_hlt(struct svm_vcpu *v)
 {
 	if (vm_hlt_is_hang(v->vmcb->save.rflags & RFLAGS_IF, v->vcpu.index == 0))
 		svm_guest_hang(v, "HLT with interrupts disabled");
-	svm_skip(v, SVM_INSN_HLT);
+	v->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_HLT;
 }
 
 /* INVD would throw away skiff's dirty lines too: WBINVD for both. */
@@ -165,8 +169,12 @@ void svm_exit_npf(struct svm_vcpu *v)
  * checks say which rule (svm_vmrun_check(), APM 15.5.1). */
 void svm_exit_invalid(struct svm_vcpu *v)
 {
+	const struct vmcb_save *s = &v->vmcb->save;
+
 	vm_console_flush(v->vcpu.vm);
 	kprintf("skiff: svm: VMRUN refused the VMCB (VMEXIT_INVALID)\n");
+	kprintf("  CR0 0x%lx  CR3 0x%lx  CR4 0x%lx  EFER 0x%lx  RFLAGS 0x%lx  CS 0x%x/0x%x  DR7 0x%lx\n",
+		s->cr0, s->cr3, s->cr4, s->efer, s->rflags, s->cs.selector, s->cs.attrib, s->dr7);
 	if (!svm_explain_vmcb(v->vmcb))
 		kprintf("skiff: svm: no software check names the cause\n");
 	vm_entry_failed(&v->vcpu, v->vmcb->save.rip);

@@ -13,6 +13,7 @@
 #include "vm/guest_regs.h"
 
 #define REG(n)	(8 * (n))
+#define DR7_INIT	0x400	/* every breakpoint disabled (APM Vol. 2 13.1.1.6) */
 
 	.text
 	.globl svm_vmrun
@@ -48,7 +49,19 @@ svm_vmrun:
 	mov (%rsp), %rax
 	vmload %rax
 	vmrun %rax
-	/* #VMEXIT: RAX and RSP are skiff's again, every other register the guest's. */
+	/* kernel/idt.c: a #DB reported here is the guest's single-step trap
+	 * of the instruction it was intercepted at, which Bochs raises after
+	 * #VMEXIT; svm_skip() gives the guest its own. */
+	.globl svm_vmrun_exit
+svm_vmrun_exit:
+	/* #VMEXIT: RAX and RSP are skiff's again, every other register the
+	 * guest's.  DR7 is not: VMRUN keeps the guest's in the VMCB but
+	 * #VMEXIT leaves it in force (APM 15.5.1 lists no DR7 among the host
+	 * state it reloads), and DR0-DR3 are the guest's too, so a guest's
+	 * breakpoint would fire in skiff.  Off first, before any memory access. */
+	mov $DR7_INIT, %eax
+	mov %rax, %dr7
+	mov (%rsp), %rax
 	vmsave %rax
 	mov 16(%rsp), %rax
 	mov %rcx, REG(GUEST_REG_RCX)(%rax)

@@ -19,6 +19,11 @@ struct svm_vcpu {
 	struct vmcb *vmcb;
 	uint64_t vmcb_pa, host_save_pa;
 	bool nrips;			/* the CPU saves the next RIP (insn_len.h) */
+	/* The guest's MSRs that SVM does not switch for skiff (perm_maps.h):
+	 * its DEBUGCTL without LBR virtualization, a copy never loaded; how
+	 * far it moved its TSC_ADJUST (the VMCB's TSC offset moves too). */
+	uint64_t debugctl;
+	int64_t tsc_adjust_delta;
 	/* [svm_exit_index(code)], and one for codes the APM does not define */
 	struct hc_exit_stat exit_stats[SVM_EXIT_INDEX_COUNT + 1];
 };

@@ -290,7 +290,9 @@ int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 
 	spin_lock(&vm->lock);
 	rc = vm_mtrr_write(&vm->mtrrs, msr, value);
-	if (rc == VM_MTRR_RETYPE && integrity_verify_tree(vm->ept) == 0) {
+	/* Without an EPT (AMD-V: nested paging leaves memory types to the
+	 * real MTRRs) the view changes and nothing is retyped. */
+	if (rc == VM_MTRR_RETYPE && vm->ept && integrity_verify_tree(vm->ept) == 0) {
 		if (mm_ept_retype(vm->ept, &vm->mtrrs, false) < 0)
 			kprintf("skiff: mtrr: guest memory keeps some of its old memory types: "
 				"no pool page for the tables the guest's new MTRRs need\n");

@@ -85,7 +85,10 @@ static void refuse(struct svm_vcpu *v, uint32_t msr, uint64_t value, const char 
 {
 	char what[32];
 
-	fmt_snprintf(what, sizeof(what), "WRMSR 0x%x", msr);
+	if (msr == MSR_IA32_APIC_BASE)
+		fmt_snprintf(what, sizeof(what), "WRMSR IA32_APIC_BASE");
+	else
+		fmt_snprintf(what, sizeof(what), "WRMSR 0x%x", msr);
 	vm_refused(&v->vcpu, what, value, why);
 	inject_gp(v);
 }

@@ -90,3 +90,20 @@ svm_vmrun_exit:
 	pop %rbp
 	ret
 	.size svm_vmrun, . - svm_vmrun
+
+/*
+ *   void svm_loop_from(uint64_t stack_top, struct svm_vcpu *v)
+ * Runs svm_vcpu_loop(v) on an empty stack: every start of the guest (the
+ * first and each restart, which comes from deep inside an exit handler)
+ * begins at the vCPU's exit stack top, as VT-x's exits do, so that
+ * restarts never pile up frames.
+ */
+	.globl svm_loop_from
+	.type svm_loop_from, @function
+svm_loop_from:
+	mov %rdi, %rsp
+	xor %ebp, %ebp
+	mov %rsi, %rdi
+	call svm_vcpu_loop
+	ud2
+	.size svm_loop_from, . - svm_loop_from

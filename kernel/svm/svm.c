@@ -4,6 +4,7 @@
  * intercepts and permission maps), 15.16 (ASIDs and TLB control), 15.25
  * (nested paging), appendix B (the VMCB).
  */
+#include "cpu.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -167,6 +168,7 @@ struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const stru
 	v->vcpu.exit_stats = v->exit_stats;
 	v->vcpu.exit_stats_count = SVM_EXIT_INDEX_COUNT + 1;
 	v->vcpu.run_state = VCPU_RUNNING;
+	v->vcpu.exit_stack_top = cpu_exit_stack_top();
 	kprintf("skiff: svm: EFER.SVME set; host save area at 0x%lx; VMCB at 0x%lx, ASID %u, "
 		"nCR3 0x%lx\n", pages.hsave, pages.vmcb, SVM_GUEST_ASID, npt->pt.root);
 	return &v->vcpu;
@@ -191,8 +193,13 @@ static __attribute__((noreturn)) void svm_arch_start(struct vcpu *vcpu)
 	wrmsr(MSR_IA32_GS_BASE, (uint64_t)vcpu);
 	if (svm_explain_vmcb(v->vmcb))
 		kprintf("skiff: svm: the VMCB breaks VMRUN's checks; VMRUN will refuse it\n");
+	svm_loop_from(vcpu->exit_stack_top, v);
+}
+
+void svm_vcpu_loop(struct svm_vcpu *v)
+{
 	for (;;) {
-		svm_vmrun(v->vmcb_pa, v->host_save_pa, &vcpu->regs);
+		svm_vmrun(v->vmcb_pa, v->host_save_pa, &v->vcpu.regs);
 		svm_exit_dispatch(v);
 	}
 }

@@ -22,6 +22,7 @@ void svm_vmrun(uint64_t vmcb_pa, uint64_t host_save_pa, struct guest_regs *regs)
 
 struct vmcb;
 struct svm_vmrun_limits;
+struct svm_vcpu;
 
 /* The SVM backend for vm->arch (vm/vm.h). */
 extern const struct vm_arch svm_arch;
@@ -34,6 +35,12 @@ extern const struct vm_arch svm_arch;
  */
 struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const struct npt *npt,
 			  uint32_t apic_id);
+
+/* run.S: svm_vcpu_loop(v) on the empty stack below stack_top. */
+__attribute__((noreturn)) void svm_loop_from(uint64_t stack_top, struct svm_vcpu *v);
+
+/* VMRUN and the exit table, for good (called by svm_loop_from()). */
+__attribute__((noreturn)) void svm_vcpu_loop(struct svm_vcpu *v);
 
 /* What this CPU allows of a VMCB (CPUID), for svm_vmrun_check(). */
 void svm_vmrun_limits_read(struct svm_vmrun_limits *l);

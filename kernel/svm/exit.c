@@ -122,6 +122,9 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 		svm_guest_crash(v, "an exit code this skiff does not know", NULL);
 	}
 	v->exit_stats[i].count++;
+	if (v->vmcb->control.exitcode != SVM_EXIT_EXCP0 + 1 &&
+	    v->vmcb->control.exitcode != SVM_EXIT_EXCP0 + 17)
+		vm_streak_end(&v->vcpu.streak);
 	e = &svm_exit_table[i];
 	switch (e->policy) {
 	case SVM_EXIT_HANDLE:

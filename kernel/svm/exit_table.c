@@ -49,11 +49,11 @@ const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT] = {
 	FATAL16(SVM_EXIT_CR0_WRITE,			NOT_INTERCEPTED),
 	FATAL16(SVM_EXIT_DR0_READ,			NOT_INTERCEPTED),
 	FATAL16(SVM_EXIT_DR0_WRITE,			NOT_INTERCEPTED),
-	/* Exceptions are the guest's.  Not yet on AMD-V: #DB and #AC, which
-	 * can recur with no instruction between them and hold the CPU in the
-	 * guest for good, reflected and counted as on VT-x. */
+	/* Exceptions are the guest's, but for the two that can recur with no
+	 * instruction between them and so hold the CPU in the guest for good
+	 * (#DB, #AC): those are reflected and counted (the exception flood). */
 	FATAL(SVM_EXIT_EXCP0 + 0,			NOT_INTERCEPTED),
-	FATAL(SVM_EXIT_EXCP0 + 1,			NOT_INTERCEPTED),
+	HANDLE(SVM_EXIT_EXCP0 + 1,			svm_exit_exception),
 	FATAL(SVM_EXIT_EXCP0 + 2,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_EXCP0 + 3,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_EXCP0 + 4,			NOT_INTERCEPTED),
@@ -70,7 +70,7 @@ const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT] = {
 	FATAL(SVM_EXIT_EXCP0 + 14,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_EXCP0 + 15,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_EXCP0 + 16,			NOT_INTERCEPTED),
-	FATAL(SVM_EXIT_EXCP0 + 17,			NOT_INTERCEPTED),
+	HANDLE(SVM_EXIT_EXCP0 + 17,			svm_exit_exception),
 	FATAL(SVM_EXIT_EXCP0 + 18,			NOT_INTERCEPTED),
 	FATAL8(SVM_EXIT_EXCP0 + 19,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_EXCP0 + 27,			NOT_INTERCEPTED),

@@ -5,6 +5,7 @@
  * is not AMD-V's to kernel/vm's rules, as the VT-x handlers do, and ends
  * as exit.c's rule says.
  */
+#include "config.h"
 #include "lib/printf.h"
 #include "svm/caps.h"
 #include "svm/exit.h"
@@ -18,6 +19,55 @@
 #define RFLAGS_IF	(1ull << 9)
 #define LOW32(x)	((x) & 0xffffffffull)
 #define VECTOR_UD	6
+#define VECTOR_AC	17
+
+/* ---- #DB and #AC: the exception flood ---- */
+
+/*
+ * Intercepted only because they can recur with no instruction between
+ * them and hold the CPU in the guest for good; each goes straight back.
+ * The CPU has written the guest's DR6 in the VMCB before a #DB intercept,
+ * so reflecting it is injecting it.  The same exception at the same RIP
+ * over and over is a flood (vm_streak_exception(), vm/verdict.h), the
+ * guest's hang; svm_exit_dispatch() ends the streak on any other exit.
+ */
+/*
+ * EXITINTINFO (APM 15.7.2): the event being delivered when the exception
+ * came.  A #DB or #AC during delivery of another #DB or #AC is handled
+ * serially, the new one delivered (two benign exceptions, APM Vol. 2
+ * 8.2.9): reflecting it is what the CPU would do.  Anything else would
+ * need redelivery, which skiff does not do on AMD-V yet.
+ */
+static bool during_delivery_not_benign(uint64_t info)
+{
+	unsigned type = (unsigned)((info & SVM_EVENTINJ_TYPE_MASK) >> SVM_EVENTINJ_TYPE_SHIFT);
+	unsigned vector = (unsigned)(info & SVM_EVENTINJ_VECTOR_MASK);
+
+	if (!(info & SVM_EVENTINJ_VALID))
+		return false;
+	return type != SVM_EVENTINJ_TYPE_EXCEPTION || (vector != 1 && vector != VECTOR_AC);
+}
+
+void svm_exit_exception(struct svm_vcpu *v)
+{
+	uint8_t vector = (uint8_t)(v->vmcb->control.exitcode - SVM_EXIT_EXCP0);
+	struct vm_streak *streak = &v->vcpu.streak;
+
+	if (during_delivery_not_benign(v->vmcb->control.exitintinfo))
+		svm_guest_crash(v, "an exception while an event was delivered",
+				"skiff does not redeliver events on AMD-V yet");
+	if (vm_streak_exception(streak, vector, v->vmcb->save.rip, CONFIG_EXCEPTION_FLOOD)) {
+		char what[64];
+
+		fmt_snprintf(what, sizeof(what), "exception flood: %s delivered %u times in a row",
+			     vector == VECTOR_AC ? "#AC" : "#DB", streak->count);
+		vm_streak_end(streak);
+		svm_guest_hang(v, what);
+	}
+	svm_inject_exception(v, vector);
+	if (vector == VECTOR_AC)	/* error code 0 */
+		v->vmcb->control.eventinj |= SVM_EVENTINJ_EV;
+}
 
 /* ---- CPUID ---- */
 

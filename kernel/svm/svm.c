@@ -102,7 +102,8 @@ static void controls(struct vmcb_control *k, const struct svm_pages *p, const st
 	k->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
 			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD;
-	k->intercept_exceptions = 1u << 6;	/* #UD: VMCALL (handlers.c) */
+	/* #UD: VMCALL; #DB and #AC: the exception flood (handlers.c) */
+	k->intercept_exceptions = (1u << 1) | (1u << 6) | (1u << 17);
 	k->iopm_base_pa = p->iopm;
 	k->msrpm_base_pa = p->msrpm;
 	k->guest_asid = SVM_GUEST_ASID;

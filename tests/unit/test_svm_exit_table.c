@@ -174,6 +174,8 @@ static void handled_codes_go_to_their_handlers(void **state)
 		{ SVM_EXIT_CPUID, svm_exit_cpuid },
 		{ SVM_EXIT_VMMCALL, svm_exit_vmmcall },
 		{ SVM_EXIT_EXCP0 + 6, svm_exit_ud },
+		{ SVM_EXIT_EXCP0 + 1, svm_exit_exception },
+		{ SVM_EXIT_EXCP0 + 17, svm_exit_exception },
 		{ SVM_EXIT_IOIO, svm_exit_ioio },
 		{ SVM_EXIT_MSR, svm_exit_msr },
 		{ SVM_EXIT_HLT, svm_exit_hlt },

@@ -118,7 +118,8 @@ static void debug_requests(const struct boot_info *bi)
  * pristine image (for restarts), the memory layout, and the page tables
  * that keep the guest out of skiff: skiff's own, the guest's EPT, and the
  * IOMMU's. */
-static void watch_integrity(const struct vm *vm, const struct ept *ept)
+/* ept (VT-x) or npt (AMD-V): the guest's second-level tables; the other NULL. */
+static void watch_integrity(const struct vm *vm, const struct ept *ept, const struct npt *npt)
 {
 	extern const char __image_start[], __rodata_end[];
 
@@ -130,7 +131,10 @@ static void watch_integrity(const struct vm *vm, const struct ept *ept)
 				vm->source.modules[i].size);
 	integrity_watch("the memory layout", mm_layout(), sizeof(struct mm_layout));
 	integrity_watch_paging("skiff's page tables", mm_host_paging());
-	integrity_watch_ept("the guest's EPT", ept);
+	if (ept)
+		integrity_watch_ept("the guest's EPT", ept);
+	if (npt)
+		integrity_watch_npt("the guest's nested page tables", npt);
 	iommu_watch_integrity();
 }
 
@@ -412,8 +416,8 @@ static int probe_virtualization(void)
  * VT-x with its ports and PCI filter, the BSP's vCPU (kernel/svm/), and
  * the guest started.  Not yet on AMD-V (issue 17): APs (a machine with
  * more than one CPU stops here, since a CPU skiff does not hold is one
- * the guest could take), the MSR intercepts, the memory-mapped registers
- * skiff traps on VT-x, the integrity checks of the tables, the watchdog.
+ * the guest could take), the memory-mapped registers skiff traps on
+ * VT-x (ECAM, trap_page=, MMIO reset registers), the watchdog.
  */
 static __attribute__((noreturn)) void run_on_svm(void)
 {
@@ -447,6 +451,7 @@ static __attribute__((noreturn)) void run_on_svm(void)
 	}
 	guest.vcpus[0] = bsp;
 	guest.vcpu_count = 1;
+	watch_integrity(&guest, NULL, &guest_npt);
 	vm_start(&guest);
 	kprintf("skiff: starting the guest at 0x%lx\n", guest.entry.rip);
 	vm_run(bsp);
@@ -513,7 +518,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	trap_ecam(&guest);
 	trap_test_page(&boot_info, &guest);
 	protect_mmio(&guest);
-	watch_integrity(&guest, &guest_ept);
+	watch_integrity(&guest, &guest_ept, NULL);
 	bsp = vmx_cpu_init(&vmx_features, &guest, &guest_ept, bsp_apic_id());
 	if (!bsp) {
 		kprintf("skiff: cannot set up VT-x for the guest; stopping\n");

@@ -101,3 +101,8 @@ void npt_describe(const struct npt *n)
 		n->pt.table_pages, n->pt.table_pages * 4, n->pt.leaves[PT_LEVEL_PDPT],
 		n->pt.leaves[PT_LEVEL_PD], n->pt.leaves[PT_LEVEL_PT]);
 }
+
+int npt_walk_tables(const struct npt *n, table_visit_fn visit, void *arg)
+{
+	return pt_walk_tables(&n->pt, NPT_ACCESSED, NPT_ACCESSED | NPT_DIRTY, visit, arg);
+}

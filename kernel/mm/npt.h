@@ -28,6 +28,8 @@
 #define NPT_WRITE		(1ull << 1)
 #define NPT_USER		(1ull << 2)	/* required on every nested entry */
 #define NPT_PWT			(1ull << 3)
+#define NPT_ACCESSED		(1ull << 5)	/* the CPU sets it in every entry it walks */
+#define NPT_DIRTY		(1ull << 6)	/* ... and in a leaf it writes through */
 #define NPT_PCD			(1ull << 4)
 #define NPT_LARGE_PAGE		(1ull << 7)	/* PS, in a PDPTE or PDE */
 #define NPT_PAT			(1ull << 7)	/* in a 4 KiB PTE */
@@ -60,6 +62,11 @@ int npt_init(struct npt *n, unsigned phys_addr_width, bool pages_1g, const struc
  * -EINVAL/-ERANGE (limit 0 or past the reach, reported) or -ENOMEM.
  */
 int npt_map_identity(struct npt *n, const struct phys_range *keep, size_t nkeep, uint64_t limit);
+
+/* table_tree_walk() over the tables, the bits the CPU sets by itself
+ * (accessed, and dirty in leaves: APM Vol. 2 15.25.5) cleared in what
+ * visit sees, for the integrity checks.  The count of pages, or < 0. */
+int npt_walk_tables(const struct npt *n, table_visit_fn visit, void *arg);
 
 /* "skiff: npt: N table pages (K KiB); pages mapped: ..." */
 void npt_describe(const struct npt *n);

@@ -21,6 +21,7 @@
 
 #define TRAP_STUB_SIZE	16
 #define IDT_VECTORS	256
+#define EXC_DB		1
 #define EXC_NMI		2
 #define EXC_DF		8
 #define EXC_GP		13
@@ -211,11 +212,18 @@ static bool gp_fixup(struct trap_frame *tf)
 	return false;
 }
 
+/* kernel/svm/run.S: the instruction after VMRUN. */
+extern const char svm_vmrun_exit[];
+
 void trap_handler(struct trap_frame *tf)
 {
 	unsigned me = cpu_index_from_tr(str());
 
 	if (tf->vector == EXC_GP && gp_fixup(tf))
+		return;
+	/* A single-step trap of the guest's, raised in skiff right after
+	 * #VMEXIT (run.S says when): the guest gets its own, not skiff. */
+	if (tf->vector == EXC_DB && tf->rip == (uint64_t)svm_vmrun_exit)
 		return;
 	if (tf->vector == EXC_NMI) {
 		nmi_in_root(me);

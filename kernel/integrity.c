@@ -4,6 +4,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/ept.h"
+#include "mm/npt.h"
 #include "mm/paging.h"
 
 typedef uint64_t unaligned_u64 __attribute__((may_alias, aligned(1)));
@@ -109,6 +110,16 @@ void integrity_watch_ept(const char *name, const struct ept *e)
 static int walk_pt(const void *tree, table_visit_fn visit, void *arg)
 {
 	return pt_walk_tables(tree, 0, 0, visit, arg);
+}
+
+static int walk_npt(const void *tree, table_visit_fn visit, void *arg)
+{
+	return npt_walk_tables(tree, visit, arg);
+}
+
+void integrity_watch_npt(const char *name, const struct npt *n)
+{
+	watch((struct region){ .name = name, .walk = walk_npt, .tree = n });
 }
 
 void integrity_watch_pt(const char *name, const struct pt_tree *t)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct ept;
+struct npt;
 struct paging;
 struct pt_tree;
 
@@ -32,6 +33,8 @@ void integrity_watch(const char *name, const void *p, size_t n);
 void integrity_watch_ept(const char *name, const struct ept *e);
 void integrity_watch_paging(const char *name, const struct paging *p);
 void integrity_watch_pt(const char *name, const struct pt_tree *t);
+/* AMD-V's nested page tables, without the accessed and dirty bits. */
+void integrity_watch_npt(const char *name, const struct npt *n);
 
 /* Takes the baseline and prints it. */
 void integrity_baseline(void);

@@ -22,6 +22,7 @@
 #include "integrity.h"
 #include "iommu.h"
 #include "iommu_test.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -30,6 +31,8 @@
 #include "version.h"
 #include "vm/msr.h"
 #include "vm/vm.h"
+#include "svm/probe.h"
+#include "svm/svm.h"
 #include "vmx/probe.h"
 #include "vmx/vmx.h"
 
@@ -43,6 +46,9 @@ void kmain(uint32_t magic, uint64_t mbi_addr);
 
 static struct boot_info boot_info;
 static struct vmx_features vmx_features;
+static struct svm_caps svm_caps;
+static bool use_svm;		/* no VT-x; AMD-V with all skiff needs */
+static struct npt guest_npt;
 static struct ept guest_ept;
 static bool com1_guest;		/* com1=guest (give_com1()) */
 static struct vm guest;
@@ -115,7 +121,8 @@ static void debug_requests(const struct boot_info *bi)
  * pristine image (for restarts), the memory layout, and the page tables
  * that keep the guest out of skiff: skiff's own, the guest's EPT, and the
  * IOMMU's. */
-static void watch_integrity(const struct vm *vm, const struct ept *ept)
+/* ept (VT-x) or npt (AMD-V): the guest's second-level tables; the other NULL. */
+static void watch_integrity(const struct vm *vm, const struct ept *ept, const struct npt *npt)
 {
 	extern const char __image_start[], __rodata_end[];
 
@@ -127,7 +134,10 @@ static void watch_integrity(const struct vm *vm, const struct ept *ept)
 				vm->source.modules[i].size);
 	integrity_watch("the memory layout", mm_layout(), sizeof(struct mm_layout));
 	integrity_watch_paging("skiff's page tables", mm_host_paging());
-	integrity_watch_ept("the guest's EPT", ept);
+	if (ept)
+		integrity_watch_ept("the guest's EPT", ept);
+	if (npt)
+		integrity_watch_npt("the guest's nested page tables", npt);
 	iommu_watch_integrity();
 }
 
@@ -428,6 +438,67 @@ static void print_memory_summary(const struct boot_info *bi)
 		total >> 20, usable >> 20, bi->mmap_count);
 }
 
+/*
+ * VT-x, or where the CPU has none, AMD-V (kernel/svm/; use_svm).  0 when
+ * skiff can go on; each failure is already explained on the console.
+ */
+static int probe_virtualization(void)
+{
+	int r = vmx_probe(&vmx_features);
+
+	if (r != -ENXIO)
+		return r;
+	r = svm_probe(&svm_caps);
+	use_svm = r == 0;
+	return r;
+}
+
+/*
+ * An SVM machine: the guest's nested page tables, the guest loaded as on
+ * VT-x with its ports and PCI filter, the BSP's vCPU (kernel/svm/), and
+ * the guest started.  Not yet on AMD-V (issue 17): APs (a machine with
+ * more than one CPU stops here, since a CPU skiff does not hold is one
+ * the guest could take), the memory-mapped registers skiff traps on
+ * VT-x (ECAM, trap_page=, MMIO reset registers), the watchdog.
+ */
+static __attribute__((noreturn)) void run_on_svm(void)
+{
+	struct pci_reset_reg pci_reset;
+	struct vcpu *bsp;
+
+	if (madt_cpus()->cpu_count > 1) {
+		kprintf("skiff: svm: this machine has %u CPUs, and skiff cannot hold APs on AMD-V yet; "
+			"stopping\n", madt_cpus()->cpu_count);
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	if (mm_build_npt(&guest_npt) < 0) {
+		kprintf("skiff: cannot build the guest's nested page tables; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	tsc_calibrate();
+	vm_init(&guest, mm_layout(), NULL);
+	guest.arch = &svm_arch;
+	guest.ports.com1_guest = com1_guest;
+	vm_policy_init(&guest.policy, boot_info.cmdline);
+	if (vm_load(&guest, &boot_info) < 0) {
+		kprintf("skiff: cannot load the guest; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	guard_platform(&guest.platform, &pci_reset);
+	vm_pci_init(&guest, mm_layout(), &pci_reset);
+	bsp = svm_cpu_init(&svm_caps, &guest, &guest_npt, bsp_apic_id());
+	if (!bsp) {
+		kprintf("skiff: cannot set up AMD-V for the guest; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	guest.vcpus[0] = bsp;
+	guest.vcpu_count = 1;
+	watch_integrity(&guest, NULL, &guest_npt);
+	vm_start(&guest);
+	kprintf("skiff: starting the guest at 0x%lx\n", guest.entry.rip);
+	vm_run(bsp);
+}
+
 void kmain(uint32_t magic, uint64_t mbi_addr)
 {
 	bool serial = uart_init(COM1_BASE);
@@ -462,10 +533,12 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	debug_requests(&boot_info);
 	guard_dma(&boot_info);
 	iommu_test_run(boot_info.cmdline, mm_layout());	/* iommu_test=1: a device's DMA, blocked or not */
-	if (vmx_probe(&vmx_features) < 0) {
+	if (probe_virtualization() < 0) {
 		kprintf("skiff: cannot run a guest on this machine; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
+	if (use_svm)
+		run_on_svm();
 	if (mm_build_ept(&vmx_features.ept, &guest_ept) < 0) {
 		kprintf("skiff: cannot build the guest's EPT; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
@@ -475,6 +548,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 
 	vm_init(&guest, mm_layout(), &guest_ept);
+	guest.arch = &vmx_arch;
 	guest.ports.com1_guest = com1_guest;
 	vm_policy_init(&guest.policy, boot_info.cmdline);
 	if (vm_load(&guest, &boot_info) < 0) {
@@ -487,7 +561,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	trap_ecam(&guest);
 	trap_test_page(&boot_info, &guest);
 	protect_mmio(&guest);
-	watch_integrity(&guest, &guest_ept);
+	watch_integrity(&guest, &guest_ept, NULL);
 	bsp = vmx_cpu_init(&vmx_features, &guest, &guest_ept, bsp_apic_id());
 	if (!bsp) {
 		kprintf("skiff: cannot set up VT-x for the guest; stopping\n");

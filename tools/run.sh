@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make run: boot skiff's image in the best machine this host offers.
-# QEMU with KVM when /dev/kvm works and the CPU offers nested VT-x;
-# otherwise Bochs with a VT-x CPU model (slower, but exact).
+# QEMU with KVM when /dev/kvm works and the CPU offers nested VT-x, or
+# nested AMD-V (kvm_amd's nested, on by default in Linux; skiff runs one
+# vCPU on AMD-V so far, and QEMU gives it one); otherwise Bochs with a VT-x
+# CPU model (slower, but exact).
 # Environment: ISO (the image, default iso/skiff.iso, which make writes),
 # BUILD (default build: Bochs's logs go to $BUILD/run), MEGS, BOCHS_CPU, VNC;
 # GUEST, APPEND, INITRD and SKIFF (below) to boot another guest.
@@ -50,13 +52,24 @@ if [[ -n ${GUEST:-} || -n ${SKIFF:-} ]]; then
 		"SKIFF=\"${SKIFF:-}\": image $iso"
 fi
 
+# $1: kvm_intel or kvm_amd; true when that module offers nested guests.
+kvm_nested() {
+	local nested=/sys/module/$1/parameters/nested
+	[[ -r $nested ]] && grep -qE '^(Y|1)$' "$nested"
+}
+
 kvm_reason() {
 	[[ -r /dev/kvm && -w /dev/kvm ]] || { echo "/dev/kvm is missing or not accessible"; return 1; }
-	grep -qw vmx /proc/cpuinfo || { echo "the CPU does not offer VT-x (no vmx flag in /proc/cpuinfo)"; return 1; }
-	local nested=/sys/module/kvm_intel/parameters/nested
-	[[ -r $nested ]] && grep -qE '^(Y|1)$' "$nested" ||
-		{ echo "kvm_intel is not loaded with nested=1"; return 1; }
-	echo "/dev/kvm works and kvm_intel offers nested VT-x"
+	if grep -qw vmx /proc/cpuinfo; then
+		kvm_nested kvm_intel || { echo "kvm_intel is not loaded with nested=1"; return 1; }
+		echo "/dev/kvm works and kvm_intel offers nested VT-x"
+	elif grep -qw svm /proc/cpuinfo; then
+		kvm_nested kvm_amd || { echo "kvm_amd is not loaded with nested=1"; return 1; }
+		echo "/dev/kvm works and kvm_amd offers nested AMD-V (SVM)"
+	else
+		echo "the CPU offers neither VT-x nor AMD-V (no vmx or svm flag in /proc/cpuinfo)"
+		return 1
+	fi
 }
 
 if why=$(kvm_reason); then

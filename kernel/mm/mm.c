@@ -221,11 +221,16 @@ static struct ept_restriction {
 } ept_read_only[MM_EPT_READ_ONLY_MAX];
 static size_t ept_read_only_count;
 
-static int protect(struct ept *e, const struct ept_restriction *x)
+static int protect_tree(struct pt_tree *t, const struct ept_restriction *x)
 {
 	if (!x->rights)
-		return pt_unmap(&e->pt, x->r.base, x->r.end - x->r.base);
-	return pt_protect(&e->pt, x->r.base, x->r.end - x->r.base, x->rights);
+		return pt_unmap(t, x->r.base, x->r.end - x->r.base);
+	return pt_protect(t, x->r.base, x->r.end - x->r.base, x->rights);
+}
+
+static int protect(struct ept *e, const struct ept_restriction *x)
+{
+	return protect_tree(&e->pt, x);
 }
 
 /* The guest's identity map, skiff's ranges absent, typed by mtrr, the
@@ -294,6 +299,29 @@ int mm_build_ept(const struct ept_caps *caps, struct ept *out)
 	kprintf("skiff: ept: guest-physical 0-%lu MiB identity-mapped, without skiff's %zu ranges\n",
 		guest_phys_limit() >> 20, layout.skiff_count);
 	ept_describe(out);
+	return 0;
+}
+
+int mm_build_npt(struct npt *out)
+{
+	struct phys_range keep[MM_OWNED_MAX];
+	bool pages_1g = paging_caps_decode(cpuid(0x80000001, 0).edx).pages_1g;
+	int err;
+
+	for (size_t i = 0; i < layout.skiff_count; i++)
+		keep[i] = layout.skiff[i].range;
+	err = npt_init(out, mtrrs.phys_addr_width, pages_1g, &pool_pages);
+	if (err == 0)
+		err = npt_map_identity(out, keep, layout.skiff_count, guest_phys_limit());
+	for (size_t i = 0; err == 0 && i < ept_read_only_count; i++)
+		err = protect_tree(&out->pt, &ept_read_only[i]);
+	if (err < 0) {
+		kprintf("skiff: npt: cannot build the guest's nested page tables (error %d)\n", err);
+		return err;
+	}
+	kprintf("skiff: npt: guest-physical 0-%lu MiB identity-mapped, without skiff's %zu ranges\n",
+		guest_phys_limit() >> 20, layout.skiff_count);
+	npt_describe(out);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "mm/ept.h"
 #include "mm/layout.h"
 #include "mm/mtrr.h"
+#include "mm/npt.h"
 #include "mm/paging.h"
 
 /* Computes the layout, with a pool sized for cpus CPUs (mm_pool_size()),
@@ -46,6 +47,12 @@ int mm_set_page_rights(uint64_t pa, unsigned perms);
 /* Builds the guest's identity EPT: all of guest-physical space up to the
  * top of RAM (at least 4 GiB) except skiff's pages.  caps come from VT-x. */
 int mm_build_ept(const struct ept_caps *caps, struct ept *out);
+
+/* The same identity map as nested page tables (mm/npt.h), for an SVM
+ * guest: skiff's pages absent, and the ranges of mm_ept_write_protect()
+ * and mm_ept_hide() restricted as in the EPT; 1 GiB pages when the CPU
+ * has them.  0, or a negative error (reported). */
+int mm_build_npt(struct npt *out);
 
 /* Types the guest's memory in e (built by mm_build_ept()) by the MTRRs
  * view, the guest's own (vm/mtrr_view.h); skiff's pages stay absent.  With

@@ -17,7 +17,7 @@
  * FATE_KICK_MS until each vCPU is held or waiting for a SIPI, at most
  * FATE_WAIT_MS.  A vCPU in wait-for-SIPI runs nothing and stays there:
  * that is where a restart puts an AP anyway.  The stop NMI is skiff's own:
- * a restart forgets the NMIs of the old guest (vm_arch_start), and a stop
+ * a restart forgets the NMIs of the old guest (vm->arch->start), and a stop
  * ends everything.
  *
  * The decision made, a restart bumps vm->fate to the next even number

@@ -257,7 +257,7 @@ void vm_start(struct vm *vm)
 void vm_run(struct vcpu *v)
 {
 	vm_console_flush(v->vm);
-	vm_arch_start(v);
+	v->vm->arch->start(v);
 }
 
 void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *why)
@@ -290,7 +290,9 @@ int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 
 	spin_lock(&vm->lock);
 	rc = vm_mtrr_write(&vm->mtrrs, msr, value);
-	if (rc == VM_MTRR_RETYPE && integrity_verify_tree(vm->ept) == 0) {
+	/* Without an EPT (AMD-V: nested paging leaves memory types to the
+	 * real MTRRs) the view changes and nothing is retyped. */
+	if (rc == VM_MTRR_RETYPE && vm->ept && integrity_verify_tree(vm->ept) == 0) {
 		if (mm_ept_retype(vm->ept, &vm->mtrrs, false) < 0)
 			kprintf("skiff: mtrr: guest memory keeps some of its old memory types: "
 				"no pool page for the tables the guest's new MTRRs need\n");
@@ -344,7 +346,7 @@ void vm_guest_finished(struct vcpu *v, int status)
 	if (vm->vcpu_count > 1)
 		kprintf("skiff: vCPU %u (APIC ID %u) ended the guest; the other vCPUs were stopped\n",
 			v->index, v->apic_id);
-	vm_arch_print_exit_stats(vm);
+	vm->arch->print_exit_stats(vm);
 	apply_policy(v, vm->policy.on_finish, "guest exit", status);
 }
 
@@ -356,7 +358,7 @@ void vm_guest_rebooted(struct vcpu *v, const char *what)
 	vm_console_flush(vm);
 	kprintf("skiff: the guest (%s) rebooted: %s\n", vm->guest_name, what);
 	check_skiff(vm);
-	vm_arch_print_exit_stats(vm);
+	vm->arch->print_exit_stats(vm);
 	apply_policy(v, vm->policy.on_reboot, "guest reboot", 0);
 }
 
@@ -389,7 +391,7 @@ void vm_incident(struct vcpu *v, const struct vm_incident *inc)
 			kprintf("skiff: incident %u was vCPU %u's (APIC ID %u); the other vCPUs were stopped\n",
 			vm->incidents, v->index, v->apic_id);
 	check_skiff(vm);
-	vm_arch_print_exit_stats(vm);
+	vm->arch->print_exit_stats(vm);
 	apply_policy(v, inc->kind == VM_INCIDENT_HANG ? vm->policy.on_hang : vm->policy.on_crash,
 		     kind, STOP_STATUS_GUEST_CRASH);
 }

@@ -95,6 +95,7 @@ struct vm {
 	struct vm_platform platform;	/* reset and sleep ports, skiff's */
 	struct vm_pci pci;		/* the PCI configuration filter */
 	struct vm_hc_ctx hc;
+	const struct vm_arch *arch;	/* the backend: VT-x or AMD-V */
 	struct vm_entry entry;
 	struct vm_source source;
 	struct vm_policy policy;
@@ -304,12 +305,15 @@ void vm_vcpu_started(struct vcpu *v);
 /* An AP's vCPU goes back to wait-for-SIPI (an INIT, as on hardware). */
 void vm_vcpu_parked(struct vcpu *v);
 
-/* ---- provided by the backend (kernel/vmx) ---- */
+/* ---- provided by the backend (kernel/vmx, kernel/svm) ---- */
 
-/* A fresh state for v->vm->entry and VM entry.  Does not return. */
-__attribute__((noreturn)) void vm_arch_start(struct vcpu *v);
-
-/* The VM-exit counts of every vCPU of vm, by reason, with a total. */
-void vm_arch_print_exit_stats(const struct vm *vm);
+/* The backend that runs the guest's vCPUs (main.c sets vm->arch before
+ * the first vm_run(): vmx_arch or svm_arch). */
+struct vm_arch {
+	/* A fresh state for v->vm->entry and VM entry.  Does not return. */
+	void (*start)(struct vcpu *v) __attribute__((noreturn));
+	/* The VM-exit counts of every vCPU of vm, by reason, with a total. */
+	void (*print_exit_stats)(const struct vm *vm);
+};
 
 #endif

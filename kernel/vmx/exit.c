@@ -283,7 +283,7 @@ uint64_t vmx_exits_other_than(const struct vmx_vcpu *v, uint16_t basic)
 /* The counts are kept across restarts: after one, the heading says they
  * are for every run of the guest, not just the last.  With several vCPUs
  * the table is their sum, followed by each vCPU's share. */
-void vm_arch_print_exit_stats(const struct vm *vm)
+void vmx_print_exit_stats(const struct vm *vm)
 {
 	struct hc_exit_stat sum[EXIT_REASON_COUNT + 1] = { 0 };
 

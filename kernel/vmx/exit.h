@@ -111,6 +111,10 @@ __attribute__((noreturn)) void vmx_guest_hang(struct vmx_vcpu *v, const char *wh
  * it finds (kernel/vmx/diag/entry_check.c). */
 void vmx_explain_entry(const struct vmx_vcpu *v);
 
+/* vmx_arch.print_exit_stats (vm/vm.h): every vCPU's counts by reason. */
+struct vm;
+void vmx_print_exit_stats(const struct vm *vm);
+
 /* VM entry failed with an exit (bit 31 of the reason): explained, then
  * vm_entry_failed(). */
 __attribute__((noreturn)) void vmx_entry_failure(struct vmx_vcpu *v, uint32_t reason);

@@ -21,7 +21,7 @@
  * restarted) leaves nothing behind.
  *
  * VM entry: vmx_launch() saves skiff's callee-saved registers, loads the
- * guest's (vm_arch_start() has pointed GS at the vCPU) and executes
+ * guest's (vmx_arch.start() has pointed GS at the vCPU) and executes
  * VMLAUNCH.  On success it never returns (the next
  * thing skiff runs is vmx_exit_stub).  On VMfail it restores skiff's
  * registers and returns the failure as enum vmx_status.  A failed

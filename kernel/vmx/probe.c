@@ -11,18 +11,13 @@
 #include "x86.h"
 
 #define CPUID_1_ECX_VMX		(1u << 5)	/* CPUID.01H:ECX.VMX[bit 5] */
-#define CPUID_80000001_ECX_SVM	(1u << 2)	/* AMD: CPUID.80000001H:ECX.SVM */
 #define ALLOWED1(msr)		((uint32_t)((msr) >> 32))
 
+/* No VT-x at all: -ENXIO, so that the caller can look for AMD-V instead. */
 static int no_vtx(void)
 {
 	kprintf("skiff: vmx: this CPU has no Intel VT-x (CPUID.01H:ECX.VMX = 0)\n");
-	if (cpuid(0x80000000, 0).eax >= 0x80000001 &&
-	    (cpuid(0x80000001, 0).ecx & CPUID_80000001_ECX_SVM))
-		kprintf("skiff: vmx: AMD-V (SVM) is present, but skiff supports only Intel VT-x so far\n");
-	kprintf("skiff: vmx: in a virtual machine, expose VT-x to it (QEMU: -enable-kvm -cpu host "
-		"with kvm_intel nested=1), or use Bochs with a VT-x CPU model\n");
-	return -ENODEV;
+	return -ENXIO;
 }
 
 /* Firmware decides whether VMXON is allowed (SDM Vol. 3C 24.7). */

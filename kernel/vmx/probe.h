@@ -22,7 +22,8 @@ struct vmx_features {
 	bool vpid;			/* optional: without it, TLBs flush on every exit */
 };
 
-/* 0 when skiff can run a guest here; -ENODEV (reported) otherwise. */
+/* 0 when skiff can run a guest here; -ENODEV (reported) otherwise, or
+ * -ENXIO (reported) when the CPU has no VT-x at all. */
 int vmx_probe(struct vmx_features *f);
 
 #endif

@@ -46,7 +46,7 @@ struct vmx_vcpu {
 	uint32_t timer_loaded;		/* VMX_PREEMPTION_TIMER_VALUE as written */
 	bool injected;			/* a handler queued an event this exit */
 	bool nmi_window;		/* NMI-window exiting can be set */
-	bool started;			/* entered at least once (vm_arch_start) */
+	bool started;			/* entered at least once (vmx_arch.start) */
 	/* An AP's INIT handling (handlers.c, vmx_exit_init): no exit but
 	 * INIT since a SIPI started it; INIT exits at its first instruction
 	 * since; an INIT that never goes away (then it cannot run). */

@@ -7,7 +7,7 @@
  *                    VMXON; then its vCPU: every control derived from the
  *                    (TRUE) capability MSRs, the VMCS, the I/O and MSR
  *                    bitmaps.
- *   vm_arch_start()  (through vm_run(), for the first start and every
+ *   vmx_arch.start() (through vm_run(), for the first start and every
  *                    restart) the VMCS from its launch state: controls,
  *                    host state taken from the running kernel, guest state
  *                    as Multiboot2 prescribes for the guest's first
@@ -458,7 +458,7 @@ static void explain_vmcs_load(const struct vmx_vcpu *v)
  * dropped.  A VMCLEAR or VMPTRLD that fails here is skiff's own bug: the
  * VMCS is skiff's page, checked when it was set up.
  */
-void vm_arch_start(struct vcpu *vcpu)
+static __attribute__((noreturn)) void vmx_arch_start(struct vcpu *vcpu)
 {
 	struct vmx_vcpu *v = to_vmx_vcpu(vcpu);
 	enum vmx_status st;
@@ -527,3 +527,8 @@ bool vmx_halt_state_supported(const struct vmx_vcpu *v)
 {
 	return (v->misc & VMX_MISC_ACTIVITY_HLT) != 0;
 }
+
+const struct vm_arch vmx_arch = {
+	.start = vmx_arch_start,
+	.print_exit_stats = vmx_print_exit_stats,
+};

@@ -1,7 +1,7 @@
 /*
  * VT-x for skiff's guest: what main.c calls to make a CPU ready.  The
  * guest then starts through vm_run() (vm/vm.h), which ends in this
- * backend's vm_arch_start().
+ * backend's vmx_arch.start().
  */
 #ifndef SKIFF_VMX_VMX_H
 #define SKIFF_VMX_VMX_H
@@ -18,6 +18,9 @@
  * controls from the capability MSRs, VMCS, bitmaps.  apic_id: the BSP's.
  * NULL, already explained on the console, when skiff cannot go on.
  */
+/* The VT-x backend for vm->arch (vm/vm.h). */
+extern const struct vm_arch vmx_arch;
+
 struct vcpu *vmx_cpu_init(const struct vmx_features *f, struct vm *vm, const struct ept *ept,
 			  uint32_t apic_id);
 

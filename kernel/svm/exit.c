@@ -1,0 +1,142 @@
+/*
+ * The SVM exit path (exit.h): every #VMEXIT through svm_exit_table[], the
+ * rule for handlers written once, as for VT-x: a handler completes the
+ * instruction (svm_skip()), or injects an exception, or ends the guest
+ * (svm_guest_crash(), svm_guest_hang(), or a vm_* finish); nothing else.
+ */
+#include "drivers/console.h"
+#include "lib/printf.h"
+#include "svm/exit.h"
+#include "svm/exit_table.h"
+#include "vm/guest_walk.h"
+#include "vm/vm.h"
+#include "x86.h"
+
+#define RFLAGS_TF	(1ull << 8)
+#define DEBUGCTL_BTF	(1ull << 1)
+#define DR6_BS		(1ull << 14)
+#define VECTOR_DB	1
+
+bool svm_guest_64bit(const struct svm_vcpu *v)
+{
+	return (v->vmcb->save.efer & EFER_LMA) && (v->vmcb->save.cs.attrib & VMCB_ATTR_L);
+}
+
+size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	struct guest_paging p = { .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
+	uint64_t linear = svm_guest_64bit(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
+
+	return guest_fetch(&v->vcpu.vm->mem, &p, linear, buf, n);
+}
+
+void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
+{
+	uint8_t bytes[X86_INSN_MAX];
+	size_t n;
+	int len;
+
+	/* Completing the instruction ends an STI or MOV SS shadow, as
+	 * executing it would have (APM Vol. 2 15.21.5). */
+	v->vmcb->control.interrupt_shadow = 0;
+	if (v->nrips) {
+		v->vmcb->save.rip = v->vmcb->control.next_rip;
+	} else {
+		n = svm_fetch_insn(v, bytes, sizeof(bytes));
+		len = svm_insn_length(bytes, n, insn, svm_guest_64bit(v));
+		if (len < 0)
+			svm_guest_crash(v, "an intercepted instruction skiff cannot measure",
+					"no NRIP save, and the bytes at RIP are not the instruction "
+					"the exit names");
+		v->vmcb->save.rip += (uint64_t)len;
+		/* EIP wraps at 4 GiB outside 64-bit mode. */
+		if (!svm_guest_64bit(v))
+			v->vmcb->save.rip = (uint32_t)v->vmcb->save.rip;
+	}
+	/* A single step owes its trap once the instruction completes (APM
+	 * Vol. 2 13.1.1.5: DR6.BS), unless DEBUGCTL.BTF waits for a branch. */
+	if ((v->vmcb->save.rflags & RFLAGS_TF) && !(v->debugctl & DEBUGCTL_BTF)) {
+		v->vmcb->save.dr6 |= DR6_BS;
+		svm_inject_exception(v, VECTOR_DB);
+	}
+}
+
+void svm_inject_exception(struct svm_vcpu *v, uint8_t vector)
+{
+	v->vmcb->control.eventinj = SVM_EVENTINJ_VALID |
+				    ((uint64_t)SVM_EVENTINJ_TYPE_EXCEPTION << SVM_EVENTINJ_TYPE_SHIFT) | vector;
+}
+
+static void report_exit(const struct svm_vcpu *v)
+{
+	const struct vmcb_control *k = &v->vmcb->control;
+
+	kprintf("  #VMEXIT %s (code 0x%lx), EXITINFO1 0x%lx, EXITINFO2 0x%lx, EXITINTINFO 0x%lx\n",
+		svm_exit_code_name(k->exitcode), k->exitcode, k->exitinfo1, k->exitinfo2, k->exitintinfo);
+}
+
+void svm_guest_crash(struct svm_vcpu *v, const char *what, const char *detail)
+{
+	struct vm_incident inc = { .what = what, .rip = v->vmcb->save.rip, .kind = VM_INCIDENT_CRASH };
+
+	vm_fate_claim(&v->vcpu);
+	vm_console_flush(v->vcpu.vm);
+	kprintf("skiff: guest crash: %s at RIP 0x%lx%s%s\n", what, inc.rip, detail ? ": " : "",
+		detail ? detail : "");
+	report_exit(v);
+	vm_incident(&v->vcpu, &inc);
+}
+
+void svm_guest_hang(struct svm_vcpu *v, const char *what)
+{
+	struct vm_incident inc = { .what = what, .rip = v->vmcb->save.rip, .kind = VM_INCIDENT_HANG };
+
+	vm_fate_claim(&v->vcpu);
+	vm_console_flush(v->vcpu.vm);
+	kprintf("skiff: guest hang: %s at RIP 0x%lx\n", what, inc.rip);
+	vm_incident(&v->vcpu, &inc);
+}
+
+/*
+ * QEMU 7.2 writes VMRUN's failure as 0xffffffff, -1 in 32 bits, where the
+ * APM's EXITCODE is 64 bits (docs/emulators.md); no defined code has that
+ * value, so it can only be that.
+ */
+#define EXITCODE_INVALID_32	0xffffffffull
+
+void svm_exit_dispatch(struct svm_vcpu *v)
+{
+	uint64_t start = rdtsc();
+	unsigned i;
+	const struct svm_exit_entry *e;
+
+	if (v->vmcb->control.exitcode == EXITCODE_INVALID_32)
+		v->vmcb->control.exitcode = (uint64_t)SVM_EXIT_INVALID;
+	i = svm_exit_index(v->vmcb->control.exitcode);
+	v->vmcb->control.tlb_control = SVM_TLB_CONTROL_NOTHING;
+	v->vmcb->control.eventinj = 0;
+	v->vmcb->control.intercept_misc1 |= SVM_INTERCEPT_HLT;	/* svm_exit_hlt() may lift it */
+	if (i >= SVM_EXIT_INDEX_COUNT) {
+		v->exit_stats[SVM_EXIT_INDEX_COUNT].count++;
+		svm_guest_crash(v, "an exit code this skiff does not know", NULL);
+	}
+	v->exit_stats[i].count++;
+	if (v->vmcb->control.exitcode != SVM_EXIT_EXCP0 + 1 &&
+	    v->vmcb->control.exitcode != SVM_EXIT_EXCP0 + 17)
+		vm_streak_end(&v->vcpu.streak);
+	e = &svm_exit_table[i];
+	switch (e->policy) {
+	case SVM_EXIT_HANDLE:
+		e->fn(v);
+		break;
+	case SVM_EXIT_INJECT_UD:
+		svm_inject_exception(v, 6);
+		break;
+	case SVM_EXIT_FATAL:
+	case SVM_EXIT_UNSET:
+		svm_guest_crash(v, "unhandled #VMEXIT", e->why ? e->why : "no entry in the exit table");
+	}
+	console_poll();
+	v->exit_stats[i].cycles += rdtsc() - start;
+}

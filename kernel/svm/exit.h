@@ -1,0 +1,37 @@
+/*
+ * The SVM exit path: after each #VMEXIT, svm_exit_table[] by
+ * svm_exit_index(EXITCODE); and what handlers use to complete, refuse or
+ * end what the guest did.
+ */
+#ifndef SKIFF_SVM_EXIT_H
+#define SKIFF_SVM_EXIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svm/insn_len.h"
+#include "svm/vcpu.h"
+
+/* Handles the #VMEXIT in v->vmcb through the table (returns to VMRUN). */
+void svm_exit_dispatch(struct svm_vcpu *v);
+
+/* Past the intercepted instruction insn: the CPU's next RIP where it
+ * saves one, else its length found in the guest's bytes (insn_len.h);
+ * bytes that are not insn are the guest's crash, never a guess. */
+void svm_skip(struct svm_vcpu *v, enum svm_insn insn);
+
+/* An exception for the guest at its next VMRUN (APM 15.20, EVENTINJ). */
+void svm_inject_exception(struct svm_vcpu *v, uint8_t vector);
+
+/* The guest in 64-bit mode: EFER.LMA and CS.L (APM Vol. 2 4.8.1). */
+bool svm_guest_64bit(const struct svm_vcpu *v);
+
+/* Up to n bytes of the guest's instruction stream at CS:RIP; how many. */
+size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n);
+
+/* The guest's incident: reported with the exit, then the crash or hang
+ * policy (vm_incident()). */
+__attribute__((noreturn)) void svm_guest_crash(struct svm_vcpu *v, const char *what, const char *detail);
+__attribute__((noreturn)) void svm_guest_hang(struct svm_vcpu *v, const char *what);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * The SVM exit handlers the table names (exit_table.h).  Each decodes the
+ * exit from the VMCB (AMD64 APM Vol. 2 15.7 "Intercept Operation" and the
+ * EXITINFO formats of 15.10.2 and appendix C), leaves every decision that
+ * is not AMD-V's to kernel/vm's rules, as the VT-x handlers do, and ends
+ * as exit.c's rule says.
+ */
+#include "config.h"
+#include "lib/printf.h"
+#include "svm/caps.h"
+#include "svm/exit.h"
+#include "svm/exit_table.h"
+#include "svm/svm.h"
+#include "vm/cpuid.h"
+#include "vm/verdict.h"
+#include "vm/vm.h"
+#include "x86.h"
+
+#define RFLAGS_IF	(1ull << 9)
+#define LOW32(x)	((x) & 0xffffffffull)
+#define VECTOR_UD	6
+#define VECTOR_AC	17
+
+/* ---- #DB and #AC: the exception flood ---- */
+
+/*
+ * Intercepted only because they can recur with no instruction between
+ * them and hold the CPU in the guest for good; each goes straight back.
+ * The CPU has written the guest's DR6 in the VMCB before a #DB intercept,
+ * so reflecting it is injecting it.  The same exception at the same RIP
+ * over and over is a flood (vm_streak_exception(), vm/verdict.h), the
+ * guest's hang; svm_exit_dispatch() ends the streak on any other exit.
+ */
+/*
+ * EXITINTINFO (APM 15.7.2): the event being delivered when the exception
+ * came.  A #DB or #AC during delivery of another #DB or #AC is handled
+ * serially, the new one delivered (two benign exceptions, APM Vol. 2
+ * 8.2.9): reflecting it is what the CPU would do.  Anything else would
+ * need redelivery, which skiff does not do on AMD-V yet.
+ */
+static bool during_delivery_not_benign(uint64_t info)
+{
+	unsigned type = (unsigned)((info & SVM_EVENTINJ_TYPE_MASK) >> SVM_EVENTINJ_TYPE_SHIFT);
+	unsigned vector = (unsigned)(info & SVM_EVENTINJ_VECTOR_MASK);
+
+	if (!(info & SVM_EVENTINJ_VALID))
+		return false;
+	return type != SVM_EVENTINJ_TYPE_EXCEPTION || (vector != 1 && vector != VECTOR_AC);
+}
+
+void svm_exit_exception(struct svm_vcpu *v)
+{
+	uint8_t vector = (uint8_t)(v->vmcb->control.exitcode - SVM_EXIT_EXCP0);
+	struct vm_streak *streak = &v->vcpu.streak;
+
+	if (during_delivery_not_benign(v->vmcb->control.exitintinfo))
+		svm_guest_crash(v, "an exception while an event was delivered",
+				"skiff does not redeliver events on AMD-V yet");
+	if (vm_streak_exception(streak, vector, v->vmcb->save.rip, CONFIG_EXCEPTION_FLOOD)) {
+		char what[64];
+
+		fmt_snprintf(what, sizeof(what), "exception flood: %s delivered %u times in a row",
+			     vector == VECTOR_AC ? "#AC" : "#DB", streak->count);
+		vm_streak_end(streak);
+		svm_guest_hang(v, what);
+	}
+	svm_inject_exception(v, vector);
+	if (vector == VECTOR_AC)	/* error code 0 */
+		v->vmcb->control.eventinj |= SVM_EVENTINJ_EV;
+}
+
+/* ---- CPUID ---- */
+
+/* The shared view (vm/cpuid.h), less AMD-V itself: the guest has no SVM,
+ * as on VT-x it has no VMX (CPUID 8000_0001h ECX.SVM, leaf 8000_000Ah). */
+void svm_exit_cpuid(struct svm_vcpu *v)
+{
+	uint64_t *g = v->vcpu.regs.gpr;
+	uint32_t leaf = (uint32_t)v->vmcb->save.rax, sub = (uint32_t)g[GUEST_REG_RCX];
+	struct cpuid_regs r;
+
+	if (!vm_cpuid_own(leaf, &r)) {
+		/* RDTSCP, INVPCID and XSAVES are not intercepted: the guest has them. */
+		const struct vm_cpuid_ctx ctx = {
+			.guest_cr4 = v->vmcb->save.cr4, .rdtscp = true, .invpcid = true, .xsaves = true,
+		};
+
+		r = vm_cpuid_edit(leaf, sub, cpuid(leaf, sub), &ctx);
+		if (leaf == CPUID_EXT_FEATURES)
+			r.ecx &= ~CPUID_80000001_ECX_SVM;
+		else if (leaf == CPUID_SVM_FEATURES)
+			r = (struct cpuid_regs){ 0 };
+	}
+	v->vmcb->save.rax = r.eax;
+	g[GUEST_REG_RBX] = r.ebx;
+	g[GUEST_REG_RCX] = r.ecx;
+	g[GUEST_REG_RDX] = r.edx;
+	svm_skip(v, SVM_INSN_CPUID);
+}
+
+/* ---- hypercalls: VMMCALL, and VMCALL through #UD ---- */
+
+/* The ABI of vm/hypercall_abi.h at CPL 0; #UD elsewhere, as on VT-x. */
+static void hypercall(struct svm_vcpu *v, enum svm_insn insn)
+{
+	uint64_t *g = v->vcpu.regs.gpr;
+	bool wide = svm_guest_64bit(v);
+	int64_t ret;
+
+	if (v->vmcb->save.cpl != 0) {
+		svm_inject_exception(v, VECTOR_UD);
+		return;
+	}
+	ret = vm_handle_hypercall(&v->vcpu, v->vmcb->save.rax, g[GUEST_REG_RDI], g[GUEST_REG_RSI],
+				  g[GUEST_REG_RDX], wide);
+	v->vmcb->save.rax = wide ? (uint64_t)ret : LOW32((uint64_t)ret);
+	svm_skip(v, insn);
+}
+
+void svm_exit_vmmcall(struct svm_vcpu *v)
+{
+	hypercall(v, SVM_INSN_VMMCALL);
+}
+
+/*
+ * #UD: a guest written for VT-x calls skiff with VMCALL, which AMD CPUs
+ * do not have (#UD).  When the faulting instruction is VMCALL it is the
+ * hypercall; any other #UD goes back to the guest as it was raised.
+ */
+void svm_exit_ud(struct svm_vcpu *v)
+{
+	uint8_t bytes[X86_INSN_MAX];
+	size_t n = svm_fetch_insn(v, bytes, sizeof(bytes));
+
+	if (svm_insn_length(bytes, n, SVM_INSN_VMCALL, svm_guest_64bit(v)) > 0)
+		hypercall(v, SVM_INSN_VMCALL);
+	else
+		svm_inject_exception(v, VECTOR_UD);
+}
+
+/* ---- I/O ---- */
+
+/* EXITINFO1 of an IOIO intercept (APM 15.10.2). */
+#define IOIO_TYPE_IN	(1ull << 0)
+#define IOIO_STR	(1ull << 2)
+#define IOIO_SZ8	(1ull << 4)
+#define IOIO_SZ16	(1ull << 5)
+#define IOIO_PORT_SHIFT	16
+
+void svm_exit_ioio(struct svm_vcpu *v)
+{
+	uint64_t info = v->vmcb->control.exitinfo1;
+	uint16_t port = (uint16_t)(info >> IOIO_PORT_SHIFT);
+	unsigned size = (info & IOIO_SZ8) ? 1 : (info & IOIO_SZ16) ? 2 : 4;
+	bool in = info & IOIO_TYPE_IN;
+	uint32_t mask = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+	uint32_t value = (uint32_t)v->vmcb->save.rax;
+
+	if (info & IOIO_STR)
+		svm_guest_crash(v, "string I/O (INS/OUTS) to a port skiff emulates",
+				"skiff emulates only IN and OUT on its ports");
+	vm_handle_port_io(&v->vcpu, port, size, in, &value);
+	if (in)
+		v->vmcb->save.rax = (v->vmcb->save.rax & ~(uint64_t)mask) | (value & mask);
+	v->vmcb->save.rip = v->vmcb->control.exitinfo2;	/* the next RIP, NRIP save or not */
+}
+
+/* ---- HLT, INVD, WBINVD ---- */
+
+/*
+ * HLT with interrupts off on the BSP is the guest's hang, as on VT-x.
+ * With interrupts on, the guest waits for its own interrupt: the HLT runs
+ * again, in the guest, with the intercept lifted for that one VMRUN
+ * (svm_exit_dispatch() sets it again at the next exit), and the guest's
+ * interrupt, which is not intercepted, wakes it as on bare metal.
+ */
+void svm_exit_hlt(struct svm_vcpu *v)
+{
+	if (vm_hlt_is_hang(v->vmcb->save.rflags & RFLAGS_IF, v->vcpu.index == 0))
+		svm_guest_hang(v, "HLT with interrupts disabled");
+	v->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_HLT;
+}
+
+/* INVD would throw away skiff's dirty lines too: WBINVD for both. */
+void svm_exit_invd(struct svm_vcpu *v)
+{
+	__asm__ volatile("wbinvd" ::: "memory");
+	svm_skip(v, SVM_INSN_INVD);
+}
+
+void svm_exit_wbinvd(struct svm_vcpu *v)
+{
+	__asm__ volatile("wbinvd" ::: "memory");
+	svm_skip(v, SVM_INSN_WBINVD);
+}
+
+/* ---- the guest's end ---- */
+
+void svm_exit_shutdown(struct svm_vcpu *v)
+{
+	svm_guest_crash(v, "triple fault", "the guest shut down (APM 15.11: SHUTDOWN intercept)");
+}
+
+void svm_exit_init(struct svm_vcpu *v)
+{
+	svm_guest_crash(v, "INIT signal", "the guest reset its CPU");
+}
+
+/* EXITINFO2 is the guest-physical address (15.25.6): skiff's memory, or
+ * none at all, is never the guest's. */
+void svm_exit_npf(struct svm_vcpu *v)
+{
+	kprintf("skiff: npt: the guest touched guest-physical 0x%lx (%s), which is not its memory\n",
+		v->vmcb->control.exitinfo2, (v->vmcb->control.exitinfo1 & 2) ? "write" : "read or fetch");
+	svm_guest_crash(v, "nested page fault", "an access outside the guest's memory");
+}
+
+/* VMRUN refused the VMCB: skiff's fault, not the guest's.  The software
+ * checks say which rule (svm_vmrun_check(), APM 15.5.1). */
+void svm_exit_invalid(struct svm_vcpu *v)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+
+	vm_console_flush(v->vcpu.vm);
+	kprintf("skiff: svm: VMRUN refused the VMCB (VMEXIT_INVALID)\n");
+	kprintf("  CR0 0x%lx  CR3 0x%lx  CR4 0x%lx  EFER 0x%lx  RFLAGS 0x%lx  CS 0x%x/0x%x  DR7 0x%lx\n",
+		s->cr0, s->cr3, s->cr4, s->efer, s->rflags, s->cs.selector, s->cs.attrib, s->dr7);
+	if (!svm_explain_vmcb(v->vmcb))
+		kprintf("skiff: svm: no software check names the cause\n");
+	vm_entry_failed(&v->vcpu, v->vmcb->save.rip);
+}

@@ -1,0 +1,231 @@
+/*
+ * The SVM run path as far as it goes (svm.h): AMD64 APM Vol. 2 15.4
+ * (enabling SVM), 15.5 (VMRUN, the host save area), 15.9-15.11 (the
+ * intercepts and permission maps), 15.16 (ASIDs and TLB control), 15.25
+ * (nested paging), appendix B (the VMCB).
+ */
+#include "cpu.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "mm/pmm.h"
+#include "svm/exit.h"
+#include "vm/exit_stats.h"
+#include "vm/platform.h"
+#include "svm/diag/vmrun_check.h"
+#include "svm/exit_code.h"
+#include "svm/perm_maps.h"
+#include "svm/svm.h"
+#include "svm/vmcb.h"
+#include "x86.h"
+
+#define CR0_PE		(1ull << 0)
+#define CR0_ET		(1ull << 4)
+#define RFLAGS_FIXED	(1ull << 1)
+#define DR6_INIT	0xffff0ff0ull
+#define DR7_INIT	0x400ull
+/* The PAT at reset (APM Vol. 2 7.8.2): WB, WT, UC-, UC, twice. */
+#define PAT_POWER_ON	0x0007040600070406ull
+/* Segment attributes in the VMCB's compressed form (vmcb.h): a flat
+ * 32-bit code segment (type 0xb, accessed execute/read), data (0x3), and
+ * a busy 32-bit TSS (0xb, system). */
+#define ATTR_CODE32	(VMCB_ATTR_G | VMCB_ATTR_DB | VMCB_ATTR_P | VMCB_ATTR_S | 0xb)
+#define ATTR_DATA32	(VMCB_ATTR_G | VMCB_ATTR_DB | VMCB_ATTR_P | VMCB_ATTR_S | 0x3)
+#define ATTR_TSS_BUSY	(VMCB_ATTR_P | 0xb)
+#define ATTR_LDT	(VMCB_ATTR_P | 0x2)
+#define SEL_CODE	0x08	/* the Multiboot state's selectors (vm.h, struct vm_entry) */
+#define SEL_DATA	0x10
+
+struct svm_pages {
+	uint64_t hsave, host_save, vmcb, iopm, msrpm;
+};
+
+/* 15.4: EFER.SVME on, then the host save area VMRUN writes to (15.30.4). */
+static int svm_enable(uint64_t hsave)
+{
+	uint64_t efer = rdmsr(MSR_IA32_EFER);
+
+	if (wrmsr_safe(MSR_IA32_EFER, efer | EFER_SVME) < 0) {
+		kprintf("skiff: svm: setting EFER.SVME raised #GP: SVM is disabled (VM_CR.SVMDIS)\n");
+		return -ENODEV;
+	}
+	wrmsr(MSR_VM_HSAVE_PA, hsave);
+	return 0;
+}
+
+static int alloc_pages(struct svm_pages *p)
+{
+	*p = (struct svm_pages){
+		.hsave = mm_alloc_page(), .host_save = mm_alloc_page(), .vmcb = mm_alloc_page(),
+		.iopm = pmm_alloc_pages(pmm_global(), SVM_IOPM_SIZE / PAGE_SIZE, PAGE_SIZE),
+		.msrpm = pmm_alloc_pages(pmm_global(), SVM_MSRPM_SIZE / PAGE_SIZE, PAGE_SIZE),
+	};
+	if (p->hsave && p->host_save && p->vmcb && p->iopm && p->msrpm)
+		return 0;
+	kprintf("skiff: svm: the page pool has no room for the VMCB and its maps\n");
+	return -ENOMEM;
+}
+
+static void segment(struct vmcb_segment *s, uint16_t sel, uint16_t attrib, uint32_t limit)
+{
+	*s = (struct vmcb_segment){ .selector = sel, .attrib = attrib, .limit = limit };
+}
+
+/* The Multiboot2 entry state (Multiboot2 3.3): 32-bit protected mode with
+ * paging off, flat CS and data segments, EAX the magic; EBX is in regs. */
+static void guest_state(struct vmcb_save *s, const struct vm_entry *e)
+{
+	segment(&s->cs, SEL_CODE, ATTR_CODE32, 0xffffffffu);
+	segment(&s->ds, SEL_DATA, ATTR_DATA32, 0xffffffffu);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	segment(&s->tr, 0, ATTR_TSS_BUSY, 0xffff);
+	segment(&s->ldtr, 0, ATTR_LDT, 0xffff);
+	segment(&s->gdtr, 0, 0, 0xffff);
+	segment(&s->idtr, 0, 0, 0xffff);
+	s->cr0 = CR0_PE | CR0_ET;
+	s->efer = EFER_SVME;		/* VMRUN requires it (15.5.1) */
+	s->dr6 = DR6_INIT;
+	s->dr7 = DR7_INIT;
+	s->rflags = RFLAGS_FIXED;
+	s->rip = e->rip;
+	s->rax = e->eax;
+	s->g_pat = PAT_POWER_ON;
+}
+
+/* The intercepts of the exit table's handled and #UD entries (15.9-15.14). */
+static void controls(struct vmcb_control *k, const struct svm_pages *p, const struct npt *npt)
+{
+	k->intercept_misc1 = SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
+			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |
+			     SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN;
+	k->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
+			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD;
+	/* #UD: VMCALL; #DB and #AC: the exception flood (handlers.c) */
+	k->intercept_exceptions = (1u << 1) | (1u << 6) | (1u << 17);
+	k->iopm_base_pa = p->iopm;
+	k->msrpm_base_pa = p->msrpm;
+	k->guest_asid = SVM_GUEST_ASID;
+	k->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;	/* nothing of an old guest survives */
+	k->np_control = SVM_NP_ENABLE;
+	k->n_cr3 = npt->pt.root;
+}
+
+void svm_vmrun_limits_read(struct svm_vmrun_limits *l)
+{
+	*l = (struct svm_vmrun_limits){
+		.phys_addr_width = cpuid(0x80000008, 0).eax & 0xff,
+		.long_mode = cpuid(0x80000001, 0).edx & (1u << 29),
+		/* SCE, LME, LMA, NXE, SVME, LMSLE, FFXSR, TCE (APM Vol. 2 3.1.7) */
+		.efer_defined = 0xfd01ull,
+		/* CR4 bits 0-12, 16-18, 20-23 (APM Vol. 2 3.1.3) */
+		.cr4_defined = 0x1fffull | (7ull << 16) | (0xfull << 20),
+	};
+}
+
+static void print_failed_check(void *arg, const char *rule)
+{
+	(void)arg;
+	kprintf("skiff: svm: VMRUN check failed: %s\n", rule);
+}
+
+unsigned svm_explain_vmcb(const struct vmcb *vmcb)
+{
+	struct svm_vmrun_limits lim;
+
+	svm_vmrun_limits_read(&lim);
+	return svm_vmrun_check(vmcb, &lim, print_failed_check, NULL);
+}
+
+/* One vCPU for now, the BSP's: the exit counts make it too large for a
+ * pool page, and SVM's APs are not started yet. */
+static struct svm_vcpu bsp_vcpu;
+static const struct npt *guest_npt;
+static struct svm_pages pages;
+
+struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const struct npt *npt,
+			  uint32_t apic_id)
+{
+	struct svm_vcpu *v = &bsp_vcpu;
+	struct vm_port_range kept[VM_PORT_RANGES], platform[VM_PLATFORM_RANGES_MAX];
+
+	if (alloc_pages(&pages) < 0 || svm_enable(pages.hsave) < 0)
+		return NULL;
+	guest_npt = npt;
+	svm_iopm_init((uint8_t *)pages.iopm);
+	vm_ports_kept(&vm->ports, kept);
+	svm_iopm_intercept((uint8_t *)pages.iopm, kept, VM_PORT_RANGES);
+	svm_iopm_intercept((uint8_t *)pages.iopm, platform,
+			   vm_platform_ranges(&vm->platform, platform, VM_PLATFORM_RANGES_MAX));
+	svm_msrpm_build((uint8_t *)pages.msrpm, &(struct svm_msrpm_opts){ .lbr_virt = false });
+	*v = (struct svm_vcpu){
+		.vmcb = (struct vmcb *)pages.vmcb, .vmcb_pa = pages.vmcb,
+		.host_save_pa = pages.host_save, .nrips = caps->nrips,
+	};
+	v->vcpu.self = &v->vcpu;
+	v->vcpu.vm = vm;
+	v->vcpu.apic_id = apic_id;
+	v->vcpu.exit_stats = v->exit_stats;
+	v->vcpu.exit_stats_count = SVM_EXIT_INDEX_COUNT + 1;
+	v->vcpu.run_state = VCPU_RUNNING;
+	v->vcpu.exit_stack_top = cpu_exit_stack_top();
+	kprintf("skiff: svm: EFER.SVME set; host save area at 0x%lx; VMCB at 0x%lx, ASID %u, "
+		"nCR3 0x%lx\n", pages.hsave, pages.vmcb, SVM_GUEST_ASID, npt->pt.root);
+	return &v->vcpu;
+}
+
+/*
+ * vm->arch->start: the VMCB afresh for the guest's entry state (the first
+ * start and every restart), checked in software, then VMRUN and the exit
+ * table, for good.  skiff's GS base is the vCPU (vm/vcpu.h); VMSAVE and
+ * VMLOAD in run.S keep it across the guest's.
+ */
+static __attribute__((noreturn)) void svm_arch_start(struct vcpu *vcpu)
+{
+	struct svm_vcpu *v = to_svm_vcpu(vcpu);
+
+	memset(v->vmcb, 0, sizeof(*v->vmcb));
+	controls(&v->vmcb->control, &pages, guest_npt);
+	guest_state(&v->vmcb->save, &vcpu->vm->entry);
+	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+	vcpu->regs.gpr[GUEST_REG_RBX] = vcpu->vm->entry.ebx;
+	vcpu->regs.gpr[GUEST_REG_RSI] = vcpu->vm->entry.esi;
+	wrmsr(MSR_IA32_GS_BASE, (uint64_t)vcpu);
+	if (svm_explain_vmcb(v->vmcb))
+		kprintf("skiff: svm: the VMCB breaks VMRUN's checks; VMRUN will refuse it\n");
+	svm_loop_from(vcpu->exit_stack_top, v);
+}
+
+void svm_vcpu_loop(struct svm_vcpu *v)
+{
+	for (;;) {
+		svm_vmrun(v->vmcb_pa, v->host_save_pa, &v->vcpu.regs);
+		svm_exit_dispatch(v);
+	}
+}
+
+static const char *slot_name(uint32_t i)
+{
+	return i < SVM_EXIT_INDEX_COUNT ? svm_exit_code_name(svm_exit_code_at(i)) : "unknown";
+}
+
+static void svm_print_exit_stats(const struct vm *vm)
+{
+	struct hc_exit_stat sum[SVM_EXIT_INDEX_COUNT + 1] = { 0 };
+
+	for (unsigned c = 0; c < vm->vcpu_count; c++) {
+		const struct svm_vcpu *v = (const struct svm_vcpu *)vm->vcpus[c];
+
+		for (unsigned i = 0; i <= SVM_EXIT_INDEX_COUNT; i++) {
+			sum[i].count += v->exit_stats[i].count;
+			sum[i].cycles += v->exit_stats[i].cycles;
+		}
+	}
+	vm_print_exit_stats(sum, SVM_EXIT_INDEX_COUNT + 1, slot_name, vm->restarts + 1);
+}
+
+const struct vm_arch svm_arch = {
+	.start = svm_arch_start,
+	.print_exit_stats = svm_print_exit_stats,
+};

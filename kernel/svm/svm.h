@@ -1,0 +1,51 @@
+/*
+ * The SVM backend's run path: SVM on for this CPU (EFER.SVME, the host
+ * save area), the BSP's vCPU with its VMCB (the guest's first state, its
+ * ASID, nested paging, the permission maps), and vm->arch->start, which
+ * runs the guest through VMRUN and svm_exit_table[] for good.  One vCPU:
+ * the APs are not started on AMD-V yet.
+ */
+#ifndef SKIFF_SVM_SVM_H
+#define SKIFF_SVM_SVM_H
+
+#include "mm/npt.h"
+#include "svm/caps.h"
+#include "vm/guest_regs.h"
+#include "vm/vm.h"
+
+/* The guest's ASID: 0 is the host's (15.16); one guest, one ASID. */
+#define SVM_GUEST_ASID		1
+
+/* run.S: VMRUN of the VMCB at vmcb_pa with the guest's registers regs,
+ * skiff's FS, GS, TR, LDTR and MSRs kept in the page at host_save_pa. */
+void svm_vmrun(uint64_t vmcb_pa, uint64_t host_save_pa, struct guest_regs *regs);
+
+struct vmcb;
+struct svm_vmrun_limits;
+struct svm_vcpu;
+
+/* The SVM backend for vm->arch (vm/vm.h). */
+extern const struct vm_arch svm_arch;
+
+/*
+ * Turns SVM on for this CPU (EFER.SVME, VM_HSAVE_PA) and makes the BSP's
+ * vCPU for vm (loaded, its ports and platform known) over the nested page
+ * tables npt: the VMCB, the permission maps.  NULL (reported) when SVM
+ * cannot be turned on or the pool has no room.
+ */
+struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const struct npt *npt,
+			  uint32_t apic_id);
+
+/* run.S: svm_vcpu_loop(v) on the empty stack below stack_top. */
+__attribute__((noreturn)) void svm_loop_from(uint64_t stack_top, struct svm_vcpu *v);
+
+/* VMRUN and the exit table, for good (called by svm_loop_from()). */
+__attribute__((noreturn)) void svm_vcpu_loop(struct svm_vcpu *v);
+
+/* What this CPU allows of a VMCB (CPUID), for svm_vmrun_check(). */
+void svm_vmrun_limits_read(struct svm_vmrun_limits *l);
+
+/* Prints every VMRUN check vmcb fails (svm_vmrun_check()); how many. */
+unsigned svm_explain_vmcb(const struct vmcb *vmcb);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * An SVM vCPU: the vendor-neutral struct vcpu first (vm/vcpu.h), then
+ * what AMD-V adds: its VMCB and the pages VMRUN and VMSAVE/VMLOAD use,
+ * and the exit counts by svm_exit_index().
+ */
+#ifndef SKIFF_SVM_VCPU_H
+#define SKIFF_SVM_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svm/exit_code.h"
+#include "svm/vmcb.h"
+#include "vm/hypercall_abi.h"
+#include "vm/vcpu.h"
+
+struct svm_vcpu {
+	struct vcpu vcpu;		/* first: a struct vcpu * is this */
+	struct vmcb *vmcb;
+	uint64_t vmcb_pa, host_save_pa;
+	bool nrips;			/* the CPU saves the next RIP (insn_len.h) */
+	/* The guest's MSRs that SVM does not switch for skiff (perm_maps.h):
+	 * its DEBUGCTL without LBR virtualization, a copy never loaded; how
+	 * far it moved its TSC_ADJUST (the VMCB's TSC offset moves too). */
+	uint64_t debugctl;
+	int64_t tsc_adjust_delta;
+	/* [svm_exit_index(code)], and one for codes the APM does not define */
+	struct hc_exit_stat exit_stats[SVM_EXIT_INDEX_COUNT + 1];
+};
+
+_Static_assert(__builtin_offsetof(struct svm_vcpu, vcpu) == 0, "a struct vcpu * is a struct svm_vcpu *");
+
+static inline struct svm_vcpu *to_svm_vcpu(struct vcpu *v)
+{
+	return (struct svm_vcpu *)v;
+}
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * The SVM exit handlers on the host (kernel/svm/handlers.c, msr.c,
+ * exit.c): the VMCB is plain memory, so each handler runs against one in
+ * a test's hands, with the kernel/vm functions they hand work to standing
+ * in here.  What is checked is what the guest would see: registers, RIP,
+ * the injected event, the VMCB fields that are its state.
+ */
+#include "support.h"
+
+#include <string.h>
+
+#include "svm/caps.h"
+#include "svm/exit.h"
+#include "svm/exit_table.h"
+#include "svm/svm.h"
+#include "vm/cpuid.h"
+#include "vm/guest_walk.h"
+#include "vm/vm.h"
+#include "x86.h"
+
+/* ---- stand-ins for what the handlers call ---- */
+
+volatile bool console_output_queued;
+void console_pump(void) {}
+static int incidents;
+void vm_fate_claim(struct vcpu *v) { (void)v; }
+void vm_console_flush(struct vm *vm) { (void)vm; }
+static jmp_buf ended;
+void vm_incident(struct vcpu *v, const struct vm_incident *inc)
+{
+	(void)v;
+	(void)inc;
+	incidents++;
+	longjmp(ended, 1);
+}
+void vm_entry_failed(struct vcpu *v, uint64_t rip)
+{
+	(void)v;
+	(void)rip;
+	longjmp(ended, 2);
+}
+unsigned svm_explain_vmcb(const struct vmcb *vmcb) { (void)vmcb; return 0; }
+static uint64_t hc_nr, hc_a0;
+int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+			    bool wide)
+{
+	(void)v; (void)a1; (void)a2; (void)wide;
+	hc_nr = nr;
+	hc_a0 = a0;
+	return 42;
+}
+static uint16_t io_port;
+static unsigned io_size;
+static bool io_in;
+void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
+{
+	(void)v;
+	io_port = port;
+	io_size = size;
+	io_in = in;
+	if (in)
+		*value = 0xabcd1234u;
+}
+int vm_guest_mtrr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	(void)v; (void)msr;
+	*value = 0;
+	return 0;
+}
+int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	(void)v; (void)msr; (void)value;
+	return 0;
+}
+enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr)
+{
+	(void)v; (void)icr;
+	return VM_IPI_DONE;
+}
+static unsigned refusals;
+void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *why)
+{
+	(void)v; (void)what; (void)value; (void)why;
+	refusals++;
+}
+size_t guest_fetch(const struct guest_mem *m, const struct guest_paging *p, uint64_t linear,
+		   uint8_t *buf, size_t n)
+{
+	static const uint8_t vmcall[] = { 0x0f, 0x01, 0xc1 };
+
+	(void)m; (void)p; (void)linear;
+	if (n > sizeof(vmcall))
+		n = sizeof(vmcall);
+	memcpy(buf, vmcall, n);
+	return n;
+}
+
+/* The host's MSRs are not the test's to touch: every one is absent. */
+int rdmsr_safe(uint32_t msr, uint64_t *value)
+{
+	(void)msr;
+	*value = 0;
+	return -1;
+}
+int wrmsr_safe(uint32_t msr, uint64_t value)
+{
+	(void)msr; (void)value;
+	return -1;
+}
+
+/* ---- a vCPU with its VMCB ---- */
+
+static struct vm vm;
+static struct vmcb vmcb;
+static struct svm_vcpu v;
+
+static void fresh(bool nrips)
+{
+	memset(&vm, 0, sizeof(vm));
+	memset(&vmcb, 0, sizeof(vmcb));
+	memset(&v, 0, sizeof(v));
+	v.vmcb = &vmcb;
+	v.nrips = nrips;
+	v.vcpu.vm = &vm;
+	vmcb.save.efer = EFER_SVME;
+	vmcb.save.rip = 0x1000;
+	vmcb.control.next_rip = 0x1002;
+	incidents = 0;
+	refusals = 0;
+}
+
+#define EVENT(vector, ev) \
+	(SVM_EVENTINJ_VALID | (3ull << SVM_EVENTINJ_TYPE_SHIFT) | (ev ? SVM_EVENTINJ_EV : 0) | (vector))
+
+static void cpuid_answers_skiffs_view_without_svm(void **state)
+{
+	(void)state;
+	fresh(true);
+	vmcb.save.rax = 0x40000000;
+	svm_exit_cpuid(&v);
+	assert_int_equal(vmcb.save.rip, 0x1002);
+	assert_memory_equal(&v.vcpu.regs.gpr[GUEST_REG_RBX], "skif", 4);
+	fresh(true);
+	vmcb.save.rax = CPUID_EXT_FEATURES;
+	svm_exit_cpuid(&v);
+	assert_int_equal(v.vcpu.regs.gpr[GUEST_REG_RCX] & CPUID_80000001_ECX_SVM, 0);
+	fresh(true);
+	vmcb.save.rax = CPUID_SVM_FEATURES;
+	svm_exit_cpuid(&v);
+	assert_int_equal(vmcb.save.rax | v.vcpu.regs.gpr[GUEST_REG_RBX] |
+			 v.vcpu.regs.gpr[GUEST_REG_RDX], 0);
+}
+
+/* Without NRIP save the length comes from the bytes; the stand-in
+ * guest_fetch() gives VMCALL's, so a CPUID there is refused, not guessed. */
+static void without_nrips_bytes_decide(void **state)
+{
+	(void)state;
+	fresh(false);
+	vmcb.save.rax = 0x40000000;
+	if (setjmp(ended) == 0) {
+		svm_exit_cpuid(&v);
+		fail_msg("a CPUID exit at VMCALL's bytes was completed");
+	}
+	assert_int_equal(incidents, 1);
+	fresh(false);
+	vmcb.save.rax = 7;
+	svm_exit_ud(&v);	/* #UD at VMCALL: the hypercall, 3 bytes on */
+	assert_int_equal(hc_nr, 7);
+	assert_int_equal(vmcb.save.rip, 0x1003);
+	assert_int_equal(vmcb.save.rax, 42);
+	assert_int_equal(vmcb.control.eventinj, 0);
+}
+
+static void vmmcall_is_the_hypercall_at_cpl0_only(void **state)
+{
+	(void)state;
+	fresh(true);
+	vmcb.save.rax = 3;
+	v.vcpu.regs.gpr[GUEST_REG_RDI] = 0x55;
+	vmcb.control.next_rip = 0x1003;
+	svm_exit_vmmcall(&v);
+	assert_int_equal(hc_nr, 3);
+	assert_int_equal(hc_a0, 0x55);
+	assert_int_equal(vmcb.save.rax, 42);
+	assert_int_equal(vmcb.save.rip, 0x1003);
+	fresh(true);
+	vmcb.save.cpl = 3;
+	svm_exit_vmmcall(&v);
+	assert_int_equal(vmcb.control.eventinj, EVENT(6, false));
+	assert_int_equal(vmcb.save.rip, 0x1000);
+}
+
+/* APM 15.10.2: EXITINFO1 port 31:16, SZ8/16/32 bits 4-6, IN bit 0;
+ * EXITINFO2 the next RIP. */
+static void ioio_decodes_exitinfo(void **state)
+{
+	(void)state;
+	fresh(false);
+	vmcb.control.exitinfo1 = (0x3f8ull << 16) | (1 << 4);	/* OUT DX, AL */
+	vmcb.control.exitinfo2 = 0x1001;
+	vmcb.save.rax = 0x11223344;
+	svm_exit_ioio(&v);
+	assert_int_equal(io_port, 0x3f8);
+	assert_int_equal(io_size, 1);
+	assert_false(io_in);
+	assert_int_equal(vmcb.save.rip, 0x1001);
+	fresh(false);
+	vmcb.control.exitinfo1 = (0xcfcull << 16) | (1 << 5) | 1;	/* IN AX, DX */
+	vmcb.save.rax = 0xffffffffffffffffull;
+	svm_exit_ioio(&v);
+	assert_int_equal(io_size, 2);
+	assert_true(io_in);
+	assert_int_equal(vmcb.save.rax, 0xffffffffffff1234ull);	/* only AX changes */
+}
+
+static void msr_keeps_svme_and_pat_in_the_vmcb(void **state)
+{
+	(void)state;
+	fresh(true);
+	v.vcpu.regs.gpr[GUEST_REG_RCX] = MSR_IA32_EFER;
+	vmcb.save.efer = EFER_SVME | EFER_SCE;
+	svm_exit_msr(&v);	/* EXITINFO1 0: RDMSR */
+	assert_int_equal(vmcb.save.rax, EFER_SCE);	/* SVME hidden */
+	fresh(true);
+	v.vcpu.regs.gpr[GUEST_REG_RCX] = MSR_IA32_EFER;
+	vmcb.control.exitinfo1 = 1;
+	vmcb.save.rax = EFER_SVME;		/* the guest may not set it */
+	svm_exit_msr(&v);
+	assert_int_equal(vmcb.control.eventinj, EVENT(13, true));
+	assert_int_equal(vmcb.save.rip, 0x1000);
+	fresh(true);
+	v.vcpu.regs.gpr[GUEST_REG_RCX] = MSR_IA32_PAT;
+	vmcb.control.exitinfo1 = 1;
+	vmcb.save.rax = 0x00070406;
+	v.vcpu.regs.gpr[GUEST_REG_RDX] = 0x00070406;
+	svm_exit_msr(&v);
+	assert_int_equal(vmcb.save.g_pat, 0x0007040600070406ull);
+	assert_int_equal(vmcb.save.rip, 0x1002);
+	fresh(true);
+	v.vcpu.regs.gpr[GUEST_REG_RCX] = MSR_IA32_PAT;
+	vmcb.control.exitinfo1 = 1;
+	vmcb.save.rax = 0x02;			/* type 2 is reserved */
+	svm_exit_msr(&v);
+	assert_int_equal(vmcb.control.eventinj, EVENT(13, true));
+	assert_int_equal(vmcb.save.g_pat, 0);
+	fresh(true);
+	v.vcpu.regs.gpr[GUEST_REG_RCX] = 0x79;	/* microcode update: refused, reported */
+	vmcb.control.exitinfo1 = 1;
+	svm_exit_msr(&v);
+	assert_int_equal(refusals, 1);
+	assert_int_equal(vmcb.control.eventinj, EVENT(13, true));
+}
+
+/* Completing an instruction ends a shadow and owes a single step. */
+static void skip_ends_shadow_and_owes_single_step(void **state)
+{
+	(void)state;
+	fresh(true);
+	vmcb.control.interrupt_shadow = 1;
+	vmcb.save.rflags = 0x102;		/* TF */
+	svm_skip(&v, SVM_INSN_CPUID);
+	assert_int_equal(vmcb.control.interrupt_shadow, 0);
+	assert_int_equal(vmcb.control.eventinj, EVENT(1, false));
+	assert_true(vmcb.save.dr6 & (1ull << 14));
+}
+
+static void floods_of_db_and_ac_end_as_hangs(void **state)
+{
+	volatile unsigned n = 0;	/* kept across longjmp() */
+
+	(void)state;
+	fresh(true);
+	vmcb.control.exitcode = SVM_EXIT_EXCP0 + 17;
+	if (setjmp(ended) == 0)
+		for (;;) {
+			vmcb.control.eventinj = 0;
+			svm_exit_exception(&v);
+			assert_int_equal(vmcb.control.eventinj, EVENT(17, true));
+			n++;
+		}
+	assert_int_equal(incidents, 1);
+	assert_true(n >= 100);
+	/* One that came while a non-exception event was delivered: a crash. */
+	fresh(true);
+	vmcb.control.exitcode = SVM_EXIT_EXCP0 + 1;
+	vmcb.control.exitintinfo = SVM_EVENTINJ_VALID | 0x20;	/* an interrupt */
+	if (setjmp(ended) == 0) {
+		svm_exit_exception(&v);
+		fail_msg("an exception during an interrupt's delivery was reflected");
+	}
+	assert_int_equal(incidents, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cpuid_answers_skiffs_view_without_svm),
+		cmocka_unit_test(without_nrips_bytes_decide),
+		cmocka_unit_test(vmmcall_is_the_hypercall_at_cpl0_only),
+		cmocka_unit_test(ioio_decodes_exitinfo),
+		cmocka_unit_test(msr_keeps_svme_and_pat_in_the_vmcb),
+		cmocka_unit_test(skip_ends_shadow_and_owes_single_step),
+		cmocka_unit_test(floods_of_db_and_ac_end_as_hangs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

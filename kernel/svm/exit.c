@@ -16,6 +16,7 @@
 #define DEBUGCTL_BTF	(1ull << 1)
 #define DR6_BS		(1ull << 14)
 #define VECTOR_DB	1
+#define VECTOR_GP	13
 
 bool svm_guest_64bit(const struct svm_vcpu *v)
 {
@@ -31,29 +32,13 @@ size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n)
 	return guest_fetch(&v->vcpu.vm->mem, &p, linear, buf, n);
 }
 
-void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
+/* The instruction done: RIP at rip, and what completing it implies. */
+static void complete(struct svm_vcpu *v, uint64_t rip)
 {
-	uint8_t bytes[X86_INSN_MAX];
-	size_t n;
-	int len;
-
 	/* Completing the instruction ends an STI or MOV SS shadow, as
 	 * executing it would have (APM Vol. 2 15.21.5). */
 	v->vmcb->control.interrupt_shadow = 0;
-	if (v->nrips) {
-		v->vmcb->save.rip = v->vmcb->control.next_rip;
-	} else {
-		n = svm_fetch_insn(v, bytes, sizeof(bytes));
-		len = svm_insn_length(bytes, n, insn, svm_guest_64bit(v));
-		if (len < 0)
-			svm_guest_crash(v, "an intercepted instruction skiff cannot measure",
-					"no NRIP save, and the bytes at RIP are not the instruction "
-					"the exit names");
-		v->vmcb->save.rip += (uint64_t)len;
-		/* EIP wraps at 4 GiB outside 64-bit mode. */
-		if (!svm_guest_64bit(v))
-			v->vmcb->save.rip = (uint32_t)v->vmcb->save.rip;
-	}
+	v->vmcb->save.rip = rip;
 	/* A single step owes its trap once the instruction completes (APM
 	 * Vol. 2 13.1.1.5: DR6.BS), unless DEBUGCTL.BTF waits for a branch. */
 	if ((v->vmcb->save.rflags & RFLAGS_TF) && !(v->debugctl & DEBUGCTL_BTF)) {
@@ -62,10 +47,48 @@ void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
 	}
 }
 
+/* RIP past len bytes: EIP wraps at 4 GiB outside 64-bit mode. */
+static uint64_t rip_after(const struct svm_vcpu *v, unsigned len)
+{
+	uint64_t rip = v->vmcb->save.rip + len;
+
+	return svm_guest_64bit(v) ? rip : (uint32_t)rip;
+}
+
+void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
+{
+	uint8_t bytes[X86_INSN_MAX];
+	size_t n;
+	int len;
+
+	if (v->nrips) {
+		complete(v, v->vmcb->control.next_rip);
+		return;
+	}
+	n = svm_fetch_insn(v, bytes, sizeof(bytes));
+	len = svm_insn_length(bytes, n, insn, svm_guest_64bit(v));
+	if (len < 0)
+		svm_guest_crash(v, "an intercepted instruction skiff cannot measure",
+				"no NRIP save, and the bytes at RIP are not the instruction "
+				"the exit names");
+	complete(v, rip_after(v, (unsigned)len));
+}
+
+void svm_skip_len(struct svm_vcpu *v, unsigned len)
+{
+	complete(v, v->nrips ? v->vmcb->control.next_rip : rip_after(v, len));
+}
+
 void svm_inject_exception(struct svm_vcpu *v, uint8_t vector)
 {
 	v->vmcb->control.eventinj = SVM_EVENTINJ_VALID |
 				    ((uint64_t)SVM_EVENTINJ_TYPE_EXCEPTION << SVM_EVENTINJ_TYPE_SHIFT) | vector;
+}
+
+void svm_inject_gp(struct svm_vcpu *v)
+{
+	svm_inject_exception(v, VECTOR_GP);
+	v->vmcb->control.eventinj |= SVM_EVENTINJ_EV;	/* error code 0 in bits 63:32 */
 }
 
 static void report_exit(const struct svm_vcpu *v)

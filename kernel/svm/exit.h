@@ -20,8 +20,15 @@ void svm_exit_dispatch(struct svm_vcpu *v);
  * bytes that are not insn are the guest's crash, never a guess. */
 void svm_skip(struct svm_vcpu *v, enum svm_insn insn);
 
+/* Past an instruction skiff decoded itself, len bytes long: the CPU's
+ * next RIP where it saves one, else len. */
+void svm_skip_len(struct svm_vcpu *v, unsigned len);
+
 /* An exception for the guest at its next VMRUN (APM 15.20, EVENTINJ). */
 void svm_inject_exception(struct svm_vcpu *v, uint8_t vector);
+
+/* #GP(0) for the guest at its next VMRUN. */
+void svm_inject_gp(struct svm_vcpu *v);
 
 /* The guest in 64-bit mode: EFER.LMA and CS.L (APM Vol. 2 4.8.1). */
 bool svm_guest_64bit(const struct svm_vcpu *v);

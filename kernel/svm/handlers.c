@@ -188,10 +188,25 @@ void svm_exit_invd(struct svm_vcpu *v)
 	svm_skip(v, SVM_INSN_INVD);
 }
 
+/*
+ * QEMU 7.2 exits for INVD with WBINVD's code (docs/emulators.md); the APM
+ * gives INVD its own (Vol. 2 appendix C, 76h).  skiff does the same for
+ * both, so where the length comes from the bytes (no NRIP save), INVD's
+ * bytes are taken too.
+ */
 void svm_exit_wbinvd(struct svm_vcpu *v)
 {
+	uint8_t bytes[X86_INSN_MAX];
+	size_t n;
+	enum svm_insn insn = SVM_INSN_WBINVD;
+
 	__asm__ volatile("wbinvd" ::: "memory");
-	svm_skip(v, SVM_INSN_WBINVD);
+	if (!v->nrips) {
+		n = svm_fetch_insn(v, bytes, sizeof(bytes));
+		if (svm_insn_length(bytes, n, SVM_INSN_INVD, svm_guest_64bit(v)) > 0)
+			insn = SVM_INSN_INVD;
+	}
+	svm_skip(v, insn);
 }
 
 /* ---- the guest's end ---- */

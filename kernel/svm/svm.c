@@ -96,6 +96,7 @@ static void guest_state(struct vmcb_save *s, const struct vm_entry *e)
 /* The intercepts of the exit table's handled and #UD entries (15.9-15.14). */
 static void controls(struct vmcb_control *k, const struct svm_pages *p, const struct npt *npt)
 {
+	k->intercept_cr = SVM_INTERCEPT_CR_WRITE(0) | SVM_INTERCEPT_CR_WRITE(4);	/* cr.c */
 	k->intercept_misc1 = SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
 			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |
 			     SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN;
@@ -122,6 +123,40 @@ void svm_vmrun_limits_read(struct svm_vmrun_limits *l)
 		/* CR4 bits 0-12, 16-18, 20-23 (APM Vol. 2 3.1.3) */
 		.cr4_defined = 0x1fffull | (7ull << 16) | (0xfull << 20),
 	};
+}
+
+/*
+ * The CR4 bits this CPU has (APM Vol. 2 3.1.3, each with the CPUID bit
+ * that reports it): the rest are reserved, #GP on the bare CPU, and a
+ * VMCB that holds one fails VMRUN.  VME through OSXMMEXCPT are in every
+ * processor with long mode.
+ */
+static uint64_t svm_cr4_supported(void)
+{
+	struct cpuid_regs l1 = cpuid(1, 0), l7 = cpuid(0, 0).eax >= 7 ? cpuid(7, 0) :
+						 (struct cpuid_regs){ 0 };
+	uint64_t cr4 = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE |
+		       CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+	if (l7.ecx & (1u << 2))
+		cr4 |= CR4_UMIP;
+	if (l7.ecx & (1u << 16))
+		cr4 |= CR4_LA57;
+	if (l7.ebx & (1u << 0))
+		cr4 |= CR4_FSGSBASE;
+	if (l1.ecx & (1u << 17))
+		cr4 |= CR4_PCIDE;
+	if (l1.ecx & (1u << 26))
+		cr4 |= CR4_OSXSAVE;
+	if (l7.ebx & (1u << 7))
+		cr4 |= CR4_SMEP;
+	if (l7.ebx & (1u << 20))
+		cr4 |= CR4_SMAP;
+	if (l7.ecx & (1u << 3))
+		cr4 |= CR4_PKE;
+	if (l7.ecx & (1u << 7))
+		cr4 |= CR4_CET;
+	return cr4;
 }
 
 static void print_failed_check(void *arg, const char *rule)
@@ -162,6 +197,7 @@ struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const stru
 	*v = (struct svm_vcpu){
 		.vmcb = (struct vmcb *)pages.vmcb, .vmcb_pa = pages.vmcb,
 		.host_save_pa = pages.host_save, .nrips = caps->nrips,
+		.decode_assists = caps->decode_assists, .cr4_supported = svm_cr4_supported(),
 	};
 	v->vcpu.self = &v->vcpu;
 	v->vcpu.vm = vm;

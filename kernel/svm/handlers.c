@@ -79,7 +79,10 @@ void svm_exit_cpuid(struct svm_vcpu *v)
 	uint32_t leaf = (uint32_t)v->vmcb->save.rax, sub = (uint32_t)g[GUEST_REG_RCX];
 	struct cpuid_regs r;
 
-	if (!vm_cpuid_own(leaf, &r)) {
+	if (!vm_cpuid_leaf_edited(leaf) && leaf != CPUID_SVM_FEATURES) {
+		/* The CPU's own answer: the common case, without the editor. */
+		r = cpuid(leaf, sub);
+	} else if (!vm_cpuid_own(leaf, &r)) {
 		/* RDTSCP, INVPCID and XSAVES are not intercepted: the guest has them. */
 		const struct vm_cpuid_ctx ctx = {
 			.guest_cr4 = v->vmcb->save.cr4, .rdtscp = true, .invpcid = true, .xsaves = true,

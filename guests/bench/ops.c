@@ -235,7 +235,8 @@ static void cr0_teardown(void)
 #define HLT_WARMUP	10
 
 const struct bench_op bench_ops[] = {
-	OP("cpuid", EXIT_REASON_CPUID, SVM_EXIT_CPUID, .timed = cpuid_timed, .baseline = cpuid_baseline),
+	OP("cpuid", EXIT_REASON_CPUID, SVM_EXIT_CPUID, .timed = cpuid_timed,
+	   .baseline = cpuid_baseline),
 	OP("vmcall-version", EXIT_REASON_VMCALL, SVM_EXIT_UD, .timed = version_timed,
 	   .baseline = version_baseline),
 	OP("vmcall-console-1", EXIT_REASON_VMCALL, SVM_EXIT_UD, .setup = console_setup,
@@ -246,10 +247,10 @@ const struct bench_op bench_ops[] = {
 	   .baseline = rdmsr_passed_baseline),
 	OP("rdmsr-intercepted", EXIT_REASON_RDMSR, SVM_EXIT_MSR, .timed = rdmsr_intercepted_timed,
 	   .baseline = rdmsr_intercepted_baseline),
-	OP("cr0-write", EXIT_REASON_CR_ACCESS, SVM_EXIT_CR0_WRITE, .setup = cr0_setup, .timed = cr0_timed,
-	   .baseline = cr0_baseline, .teardown = cr0_teardown),
-	{ .name = "hlt-wakeup", .exit_reason = EXIT_REASON_HLT, .svm_exit_code = SVM_EXIT_HLT, .setup = hlt_setup,
-	  .timed = hlt_timed, .baseline = hlt_baseline, .teardown = hlt_teardown,
+	OP("cr0-write", EXIT_REASON_CR_ACCESS, SVM_EXIT_CR0_WRITE, .setup = cr0_setup,
+	   .timed = cr0_timed, .baseline = cr0_baseline, .teardown = cr0_teardown),
+	{ .name = "hlt-wakeup", .exit_reason = EXIT_REASON_HLT, .svm_exit_code = SVM_EXIT_HLT,
+	  .setup = hlt_setup, .timed = hlt_timed, .baseline = hlt_baseline, .teardown = hlt_teardown,
 	  .iterations = HLT_ITERATIONS, .warmup = HLT_WARMUP },
 	{ .name = NULL },
 };

@@ -52,7 +52,8 @@ static void cr_state(const struct svm_vcpu *v, bool wide, struct vm_cr_state *s)
 /* The long-mode switch a PG change implies rides along (APM Vol. 2
  * 14.6.1: paging on with EFER.LME sets EFER.LMA); the CPU would do it,
  * and VMRUN expects the VMCB's EFER to agree. */
-static void guest_write_cr0(struct svm_vcpu *v, const struct vm_cr_state *s, uint64_t value, unsigned len)
+static void guest_write_cr0(struct svm_vcpu *v, const struct vm_cr_state *s, uint64_t value,
+			    unsigned len)
 {
 	if (vm_cr0_write_faults(s, value)) {
 		svm_inject_gp(v);
@@ -65,7 +66,8 @@ static void guest_write_cr0(struct svm_vcpu *v, const struct vm_cr_state *s, uin
 	svm_skip_len(v, len);
 }
 
-static void guest_write_cr4(struct svm_vcpu *v, const struct vm_cr_state *s, uint64_t value, unsigned len)
+static void guest_write_cr4(struct svm_vcpu *v, const struct vm_cr_state *s, uint64_t value,
+			    unsigned len)
 {
 	if (vm_cr4_write_faults(s, value, ~v->cr4_supported)) {
 		svm_inject_gp(v);

@@ -71,6 +71,10 @@ void svm_exit_exception(struct svm_vcpu *v)
 
 /* ---- CPUID ---- */
 
+/* The leaves below 32 that run.S's fast path may answer with the CPU's
+ * own CPUID: those the guest's view leaves alone (vm/cpuid.h's one list). */
+const uint32_t svm_cpuid_fast_leaves = ~VM_CPUID_EDITED_BASIC;
+
 /* The shared view (vm/cpuid.h), less AMD-V itself: the guest has no SVM,
  * as on VT-x it has no VMX (CPUID 8000_0001h ECX.SVM, leaf 8000_000Ah). */
 void svm_exit_cpuid(struct svm_vcpu *v)

@@ -16,6 +16,7 @@
 #include "svm/diag/vmrun_check.h"
 #include "svm/exit_code.h"
 #include "svm/perm_maps.h"
+#include "svm/run_offsets.h"
 #include "svm/svm.h"
 #include "svm/vmcb.h"
 #include "x86.h"
@@ -36,6 +37,30 @@
 #define ATTR_LDT	(VMCB_ATTR_P | 0x2)
 #define SEL_CODE	0x08	/* the Multiboot state's selectors (vm.h, struct vm_entry) */
 #define SEL_DATA	0x10
+
+#define RUN_CHECK(type, field, off) \
+	_Static_assert(offsetof(type, field) == (off), #field " is where run.S looks (run_offsets.h)")
+RUN_CHECK(struct vmcb, control.intercept_misc1, VMCB_INTERCEPT_MISC1);
+RUN_CHECK(struct vmcb, control.tlb_control, VMCB_TLB_CONTROL);
+RUN_CHECK(struct vmcb, control.interrupt_shadow, VMCB_INTERRUPT_SHADOW);
+RUN_CHECK(struct vmcb, control.exitcode, VMCB_EXITCODE);
+RUN_CHECK(struct vmcb, control.eventinj, VMCB_EVENTINJ);
+RUN_CHECK(struct vmcb, control.next_rip, VMCB_NEXT_RIP);
+RUN_CHECK(struct vmcb, save.rflags, VMCB_RFLAGS);
+RUN_CHECK(struct vmcb, save.rip, VMCB_RIP);
+RUN_CHECK(struct vmcb, save.rax, VMCB_RAX);
+_Static_assert(offsetof(struct svm_vcpu, exit_stats[SVM_EXITCODE_CPUID].count) -
+	       offsetof(struct svm_vcpu, vcpu.regs) == REGS_TO_CPUID_COUNT, "run_offsets.h");
+_Static_assert(offsetof(struct svm_vcpu, exit_stats[SVM_EXITCODE_CPUID].cycles) -
+	       offsetof(struct svm_vcpu, vcpu.regs) == REGS_TO_CPUID_CYCLES, "run_offsets.h");
+_Static_assert(offsetof(struct svm_vcpu, vcpu.streak.count) -
+	       offsetof(struct svm_vcpu, vcpu.regs) == REGS_TO_STREAK_COUNT, "run_offsets.h");
+_Static_assert(SVM_EXIT_INDEX(SVM_EXIT_CPUID) == SVM_EXITCODE_CPUID &&
+	       SVM_EXIT_CPUID == SVM_EXITCODE_CPUID,
+	       "run.S counts CPUID in exit_stats[SVM_EXITCODE_CPUID]");
+_Static_assert(SVM_INTERCEPT_HLT == 1u << SVM_INTERCEPT_HLT_BIT, "run_offsets.h");
+_Static_assert(sizeof(((struct vm_streak *)0)->count) == 4, "run.S clears 32 bits");
+#undef RUN_CHECK
 
 struct svm_pages {
 	uint64_t hsave, host_save, vmcb, iopm, msrpm;

@@ -61,11 +61,14 @@ if [[ -n $ROWS ]]; then
 		if [[ $r == boot ]]; then judge_boot=1; else rows+=("$r"); fi
 	done
 fi
+# On AMD the bench guest calls skiff with VMMCALL (hypercall_abi.h).
+hc=VMCALL
+[[ $BOCHS_CPU == ryzen ]] && hc=VMMCALL
 declare -A what=(
 	[cpuid]="CPUID leaf 0"
 	[cpuid-ap]="CPUID leaf 0, on the second CPU"
-	[vmcall-version]="VMCALL HC_VERSION"
-	[vmcall-console-1]="VMCALL HC_CONSOLE_WRITE, 1 byte"
+	[vmcall-version]="$hc HC_VERSION"
+	[vmcall-console-1]="$hc HC_CONSOLE_WRITE, 1 byte"
 	[uart-scratch-out]="OUT to COM1 scratch (UART model)"
 	[rdmsr-passthrough]="RDMSR 0x174, passed through"
 	[rdmsr-intercepted]="RDMSR 0x3a, intercepted"

@@ -36,8 +36,8 @@
 #define EXIT_REASON_RDMSR		31
 /* HC_EXIT_STATS fills entries from reason 0 up: enough for those above. */
 #define BENCH_STAT_ENTRIES		(EXIT_REASON_RDMSR + 1)
-/* The same under AMD-V, by #VMEXIT code up to MSR (7Ch, ops.c). */
-#define BENCH_SVM_STAT_ENTRIES		(0x7c + 1)
+/* The same under AMD-V, by #VMEXIT code up to VMMCALL (81h, ops.c). */
+#define BENCH_SVM_STAT_ENTRIES		(0x81 + 1)
 
 #define BENCH_ITERATIONS	1000
 #define BENCH_WARMUP		100

@@ -8,6 +8,9 @@
 #include "lib/printf.h"
 #include "svm/exit.h"
 #include "svm/exit_table.h"
+#include <stddef.h>
+
+#include "vm/guest_regs.h"
 #include "vm/guest_walk.h"
 #include "vm/vm.h"
 #include "x86.h"
@@ -119,6 +122,47 @@ void svm_guest_hang(struct svm_vcpu *v, const char *what)
 	vm_console_flush(v->vcpu.vm);
 	kprintf("skiff: guest hang: %s at RIP 0x%lx\n", what, inc.rip);
 	vm_incident(&v->vcpu, &inc);
+}
+
+/*
+ * The fast path of VMMCALL, skiff's hypercall on AMD-V, as
+ * kernel/vmx/exit_fast.c is VT-x's: the common calls without the table
+ * and its per-exit work, called by run.S before it saves the guest's
+ * registers or loads skiff's VMSAVE state (GIF is clear: nothing here may
+ * use the GS base, which is still the guest's, and nothing is called).  It declines, having changed nothing, where
+ * svm_exit_vmmcall() would do more than a new RIP and RAX: skiff's console
+ * output queued (the generic path feeds the UART), CPL > 0 (#UD), a single
+ * step owed (RFLAGS.TF), no NRIP save (the length from the bytes), or a
+ * call vm_handle_hypercall_fast() does not take.  What it keeps as
+ * svm_exit_dispatch() and svm_skip() do: the count and cycles, the end of
+ * an exception streak, no shadow, event or TLB flush left over, the HLT
+ * intercept set.  The fast calls' results are the same in 32 and 64 bits
+ * (vm/hypercall.h), so RAX needs no truncation.
+ */
+SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct guest_regs *regs)
+{
+	uint32_t start = (uint32_t)rdtsc();
+	struct svm_vcpu *v = (struct svm_vcpu *)((char *)regs - offsetof(struct svm_vcpu, vcpu.regs));
+	struct vmcb_control *k = &v->vmcb->control;
+	struct vmcb_save *s = &v->vmcb->save;
+	struct hc_exit_stat *stat;
+	int64_t ret;
+
+	if (console_output_queued || s->cpl != 0 || (s->rflags & RFLAGS_TF) || !k->next_rip)
+		return false;
+	if (!vm_handle_hypercall_fast(v->vcpu.vm, s->rax, a0, a1, &ret))
+		return false;
+	s->rax = (uint64_t)ret;
+	s->rip = k->next_rip;
+	k->interrupt_shadow = 0;
+	k->eventinj = 0;
+	k->tlb_control = SVM_TLB_CONTROL_NOTHING;
+	k->intercept_misc1 |= SVM_INTERCEPT_HLT;
+	v->vcpu.streak.count = 0;	/* vm_streak_end() */
+	stat = &v->exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)];
+	stat->count++;
+	stat->cycles += (uint32_t)((uint32_t)rdtsc() - start);
+	return true;
 }
 
 /*

@@ -66,6 +66,8 @@ svm_vmrun_exit:
 	mov (%rsp), %rax
 	cmpq $SVM_EXITCODE_CPUID, VMCB_EXITCODE(%rax)
 	je svm_cpuid_fast
+	cmpq $SVM_EXITCODE_VMMCALL, VMCB_EXITCODE(%rax)
+	je svm_vmmcall_fast
 svm_exit_slow:
 	vmsave %rax
 	mov 16(%rsp), %rax
@@ -150,6 +152,24 @@ svm_cpuid_fast:
 	pop %rdx
 	add $8, %rsp
 	mov (%rsp), %rax
+	jmp svm_vmrun_again
+
+/*
+ * VMMCALL: svm_exit_vmmcall_fast() (exit.c) saves what it uses, so the
+ * guest's registers stay live; RDI and RSI, its arguments, are the
+ * guest's already, and RDX is kept in a slot while it carries regs.
+ * The stack stays 16-byte aligned at the call.
+ */
+svm_vmmcall_fast:
+	sub $16, %rsp
+	mov %rdx, (%rsp)
+	mov 32(%rsp), %rdx		/* regs: frame vmcb, hsave, regs above */
+	call svm_exit_vmmcall_fast
+	mov (%rsp), %rdx
+	add $16, %rsp
+	test %al, %al
+	mov (%rsp), %rax
+	jz svm_exit_slow
 	jmp svm_vmrun_again
 	.size svm_vmrun, . - svm_vmrun
 

@@ -18,6 +18,7 @@
 #define VMCB_RAX		(0x400 + 0x1f8)
 
 #define SVM_EXITCODE_CPUID	0x72	/* appendix C; also its slot in exit_stats */
+#define SVM_EXITCODE_VMMCALL	0x81
 #define SVM_INTERCEPT_HLT_BIT	24	/* intercept_misc1 */
 #define RFLAGS_TF_BIT		8
 

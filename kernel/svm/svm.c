@@ -59,6 +59,7 @@ _Static_assert(SVM_EXIT_INDEX(SVM_EXIT_CPUID) == SVM_EXITCODE_CPUID &&
 	       SVM_EXIT_CPUID == SVM_EXITCODE_CPUID,
 	       "run.S counts CPUID in exit_stats[SVM_EXITCODE_CPUID]");
 _Static_assert(SVM_INTERCEPT_HLT == 1u << SVM_INTERCEPT_HLT_BIT, "run_offsets.h");
+_Static_assert(SVM_EXIT_VMMCALL == SVM_EXITCODE_VMMCALL, "run_offsets.h");
 _Static_assert(sizeof(((struct vm_streak *)0)->count) == 4, "run.S clears 32 bits");
 #undef RUN_CHECK
 

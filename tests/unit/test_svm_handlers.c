@@ -387,6 +387,37 @@ static void cr0_write_by_the_rules(void **state)
 	assert_int_equal(vmcb.save.rip, 0x1003);
 }
 
+/* VMMCALL's fast path: HC_VERSION done whole; declined, nothing changed,
+ * at CPL 3 (the generic path's #UD), without NRIP save, or single-stepping. */
+static void vmmcall_fast_path_takes_the_common_case(void **state)
+{
+	(void)state;
+	fresh(true);
+	vmcb.save.rax = HC_VERSION;
+	vmcb.control.next_rip = 0x1003;
+	vmcb.control.interrupt_shadow = 1;
+	assert_true(svm_exit_vmmcall_fast(0, 0, &v.vcpu.regs));
+	assert_int_equal(vmcb.save.rax, HC_ABI_VERSION);
+	assert_int_equal(vmcb.save.rip, 0x1003);
+	assert_int_equal(vmcb.control.interrupt_shadow, 0);
+	assert_int_equal(v.exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)].count, 1);
+	fresh(true);
+	vmcb.save.rax = HC_VERSION;
+	vmcb.save.cpl = 3;
+	assert_false(svm_exit_vmmcall_fast(0, 0, &v.vcpu.regs));
+	fresh(false);
+	vmcb.save.rax = HC_VERSION;
+	vmcb.control.next_rip = 0;
+	assert_false(svm_exit_vmmcall_fast(0, 0, &v.vcpu.regs));
+	fresh(true);
+	vmcb.save.rax = HC_VERSION;
+	vmcb.save.rflags = 0x102;
+	assert_false(svm_exit_vmmcall_fast(0, 0, &v.vcpu.regs));
+	assert_int_equal(vmcb.save.rax, HC_VERSION);
+	assert_int_equal(vmcb.save.rip, 0x1000);
+	assert_int_equal(v.exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)].count, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +430,7 @@ int main(void)
 		cmocka_unit_test(floods_of_db_and_ac_end_as_hangs),
 		cmocka_unit_test(cr4_write_by_the_rules),
 		cmocka_unit_test(cr0_write_by_the_rules),
+		cmocka_unit_test(vmmcall_fast_path_takes_the_common_case),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,6 +42,7 @@
 #define CR4_OSXSAVE	(1ull << 18)
 #define CR4_SMEP	(1ull << 20)
 #define CR4_SMAP	(1ull << 21)
+#define CR4_PKE		(1ull << 22)
 #define CR4_CET		(1ull << 23)
 
 /* RFLAGS bits, SDM Vol. 1 3.4.3 */

@@ -36,6 +36,8 @@
 #define EXIT_REASON_RDMSR		31
 /* HC_EXIT_STATS fills entries from reason 0 up: enough for those above. */
 #define BENCH_STAT_ENTRIES		(EXIT_REASON_RDMSR + 1)
+/* The same under AMD-V, by #VMEXIT code up to VMMCALL (81h, ops.c). */
+#define BENCH_SVM_STAT_ENTRIES		(0x81 + 1)
 
 #define BENCH_ITERATIONS	1000
 #define BENCH_WARMUP		100
@@ -50,6 +52,9 @@
 struct bench_op {
 	const char *name;		/* one word: tools/bench.sh parses it */
 	uint16_t exit_reason;		/* the exit it should cause (stats) */
+	uint16_t svm_exit_code;		/* the same under AMD-V: its #VMEXIT code
+					 * (APM Vol. 2 appendix C), which below
+					 * 400h is also skiff's slot for it */
 	const char *(*setup)(void);	/* NULL, or returns why it cannot run */
 	uint32_t (*timed)(void);
 	uint32_t (*baseline)(void);
@@ -95,7 +100,7 @@ void hlt_teardown(void);
 
 /* stats.c: skiff's own count of exits and cycles, by exit reason. */
 struct exit_snapshot {
-	struct hc_exit_stat stat[BENCH_STAT_ENTRIES];
+	struct hc_exit_stat stat[BENCH_SVM_STAT_ENTRIES];
 };
 
 /* Fills *s through HC_EXIT_STATS; false (reported) if the call failed. */
@@ -104,6 +109,10 @@ bool exit_stats_take(struct exit_snapshot *s);
 /* Measures what one exit_stats_take() adds to its own reason (VMCALL), so
  * exit_stats_between() can leave it out; false if a call failed. */
 bool exit_stats_calibrate(void);
+
+/* skiff runs this guest with AMD-V: the CPU is AMD's (CPUID vendor), and
+ * HC_EXIT_STATS then counts by #VMEXIT code, not by VT-x exit reason. */
+bool bench_under_svm(void);
 
 /* The exits of reason between two snapshots, less the second snapshot's
  * own VMCALL (it is counted, and the first one's cycles are). */

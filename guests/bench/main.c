@@ -100,7 +100,8 @@ static bool run_op(const struct bench_op *op)
 		op->teardown();
 	if (!ok)
 		return false;
-	skiff = exit_stats_between(&before, &after, op->exit_reason);
+	skiff = exit_stats_between(&before, &after,
+				   bench_under_svm() ? op->svm_exit_code : op->exit_reason);
 	print_figures(op, &timed, &base, &skiff);
 	return true;
 }

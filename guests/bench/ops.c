@@ -87,8 +87,11 @@ static uint32_t cpuid_baseline(void)
 	return TIME_CPUID(NOP);
 }
 
+/* On AMD the hypercall is VMMCALL (hypercall_abi.h). */
 static uint32_t version_timed(void)
 {
+	if (bench_under_svm())
+		return TIME_VMCALL("vmmcall", HC_VERSION, 0, 0);
 	return TIME_VMCALL("vmcall", HC_VERSION, 0, 0);
 }
 
@@ -136,6 +139,8 @@ static uint32_t console_timed(void)
 		console_column = 1;
 		uart_flush();	/* skiff queues the line: let it out untimed */
 	}
+	if (bench_under_svm())
+		return TIME_VMCALL("vmmcall", HC_CONSOLE_WRITE, &console_byte, 1);
 	return TIME_VMCALL("vmcall", HC_CONSOLE_WRITE, &console_byte, 1);
 }
 
@@ -218,30 +223,39 @@ static void cr0_teardown(void)
 
 /* ---- the table ---- */
 
-#define OP(n, reason, ...)						\
-	{ .name = n, .exit_reason = reason, .iterations = BENCH_ITERATIONS, \
-	  .warmup = BENCH_WARMUP, __VA_ARGS__ }
+#define OP(n, reason, svm_code, ...)					\
+	{ .name = n, .exit_reason = reason, .svm_exit_code = svm_code,	\
+	  .iterations = BENCH_ITERATIONS, .warmup = BENCH_WARMUP, __VA_ARGS__ }
+
+/* #VMEXIT codes, APM Vol. 2 appendix C. */
+#define SVM_EXIT_CR0_WRITE	0x10
+#define SVM_EXIT_CPUID		0x72
+#define SVM_EXIT_HLT		0x78
+#define SVM_EXIT_IOIO		0x7b
+#define SVM_EXIT_MSR		0x7c
+#define SVM_EXIT_VMMCALL	0x81
 
 /* HLT waits for a timer each time: fewer rounds. */
 #define HLT_ITERATIONS	100
 #define HLT_WARMUP	10
 
 const struct bench_op bench_ops[] = {
-	OP("cpuid", EXIT_REASON_CPUID, .timed = cpuid_timed, .baseline = cpuid_baseline),
-	OP("vmcall-version", EXIT_REASON_VMCALL, .timed = version_timed,
+	OP("cpuid", EXIT_REASON_CPUID, SVM_EXIT_CPUID, .timed = cpuid_timed,
+	   .baseline = cpuid_baseline),
+	OP("vmcall-version", EXIT_REASON_VMCALL, SVM_EXIT_VMMCALL, .timed = version_timed,
 	   .baseline = version_baseline),
-	OP("vmcall-console-1", EXIT_REASON_VMCALL, .setup = console_setup,
+	OP("vmcall-console-1", EXIT_REASON_VMCALL, SVM_EXIT_VMMCALL, .setup = console_setup,
 	   .timed = console_timed, .baseline = console_baseline, .teardown = console_teardown),
-	OP("uart-scratch-out", EXIT_REASON_IO_INSTRUCTION, .timed = uart_timed,
+	OP("uart-scratch-out", EXIT_REASON_IO_INSTRUCTION, SVM_EXIT_IOIO, .timed = uart_timed,
 	   .baseline = uart_baseline),
-	OP("rdmsr-passthrough", EXIT_REASON_RDMSR, .timed = rdmsr_passed_timed,
+	OP("rdmsr-passthrough", EXIT_REASON_RDMSR, SVM_EXIT_MSR, .timed = rdmsr_passed_timed,
 	   .baseline = rdmsr_passed_baseline),
-	OP("rdmsr-intercepted", EXIT_REASON_RDMSR, .timed = rdmsr_intercepted_timed,
+	OP("rdmsr-intercepted", EXIT_REASON_RDMSR, SVM_EXIT_MSR, .timed = rdmsr_intercepted_timed,
 	   .baseline = rdmsr_intercepted_baseline),
-	OP("cr0-write", EXIT_REASON_CR_ACCESS, .setup = cr0_setup, .timed = cr0_timed,
-	   .baseline = cr0_baseline, .teardown = cr0_teardown),
-	{ .name = "hlt-wakeup", .exit_reason = EXIT_REASON_HLT, .setup = hlt_setup,
-	  .timed = hlt_timed, .baseline = hlt_baseline, .teardown = hlt_teardown,
+	OP("cr0-write", EXIT_REASON_CR_ACCESS, SVM_EXIT_CR0_WRITE, .setup = cr0_setup,
+	   .timed = cr0_timed, .baseline = cr0_baseline, .teardown = cr0_teardown),
+	{ .name = "hlt-wakeup", .exit_reason = EXIT_REASON_HLT, .svm_exit_code = SVM_EXIT_HLT,
+	  .setup = hlt_setup, .timed = hlt_timed, .baseline = hlt_baseline, .teardown = hlt_teardown,
 	  .iterations = HLT_ITERATIONS, .warmup = HLT_WARMUP },
 	{ .name = NULL },
 };

@@ -93,9 +93,11 @@ static enum result int3_bp(void)
 }
 
 /* Real CPUs and Bochs raise #DB; QEMU's TCG leaves ICEBP undefined
- * (#UD), so on bare metal in QEMU this check fails. */
+ * (#UD), on bare metal and under skiff alike (docs/emulators.md). */
 static enum result icebp_db(void)
 {
+	if (on_qemu_cpu_model())
+		return skip("QEMU's software CPU raises #UD for ICEBP");
 	asm volatile(FAULT_TRY(ICEBP) : : : "memory");
 	if (fault_vector != VEC_DB)
 		return fail("ICEBP raised %s, not #DB", fault_name(fault_vector));

@@ -139,9 +139,17 @@ static enum result sti_shadow_ends_after_cpuid(void)
 	return why ? fail("%s", why) : interrupt_right_after(SHADOW_THEN(STI_SHADOW, "cpuid", 0));
 }
 
+/* SHADOW_THEN() reaches MOV SS through STI's shadow, and QEMU's TCG lets
+ * only the first of two shadowing instructions in a row hold interrupts
+ * off (docs/emulators.md): the interrupt comes before the CPUID, without
+ * skiff having a say. */
 static enum result mov_ss_shadow_ends_after_cpuid(void)
 {
-	const char *why = timer_pending();
+	const char *why;
+
+	if (on_qemu_cpu_model())
+		return skip("QEMU's software CPU ends a MOV SS shadow that follows STI's at once");
+	why = timer_pending();
 
 	return why ? fail("%s", why) : interrupt_right_after(SHADOW_THEN(MOV_SS_SHADOW, "cpuid", 0));
 }

@@ -21,6 +21,7 @@
 #include "runtime.h"
 #include "selftest.h"
 #include "string.h"
+#include "x86.h"
 
 #define CRASH_KEY	"crash="
 
@@ -56,6 +57,27 @@ enum result skip(const char *reason)
 {
 	snprintf(why, sizeof(why), "%s", reason);
 	return SKIP;
+}
+
+/* QEMU's CPU models carry the brand "QEMU Virtual CPU" (CPUID 80000002h-
+ * 80000004h), which skiff passes through; real CPUs and Bochs's models
+ * carry their vendor's. */
+#define QEMU_BRAND	"QEMU Virtual CPU"
+
+bool on_qemu_cpu_model(void)
+{
+	char brand[17];
+	struct cpuid_regs r;
+
+	if (cpuid(0x80000000, 0).eax < 0x80000002)
+		return false;
+	r = cpuid(0x80000002, 0);
+	memcpy(brand, &r.eax, 4);
+	memcpy(brand + 4, &r.ebx, 4);
+	memcpy(brand + 8, &r.ecx, 4);
+	memcpy(brand + 12, &r.edx, 4);
+	brand[16] = 0;
+	return strcmp(brand, QEMU_BRAND) == 0;
 }
 
 void check_run(const struct check *c, const char *name, bool quiet)

@@ -33,6 +33,10 @@ enum result fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Records why the check does not apply and returns SKIP. */
 enum result skip(const char *reason);
 
+/* The CPU is one of QEMU's models (its brand string says so), whose
+ * software CPU has quirks a few checks must allow for (docs/emulators.md). */
+bool on_qemu_cpu_model(void);
+
 /* Runs c and reports it as name: one PASS or FAIL line, or with quiet
  * only a FAIL line (the pass is counted).  Not SMP-safe: one CPU at a time
  * (runtime/smp.h). */

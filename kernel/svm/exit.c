@@ -8,6 +8,9 @@
 #include "lib/printf.h"
 #include "svm/exit.h"
 #include "svm/exit_table.h"
+#include <stddef.h>
+
+#include "vm/guest_regs.h"
 #include "vm/guest_walk.h"
 #include "vm/vm.h"
 #include "x86.h"
@@ -16,6 +19,7 @@
 #define DEBUGCTL_BTF	(1ull << 1)
 #define DR6_BS		(1ull << 14)
 #define VECTOR_DB	1
+#define VECTOR_GP	13
 
 bool svm_guest_64bit(const struct svm_vcpu *v)
 {
@@ -31,29 +35,13 @@ size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n)
 	return guest_fetch(&v->vcpu.vm->mem, &p, linear, buf, n);
 }
 
-void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
+/* The instruction done: RIP at rip, and what completing it implies. */
+static void complete(struct svm_vcpu *v, uint64_t rip)
 {
-	uint8_t bytes[X86_INSN_MAX];
-	size_t n;
-	int len;
-
 	/* Completing the instruction ends an STI or MOV SS shadow, as
 	 * executing it would have (APM Vol. 2 15.21.5). */
 	v->vmcb->control.interrupt_shadow = 0;
-	if (v->nrips) {
-		v->vmcb->save.rip = v->vmcb->control.next_rip;
-	} else {
-		n = svm_fetch_insn(v, bytes, sizeof(bytes));
-		len = svm_insn_length(bytes, n, insn, svm_guest_64bit(v));
-		if (len < 0)
-			svm_guest_crash(v, "an intercepted instruction skiff cannot measure",
-					"no NRIP save, and the bytes at RIP are not the instruction "
-					"the exit names");
-		v->vmcb->save.rip += (uint64_t)len;
-		/* EIP wraps at 4 GiB outside 64-bit mode. */
-		if (!svm_guest_64bit(v))
-			v->vmcb->save.rip = (uint32_t)v->vmcb->save.rip;
-	}
+	v->vmcb->save.rip = rip;
 	/* A single step owes its trap once the instruction completes (APM
 	 * Vol. 2 13.1.1.5: DR6.BS), unless DEBUGCTL.BTF waits for a branch. */
 	if ((v->vmcb->save.rflags & RFLAGS_TF) && !(v->debugctl & DEBUGCTL_BTF)) {
@@ -62,10 +50,48 @@ void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
 	}
 }
 
+/* RIP past len bytes: EIP wraps at 4 GiB outside 64-bit mode. */
+static uint64_t rip_after(const struct svm_vcpu *v, unsigned len)
+{
+	uint64_t rip = v->vmcb->save.rip + len;
+
+	return svm_guest_64bit(v) ? rip : (uint32_t)rip;
+}
+
+void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
+{
+	uint8_t bytes[X86_INSN_MAX];
+	size_t n;
+	int len;
+
+	if (v->nrips) {
+		complete(v, v->vmcb->control.next_rip);
+		return;
+	}
+	n = svm_fetch_insn(v, bytes, sizeof(bytes));
+	len = svm_insn_length(bytes, n, insn, svm_guest_64bit(v));
+	if (len < 0)
+		svm_guest_crash(v, "an intercepted instruction skiff cannot measure",
+				"no NRIP save, and the bytes at RIP are not the instruction "
+				"the exit names");
+	complete(v, rip_after(v, (unsigned)len));
+}
+
+void svm_skip_len(struct svm_vcpu *v, unsigned len)
+{
+	complete(v, v->nrips ? v->vmcb->control.next_rip : rip_after(v, len));
+}
+
 void svm_inject_exception(struct svm_vcpu *v, uint8_t vector)
 {
 	v->vmcb->control.eventinj = SVM_EVENTINJ_VALID |
 				    ((uint64_t)SVM_EVENTINJ_TYPE_EXCEPTION << SVM_EVENTINJ_TYPE_SHIFT) | vector;
+}
+
+void svm_inject_gp(struct svm_vcpu *v)
+{
+	svm_inject_exception(v, VECTOR_GP);
+	v->vmcb->control.eventinj |= SVM_EVENTINJ_EV;	/* error code 0 in bits 63:32 */
 }
 
 static void report_exit(const struct svm_vcpu *v)
@@ -96,6 +122,47 @@ void svm_guest_hang(struct svm_vcpu *v, const char *what)
 	vm_console_flush(v->vcpu.vm);
 	kprintf("skiff: guest hang: %s at RIP 0x%lx\n", what, inc.rip);
 	vm_incident(&v->vcpu, &inc);
+}
+
+/*
+ * The fast path of VMMCALL, skiff's hypercall on AMD-V, as
+ * kernel/vmx/exit_fast.c is VT-x's: the common calls without the table
+ * and its per-exit work, called by run.S before it saves the guest's
+ * registers or loads skiff's VMSAVE state (GIF is clear: nothing here may
+ * use the GS base, which is still the guest's, and nothing is called).  It declines, having changed nothing, where
+ * svm_exit_vmmcall() would do more than a new RIP and RAX: skiff's console
+ * output queued (the generic path feeds the UART), CPL > 0 (#UD), a single
+ * step owed (RFLAGS.TF), no NRIP save (the length from the bytes), or a
+ * call vm_handle_hypercall_fast() does not take.  What it keeps as
+ * svm_exit_dispatch() and svm_skip() do: the count and cycles, the end of
+ * an exception streak, no shadow, event or TLB flush left over, the HLT
+ * intercept set.  The fast calls' results are the same in 32 and 64 bits
+ * (vm/hypercall.h), so RAX needs no truncation.
+ */
+SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct guest_regs *regs)
+{
+	uint32_t start = (uint32_t)rdtsc();
+	struct svm_vcpu *v = (struct svm_vcpu *)((char *)regs - offsetof(struct svm_vcpu, vcpu.regs));
+	struct vmcb_control *k = &v->vmcb->control;
+	struct vmcb_save *s = &v->vmcb->save;
+	struct hc_exit_stat *stat;
+	int64_t ret;
+
+	if (console_output_queued || s->cpl != 0 || (s->rflags & RFLAGS_TF) || !k->next_rip)
+		return false;
+	if (!vm_handle_hypercall_fast(v->vcpu.vm, s->rax, a0, a1, &ret))
+		return false;
+	s->rax = (uint64_t)ret;
+	s->rip = k->next_rip;
+	k->interrupt_shadow = 0;
+	k->eventinj = 0;
+	k->tlb_control = SVM_TLB_CONTROL_NOTHING;
+	k->intercept_misc1 |= SVM_INTERCEPT_HLT;
+	v->vcpu.streak.count = 0;	/* vm_streak_end() */
+	stat = &v->exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)];
+	stat->count++;
+	stat->cycles += (uint32_t)((uint32_t)rdtsc() - start);
+	return true;
 }
 
 /*

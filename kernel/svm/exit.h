@@ -15,13 +15,34 @@
 /* Handles the #VMEXIT in v->vmcb through the table (returns to VMRUN). */
 void svm_exit_dispatch(struct svm_vcpu *v);
 
+/* run.S calls the fast paths with the guest's registers live: they save
+ * every register they use (host tests call them as plain C). */
+#ifdef SKIFF_HOST_TEST
+#define SVM_EXIT_FAST_PATH
+#else
+#define SVM_EXIT_FAST_PATH	__attribute__((no_caller_saved_registers))
+#endif
+
+/* The hypercalls that need nothing out of line (vm_handle_hypercall_fast())
+ * made with VMMCALL, done without the exit table: a0 and a1 the guest's
+ * RDI and RSI, regs its vCPU's (where the rest are not yet).  True when
+ * done; false, having changed nothing, for svm_exit_dispatch() to do. */
+SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct guest_regs *regs);
+
 /* Past the intercepted instruction insn: the CPU's next RIP where it
  * saves one, else its length found in the guest's bytes (insn_len.h);
  * bytes that are not insn are the guest's crash, never a guess. */
 void svm_skip(struct svm_vcpu *v, enum svm_insn insn);
 
+/* Past an instruction skiff decoded itself, len bytes long: the CPU's
+ * next RIP where it saves one, else len. */
+void svm_skip_len(struct svm_vcpu *v, unsigned len);
+
 /* An exception for the guest at its next VMRUN (APM 15.20, EVENTINJ). */
 void svm_inject_exception(struct svm_vcpu *v, uint8_t vector);
+
+/* #GP(0) for the guest at its next VMRUN. */
+void svm_inject_gp(struct svm_vcpu *v);
 
 /* The guest in 64-bit mode: EFER.LMA and CS.L (APM Vol. 2 4.8.1). */
 bool svm_guest_64bit(const struct svm_vcpu *v);

@@ -32,6 +32,7 @@ extern const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT];
 
 /* Every handler the table names, so host tests can stand them in. */
 #define SVM_EXIT_HANDLERS(X)	\
+	X(svm_exit_cr_write)	\
 	X(svm_exit_exception)	\
 	X(svm_exit_ud)		\
 	X(svm_exit_init)	\

@@ -71,6 +71,10 @@ void svm_exit_exception(struct svm_vcpu *v)
 
 /* ---- CPUID ---- */
 
+/* The leaves below 32 that run.S's fast path may answer with the CPU's
+ * own CPUID: those the guest's view leaves alone (vm/cpuid.h's one list). */
+const uint32_t svm_cpuid_fast_leaves = ~VM_CPUID_EDITED_BASIC;
+
 /* The shared view (vm/cpuid.h), less AMD-V itself: the guest has no SVM,
  * as on VT-x it has no VMX (CPUID 8000_0001h ECX.SVM, leaf 8000_000Ah). */
 void svm_exit_cpuid(struct svm_vcpu *v)
@@ -79,7 +83,10 @@ void svm_exit_cpuid(struct svm_vcpu *v)
 	uint32_t leaf = (uint32_t)v->vmcb->save.rax, sub = (uint32_t)g[GUEST_REG_RCX];
 	struct cpuid_regs r;
 
-	if (!vm_cpuid_own(leaf, &r)) {
+	if (!vm_cpuid_leaf_edited(leaf) && leaf != CPUID_SVM_FEATURES) {
+		/* The CPU's own answer: the common case, without the editor. */
+		r = cpuid(leaf, sub);
+	} else if (!vm_cpuid_own(leaf, &r)) {
 		/* RDTSCP, INVPCID and XSAVES are not intercepted: the guest has them. */
 		const struct vm_cpuid_ctx ctx = {
 			.guest_cr4 = v->vmcb->save.cr4, .rdtscp = true, .invpcid = true, .xsaves = true,
@@ -188,10 +195,25 @@ void svm_exit_invd(struct svm_vcpu *v)
 	svm_skip(v, SVM_INSN_INVD);
 }
 
+/*
+ * QEMU 7.2 exits for INVD with WBINVD's code (docs/emulators.md); the APM
+ * gives INVD its own (Vol. 2 appendix C, 76h).  skiff does the same for
+ * both, so where the length comes from the bytes (no NRIP save), INVD's
+ * bytes are taken too.
+ */
 void svm_exit_wbinvd(struct svm_vcpu *v)
 {
+	uint8_t bytes[X86_INSN_MAX];
+	size_t n;
+	enum svm_insn insn = SVM_INSN_WBINVD;
+
 	__asm__ volatile("wbinvd" ::: "memory");
-	svm_skip(v, SVM_INSN_WBINVD);
+	if (!v->nrips) {
+		n = svm_fetch_insn(v, bytes, sizeof(bytes));
+		if (svm_insn_length(bytes, n, SVM_INSN_INVD, svm_guest_64bit(v)) > 0)
+			insn = SVM_INSN_INVD;
+	}
+	svm_skip(v, insn);
 }
 
 /* ---- the guest's end ---- */

@@ -17,14 +17,6 @@
 #include "x86.h"
 
 #define LOW32(x)	((x) & 0xffffffffull)
-#define VECTOR_GP	13
-
-static void inject_gp(struct svm_vcpu *v)
-{
-	v->vmcb->control.eventinj = SVM_EVENTINJ_VALID | SVM_EVENTINJ_EV |
-				    ((uint64_t)SVM_EVENTINJ_TYPE_EXCEPTION << SVM_EVENTINJ_TYPE_SHIFT) |
-				    VECTOR_GP;	/* error code 0 in bits 63:32 */
-}
 
 /* PAT's eight types each UC, WC, WT, WP, WB or UC- (APM Vol. 2 7.8.1). */
 static bool pat_valid(uint64_t pat)
@@ -90,7 +82,7 @@ static void refuse(struct svm_vcpu *v, uint32_t msr, uint64_t value, const char 
 	else
 		fmt_snprintf(what, sizeof(what), "WRMSR 0x%x", msr);
 	vm_refused(&v->vcpu, what, value, why);
-	inject_gp(v);
+	svm_inject_gp(v);
 }
 
 /* EFER as the guest may write it (vm_efer_write_faults()), SVME kept. */
@@ -198,7 +190,7 @@ void svm_exit_msr(struct svm_vcpu *v)
 		}
 	}
 	if (rc < 0)
-		inject_gp(v);
+		svm_inject_gp(v);
 	if (rc == 0)
 		svm_skip(v, write ? SVM_INSN_WRMSR : SVM_INSN_RDMSR);
 }

@@ -10,6 +10,7 @@
  * the guest's GS base in skiff (15.17).  The guest's RAX and RSP live in
  * the VMCB; the other general registers in regs (vm/guest_regs.h order).
  */
+#include "svm/run_offsets.h"
 #include "vm/guest_regs.h"
 
 #define REG(n)	(8 * (n))
@@ -48,6 +49,7 @@ svm_vmrun:
 	mov REG(15)(%rax), %r15
 	mov (%rsp), %rax
 	vmload %rax
+svm_vmrun_again:		/* the fast path's way back: one VMRUN for all */
 	vmrun %rax
 	/* kernel/idt.c: a #DB reported here is the guest's single-step trap
 	 * of the instruction it was intercepted at, which Bochs raises after
@@ -62,6 +64,11 @@ svm_vmrun_exit:
 	mov $DR7_INIT, %eax
 	mov %rax, %dr7
 	mov (%rsp), %rax
+	cmpq $SVM_EXITCODE_CPUID, VMCB_EXITCODE(%rax)
+	je svm_cpuid_fast
+	cmpq $SVM_EXITCODE_VMMCALL, VMCB_EXITCODE(%rax)
+	je svm_vmmcall_fast
+svm_exit_slow:
 	vmsave %rax
 	mov 16(%rsp), %rax
 	mov %rcx, REG(GUEST_REG_RCX)(%rax)
@@ -89,6 +96,81 @@ svm_vmrun_exit:
 	pop %rbx
 	pop %rbp
 	ret
+
+/*
+ * The fast path of CPUID, the exit guests make most on purpose (and the
+ * measure of an exit's cost, make bench), as kernel/vmx/exit_fast.c is
+ * VT-x's: straight from #VMEXIT back to VMRUN, with GIF still clear, the
+ * guest's FS, GS, TR, LDTR and MSRs still loaded (nothing here touches
+ * them, and no interrupt or NMI can come with GIF clear, APM 15.17) and
+ * the guest's general registers where they are: CPUID writes RAX (in the
+ * VMCB), RBX, RCX and RDX, and reads RCX, all of them live.  It takes the
+ * common case whole and declines the rest before it changes anything but
+ * RBX and RDX, which the generic handler overwrites too (CPUID writes
+ * them, and the exit is CPUID's): with skiff's console output queued (the
+ * generic path feeds the UART), a single step owed (RFLAGS.TF), no NRIP
+ * save (NEXT_RIP 0: the length must come from the bytes), or a leaf the
+ * guest's view edits (svm_cpuid_fast_leaves, below 32 only).  What it
+ * keeps, as svm_exit_dispatch() and svm_skip() would: RIP past the
+ * instruction, no interrupt shadow, no event and no TLB flush left over,
+ * the HLT intercept set, the exception streak ended, the count and the
+ * cycles (32 bits of the TSC) in exit_stats[CPUID].
+ */
+svm_cpuid_fast:
+	cmpb $0, console_output_queued(%rip)
+	jne svm_exit_slow
+	btl $RFLAGS_TF_BIT, VMCB_RFLAGS(%rax)
+	jc svm_exit_slow
+	mov VMCB_NEXT_RIP(%rax), %rdx
+	test %rdx, %rdx
+	jz svm_exit_slow
+	mov VMCB_RAX(%rax), %ebx
+	cmp $32, %ebx
+	jae svm_exit_slow
+	btl %ebx, svm_cpuid_fast_leaves(%rip)
+	jnc svm_exit_slow
+	mov %rdx, VMCB_RIP(%rax)
+	movq $0, VMCB_INTERRUPT_SHADOW(%rax)
+	movq $0, VMCB_EVENTINJ(%rax)
+	movb $0, VMCB_TLB_CONTROL(%rax)
+	orl $(1 << SVM_INTERCEPT_HLT_BIT), VMCB_INTERCEPT_MISC1(%rax)
+	rdtsc
+	push %rax			/* the start, low 32 bits */
+	mov 8(%rsp), %rax
+	mov VMCB_RAX(%rax), %eax	/* the leaf; ECX is the guest's subleaf */
+	cpuid
+	push %rax
+	mov 16(%rsp), %rax
+	popq VMCB_RAX(%rax)
+	push %rdx			/* the guest's EDX, which RDTSC takes */
+	rdtsc
+	sub 8(%rsp), %eax		/* 32-bit cycles, zero-extended */
+	mov 32(%rsp), %rdx		/* regs: frame vmcb, hsave, regs above */
+	add %rax, REGS_TO_CPUID_CYCLES(%rdx)
+	incq REGS_TO_CPUID_COUNT(%rdx)
+	movl $0, REGS_TO_STREAK_COUNT(%rdx)
+	pop %rdx
+	add $8, %rsp
+	mov (%rsp), %rax
+	jmp svm_vmrun_again
+
+/*
+ * VMMCALL: svm_exit_vmmcall_fast() (exit.c) saves what it uses, so the
+ * guest's registers stay live; RDI and RSI, its arguments, are the
+ * guest's already, and RDX is kept in a slot while it carries regs.
+ * The stack stays 16-byte aligned at the call.
+ */
+svm_vmmcall_fast:
+	sub $16, %rsp
+	mov %rdx, (%rsp)
+	mov 32(%rsp), %rdx		/* regs: frame vmcb, hsave, regs above */
+	call svm_exit_vmmcall_fast
+	mov (%rsp), %rdx
+	add $16, %rsp
+	test %al, %al
+	mov (%rsp), %rax
+	jz svm_exit_slow
+	jmp svm_vmrun_again
 	.size svm_vmrun, . - svm_vmrun
 
 /*

@@ -16,6 +16,7 @@
 #include "svm/diag/vmrun_check.h"
 #include "svm/exit_code.h"
 #include "svm/perm_maps.h"
+#include "svm/run_offsets.h"
 #include "svm/svm.h"
 #include "svm/vmcb.h"
 #include "x86.h"
@@ -36,6 +37,31 @@
 #define ATTR_LDT	(VMCB_ATTR_P | 0x2)
 #define SEL_CODE	0x08	/* the Multiboot state's selectors (vm.h, struct vm_entry) */
 #define SEL_DATA	0x10
+
+#define RUN_CHECK(type, field, off) \
+	_Static_assert(offsetof(type, field) == (off), #field " is where run.S looks (run_offsets.h)")
+RUN_CHECK(struct vmcb, control.intercept_misc1, VMCB_INTERCEPT_MISC1);
+RUN_CHECK(struct vmcb, control.tlb_control, VMCB_TLB_CONTROL);
+RUN_CHECK(struct vmcb, control.interrupt_shadow, VMCB_INTERRUPT_SHADOW);
+RUN_CHECK(struct vmcb, control.exitcode, VMCB_EXITCODE);
+RUN_CHECK(struct vmcb, control.eventinj, VMCB_EVENTINJ);
+RUN_CHECK(struct vmcb, control.next_rip, VMCB_NEXT_RIP);
+RUN_CHECK(struct vmcb, save.rflags, VMCB_RFLAGS);
+RUN_CHECK(struct vmcb, save.rip, VMCB_RIP);
+RUN_CHECK(struct vmcb, save.rax, VMCB_RAX);
+_Static_assert(offsetof(struct svm_vcpu, exit_stats[SVM_EXITCODE_CPUID].count) -
+	       offsetof(struct svm_vcpu, vcpu.regs) == REGS_TO_CPUID_COUNT, "run_offsets.h");
+_Static_assert(offsetof(struct svm_vcpu, exit_stats[SVM_EXITCODE_CPUID].cycles) -
+	       offsetof(struct svm_vcpu, vcpu.regs) == REGS_TO_CPUID_CYCLES, "run_offsets.h");
+_Static_assert(offsetof(struct svm_vcpu, vcpu.streak.count) -
+	       offsetof(struct svm_vcpu, vcpu.regs) == REGS_TO_STREAK_COUNT, "run_offsets.h");
+_Static_assert(SVM_EXIT_INDEX(SVM_EXIT_CPUID) == SVM_EXITCODE_CPUID &&
+	       SVM_EXIT_CPUID == SVM_EXITCODE_CPUID,
+	       "run.S counts CPUID in exit_stats[SVM_EXITCODE_CPUID]");
+_Static_assert(SVM_INTERCEPT_HLT == 1u << SVM_INTERCEPT_HLT_BIT, "run_offsets.h");
+_Static_assert(SVM_EXIT_VMMCALL == SVM_EXITCODE_VMMCALL, "run_offsets.h");
+_Static_assert(sizeof(((struct vm_streak *)0)->count) == 4, "run.S clears 32 bits");
+#undef RUN_CHECK
 
 struct svm_pages {
 	uint64_t hsave, host_save, vmcb, iopm, msrpm;
@@ -96,6 +122,7 @@ static void guest_state(struct vmcb_save *s, const struct vm_entry *e)
 /* The intercepts of the exit table's handled and #UD entries (15.9-15.14). */
 static void controls(struct vmcb_control *k, const struct svm_pages *p, const struct npt *npt)
 {
+	k->intercept_cr = SVM_INTERCEPT_CR_WRITE(0) | SVM_INTERCEPT_CR_WRITE(4);	/* cr.c */
 	k->intercept_misc1 = SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
 			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |
 			     SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN;
@@ -122,6 +149,40 @@ void svm_vmrun_limits_read(struct svm_vmrun_limits *l)
 		/* CR4 bits 0-12, 16-18, 20-23 (APM Vol. 2 3.1.3) */
 		.cr4_defined = 0x1fffull | (7ull << 16) | (0xfull << 20),
 	};
+}
+
+/*
+ * The CR4 bits this CPU has (APM Vol. 2 3.1.3, each with the CPUID bit
+ * that reports it): the rest are reserved, #GP on the bare CPU, and a
+ * VMCB that holds one fails VMRUN.  VME through OSXMMEXCPT are in every
+ * processor with long mode.
+ */
+static uint64_t svm_cr4_supported(void)
+{
+	struct cpuid_regs l1 = cpuid(1, 0), l7 = cpuid(0, 0).eax >= 7 ? cpuid(7, 0) :
+						 (struct cpuid_regs){ 0 };
+	uint64_t cr4 = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE |
+		       CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+	if (l7.ecx & (1u << 2))
+		cr4 |= CR4_UMIP;
+	if (l7.ecx & (1u << 16))
+		cr4 |= CR4_LA57;
+	if (l7.ebx & (1u << 0))
+		cr4 |= CR4_FSGSBASE;
+	if (l1.ecx & (1u << 17))
+		cr4 |= CR4_PCIDE;
+	if (l1.ecx & (1u << 26))
+		cr4 |= CR4_OSXSAVE;
+	if (l7.ebx & (1u << 7))
+		cr4 |= CR4_SMEP;
+	if (l7.ebx & (1u << 20))
+		cr4 |= CR4_SMAP;
+	if (l7.ecx & (1u << 3))
+		cr4 |= CR4_PKE;
+	if (l7.ecx & (1u << 7))
+		cr4 |= CR4_CET;
+	return cr4;
 }
 
 static void print_failed_check(void *arg, const char *rule)
@@ -162,6 +223,7 @@ struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const stru
 	*v = (struct svm_vcpu){
 		.vmcb = (struct vmcb *)pages.vmcb, .vmcb_pa = pages.vmcb,
 		.host_save_pa = pages.host_save, .nrips = caps->nrips,
+		.decode_assists = caps->decode_assists, .cr4_supported = svm_cr4_supported(),
 	};
 	v->vcpu.self = &v->vcpu;
 	v->vcpu.vm = vm;

@@ -24,6 +24,10 @@ struct vmcb;
 struct svm_vmrun_limits;
 struct svm_vcpu;
 
+/* Bit n set: run.S may answer CPUID leaf n (< 32) with the CPU's own
+ * answer (handlers.c). */
+extern const uint32_t svm_cpuid_fast_leaves;
+
 /* The SVM backend for vm->arch (vm/vm.h). */
 extern const struct vm_arch svm_arch;
 

@@ -19,6 +19,8 @@ struct svm_vcpu {
 	struct vmcb *vmcb;
 	uint64_t vmcb_pa, host_save_pa;
 	bool nrips;			/* the CPU saves the next RIP (insn_len.h) */
+	bool decode_assists;		/* EXITINFO1 names a MOV CRx's GPR (cr.c) */
+	uint64_t cr4_supported;		/* the CR4 bits this CPU has (cr.c) */
 	/* The guest's MSRs that SVM does not switch for skiff (perm_maps.h):
 	 * its DEBUGCTL without LBR virtualization, a copy never loaded; how
 	 * far it moved its TSC_ADJUST (the VMCB's TSC offset moves too). */

@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 /* ---- intercept vectors, Table B-1 ---- */
+/* Offset 000h: CRn reads in bits 15:0, CRn writes in bits 31:16 */
+#define SVM_INTERCEPT_CR_WRITE(n)	(1u << (16 + (n)))
 /* Offset 00Ch (misc 1) */
 #define SVM_INTERCEPT_INTR		(1u << 0)
 #define SVM_INTERCEPT_NMI		(1u << 1)

@@ -3,12 +3,16 @@
  * include (skiff in 64-bit mode, guests in 32-bit or 64-bit mode), so it
  * uses nothing but <stdint.h>.
  *
- * A guest calls skiff with VMCALL:
+ * A guest calls skiff with VMCALL, or on an AMD CPU (CPUID vendor
+ * "AuthenticAMD", where skiff runs it with AMD-V) with VMMCALL, AMD's
+ * instruction for it, which skiff takes without decoding the guest's
+ * bytes; VMCALL works there too (it is #UD on AMD, which skiff
+ * intercepts and checks), at the cost of a decode:
  *   RAX  call number (HC_*)
  *   RDI, RSI, RDX  arguments 0, 1, 2
  *   RAX  result on return: >= 0 on success, a negative HC_E* on failure.
  * Every other register is preserved.  Only the guest's kernel may call:
- * VMCALL at CPL > 0 raises #UD, as on a machine without skiff.  32-bit
+ * VMCALL or VMMCALL at CPL > 0 raises #UD, as on a machine without skiff.  32-bit
  * code (outside 64-bit mode, compatibility mode included) uses EAX, EDI,
  * ESI, EDX; skiff then reads only the low 32 bits of each argument and
  * the result is sign-extended from 32 bits, so -HC_EFAULT reads the same
@@ -42,7 +46,8 @@
 #define HC_CALLS		5	/* one past the last call number */
 
 /* HC_EXIT_STATS fills buf with struct hc_exit_stat[], indexed by the basic
- * exit reason of the CPU's virtualization (VT-x: SDM Vol. 3D appendix C),
+ * exit reason of the CPU's virtualization (VT-x: SDM Vol. 3D appendix C;
+ * AMD-V: the #VMEXIT code, APM Vol. 2 appendix C, for codes below 400h),
  * as many whole entries as len holds (at most HC_EXIT_STATS_MAX); all len
  * bytes of buf must be guest RAM.  cycles
  * is the TSC time skiff spent from each VM exit to the next VM entry (in
@@ -53,7 +58,7 @@ struct hc_exit_stat {
 	uint64_t count;
 	uint64_t cycles;
 };
-#define HC_EXIT_STATS_MAX	128
+#define HC_EXIT_STATS_MAX	192	/* AMD-V has 176 slots */
 
 /* Longest buffer one HC_CONSOLE_WRITE takes; longer is -HC_EINVAL. */
 #define HC_CONSOLE_MAX		4096

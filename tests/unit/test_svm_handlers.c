@@ -83,17 +83,24 @@ void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *wh
 	(void)v; (void)what; (void)value; (void)why;
 	refusals++;
 }
+/* The guest's bytes at RIP: VMCALL's unless a test puts others. */
+static const uint8_t vmcall[] = { 0x0f, 0x01, 0xc1 };
+static const uint8_t *guest_bytes = vmcall;
+static size_t guest_bytes_len = sizeof(vmcall);
 size_t guest_fetch(const struct guest_mem *m, const struct guest_paging *p, uint64_t linear,
 		   uint8_t *buf, size_t n)
 {
-	static const uint8_t vmcall[] = { 0x0f, 0x01, 0xc1 };
-
 	(void)m; (void)p; (void)linear;
-	if (n > sizeof(vmcall))
-		n = sizeof(vmcall);
-	memcpy(buf, vmcall, n);
+	if (n > guest_bytes_len)
+		n = guest_bytes_len;
+	memcpy(buf, guest_bytes, n);
 	return n;
 }
+#define GUEST_BYTES(...) do {							\
+	static const uint8_t b_[] = { __VA_ARGS__ };				\
+	guest_bytes = b_;							\
+	guest_bytes_len = sizeof(b_);						\
+} while (0)
 
 /* The host's MSRs are not the test's to touch: every one is absent. */
 int rdmsr_safe(uint32_t msr, uint64_t *value)
@@ -127,6 +134,9 @@ static void fresh(bool nrips)
 	vmcb.control.next_rip = 0x1002;
 	incidents = 0;
 	refusals = 0;
+	guest_bytes = vmcall;
+	guest_bytes_len = sizeof(vmcall);
+	v.cr4_supported = CR4_PAE | CR4_PSE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT;
 }
 
 #define EVENT(vector, ev) \
@@ -292,6 +302,122 @@ static void floods_of_db_and_ac_end_as_hangs(void **state)
 	assert_int_equal(incidents, 1);
 }
 
+/* CR4 writes: a bit the CPU lacks (VMXE on AMD) is #GP, RIP unmoved; an
+ * allowed one lands in the VMCB, past the instruction.  Without decode
+ * assists and NRIP save the bytes give the register and the length. */
+static void cr4_write_by_the_rules(void **state)
+{
+	(void)state;
+	fresh(false);
+	vmcb.control.exitcode = SVM_EXIT_CR0_WRITE + 4;
+	GUEST_BYTES(0x0f, 0x22, 0xe0);			/* mov %eax, %cr4 */
+	vmcb.save.rax = CR4_VMXE;
+	svm_exit_cr_write(&v);
+	assert_int_equal(vmcb.control.eventinj, EVENT(13, true));
+	assert_int_equal(vmcb.save.rip, 0x1000);
+	assert_int_equal(vmcb.save.cr4, 0);
+	fresh(false);
+	vmcb.control.exitcode = SVM_EXIT_CR0_WRITE + 4;
+	GUEST_BYTES(0x0f, 0x22, 0xe3);			/* mov %ebx, %cr4 */
+	v.vcpu.regs.gpr[GUEST_REG_RBX] = 0xffffffff00000000ull | CR4_OSFXSR | CR4_PAE;
+	svm_exit_cr_write(&v);
+	assert_int_equal(vmcb.control.eventinj, 0);
+	assert_int_equal(vmcb.save.cr4, CR4_OSFXSR | CR4_PAE);	/* 32 bits outside 64-bit mode */
+	assert_int_equal(vmcb.save.rip, 0x1003);
+	assert_int_equal(vmcb.control.tlb_control, SVM_TLB_CONTROL_FLUSH_ALL);	/* PAE changed */
+	/* With decode assists and NRIP save, EXITINFO1 names the GPR. */
+	fresh(true);
+	v.decode_assists = true;
+	vmcb.control.exitcode = SVM_EXIT_CR0_WRITE + 4;
+	vmcb.control.exitinfo1 = (1ull << 63) | 4;	/* RSP, in the VMCB */
+	vmcb.save.rsp = CR4_PKE;			/* not this CPU's */
+	svm_exit_cr_write(&v);
+	assert_int_equal(vmcb.control.eventinj, EVENT(13, true));
+	/* Bytes that are not a write of CR4: the guest's crash, not a guess. */
+	fresh(false);
+	vmcb.control.exitcode = SVM_EXIT_CR0_WRITE + 4;
+	GUEST_BYTES(0x0f, 0x22, 0xc0);			/* mov %eax, %cr0 */
+	if (setjmp(ended) == 0) {
+		svm_exit_cr_write(&v);
+		fail_msg("a CR4 exit at a CR0 write was completed");
+	}
+	assert_int_equal(incidents, 1);
+}
+
+/* CR0: the rules' #GP, the long-mode switch into the VMCB's EFER, CLTS
+ * and LMSW (which cannot clear PE). */
+static void cr0_write_by_the_rules(void **state)
+{
+	(void)state;
+	fresh(true);
+	vmcb.control.exitcode = SVM_EXIT_CR0_WRITE;
+	vmcb.save.cr0 = CR0_PE | CR0_ET;
+	GUEST_BYTES(0x0f, 0x22, 0xc0);			/* mov %eax, %cr0 */
+	vmcb.save.rax = CR0_PE | CR0_NW;		/* NW without CD */
+	svm_exit_cr_write(&v);
+	assert_int_equal(vmcb.control.eventinj, EVENT(13, true));
+	assert_int_equal(vmcb.save.cr0, CR0_PE | CR0_ET);
+	fresh(true);
+	vmcb.control.exitcode = SVM_EXIT_CR0_WRITE;
+	vmcb.save.cr0 = CR0_PE | CR0_ET;
+	vmcb.save.cr4 = CR4_PAE;
+	vmcb.save.efer = EFER_SVME | EFER_LME;
+	GUEST_BYTES(0x0f, 0x22, 0xc0);
+	vmcb.save.rax = CR0_PG | CR0_PE | CR0_ET;
+	vmcb.control.next_rip = 0x1003;
+	svm_exit_cr_write(&v);
+	assert_int_equal(vmcb.control.eventinj, 0);
+	assert_int_equal(vmcb.save.cr0, CR0_PG | CR0_PE | CR0_ET);
+	assert_int_equal(vmcb.save.efer, EFER_SVME | EFER_LME | EFER_LMA);
+	assert_int_equal(vmcb.save.rip, 0x1003);
+	fresh(false);
+	vmcb.control.exitcode = SVM_EXIT_CR0_WRITE;
+	vmcb.save.cr0 = CR0_PE | CR0_TS;
+	GUEST_BYTES(0x0f, 0x06);			/* clts */
+	svm_exit_cr_write(&v);
+	assert_int_equal(vmcb.save.cr0, CR0_PE);
+	assert_int_equal(vmcb.save.rip, 0x1002);
+	fresh(false);
+	vmcb.control.exitcode = SVM_EXIT_CR0_WRITE;
+	vmcb.save.cr0 = CR0_PE | CR0_MP;
+	GUEST_BYTES(0x0f, 0x01, 0xf3);			/* lmsw %bx */
+	v.vcpu.regs.gpr[GUEST_REG_RBX] = CR0_TS;	/* PE clear: stays set */
+	svm_exit_cr_write(&v);
+	assert_int_equal(vmcb.save.cr0, CR0_PE | CR0_TS);
+	assert_int_equal(vmcb.save.rip, 0x1003);
+}
+
+/* VMMCALL's fast path: HC_VERSION done whole; declined, nothing changed,
+ * at CPL 3 (the generic path's #UD), without NRIP save, or single-stepping. */
+static void vmmcall_fast_path_takes_the_common_case(void **state)
+{
+	(void)state;
+	fresh(true);
+	vmcb.save.rax = HC_VERSION;
+	vmcb.control.next_rip = 0x1003;
+	vmcb.control.interrupt_shadow = 1;
+	assert_true(svm_exit_vmmcall_fast(0, 0, &v.vcpu.regs));
+	assert_int_equal(vmcb.save.rax, HC_ABI_VERSION);
+	assert_int_equal(vmcb.save.rip, 0x1003);
+	assert_int_equal(vmcb.control.interrupt_shadow, 0);
+	assert_int_equal(v.exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)].count, 1);
+	fresh(true);
+	vmcb.save.rax = HC_VERSION;
+	vmcb.save.cpl = 3;
+	assert_false(svm_exit_vmmcall_fast(0, 0, &v.vcpu.regs));
+	fresh(false);
+	vmcb.save.rax = HC_VERSION;
+	vmcb.control.next_rip = 0;
+	assert_false(svm_exit_vmmcall_fast(0, 0, &v.vcpu.regs));
+	fresh(true);
+	vmcb.save.rax = HC_VERSION;
+	vmcb.save.rflags = 0x102;
+	assert_false(svm_exit_vmmcall_fast(0, 0, &v.vcpu.regs));
+	assert_int_equal(vmcb.save.rax, HC_VERSION);
+	assert_int_equal(vmcb.save.rip, 0x1000);
+	assert_int_equal(v.exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)].count, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +428,9 @@ int main(void)
 		cmocka_unit_test(msr_keeps_svme_and_pat_in_the_vmcb),
 		cmocka_unit_test(skip_ends_shadow_and_owes_single_step),
 		cmocka_unit_test(floods_of_db_and_ac_end_as_hangs),
+		cmocka_unit_test(cr4_write_by_the_rules),
+		cmocka_unit_test(cr0_write_by_the_rules),
+		cmocka_unit_test(vmmcall_fast_path_takes_the_common_case),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

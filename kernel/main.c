@@ -453,6 +453,25 @@ static int probe_virtualization(void)
 	return r;
 }
 
+/* The guest, the same on either backend: its rules, its policy, its
+ * image loaded, the platform's reset and power paths and the PCI
+ * inventory (taken while the machine is still skiff's).  A guest that
+ * cannot be loaded is the boot-error stop. */
+static void set_up_guest(const struct vm_arch *arch, struct ept *ept,
+			 struct pci_reset_reg *pci_reset)
+{
+	vm_init(&guest, mm_layout(), ept);
+	guest.arch = arch;
+	guest.ports.com1_guest = com1_guest;
+	vm_policy_init(&guest.policy, boot_info.cmdline);
+	if (vm_load(&guest, &boot_info) < 0) {
+		kprintf("skiff: cannot load the guest; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
+	guard_platform(&guest.platform, pci_reset);
+	vm_pci_init(&guest, mm_layout(), pci_reset);
+}
+
 /*
  * An SVM machine: the guest's nested page tables, the guest loaded as on
  * VT-x with its ports and PCI filter, the BSP's vCPU (kernel/svm/), and
@@ -476,16 +495,7 @@ static __attribute__((noreturn)) void run_on_svm(void)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	tsc_calibrate();
-	vm_init(&guest, mm_layout(), NULL);
-	guest.arch = &svm_arch;
-	guest.ports.com1_guest = com1_guest;
-	vm_policy_init(&guest.policy, boot_info.cmdline);
-	if (vm_load(&guest, &boot_info) < 0) {
-		kprintf("skiff: cannot load the guest; stopping\n");
-		system_stop(STOP_STATUS_BOOT_ERROR);
-	}
-	guard_platform(&guest.platform, &pci_reset);
-	vm_pci_init(&guest, mm_layout(), &pci_reset);
+	set_up_guest(&svm_arch, NULL, &pci_reset);
 	bsp = svm_cpu_init(&svm_caps, &guest, &guest_npt, bsp_apic_id());
 	if (!bsp) {
 		kprintf("skiff: cannot set up AMD-V for the guest; stopping\n");
@@ -547,16 +557,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	if (smp_start_aps(&boot_info, ap_enter_vmx_root, cpus_wanted(boot_info.cmdline)) < 0)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 
-	vm_init(&guest, mm_layout(), &guest_ept);
-	guest.arch = &vmx_arch;
-	guest.ports.com1_guest = com1_guest;
-	vm_policy_init(&guest.policy, boot_info.cmdline);
-	if (vm_load(&guest, &boot_info) < 0) {
-		kprintf("skiff: cannot load the guest; stopping\n");
-		system_stop(STOP_STATUS_BOOT_ERROR);
-	}
-	guard_platform(&guest.platform, &pci_reset);
-	vm_pci_init(&guest, mm_layout(), &pci_reset);	/* the PCI inventory, while the machine is skiff's */
+	set_up_guest(&vmx_arch, &guest_ept, &pci_reset);
 	trap_xapic(&boot_info, &guest);
 	trap_ecam(&guest);
 	trap_test_page(&boot_info, &guest);

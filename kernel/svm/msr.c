@@ -75,13 +75,7 @@ static int read_msr(struct svm_vcpu *v, uint32_t msr, uint64_t *value)
 
 static void refuse(struct svm_vcpu *v, uint32_t msr, uint64_t value, const char *why)
 {
-	char what[32];
-
-	if (msr == MSR_IA32_APIC_BASE)
-		fmt_snprintf(what, sizeof(what), "WRMSR IA32_APIC_BASE");
-	else
-		fmt_snprintf(what, sizeof(what), "WRMSR 0x%x", msr);
-	vm_refused(&v->vcpu, what, value, why);
+	vm_refused_wrmsr(&v->vcpu, msr, value, why);
 	svm_inject_gp(v);
 }
 

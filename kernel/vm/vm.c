@@ -19,6 +19,7 @@
 #include "power.h"
 #include "vm/mtrr_view.h"
 #include "vm/vm.h"
+#include "x86.h"
 
 static void console_out(const char *s, size_t n)
 {
@@ -269,6 +270,17 @@ void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *wh
 	vm_console_flush(v->vm);
 	kprintf("skiff: refused: the guest's %s (0x%lx) on vCPU %u: %s%s\n", what, value, v->index,
 		why, n == VM_REFUSALS_SHOWN ? "; further refusals are not shown" : "");
+}
+
+void vm_refused_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, const char *why)
+{
+	char what[32];
+
+	if (msr == MSR_IA32_APIC_BASE)
+		fmt_snprintf(what, sizeof(what), "WRMSR IA32_APIC_BASE");
+	else
+		fmt_snprintf(what, sizeof(what), "WRMSR 0x%x", msr);
+	vm_refused(v, what, value, why);
 }
 
 int vm_guest_mtrr_read(struct vcpu *v, uint32_t msr, uint64_t *value)

@@ -205,6 +205,10 @@ __attribute__((noreturn)) void vm_entry_failed(struct vcpu *v, uint64_t rip);
 #define VM_REFUSALS_SHOWN	16
 void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *why);
 
+/* vm_refused() for a WRMSR of msr, named "WRMSR 0x..." (IA32_APIC_BASE by
+ * name); the backend then gives the guest its #GP. */
+void vm_refused_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, const char *why);
+
 /* RDMSR and WRMSR of the guest's MTRRs (vm/mtrr_view.h): a read is 0 or -1
  * (#GP); a write returns what vm_mtrr_write() does, and a write that changes
  * the memory types has retyped guest memory in the EPT when it returns

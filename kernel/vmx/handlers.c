@@ -610,13 +610,7 @@ static void write_icr(struct vmx_vcpu *v, uint64_t value)
 /* A write the policy refuses: reported (the guest's doing), then #GP. */
 static void refuse_wrmsr(struct vmx_vcpu *v, uint32_t msr, uint64_t value, const char *why)
 {
-	char what[32];
-
-	if (msr == MSR_IA32_APIC_BASE)
-		fmt_snprintf(what, sizeof(what), "WRMSR IA32_APIC_BASE");
-	else
-		fmt_snprintf(what, sizeof(what), "WRMSR 0x%x", msr);
-	vm_refused(&v->vcpu, what, value, why);
+	vm_refused_wrmsr(&v->vcpu, msr, value, why);
 	vmx_inject_gp(v);
 }
 

@@ -98,6 +98,12 @@ void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *wh
 	(void)why;
 }
 
+void vm_refused_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, const char *why)
+{
+	(void)msr;
+	vm_refused(v, "WRMSR", value, why);
+}
+
 /* No other vCPU sends a harness's vCPU an NMI. */
 bool vm_take_kick(struct vcpu *v)
 {

@@ -83,6 +83,11 @@ void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *wh
 	(void)v; (void)what; (void)value; (void)why;
 	refusals++;
 }
+void vm_refused_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, const char *why)
+{
+	(void)msr;
+	vm_refused(v, "WRMSR", value, why);
+}
 /* The guest's bytes at RIP: VMCALL's unless a test puts others. */
 static const uint8_t vmcall[] = { 0x0f, 0x01, 0xc1 };
 static const uint8_t *guest_bytes = vmcall;

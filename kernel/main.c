@@ -307,6 +307,15 @@ static int ap_enter_vmx_root(uint64_t vmxon_page)
 	return vmx_ap_enter_root(&vmx_features, vmxon_page);
 }
 
+/* Run on each AP on AMD-V: SVM on, its host save area, GIF clear. */
+static int ap_enter_svm(uint64_t hsave_page)
+{
+	return svm_ap_enter_root(&svm_caps, hsave_page);
+}
+
+static const struct smp_root vmx_root = { .enter = ap_enter_vmx_root, .held = SMP_HELD_VMX };
+static const struct smp_root svm_root = { .enter = ap_enter_svm, .held = SMP_HELD_SVM };
+
 /* cpus=N: the guest's CPU count; 0 (or no word) gives it every CPU. */
 static unsigned cpus_wanted(const char *cmdline)
 {
@@ -341,6 +350,13 @@ static void ap_run_vcpu(void *vcpu)
  * (wait-for-SIPI) before the guest's first instruction, so that the
  * guest's first INIT-SIPI-SIPI finds it there.
  */
+static struct vcpu *vcpu_create_ap(struct vm *vm, struct vcpu *bsp, const struct smp_cpu *c)
+{
+	if (use_svm)
+		return svm_vcpu_create_ap(vm, c->index, c->apic_id, c->stack_top);
+	return vmx_vcpu_create_ap(bsp, c->index, c->apic_id, c->stack_top);
+}
+
 static void give_cpus(struct vm *vm, struct vcpu *bsp, unsigned wanted)
 {
 	const struct smp_cpu *cpus;
@@ -352,7 +368,7 @@ static void give_cpus(struct vm *vm, struct vcpu *bsp, unsigned wanted)
 	if (wanted > n)
 		kprintf("skiff: cpus: cpus=%u asks for more CPUs than skiff holds; the guest gets %lu\n",
 			wanted, n);
-	if (give > 1 && !vmx_ap_vcpus_supported(bsp)) {
+	if (give > 1 && !use_svm && !vmx_ap_vcpus_supported(bsp)) {
 		kprintf("skiff: cpus: this CPU has no wait-for-SIPI activity state for VMX guests "
 			"(IA32_VMX_MISC bit 8): the guest gets the bootstrap processor only\n");
 		give = 1;
@@ -366,7 +382,7 @@ static void give_cpus(struct vm *vm, struct vcpu *bsp, unsigned wanted)
 			smp_ap_park(cpus[k].index);
 			continue;
 		}
-		v = vmx_vcpu_create_ap(bsp, cpus[k].index, cpus[k].apic_id, cpus[k].stack_top);
+		v = vcpu_create_ap(vm, bsp, &cpus[k]);
 		if (!v) {
 			kprintf("skiff: cpus: no pool pages for the vCPU of APIC ID %u; stopping\n",
 				cpus[k].apic_id);
@@ -379,8 +395,9 @@ static void give_cpus(struct vm *vm, struct vcpu *bsp, unsigned wanted)
 	for (size_t k = 0; k < give && len < sizeof(ids); k++)
 		len += (size_t)fmt_snprintf(ids + len, sizeof(ids) - len, "%s%u", k ? ", " : "",
 					    cpus[k].apic_id);
-	kprintf("skiff: cpus: the guest gets %lu vCPU(s) (APIC IDs %s)%s\n", give, ids,
-		give < n ? "; the others stay parked in VMX root (cpus=N)" : "");
+	kprintf("skiff: cpus: the guest gets %lu vCPU(s) (APIC IDs %s)%s%s%s\n", give, ids,
+		give < n ? "; the others stay " : "", give < n ? (use_svm ? SMP_HELD_SVM : SMP_HELD_VMX) : "",
+		give < n ? " (cpus=N)" : "");
 }
 
 /* The APs' vCPUs into wait-for-SIPI; skiff stops if one does not get there. */
@@ -473,38 +490,35 @@ static void set_up_guest(const struct vm_arch *arch, struct ept *ept,
 }
 
 /*
- * An SVM machine: the guest's nested page tables, the guest loaded as on
- * VT-x with its ports and PCI filter, the BSP's vCPU (kernel/svm/), and
- * the guest started.  Not yet on AMD-V (issue 17): APs (a machine with
- * more than one CPU stops here, since a CPU skiff does not hold is one
- * the guest could take), the memory-mapped registers skiff traps on
- * VT-x (ECAM, trap_page=, MMIO reset registers), the watchdog.
+ * An SVM machine: the guest's nested page tables, every AP held as on
+ * VT-x (SVM on, GIF clear), the guest loaded as on VT-x with its ports
+ * and PCI filter, a vCPU for the BSP and for each AP the guest gets
+ * (kernel/svm/), and the guest started.  Not yet on AMD-V (issue 17):
+ * the memory-mapped registers skiff traps on VT-x (ECAM, trap_page=,
+ * MMIO reset registers), the watchdog.
  */
 static __attribute__((noreturn)) void run_on_svm(void)
 {
 	struct pci_reset_reg pci_reset;
 	struct vcpu *bsp;
 
-	if (madt_cpus()->cpu_count > 1) {
-		kprintf("skiff: svm: this machine has %u CPUs, and skiff cannot hold APs on AMD-V yet; "
-			"stopping\n", madt_cpus()->cpu_count);
-		system_stop(STOP_STATUS_BOOT_ERROR);
-	}
 	if (mm_build_npt(&guest_npt) < 0) {
 		kprintf("skiff: cannot build the guest's nested page tables; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	tsc_calibrate();
+	if (smp_start_aps(&boot_info, &svm_root, cpus_wanted(boot_info.cmdline)) < 0)
+		system_stop(STOP_STATUS_BOOT_ERROR);
 	set_up_guest(&svm_arch, NULL, &pci_reset);
 	bsp = svm_cpu_init(&svm_caps, &guest, &guest_npt, bsp_apic_id());
 	if (!bsp) {
 		kprintf("skiff: cannot set up AMD-V for the guest; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
-	guest.vcpus[0] = bsp;
-	guest.vcpu_count = 1;
+	give_cpus(&guest, bsp, cpus_wanted(boot_info.cmdline));
 	watch_integrity(&guest, NULL, &guest_npt);
 	vm_start(&guest);
+	enter_ap_vcpus(&guest);
 	kprintf("skiff: starting the guest at 0x%lx\n", guest.entry.rip);
 	vm_run(bsp);
 }
@@ -554,7 +568,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	tsc_calibrate();	/* the AP start-up waits, and the watchdog counts, in TSC ticks */
-	if (smp_start_aps(&boot_info, ap_enter_vmx_root, cpus_wanted(boot_info.cmdline)) < 0)
+	if (smp_start_aps(&boot_info, &vmx_root, cpus_wanted(boot_info.cmdline)) < 0)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 
 	set_up_guest(&vmx_arch, &guest_ept, &pci_reset);

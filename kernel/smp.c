@@ -1,9 +1,9 @@
 /*
  * The AP start-up (smp.h), run once by the BSP from kmain() before the
  * guest exists.  For each AP in turn: its stacks and TSS
- * (cpu_ap_prepare()), its VMXON page, then INIT, 10 ms, SIPI, 200 us,
- * SIPI (SDM Vol. 3A 9.4.4.1), and up to AP_CHECKIN_MS for it to say it is
- * in VMX root.  One AP at a time, so the per-AP block (ap_boot) and the
+ * (cpu_ap_prepare()), its root page (VT-x: VMXON region; AMD-V: host
+ * save area), then INIT, 10 ms, SIPI, 200 us, SIPI (SDM Vol. 3A 9.4.4.1),
+ * and up to AP_CHECKIN_MS for it to say the backend holds it.  One AP at a time, so the per-AP block (ap_boot) and the
  * page pool are never shared.  The trampoline page is executable only
  * during the start-up and is cleared afterwards.
  */
@@ -25,7 +25,7 @@
 
 #define INIT_DELAY_MS	10	/* SDM 9.4.4.1: INIT, then wait 10 ms */
 #define SIPI_DELAY_US	200	/* between the two start-up IPIs */
-#define AP_CHECKIN_MS	100	/* an AP that is not in VMX root by then is lost */
+#define AP_CHECKIN_MS	100	/* an AP not held by then is lost */
 
 enum ap_state { AP_OFF, AP_PARKED, AP_FAILED };
 
@@ -33,8 +33,8 @@ extern const char smp_trampoline[], smp_trampoline_end[];
 extern const char smp_trampoline_pm[], smp_trampoline_lm[];
 
 static struct smp_ap_boot ap_boot;
-static smp_root_fn ap_root;
-static uint64_t ap_vmxon[CONFIG_MAX_CPUS];
+static const struct smp_root *ap_root;
+static uint64_t ap_root_page[CONFIG_MAX_CPUS];
 static int ap_state[CONFIG_MAX_CPUS];
 
 /* The CPUs skiff holds: the BSP first, then every AP that came up. */
@@ -51,8 +51,9 @@ static struct {
 
 /*
  * The AP's first C code, on its own stack, called by the trampoline.  In
- * VMX root with IF = 0 INIT is blocked and start-up IPIs are ignored; an
- * NMI or #MC runs on its IST stack and returns.  It waits there for its
+ * VMX root with IF = 0 INIT is blocked and start-up IPIs are ignored; with
+ * SVM's GIF clear INIT and NMI are held pending (APM Vol. 2 15.17).  An
+ * NMI or #MC that is taken runs on its IST stack and returns.  It waits there for its
  * job: a vCPU to run (which never returns), or to park for good.
  */
 static __attribute__((noreturn)) void ap_entry(uint64_t index)
@@ -60,7 +61,7 @@ static __attribute__((noreturn)) void ap_entry(uint64_t index)
 	int rc;
 
 	cpu_ap_load((unsigned)index);
-	rc = ap_root(ap_vmxon[index]);
+	rc = ap_root->enter(ap_root_page[index]);
 	__atomic_store_n(&ap_state[index], rc == 0 ? AP_PARKED : AP_FAILED, __ATOMIC_RELEASE);
 	while (rc == 0 && __atomic_load_n(&ap_job[index].kind, __ATOMIC_ACQUIRE) == AP_JOB_WAIT)
 		pause();
@@ -140,8 +141,8 @@ static int start_ap(unsigned index, uint32_t apic_id, uint64_t page, uint64_t *s
 	if (cpu_ap_prepare(index, &stack) < 0)
 		return -ENOMEM;
 	*stack_top = stack;
-	ap_vmxon[index] = mm_alloc_page();
-	if (!ap_vmxon[index])
+	ap_root_page[index] = mm_alloc_page();
+	if (!ap_root_page[index])
 		return -ENOMEM;
 	ap_boot = (struct smp_ap_boot){ .stack = stack, .entry = (uint64_t)ap_entry, .index = index };
 	__atomic_store_n(&ap_state[index], AP_OFF, __ATOMIC_SEQ_CST);
@@ -176,7 +177,7 @@ static size_t kept_ranges(struct phys_range *out, size_t max)
  * the MADT lists as only online-capable (not present now) is reported
  * but never a reason to stop.
  */
-int smp_start_aps(const struct boot_info *bi, smp_root_fn root, unsigned wanted)
+int smp_start_aps(const struct boot_info *bi, const struct smp_root *root, unsigned wanted)
 {
 	const struct madt_info *m = madt_cpus();
 	struct phys_range avoid[MM_OWNED_MAX];
@@ -242,7 +243,7 @@ int smp_start_aps(const struct boot_info *bi, smp_root_fn root, unsigned wanted)
 			"later, nothing keeps the guest from starting them\n", lost_enabled);
 	for (size_t k = 1; k < held_count; k++)
 		ids[k - 1] = held[k].apic_id;
-	smp_format_parked(line, sizeof(line), ids, held_count - 1);
+	smp_format_parked(line, sizeof(line), root->held, ids, held_count - 1);
 	kprintf("skiff: cpus: %s, start-up code at 0x%lx\n", line, page);
 	return 0;
 }

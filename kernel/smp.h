@@ -5,7 +5,10 @@
  * own page tables, and parks it in VMX root operation with interrupts off.
  * There INIT is blocked and start-up IPIs are ignored (SDM Vol. 3C 24.8
  * "Restrictions on VMX Operation"), so the guest, which owns the local
- * APIC, can never start it.  The APs print nothing; the BSP reports.
+ * APIC, can never start it.  On AMD-V the AP parks with SVM on and the
+ * global interrupt flag clear, which holds INIT pending (APM Vol. 2
+ * 15.17); and there the guest's INIT and SIPI never reach the hardware at
+ * all (vm/ipi.h).  The APs print nothing; the BSP reports.
  *
  * smp_plan.c holds the pure parts (the page choice, the parameter block,
  * the report line) for the host tests; smp.c the start-up itself.
@@ -73,16 +76,29 @@ uint64_t smp_pick_trampoline_page(const struct mem_range *mmap, uint32_t count,
 int smp_tramp_params_fill(struct smp_tramp_params *p, uint64_t page, const struct smp_cpu_regs *r,
 			  uint32_t pm_off, uint32_t lm_off, uint64_t boot);
 
-/* "N AP(s) started and parked in VMX root (APIC IDs a, b, ...)" with as
- * many IDs as fit in size. */
-void smp_format_parked(char *buf, size_t size, const uint32_t *ids, size_t n);
+/* Where an AP waits under skiff, for the report line: VT-x's VMX root
+ * (INIT blocked, SIPIs ignored), AMD-V's global interrupt flag clear
+ * (INIT, NMI and SMI held pending, APM Vol. 2 15.17). */
+#define SMP_HELD_VMX	"parked in VMX root"
+#define SMP_HELD_SVM	"parked with SVM on and GIF clear"
 
-/* Run on each AP after its GDT, TR and IDT are loaded: VMX root operation
- * with the VMXON region at vmxon_page.  0, or negative; prints nothing. */
-typedef int (*smp_root_fn)(uint64_t vmxon_page);
+/* "N AP(s) started and <held> (APIC IDs a, b, ...)" with as many IDs as
+ * fit in size. */
+void smp_format_parked(char *buf, size_t size, const char *held, const uint32_t *ids, size_t n);
+
+/* Run on each AP after its GDT, TR and IDT are loaded: the backend's hold
+ * on the CPU, with root_page, a zeroed page of its own (VT-x: the VMXON
+ * region; AMD-V: the host save area).  0, or negative; prints nothing. */
+typedef int (*smp_root_fn)(uint64_t root_page);
+
+/* How the backend holds its APs: the callback and the words for it. */
+struct smp_root {
+	smp_root_fn enter;
+	const char *held;		/* SMP_HELD_VMX or SMP_HELD_SVM */
+};
 
 /*
- * Starts every AP the MADT lists and holds it in VMX root through root,
+ * Starts every AP the MADT lists and holds it through root->enter,
  * where it waits for its job (smp_ap_run, smp_ap_park).  Prints one line.
  * 0 when every AP checked in (or there is none); a negative error,
  * reported ("the CPU with APIC ID N did not come up"), when one listed as
@@ -90,7 +106,7 @@ typedef int (*smp_root_fn)(uint64_t vmxon_page);
  * CPU the guest can take.  Unless wanted (cpus=N; 0: every CPU) CPUs,
  * the BSP included, did come up: then a warning, and 0.
  */
-int smp_start_aps(const struct boot_info *bi, smp_root_fn root, unsigned wanted);
+int smp_start_aps(const struct boot_info *bi, const struct smp_root *root, unsigned wanted);
 
 /* A CPU skiff holds: its index (0 for the BSP; an AP's TSS is
  * cpu_tss_selector(index)), APIC ID, and for an AP the top of its stack. */
@@ -108,7 +124,8 @@ size_t smp_cpus(const struct smp_cpu **cpus);
  * return; if it does, the AP parks. */
 void smp_ap_run(unsigned index, void (*fn)(void *arg), void *arg);
 
-/* The AP stays in VMX root for good, interrupts off, halted. */
+/* The AP stays held for good (VMX root, or GIF clear), interrupts off,
+ * halted. */
 void smp_ap_park(unsigned index);
 
 #endif

@@ -85,12 +85,11 @@ int smp_tramp_params_fill(struct smp_tramp_params *p, uint64_t page, const struc
 	return 0;
 }
 
-void smp_format_parked(char *buf, size_t size, const uint32_t *ids, size_t n)
+void smp_format_parked(char *buf, size_t size, const char *held, const uint32_t *ids, size_t n)
 {
 	size_t len;
 
-	fmt_snprintf(buf, size, "%zu AP%s started and parked in VMX root (APIC IDs", n,
-		     n == 1 ? "" : "s");
+	fmt_snprintf(buf, size, "%zu AP%s started and %s (APIC IDs", n, n == 1 ? "" : "s", held);
 	for (size_t i = 0; i < n; i++) {
 		char one[16];
 

@@ -206,6 +206,10 @@ static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void pause(void) { __asm__ volatile("pause"); }
+/* The global interrupt flag (AMD64 APM Vol. 2 15.17; #UD without
+ * EFER.SVME): clear, it holds interrupts, NMI, SMI and INIT pending. */
+static inline void clgi(void) { __asm__ volatile("clgi" ::: "memory"); }
+static inline void stgi(void) { __asm__ volatile("stgi" ::: "memory"); }
 
 /* Writes back and invalidates every cache of this CPU (SDM Vol. 2B
  * "WBINVD"): for tables a device walks without snooping them. */

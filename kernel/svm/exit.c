@@ -204,6 +204,12 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 	case SVM_EXIT_UNSET:
 		svm_guest_crash(v, "unhandled #VMEXIT", e->why ? e->why : "no entry in the exit table");
 	}
+	svm_take_held_nmi(v);		/* first: it may be skiff's own, the one below */
+	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
+	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)
+		svm_ap_init(v);		/* another vCPU's INIT (vm/ipi.h) */
+	if (v->vcpu.nmi_pending && v->vcpu.run_state == VCPU_RUNNING)
+		svm_deliver_nmi(v);
 	console_poll();
 	v->exit_stats[i].cycles += rdtsc() - start;
 }

@@ -11,6 +11,7 @@
 
 #include "svm/insn_len.h"
 #include "svm/vcpu.h"
+#include "vm/vm.h"
 
 /* Handles the #VMEXIT in v->vmcb through the table (returns to VMRUN). */
 void svm_exit_dispatch(struct svm_vcpu *v);
@@ -49,6 +50,32 @@ bool svm_guest_64bit(const struct svm_vcpu *v);
 
 /* Up to n bytes of the guest's instruction stream at CS:RIP; how many. */
 size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n);
+
+/* ---- NMIs (svm/nmi.c) ---- */
+
+/* An NMI that reached v's CPU while skiff ran (every NMI does, once the
+ * NMI exit has set GIF again): one of skiff's kicks is counted, the
+ * guest's own becomes v's pending NMI. */
+void svm_take_held_nmi(struct svm_vcpu *v);
+
+/* v's pending NMI into the guest at its next VMRUN, where nothing stands
+ * in the way (an NMI it still handles, another event); otherwise later. */
+void svm_deliver_nmi(struct svm_vcpu *v);
+
+/* ---- APs (svm/ap.c) ---- */
+
+/* v, an AP's vCPU, after INIT: it runs nothing until the guest's SIPI. */
+void svm_ap_init(struct svm_vcpu *v);
+
+/* v waits in skiff for the guest's SIPI, then is set up to start at its
+ * vector in real mode (or is held, or halts, as the guest's fate says). */
+void svm_ap_wait_sipi(struct svm_vcpu *v);
+
+/* What is left of an IPI once vm_guest_icr_write() or vm_xapic_write()
+ * has done its part, VM_IPI_PASS aside: an INIT to the bootstrap
+ * processor ends the guest; to v itself, v is reset, and false says the
+ * instruction is not to be skipped.  True otherwise. */
+bool svm_finish_ipi(struct svm_vcpu *v, enum vm_ipi_action act);
 
 /* The guest's incident: reported with the exit, then the crash or hang
  * policy (vm_incident()). */

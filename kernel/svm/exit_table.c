@@ -87,10 +87,12 @@ const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT] = {
 	FATAL(SVM_EXIT_EXCP0 + 29,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_EXCP0 + 30,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_EXCP0 + 31,			NOT_INTERCEPTED),
-	/* Physical interrupts and NMIs are the guest's (V_INTR_MASKING clear:
-	 * its RFLAGS.IF governs them, APM 15.21.1); SMIs the firmware's. */
+	/* Physical interrupts are the guest's (V_INTR_MASKING clear: its
+	 * RFLAGS.IF governs them, APM 15.21.1); SMIs the firmware's. */
 	FATAL(SVM_EXIT_INTR,				NOT_INTERCEPTED),
-	FATAL(SVM_EXIT_NMI,				NOT_INTERCEPTED),
+	/* NMIs are intercepted with more than one vCPU, for skiff's own
+	 * (nmi.c); the guest's are injected, and its IRET ends the masking. */
+	HANDLE(SVM_EXIT_NMI,				svm_exit_nmi),
 	FATAL(SVM_EXIT_SMI,				NOT_INTERCEPTED),
 	/* An INIT the guest does not see would reset skiff's CPU. */
 	HANDLE(SVM_EXIT_INIT,				svm_exit_init),
@@ -110,7 +112,7 @@ const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT] = {
 	FATAL(SVM_EXIT_POPF,				NOT_INTERCEPTED),
 	HANDLE(SVM_EXIT_CPUID,				svm_exit_cpuid),
 	FATAL(SVM_EXIT_RSM,				NOT_INTERCEPTED),
-	FATAL(SVM_EXIT_IRET,				NOT_INTERCEPTED),
+	HANDLE(SVM_EXIT_IRET,				svm_exit_iret),
 	FATAL(SVM_EXIT_SWINT,				NOT_INTERCEPTED),
 	HANDLE(SVM_EXIT_INVD,				svm_exit_invd),
 	FATAL(SVM_EXIT_PAUSE,				NOT_INTERCEPTED),

@@ -36,6 +36,8 @@ extern const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT];
 	X(svm_exit_exception)	\
 	X(svm_exit_ud)		\
 	X(svm_exit_init)	\
+	X(svm_exit_nmi)		\
+	X(svm_exit_iret)	\
 	X(svm_exit_cpuid)	\
 	X(svm_exit_invd)	\
 	X(svm_exit_hlt)		\

@@ -139,15 +139,14 @@ static int write_msr(struct svm_vcpu *v, uint32_t msr, uint64_t value)
 		return write_tsc(v, msr, value);
 	case VM_MSR_MTRR:
 		return vm_guest_mtrr_write(&v->vcpu, msr, value) == VM_MTRR_GP ? -1 : 0;
-	case VM_MSR_X2APIC_ICR:
-		switch (vm_guest_icr_write(&v->vcpu, value)) {
-		case VM_IPI_PASS:
+	case VM_MSR_X2APIC_ICR: {
+		/* INIT and SIPI are skiff's (vm/ipi.h); the rest the real ICR's. */
+		enum vm_ipi_action act = vm_guest_icr_write(&v->vcpu, value);
+
+		if (act == VM_IPI_PASS)
 			return wrmsr_safe(msr, value);
-		case VM_IPI_DONE:
-			return 0;
-		default:	/* INIT to itself or the BSP: a reset of the only vCPU */
-			svm_guest_crash(v, "INIT signal", "the guest sent INIT to its own CPU");
-		}
+		return svm_finish_ipi(v, act) ? 0 : 1;
+	}
 	case VM_MSR_APIC_BASE:
 		if (!vm_apic_base_write_ok(value)) {
 			refuse(v, msr, value, "the local APIC stays at 0xfee00000 (it would cover "

@@ -63,9 +63,15 @@ _Static_assert(SVM_EXIT_VMMCALL == SVM_EXITCODE_VMMCALL, "run_offsets.h");
 _Static_assert(sizeof(((struct vm_streak *)0)->count) == 4, "run.S clears 32 bits");
 #undef RUN_CHECK
 
-struct svm_pages {
-	uint64_t hsave, host_save, vmcb, iopm, msrpm;
-};
+/* What every vCPU shares: the permission maps (no one writes them after
+ * set-up, and VMCBs may share them, APM 15.10 and 15.11), the nested page
+ * tables, and the CPU's features the BSP probed. */
+static struct {
+	uint64_t iopm, msrpm;
+	const struct npt *npt;
+	const struct svm_caps *caps;
+	uint64_t cr4_supported;
+} shared;
 
 /* 15.4: EFER.SVME on, then the host save area VMRUN writes to (15.30.4). */
 static int svm_enable(uint64_t hsave)
@@ -80,17 +86,50 @@ static int svm_enable(uint64_t hsave)
 	return 0;
 }
 
-static int alloc_pages(struct svm_pages *p)
+static int alloc_maps(void)
 {
-	*p = (struct svm_pages){
-		.hsave = mm_alloc_page(), .host_save = mm_alloc_page(), .vmcb = mm_alloc_page(),
-		.iopm = pmm_alloc_pages(pmm_global(), SVM_IOPM_SIZE / PAGE_SIZE, PAGE_SIZE),
-		.msrpm = pmm_alloc_pages(pmm_global(), SVM_MSRPM_SIZE / PAGE_SIZE, PAGE_SIZE),
-	};
-	if (p->hsave && p->host_save && p->vmcb && p->iopm && p->msrpm)
+	shared.iopm = pmm_alloc_pages(pmm_global(), SVM_IOPM_SIZE / PAGE_SIZE, PAGE_SIZE);
+	shared.msrpm = pmm_alloc_pages(pmm_global(), SVM_MSRPM_SIZE / PAGE_SIZE, PAGE_SIZE);
+	if (shared.iopm && shared.msrpm)
 		return 0;
-	kprintf("skiff: svm: the page pool has no room for the VMCB and its maps\n");
+	kprintf("skiff: svm: the page pool has no room for the permission maps\n");
 	return -ENOMEM;
+}
+
+#define VCPU_PAGES	((sizeof(struct svm_vcpu) + PAGE_SIZE - 1) / PAGE_SIZE)
+
+/* A vCPU with its VMCB and VMSAVE area, from the pool: the exit counts
+ * make it larger than a page.  NULL when the pool has no room. */
+static struct svm_vcpu *vcpu_make(struct vm *vm, unsigned index, uint32_t apic_id,
+				  uint64_t exit_stack_top)
+{
+	uint64_t pa = pmm_alloc_pages(pmm_global(), VCPU_PAGES, PAGE_SIZE);
+	uint64_t vmcb = mm_alloc_page(), host_save = mm_alloc_page();
+	struct svm_vcpu *v = (struct svm_vcpu *)pa;
+
+	if (!pa || !vmcb || !host_save)
+		return NULL;	/* the pool is empty: skiff stops, nothing to give back */
+	memset(v, 0, sizeof(*v));
+	v->vmcb = (struct vmcb *)vmcb;
+	v->vmcb_pa = vmcb;
+	v->host_save_pa = host_save;
+	v->nrips = shared.caps->nrips;
+	v->decode_assists = shared.caps->decode_assists;
+	v->cr4_supported = shared.cr4_supported;
+	/* ASIDs tag a CPU's own TLB entries (15.16): one per vCPU where the
+	 * CPU has enough, else the one every vCPU shares with the same
+	 * nested page tables, each on its own CPU. */
+	v->asid = index + 1 < shared.caps->asids ? index + 1 : SVM_GUEST_ASID;
+	v->vcpu.self = &v->vcpu;
+	v->vcpu.vm = vm;
+	v->vcpu.index = index;
+	v->vcpu.apic_id = apic_id;
+	v->vcpu.exit_stats = v->exit_stats;
+	v->vcpu.exit_stats_count = SVM_EXIT_INDEX_COUNT + 1;
+	v->vcpu.run_state = index == 0 ? VCPU_RUNNING : VCPU_WAIT_SIPI;
+	v->vcpu.exit_stack_top = exit_stack_top;
+	v->wait_sipi = index != 0;
+	return v;
 }
 
 static void segment(struct vmcb_segment *s, uint16_t sel, uint16_t attrib, uint32_t limit)
@@ -120,7 +159,7 @@ static void guest_state(struct vmcb_save *s, const struct vm_entry *e)
 }
 
 /* The intercepts of the exit table's handled and #UD entries (15.9-15.14). */
-static void controls(struct vmcb_control *k, const struct svm_pages *p, const struct npt *npt)
+static void controls(struct vmcb_control *k, const struct svm_vcpu *v)
 {
 	k->intercept_cr = SVM_INTERCEPT_CR_WRITE(0) | SVM_INTERCEPT_CR_WRITE(4);	/* cr.c */
 	k->intercept_misc1 = SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
@@ -131,12 +170,17 @@ static void controls(struct vmcb_control *k, const struct svm_pages *p, const st
 			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD;
 	/* #UD: VMCALL; #DB and #AC: the exception flood (handlers.c) */
 	k->intercept_exceptions = (1u << 1) | (1u << 6) | (1u << 17);
-	k->iopm_base_pa = p->iopm;
-	k->msrpm_base_pa = p->msrpm;
-	k->guest_asid = SVM_GUEST_ASID;
+	/* NMIs: with more than one vCPU skiff sends its own to bring a vCPU
+	 * out of the guest (vm/fate.c); each is an exit, and the guest's own
+	 * are injected for it (exit.c).  With one they are the guest's. */
+	if (v->vcpu.vm->vcpu_count > 1)
+		k->intercept_misc1 |= SVM_INTERCEPT_NMI;
+	k->iopm_base_pa = shared.iopm;
+	k->msrpm_base_pa = shared.msrpm;
+	k->guest_asid = v->asid;
 	k->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;	/* nothing of an old guest survives */
 	k->np_control = SVM_NP_ENABLE;
-	k->n_cr3 = npt->pt.root;
+	k->n_cr3 = shared.npt->pt.root;
 }
 
 void svm_vmrun_limits_read(struct svm_vmrun_limits *l)
@@ -199,69 +243,92 @@ unsigned svm_explain_vmcb(const struct vmcb *vmcb)
 	return svm_vmrun_check(vmcb, &lim, print_failed_check, NULL);
 }
 
-/* One vCPU for now, the BSP's: the exit counts make it too large for a
- * pool page, and SVM's APs are not started yet. */
-static struct svm_vcpu bsp_vcpu;
-static const struct npt *guest_npt;
-static struct svm_pages pages;
-
 struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const struct npt *npt,
 			  uint32_t apic_id)
 {
-	struct svm_vcpu *v = &bsp_vcpu;
 	struct vm_port_range kept[VM_PORT_RANGES], platform[VM_PLATFORM_RANGES_MAX];
+	uint64_t hsave = mm_alloc_page();
+	struct svm_vcpu *v;
 
-	if (alloc_pages(&pages) < 0 || svm_enable(pages.hsave) < 0)
+	shared.caps = caps;
+	shared.npt = npt;
+	shared.cr4_supported = svm_cr4_supported();
+	if (!hsave || alloc_maps() < 0 || svm_enable(hsave) < 0)
 		return NULL;
-	guest_npt = npt;
-	svm_iopm_init((uint8_t *)pages.iopm);
+	svm_iopm_init((uint8_t *)shared.iopm);
 	vm_ports_kept(&vm->ports, kept);
-	svm_iopm_intercept((uint8_t *)pages.iopm, kept, VM_PORT_RANGES);
-	svm_iopm_intercept((uint8_t *)pages.iopm, platform,
+	svm_iopm_intercept((uint8_t *)shared.iopm, kept, VM_PORT_RANGES);
+	svm_iopm_intercept((uint8_t *)shared.iopm, platform,
 			   vm_platform_ranges(&vm->platform, platform, VM_PLATFORM_RANGES_MAX));
-	svm_msrpm_build((uint8_t *)pages.msrpm, &(struct svm_msrpm_opts){ .lbr_virt = false });
-	*v = (struct svm_vcpu){
-		.vmcb = (struct vmcb *)pages.vmcb, .vmcb_pa = pages.vmcb,
-		.host_save_pa = pages.host_save, .nrips = caps->nrips,
-		.decode_assists = caps->decode_assists, .cr4_supported = svm_cr4_supported(),
-	};
-	v->vcpu.self = &v->vcpu;
-	v->vcpu.vm = vm;
-	v->vcpu.apic_id = apic_id;
-	v->vcpu.exit_stats = v->exit_stats;
-	v->vcpu.exit_stats_count = SVM_EXIT_INDEX_COUNT + 1;
-	v->vcpu.run_state = VCPU_RUNNING;
-	v->vcpu.exit_stack_top = cpu_exit_stack_top();
+	svm_msrpm_build((uint8_t *)shared.msrpm, &(struct svm_msrpm_opts){ .lbr_virt = false });
+	v = vcpu_make(vm, 0, apic_id, cpu_exit_stack_top());
+	if (!v) {
+		kprintf("skiff: svm: the page pool has no room for the VMCB\n");
+		return NULL;
+	}
 	kprintf("skiff: svm: EFER.SVME set; host save area at 0x%lx; VMCB at 0x%lx, ASID %u, "
-		"nCR3 0x%lx\n", pages.hsave, pages.vmcb, SVM_GUEST_ASID, npt->pt.root);
+		"nCR3 0x%lx\n", hsave, v->vmcb_pa, v->asid, npt->pt.root);
 	return &v->vcpu;
 }
 
+/* An AP's vCPU, made by the BSP after svm_cpu_init(): its own VMCB, VMSAVE
+ * area and ASID; the maps and nested page tables are shared.  The AP
+ * enters it itself (vm_run), with SVM on and its host save area set since
+ * skiff started it (svm_ap_enter_root()). */
+struct vcpu *svm_vcpu_create_ap(struct vm *vm, unsigned index, uint32_t apic_id,
+				uint64_t exit_stack_top)
+{
+	struct svm_vcpu *v = vcpu_make(vm, index, apic_id, exit_stack_top);
+
+	return v ? &v->vcpu : NULL;
+}
+
 /*
- * vm->arch->start: the VMCB afresh for the guest's entry state (the first
- * start and every restart), checked in software, then VMRUN and the exit
+ * vm->arch->start: the VMCB afresh (the first start and every restart):
+ * the BSP's for the guest's entry state, checked in software; an AP's
+ * waiting for the guest's SIPI (svm/ap.c).  Then VMRUN and the exit
  * table, for good.  skiff's GS base is the vCPU (vm/vcpu.h); VMSAVE and
- * VMLOAD in run.S keep it across the guest's.
+ * VMLOAD in run.S keep it across the guest's.  The global interrupt flag
+ * is set: an AP comes here with it clear (svm_ap_enter_root()), and
+ * skiff's own NMIs must reach every vCPU's CPU while skiff runs there.
  */
 static __attribute__((noreturn)) void svm_arch_start(struct vcpu *vcpu)
 {
 	struct svm_vcpu *v = to_svm_vcpu(vcpu);
 
 	memset(v->vmcb, 0, sizeof(*v->vmcb));
-	controls(&v->vmcb->control, &pages, guest_npt);
-	guest_state(&v->vmcb->save, &vcpu->vm->entry);
-	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->regs.gpr[GUEST_REG_RBX] = vcpu->vm->entry.ebx;
-	vcpu->regs.gpr[GUEST_REG_RSI] = vcpu->vm->entry.esi;
+	controls(&v->vmcb->control, v);
 	wrmsr(MSR_IA32_GS_BASE, (uint64_t)vcpu);
-	if (svm_explain_vmcb(v->vmcb))
-		kprintf("skiff: svm: the VMCB breaks VMRUN's checks; VMRUN will refuse it\n");
+	if (!v->started)
+		cpu_nmi_attach(vcpu->index, &vcpu->nmi_held);
+	stgi();
+	/* A restart is a new guest: the old one's NMI is not its.  An NMI
+	 * that came while skiff booted goes to the first start. */
+	if (v->started)
+		vcpu->nmi_pending = false;
+	v->nmi_masked = false;
+	svm_take_held_nmi(v);
+	v->started = true;
+	if (vcpu->index == 0) {
+		guest_state(&v->vmcb->save, &vcpu->vm->entry);
+		memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+		vcpu->regs.gpr[GUEST_REG_RBX] = vcpu->vm->entry.ebx;
+		vcpu->regs.gpr[GUEST_REG_RSI] = vcpu->vm->entry.esi;
+		__atomic_store_n(&vcpu->run_state, VCPU_RUNNING, __ATOMIC_SEQ_CST);
+		if (svm_explain_vmcb(v->vmcb))
+			kprintf("skiff: svm: the VMCB breaks VMRUN's checks; VMRUN will refuse it\n");
+	} else {
+		svm_ap_init(v);
+	}
+	__atomic_store_n(&vcpu->entered, true, __ATOMIC_RELEASE);
 	svm_loop_from(vcpu->exit_stack_top, v);
 }
 
 void svm_vcpu_loop(struct svm_vcpu *v)
 {
 	for (;;) {
+		if (v->wait_sipi)
+			svm_ap_wait_sipi(v);
 		svm_vmrun(v->vmcb_pa, v->host_save_pa, &v->vcpu.regs);
 		svm_exit_dispatch(v);
 	}
@@ -290,4 +357,5 @@ static void svm_print_exit_stats(const struct vm *vm)
 const struct vm_arch svm_arch = {
 	.start = svm_arch_start,
 	.print_exit_stats = svm_print_exit_stats,
+	.sipi_by_skiff = true,
 };

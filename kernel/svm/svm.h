@@ -2,8 +2,9 @@
  * The SVM backend's run path: SVM on for this CPU (EFER.SVME, the host
  * save area), the BSP's vCPU with its VMCB (the guest's first state, its
  * ASID, nested paging, the permission maps), and vm->arch->start, which
- * runs the guest through VMRUN and svm_exit_table[] for good.  One vCPU:
- * the APs are not started on AMD-V yet.
+ * runs the guest through VMRUN and svm_exit_table[] for good; a vCPU for
+ * each AP the guest gets, which waits in skiff for the guest's SIPI
+ * (svm/ap.c).
  */
 #ifndef SKIFF_SVM_SVM_H
 #define SKIFF_SVM_SVM_H
@@ -13,7 +14,8 @@
 #include "vm/guest_regs.h"
 #include "vm/vm.h"
 
-/* The guest's ASID: 0 is the host's (15.16); one guest, one ASID. */
+/* The guest's ASID where the CPU has too few for one per vCPU: 0 is the
+ * host's (15.16). */
 #define SVM_GUEST_ASID		1
 
 /* run.S: VMRUN of the VMCB at vmcb_pa with the guest's registers regs,
@@ -39,6 +41,17 @@ extern const struct vm_arch svm_arch;
  */
 struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const struct npt *npt,
 			  uint32_t apic_id);
+
+/* An AP's vCPU with CPU index index (its ASID from it) for vm, after
+ * svm_cpu_init(); the AP enters it itself (vm_run).  NULL when the pool
+ * has no room. */
+struct vcpu *svm_vcpu_create_ap(struct vm *vm, unsigned index, uint32_t apic_id,
+				uint64_t exit_stack_top);
+
+/* Run on each AP skiff starts (smp.h): SVM on with the host save area at
+ * hsave, as the BSP's probe found it usable, and GIF clear.  0, or -1
+ * when EFER.SVME is refused; prints nothing. */
+int svm_ap_enter_root(const struct svm_caps *caps, uint64_t hsave);
 
 /* run.S: svm_vcpu_loop(v) on the empty stack below stack_top. */
 __attribute__((noreturn)) void svm_loop_from(uint64_t stack_top, struct svm_vcpu *v);

@@ -28,6 +28,15 @@ struct svm_vcpu {
 	int64_t tsc_adjust_delta;
 	/* [svm_exit_index(code)], and one for codes the APM does not define */
 	struct hc_exit_stat exit_stats[SVM_EXIT_INDEX_COUNT + 1];
+	/* After the counts, whose offset run.S knows (run_offsets.h). */
+	uint32_t asid;			/* its own: index + 1 where the CPU has enough */
+	bool started;			/* vm->arch->start has run once */
+	/* An AP's vCPU after INIT: it waits in skiff for the guest's SIPI
+	 * (svm/ap.c), running nothing. */
+	bool wait_sipi;
+	/* skiff injected an NMI the guest handles: no other until its IRET,
+	 * which is intercepted meanwhile (APM Vol. 2 15.20, 15.13). */
+	bool nmi_masked;
 };
 
 _Static_assert(__builtin_offsetof(struct svm_vcpu, vcpu) == 0, "a struct vcpu * is a struct svm_vcpu *");

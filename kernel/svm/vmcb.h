@@ -22,6 +22,7 @@
 #define SVM_INTERCEPT_SMI		(1u << 2)
 #define SVM_INTERCEPT_INIT		(1u << 3)
 #define SVM_INTERCEPT_CPUID		(1u << 18)
+#define SVM_INTERCEPT_IRET		(1u << 20)
 #define SVM_INTERCEPT_INVD		(1u << 22)
 #define SVM_INTERCEPT_HLT		(1u << 24)
 #define SVM_INTERCEPT_INVLPGA		(1u << 26)

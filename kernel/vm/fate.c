@@ -90,12 +90,48 @@ bool vm_take_kick(struct vcpu *v)
  * waits for a SIPI is where INIT would put it, and the SIPI that starts
  * it clears the mark (an INIT before the SIPI has done its work then).
  */
+/*
+ * A SIPI where the hardware has no wait-for-SIPI state (sipi_by_skiff):
+ * skiff's to deliver, as the hardware would: to a vCPU that waits for
+ * one, the first SIPI after its INIT starts it (SDM Vol. 3A 9.4.4.1: a
+ * second, sent in case the first was lost, finds it running and is
+ * dropped); a running CPU drops it; and a CPU that is not the guest's
+ * never sees it.
+ */
+static void deliver_sipi(struct vcpu *v, const struct vm_icr *d, uint8_t vector)
+{
+	struct vm *vm = v->vm;
+
+	for (unsigned i = 1; i < vm->vcpu_count; i++) {
+		struct vcpu *w = vm->vcpus[i];
+		unsigned none = 0;
+
+		if (w == v || !vm_icr_reaches(d, v->apic_id, w->apic_id) ||
+		    state_of(w) != VCPU_WAIT_SIPI)
+			continue;
+		__atomic_compare_exchange_n(&w->sipi, &none, VCPU_SIPI_PENDING | vector, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	}
+}
+
+bool vm_take_sipi(struct vcpu *v, uint8_t *vector)
+{
+	unsigned s = __atomic_exchange_n(&v->sipi, 0, __ATOMIC_SEQ_CST);
+
+	*vector = (uint8_t)s;
+	return s & VCPU_SIPI_PENDING;
+}
+
 enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr)
 {
 	struct vm_icr d = vm_icr_decode(icr);
 	struct vm *vm = v->vm;
 	enum vm_ipi_action act = VM_IPI_DONE;
 
+	if (d.mode == ICR_MODE_STARTUP && vm->arch->sipi_by_skiff) {
+		deliver_sipi(v, &d, (uint8_t)icr);
+		return VM_IPI_DONE;
+	}
 	if (d.mode != ICR_MODE_INIT)
 		return VM_IPI_PASS;
 	if (d.init_deassert)
@@ -118,6 +154,18 @@ enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr)
 	return act;
 }
 
+/* With sipi_by_skiff no INIT or SIPI may reach the hardware (a physical
+ * INIT would reset a CPU that runs skiff), and one to a logical xAPIC
+ * destination names CPUs by registers skiff does not model: dropped,
+ * and said. */
+static enum vm_ipi_action refuse_logical(struct vcpu *v, uint64_t icr)
+{
+	vm_refused(v, "xAPIC INIT or SIPI to a logical destination", icr,
+		   "skiff delivers INIT and SIPI itself here and names their targets by APIC "
+		   "ID only; not sent");
+	return VM_IPI_DONE;
+}
+
 enum vm_ipi_action vm_xapic_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
 {
 	uint64_t offset = gpa & (XAPIC_REGS_SIZE - 1);
@@ -132,6 +180,9 @@ enum vm_ipi_action vm_xapic_write(struct vcpu *v, uint64_t gpa, unsigned size, u
 		/* A logical destination is out of skiff's view (vm/ipi.h). */
 		if (!(d.logical && d.shorthand == ICR_TO_DEST))
 			act = vm_guest_icr_write(v, icr);
+		else if (v->vm->arch->sipi_by_skiff &&
+			 (d.mode == ICR_MODE_INIT || d.mode == ICR_MODE_STARTUP))
+			act = refuse_logical(v, icr);
 	}
 	if (act == VM_IPI_PASS)		/* ICR_HIGH is as the guest wrote it */
 		vm_mmio_store(gpa, size, value);
@@ -219,5 +270,6 @@ void vm_vcpu_started(struct vcpu *v)
 
 void vm_vcpu_parked(struct vcpu *v)
 {
+	__atomic_store_n(&v->sipi, 0, __ATOMIC_SEQ_CST);	/* one sent before the INIT */
 	__atomic_store_n(&v->run_state, VCPU_WAIT_SIPI, __ATOMIC_SEQ_CST);
 }

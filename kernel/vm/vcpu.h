@@ -17,6 +17,8 @@
 struct vm;
 struct hc_exit_stat;
 
+#define VCPU_SIPI_PENDING	0x100u	/* in struct vcpu's sipi, above the vector */
+
 /* Where a vCPU is, as the other CPUs see it (vm/fate.c). */
 enum vcpu_run_state {
 	VCPU_WAIT_SIPI,		/* an AP before the guest starts it: runs nothing */
@@ -46,6 +48,10 @@ struct vcpu {
 	/* An INIT the guest sent this AP (vm_guest_icr_write): taken at the
 	 * vCPU's next exit.  Atomic. */
 	bool init_pending;
+	/* With vm->arch->sipi_by_skiff: a SIPI the guest sent this AP while it
+	 * waited for one, SIPI_PENDING | vector, or 0 (vm_take_sipi()).
+	 * Atomic. */
+	unsigned sipi;
 	/* The guest's last write of its xAPIC ICR_HIGH (vm_xapic_write()):
 	 * the destination of its next ICR_LOW. */
 	uint32_t xapic_icr_high;

@@ -281,7 +281,8 @@ bool vm_take_kick(struct vcpu *v);
 /* What the guest's write of its x2APIC ICR (vm/ipi.h) asks of v's backend. */
 enum vm_ipi_action {
 	VM_IPI_PASS,		/* write the real ICR with it */
-	VM_IPI_DONE,		/* skiff delivered it (an INIT to other APs) */
+	VM_IPI_DONE,		/* skiff delivered it (an INIT to other APs, or
+				 * with sipi_by_skiff a SIPI) */
 	VM_IPI_INIT_SELF,	/* v, an AP, sent INIT to itself: reset it */
 	VM_IPI_INIT_BSP,	/* INIT reaches the bootstrap processor: an incident */
 };
@@ -302,6 +303,10 @@ static inline bool vm_init_taken(struct vcpu *v)
 	       __atomic_exchange_n(&v->init_pending, false, __ATOMIC_SEQ_CST);
 }
 
+/* With vm->arch->sipi_by_skiff: the vector of a SIPI the guest sent v
+ * while v waited for one, taken (true), or false. */
+bool vm_take_sipi(struct vcpu *v, uint8_t *vector);
+
 /* An AP's vCPU leaves wait-for-SIPI (the backend's SIPI exit): running
  * from now on, unless the guest's fate is being decided (then held). */
 void vm_vcpu_started(struct vcpu *v);
@@ -318,6 +323,10 @@ struct vm_arch {
 	void (*start)(struct vcpu *v) __attribute__((noreturn));
 	/* The VM-exit counts of every vCPU of vm, by reason, with a total. */
 	void (*print_exit_stats)(const struct vm *vm);
+	/* The hardware has no wait-for-SIPI state for guests (AMD-V): an AP's
+	 * vCPU waits in skiff, and skiff delivers the guest's start-up IPIs to
+	 * it (vm_guest_icr_write(), vm_take_sipi()); none reaches the CPU. */
+	bool sipi_by_skiff;
 };
 
 #endif

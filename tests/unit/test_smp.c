@@ -156,10 +156,12 @@ static void test_parked_line_names_the_aps(void **state)
 	char buf[128];
 
 	(void)state;
-	smp_format_parked(buf, sizeof(buf), one, 1);
+	smp_format_parked(buf, sizeof(buf), SMP_HELD_VMX, one, 1);
 	assert_string_equal(buf, "1 AP started and parked in VMX root (APIC IDs 1)");
-	smp_format_parked(buf, sizeof(buf), three, 3);
+	smp_format_parked(buf, sizeof(buf), SMP_HELD_VMX, three, 3);
 	assert_string_equal(buf, "3 APs started and parked in VMX root (APIC IDs 1, 2, 3)");
+	smp_format_parked(buf, sizeof(buf), SMP_HELD_SVM, one, 1);
+	assert_string_equal(buf, "1 AP started and parked with SVM on and GIF clear (APIC IDs 1)");
 }
 
 static void test_parked_line_stays_within_its_buffer(void **state)
@@ -170,7 +172,7 @@ static void test_parked_line_stays_within_its_buffer(void **state)
 	(void)state;
 	for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++)
 		ids[i] = 1000 + i;
-	smp_format_parked(buf, sizeof(buf), ids, CONFIG_MAX_CPUS - 1);
+	smp_format_parked(buf, sizeof(buf), SMP_HELD_VMX, ids, CONFIG_MAX_CPUS - 1);
 	assert_true(strlen(buf) < sizeof(buf));
 	assert_non_null(strstr(buf, ", ...)"));
 }

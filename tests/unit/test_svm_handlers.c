@@ -77,6 +77,17 @@ enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr)
 	(void)v; (void)icr;
 	return VM_IPI_DONE;
 }
+/* One vCPU: no other sends a kick, none is started or reset. */
+void vm_fate_hold(struct vcpu *v)
+{
+	(void)v;
+	fail_msg("held with one vCPU");
+	for (;;)
+		;
+}
+bool vm_take_kick(struct vcpu *v) { (void)v; return false; }
+void svm_ap_init(struct svm_vcpu *v) { (void)v; }
+bool svm_finish_ipi(struct svm_vcpu *v, enum vm_ipi_action act) { (void)v; return act == VM_IPI_DONE; }
 static unsigned refusals;
 void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *why)
 {

@@ -1,0 +1,143 @@
+/*
+ * The APs on AMD-V (svm.h): how skiff holds one, and how its vCPU lives
+ * without the wait-for-SIPI state VT-x has.
+ *
+ * Held: SVM on (EFER.SVME, APM Vol. 2 15.4), the CPU's own host save
+ * area (VM_HSAVE_PA, 15.30.4; both are per CPU), and the global
+ * interrupt flag clear (CLGI, 15.17), which holds INIT, NMI and SMI
+ * pending: the nearest thing to VMX root's blocked INIT.
+ *
+ * The vCPU: after INIT (skiff's, vm/ipi.h) an AP's vCPU runs nothing.
+ * It waits in skiff, in svm_ap_wait_sipi(), for the SIPI skiff delivers
+ * (vm_guest_icr_write()); that starts it in real mode at vector << 12
+ * with the reset state of the APM (Vol. 2 14.1.3, "Processor
+ * Initialization State") and the SDM (Vol. 3A 10.1.1, table 10-1).
+ */
+#include "cpu.h"
+#include "lib/string.h"
+#include "svm/caps.h"
+#include "svm/exit.h"
+#include "svm/svm.h"
+#include "svm/vmcb.h"
+#include "vm/cpuid.h"
+#include "vm/vm.h"
+#include "x86.h"
+
+#define CR0_ET		(1ull << 4)
+#define CR0_NW		(1ull << 29)
+#define CR0_CD		(1ull << 30)
+#define RFLAGS_FIXED	(1ull << 1)
+#define DR6_INIT	0xffff0ff0ull
+#define DR7_INIT	0x400ull
+#define PAT_POWER_ON	0x0007040600070406ull	/* APM Vol. 2 7.8.2 */
+/* Real-mode segments as reset leaves them (VMCB attribute form, vmcb.h):
+ * present, read/write data and execute/read code, both accessed; TR a
+ * busy 16-bit TSS, LDTR an LDT. */
+#define ATTR_CODE16	(VMCB_ATTR_P | VMCB_ATTR_S | 0xb)
+#define ATTR_DATA16	(VMCB_ATTR_P | VMCB_ATTR_S | 0x3)
+#define ATTR_TSS16_BUSY	(VMCB_ATTR_P | 0x3)
+#define ATTR_LDT	(VMCB_ATTR_P | 0x2)
+
+int svm_ap_enter_root(const struct svm_caps *caps, uint64_t hsave)
+{
+	uint64_t vm_cr;
+
+	/* VM_CR is per CPU: what the BSP's probe cleared, cleared here too. */
+	if (caps->clear_svmdis && rdmsr_safe(MSR_VM_CR, &vm_cr) == 0)
+		wrmsr_safe(MSR_VM_CR, vm_cr & ~VM_CR_SVMDIS);
+	if (wrmsr_safe(MSR_IA32_EFER, rdmsr(MSR_IA32_EFER) | EFER_SVME) < 0)
+		return -1;
+	wrmsr(MSR_VM_HSAVE_PA, hsave);
+	clgi();
+	return 0;
+}
+
+static void segment(struct vmcb_segment *s, uint16_t sel, uint64_t base, uint16_t attrib)
+{
+	*s = (struct vmcb_segment){ .selector = sel, .attrib = attrib, .limit = 0xffff, .base = base };
+}
+
+/* The guest state of an AP right after INIT and the SIPI with vector:
+ * CS = vector << 8 (base vector << 12), IP 0, every other segment 0 with
+ * a 64 KiB limit, CR0 with CD, NW and ET (60000010h), EDX the processor's
+ * signature, everything else 0; EFER.SVME, which VMRUN requires (15.5.1),
+ * is skiff's and the guest's CPUID says it has no SVM. */
+static void reset_state(struct svm_vcpu *v, uint8_t vector)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+
+	memset(s, 0, sizeof(*s));
+	segment(&s->cs, (uint16_t)(vector << 8), (uint64_t)vector << 12, ATTR_CODE16);
+	segment(&s->ds, 0, 0, ATTR_DATA16);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	segment(&s->tr, 0, 0, ATTR_TSS16_BUSY);
+	segment(&s->ldtr, 0, 0, ATTR_LDT);
+	segment(&s->gdtr, 0, 0, 0);
+	segment(&s->idtr, 0, 0, 0);
+	s->cr0 = CR0_CD | CR0_NW | CR0_ET;
+	s->efer = EFER_SVME;
+	s->dr6 = DR6_INIT;
+	s->dr7 = DR7_INIT;
+	s->rflags = RFLAGS_FIXED;
+	s->g_pat = PAT_POWER_ON;
+	memset(&v->vcpu.regs, 0, sizeof(v->vcpu.regs));
+	v->vcpu.regs.gpr[GUEST_REG_RDX] = cpuid(1, 0).eax;
+	v->debugctl = 0;
+}
+
+/* What INIT clears besides the registers: any event on its way in, the
+ * interrupt shadow, the NMI skiff held for the guest and its masking, an
+ * exception streak; and it flushes the TLBs (SDM Vol. 3A 10.1.1), so
+ * none of the old guest's translations survives. */
+static void reset_events(struct svm_vcpu *v)
+{
+	struct vmcb_control *k = &v->vmcb->control;
+
+	k->eventinj = 0;
+	k->interrupt_shadow = 0;
+	k->intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+	k->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
+	v->nmi_masked = false;
+	v->vcpu.nmi_pending = false;
+	v->vcpu.streak.count = 0;
+}
+
+void svm_ap_init(struct svm_vcpu *v)
+{
+	reset_events(v);
+	v->wait_sipi = true;
+	vm_vcpu_parked(&v->vcpu);
+}
+
+/*
+ * Until the guest's SIPI: nothing runs, no event is taken (an NMI that
+ * comes meanwhile is dropped as a CPU waiting for a SIPI drops it), and a
+ * stop of the guest halts the CPU.  A decision on the guest's fate passes
+ * it by: a restart leaves an AP waiting for its SIPI, where it is.
+ */
+void svm_ap_wait_sipi(struct svm_vcpu *v)
+{
+	uint8_t vector;
+
+	while (!vm_take_sipi(&v->vcpu, &vector)) {
+		if (__atomic_load_n(&v->vcpu.vm->stopped, __ATOMIC_SEQ_CST))
+			halt_forever();
+		pause();
+	}
+	svm_take_held_nmi(v);
+	v->wait_sipi = false;
+	vm_vcpu_started(&v->vcpu);	/* held instead while the guest's end is decided */
+	reset_state(v, vector);
+	reset_events(v);
+}
+
+bool svm_finish_ipi(struct svm_vcpu *v, enum vm_ipi_action act)
+{
+	if (act == VM_IPI_INIT_BSP)
+		svm_guest_crash(v, "INIT signal",
+				"the guest sent INIT to its bootstrap processor (a CPU reset)");
+	if (act != VM_IPI_INIT_SELF)
+		return true;
+	svm_ap_init(v);
+	return false;
+}

@@ -267,7 +267,8 @@ static void trap_ecam(struct vm *vm)
 	}
 }
 
-/* Every register in memory skiff keeps becomes read-only in the EPT. */
+/* Every register in memory skiff keeps becomes read-only in the EPT; on
+ * AMD-V, whose NPT is built after, recorded for mm_build_npt(). */
 static void protect_mmio(struct vm *vm)
 {
 	for (size_t i = 0; i < vm->platform.mmio_count; i++) {
@@ -477,8 +478,9 @@ static void set_up_guest(const struct vm_arch *arch, struct ept *ept,
  * VT-x with its ports and PCI filter, the BSP's vCPU (kernel/svm/), and
  * the guest started.  Not yet on AMD-V (issue 17): APs (a machine with
  * more than one CPU stops here, since a CPU skiff does not hold is one
- * the guest could take), the memory-mapped registers skiff traps on
- * VT-x (ECAM, trap_page=, MMIO reset registers), the watchdog.
+ * the guest could take), the watchdog.  The registers in memory skiff
+ * keeps (ECAM, trap_page=, MMIO reset registers) are write-protected in
+ * the NPT as in the EPT, so the NPT is built once they are known.
  */
 static __attribute__((noreturn)) void run_on_svm(void)
 {
@@ -490,12 +492,15 @@ static __attribute__((noreturn)) void run_on_svm(void)
 			"stopping\n", madt_cpus()->cpu_count);
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
+	tsc_calibrate();
+	set_up_guest(&svm_arch, NULL, &pci_reset);
+	trap_ecam(&guest);
+	trap_test_page(&boot_info, &guest);
+	protect_mmio(&guest);	/* recorded: mm_build_npt() applies them */
 	if (mm_build_npt(&guest_npt) < 0) {
 		kprintf("skiff: cannot build the guest's nested page tables; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
-	tsc_calibrate();
-	set_up_guest(&svm_arch, NULL, &pci_reset);
 	bsp = svm_cpu_init(&svm_caps, &guest, &guest_npt, bsp_apic_id());
 	if (!bsp) {
 		kprintf("skiff: cannot set up AMD-V for the guest; stopping\n");

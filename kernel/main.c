@@ -214,13 +214,17 @@ static void trap_test_page(const struct boot_info *bi, struct vm *vm)
 }
 
 /*
- * The guest's local APIC page, when the guest gets more than one CPU: its
- * stores are done for it, so that an INIT it sends through its xAPIC ICR
- * is skiff's to deliver to its vCPUs, as through its x2APIC ICR (vm/ipi.h).
- * A physical INIT would do on hardware, where the INIT exit consumes it,
- * but Bochs 2.7 never does: the AP could not run (docs/emulators.md).  The
- * cost is an exit per store (EOI, timer, IPIs); a guest with one CPU has
- * no AP to start and keeps its APIC page to itself.
+ * The guest's local APIC page, when the guest gets more than one CPU, and
+ * always on AMD-V: its stores are done for it, so that an INIT (and on
+ * AMD-V a SIPI) it sends through its xAPIC ICR is skiff's to deliver to
+ * its vCPUs, as through its x2APIC ICR (vm/ipi.h).  On VT-x a physical
+ * INIT would do on hardware, where the INIT exit consumes it, but Bochs
+ * 2.7 never does: the AP could not run (docs/emulators.md).  On AMD-V a
+ * physical INIT is never safe: it would reset a CPU that runs skiff the
+ * moment GIF is set, the guest's own included (the INIT intercept holds
+ * it only while the guest runs).  The cost is an exit per store (EOI,
+ * timer, IPIs); on VT-x a guest with one CPU has no AP to start and keeps
+ * its APIC page to itself.
  */
 static unsigned cpus_wanted(const char *cmdline);
 
@@ -230,7 +234,7 @@ static void trap_xapic(const struct boot_info *bi, struct vm *vm)
 	size_t n = smp_cpus(&cpus);
 	unsigned wanted = cpus_wanted(bi->cmdline);
 
-	if ((wanted && wanted < n ? wanted : n) < 2)
+	if (!use_svm && (wanted && wanted < n ? wanted : n) < 2)
 		return;
 	add_mmio(&vm->platform, (struct vm_mmio_trap){ .kind = VM_MMIO_XAPIC,
 						       .base = VM_APIC_BASE_ARCH,
@@ -267,7 +271,8 @@ static void trap_ecam(struct vm *vm)
 	}
 }
 
-/* Every register in memory skiff keeps becomes read-only in the EPT. */
+/* Every register in memory skiff keeps becomes read-only in the EPT; on
+ * AMD-V, whose NPT is built after, recorded for mm_build_npt(). */
 static void protect_mmio(struct vm *vm)
 {
 	for (size_t i = 0; i < vm->platform.mmio_count; i++) {
@@ -490,26 +495,31 @@ static void set_up_guest(const struct vm_arch *arch, struct ept *ept,
 }
 
 /*
- * An SVM machine: the guest's nested page tables, every AP held as on
- * VT-x (SVM on, GIF clear), the guest loaded as on VT-x with its ports
- * and PCI filter, a vCPU for the BSP and for each AP the guest gets
- * (kernel/svm/), and the guest started.  Not yet on AMD-V (issue 17):
- * the memory-mapped registers skiff traps on VT-x (ECAM, trap_page=,
- * MMIO reset registers), the watchdog.
+ * An SVM machine: every AP held as on VT-x (SVM on, GIF clear), the guest
+ * loaded as on VT-x with its ports and PCI filter, the registers in memory
+ * skiff keeps (its local APIC page, ECAM, trap_page=, MMIO reset
+ * registers) write-protected in the NPT as in the EPT, so the NPT is built
+ * once they are known; a vCPU for the BSP and for each AP the guest gets
+ * (kernel/svm/), and the guest started.  Not yet on AMD-V (issue 17): the
+ * watchdog.
  */
 static __attribute__((noreturn)) void run_on_svm(void)
 {
 	struct pci_reset_reg pci_reset;
 	struct vcpu *bsp;
 
-	if (mm_build_npt(&guest_npt) < 0) {
-		kprintf("skiff: cannot build the guest's nested page tables; stopping\n");
-		system_stop(STOP_STATUS_BOOT_ERROR);
-	}
 	tsc_calibrate();
 	if (smp_start_aps(&boot_info, &svm_root, cpus_wanted(boot_info.cmdline)) < 0)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	set_up_guest(&svm_arch, NULL, &pci_reset);
+	trap_xapic(&boot_info, &guest);
+	trap_ecam(&guest);
+	trap_test_page(&boot_info, &guest);
+	protect_mmio(&guest);	/* recorded: mm_build_npt() applies them */
+	if (mm_build_npt(&guest_npt) < 0) {
+		kprintf("skiff: cannot build the guest's nested page tables; stopping\n");
+		system_stop(STOP_STATUS_BOOT_ERROR);
+	}
 	bsp = svm_cpu_init(&svm_caps, &guest, &guest_npt, bsp_apic_id());
 	if (!bsp) {
 		kprintf("skiff: cannot set up AMD-V for the guest; stopping\n");

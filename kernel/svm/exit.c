@@ -12,6 +12,7 @@
 
 #include "vm/guest_regs.h"
 #include "vm/guest_walk.h"
+#include "vm/mmio_insn.h"
 #include "vm/vm.h"
 #include "x86.h"
 
@@ -26,12 +27,25 @@ bool svm_guest_64bit(const struct svm_vcpu *v)
 	return (v->vmcb->save.efer & EFER_LMA) && (v->vmcb->save.cs.attrib & VMCB_ATTR_L);
 }
 
-size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n)
+enum mmio_mode svm_code_mode(const struct svm_vcpu *v, struct guest_paging *p, uint64_t *linear)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
-	struct guest_paging p = { .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
-	uint64_t linear = svm_guest_64bit(v) ? s->rip : (uint32_t)(s->cs.base + s->rip);
 
+	*p = (struct guest_paging){ .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer };
+	if (svm_guest_64bit(v)) {
+		*linear = s->rip;
+		return MMIO_MODE_64;
+	}
+	*linear = (uint32_t)(s->cs.base + s->rip);
+	return (s->cs.attrib & VMCB_ATTR_DB) ? MMIO_MODE_32 : MMIO_MODE_16;
+}
+
+size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n)
+{
+	struct guest_paging p;
+	uint64_t linear;
+
+	svm_code_mode(v, &p, &linear);
 	return guest_fetch(&v->vcpu.vm->mem, &p, linear, buf, n);
 }
 
@@ -75,6 +89,11 @@ void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
 				"no NRIP save, and the bytes at RIP are not the instruction "
 				"the exit names");
 	complete(v, rip_after(v, (unsigned)len));
+}
+
+void svm_skip_emulated(struct svm_vcpu *v, unsigned len)
+{
+	complete(v, rip_after(v, len));
 }
 
 void svm_skip_len(struct svm_vcpu *v, unsigned len)

@@ -39,6 +39,11 @@ void svm_skip(struct svm_vcpu *v, enum svm_insn insn);
  * next RIP where it saves one, else len. */
 void svm_skip_len(struct svm_vcpu *v, unsigned len);
 
+/* Past an instruction skiff emulated on an exit that is not the
+ * instruction's own intercept (a nested page fault), len bytes long: the
+ * CPU saves no next RIP there (APM Vol. 2 15.7.1). */
+void svm_skip_emulated(struct svm_vcpu *v, unsigned len);
+
 /* An exception for the guest at its next VMRUN (APM 15.20, EVENTINJ). */
 void svm_inject_exception(struct svm_vcpu *v, uint8_t vector);
 
@@ -47,6 +52,11 @@ void svm_inject_gp(struct svm_vcpu *v);
 
 /* The guest in 64-bit mode: EFER.LMA and CS.L (APM Vol. 2 4.8.1). */
 bool svm_guest_64bit(const struct svm_vcpu *v);
+
+/* The guest's paging in *p, the linear address of CS:RIP in *linear, and
+ * its code size, for reading and decoding the instruction there. */
+struct guest_paging;
+enum mmio_mode svm_code_mode(const struct svm_vcpu *v, struct guest_paging *p, uint64_t *linear);
 
 /* Up to n bytes of the guest's instruction stream at CS:RIP; how many. */
 size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n);

@@ -11,6 +11,8 @@
 #include "svm/exit.h"
 #include "svm/exit_table.h"
 #include "svm/svm.h"
+#include "vm/guest_walk.h"
+#include "vm/mmio_insn.h"
 #include "vm/cpuid.h"
 #include "vm/verdict.h"
 #include "vm/vm.h"
@@ -228,13 +230,60 @@ void svm_exit_init(struct svm_vcpu *v)
 	svm_guest_crash(v, "INIT signal", "the guest reset its CPU");
 }
 
-/* EXITINFO2 is the guest-physical address (15.25.6): skiff's memory, or
- * none at all, is never the guest's. */
+/*
+ * A nested page fault (APM Vol. 2 15.25.6): EXITINFO2 is the
+ * guest-physical address, EXITINFO1 a page-fault error code (P: the page
+ * is mapped and the access is not allowed; RW: a write; ID: a fetch) with
+ * bit 32 set for the final translation and bit 33 for a walk of the
+ * guest's own page tables.  A write to a page of registers skiff keeps
+ * (vm/platform.h), which the NPT maps read-only, is decoded and done or
+ * refused as on VT-x (vm_mmio_decode_store(), vm_mmio_write()); anything
+ * else touched memory that is not the guest's: its crash, naming the
+ * address and its owner.
+ */
+#define NPF_PRESENT	(1ull << 0)
+#define NPF_WRITE	(1ull << 1)
+#define NPF_FETCH	(1ull << 4)
+#define NPF_FINAL	(1ull << 32)
+
+static void emulate_mmio_store(struct svm_vcpu *v, const struct vm_mmio_trap *t, uint64_t gpa)
+{
+	struct guest_paging paging;
+	struct mmio_insn insn;
+	uint64_t linear, value;
+	enum mmio_mode mode = svm_code_mode(v, &paging, &linear);
+	char detail[160];
+
+	if (vm_mmio_decode_store(&v->vcpu, &paging, linear, mode, v->vmcb->save.rax,
+				 v->vmcb->save.rsp, gpa, &insn,
+				 &value, detail, sizeof(detail)) < 0) {
+		svm_guest_crash(v, "nested page fault", detail);
+		return;
+	}
+	if (t->kind == VM_MMIO_XAPIC) {		/* INIT and SIPI are skiff's (vm/ipi.h) */
+		if (svm_finish_ipi(v, vm_xapic_write(&v->vcpu, gpa, insn.size, value)))
+			svm_skip_emulated(v, insn.len);
+		return;
+	}
+	vm_mmio_write(&v->vcpu, gpa, insn.size, value);
+	svm_skip_emulated(v, insn.len);
+}
+
 void svm_exit_npf(struct svm_vcpu *v)
 {
-	kprintf("skiff: npt: the guest touched guest-physical 0x%lx (%s), which is not its memory\n",
-		v->vmcb->control.exitinfo2, (v->vmcb->control.exitinfo1 & 2) ? "write" : "read or fetch");
-	svm_guest_crash(v, "nested page fault", "an access outside the guest's memory");
+	uint64_t info = v->vmcb->control.exitinfo1, gpa = v->vmcb->control.exitinfo2;
+	const struct vm_mmio_trap *t = vm_platform_mmio_trap(&v->vcpu.vm->platform, gpa);
+	char detail[160];
+
+	if ((info & (NPF_PRESENT | NPF_WRITE | NPF_FINAL)) == (NPF_PRESENT | NPF_WRITE | NPF_FINAL) &&
+	    !(info & NPF_FETCH) && t) {
+		emulate_mmio_store(v, t, gpa);
+		return;
+	}
+	vm_describe_unmapped(detail, sizeof(detail),
+			     (info & NPF_FETCH) ? "instruction fetch" : (info & NPF_WRITE) ? "write" : "read",
+			     gpa);
+	svm_guest_crash(v, "nested page fault", detail);
 }
 
 /* VMRUN refused the VMCB: skiff's fault, not the guest's.  The software

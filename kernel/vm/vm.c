@@ -17,6 +17,9 @@
 #include "lib/printf.h"
 #include "panic.h"
 #include "power.h"
+#include "vm/guest_regs.h"
+#include "vm/guest_walk.h"
+#include "vm/mmio_insn.h"
 #include "vm/mtrr_view.h"
 #include "vm/vm.h"
 #include "x86.h"
@@ -154,6 +157,45 @@ int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
 		vm_refused(v, what, value, r.why);
 	}
 	return 0;
+}
+
+int vm_mmio_decode_store(struct vcpu *v, const struct guest_paging *p, uint64_t linear,
+			 enum mmio_mode mode, uint64_t rax, uint64_t rsp, uint64_t gpa,
+			 struct mmio_insn *insn,
+			 uint64_t *value, char *detail, size_t size)
+{
+	uint8_t bytes[MMIO_INSN_MAX_LEN];
+	uint64_t regs[MMIO_INSN_REGS];
+	size_t n = guest_fetch(&v->vm->mem, p, linear, bytes, sizeof(bytes));
+
+	if (mmio_insn_decode(bytes, n, mode, insn) < 0 || !insn->write) {
+		fmt_snprintf(detail, size, "a store to 0x%lx, a page of registers skiff keeps, by "
+			     "an instruction it does not emulate (%zu bytes at linear 0x%lx: %02x "
+			     "%02x %02x %02x ...)", gpa, n, linear, n > 0 ? bytes[0] : 0,
+			     n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0, n > 3 ? bytes[3] : 0);
+		return -1;
+	}
+	for (unsigned i = 0; i < MMIO_INSN_REGS; i++)
+		regs[i] = v->regs.gpr[i];
+	regs[GUEST_REG_RAX] = rax;
+	regs[GUEST_REG_RSP] = rsp;
+	*value = mmio_insn_store_value(insn, regs);
+	return 0;
+}
+
+void vm_describe_unmapped(char *buf, size_t size, const char *access, uint64_t gpa)
+{
+	enum mm_owner owner = mm_layout_owner(mm_layout(), gpa);
+
+	if (owner == MM_OWNER_NONE)
+		fmt_snprintf(buf, size, "%s of guest-physical 0x%lx, which is not RAM skiff maps "
+			     "for the guest", access, gpa);
+	else if (owner == MM_OWNER_GUEST)
+		fmt_snprintf(buf, size, "%s of guest-physical 0x%lx, which is guest RAM (a bug in "
+			     "skiff's EPT or NPT?)", access, gpa);
+	else
+		fmt_snprintf(buf, size, "%s of guest-physical 0x%lx, which belongs to skiff: %s",
+			     access, gpa, mm_owner_name(owner));
 }
 
 void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)

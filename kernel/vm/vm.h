@@ -226,6 +226,27 @@ __attribute__((noreturn)) void vm_dma_blocked(struct vcpu *v, const char *what);
  * power-off: then it does not return). */
 int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value);
 
+/*
+ * The store the guest's instruction at linear (read through paging p, in
+ * code size mode; rax and rsp the guest's, which a backend may keep
+ * outside v->regs) makes to gpa, a page of registers
+ * skiff keeps: 0 with *insn decoded and *value what it stores; -1 when it
+ * is an instruction skiff does not emulate, with detail saying which (its
+ * bytes), for the guest's crash report.  The same on either backend.
+ */
+struct guest_paging;
+struct mmio_insn;
+enum mmio_mode;
+int vm_mmio_decode_store(struct vcpu *v, const struct guest_paging *p, uint64_t linear,
+			 enum mmio_mode mode, uint64_t rax, uint64_t rsp, uint64_t gpa,
+			 struct mmio_insn *insn,
+			 uint64_t *value, char *detail, size_t size);
+
+/* What the guest touched that its EPT or NPT does not map, for its crash
+ * report: "<access> of guest-physical <gpa>, which belongs to skiff:
+ * <owner>" (or is not RAM skiff maps for the guest, or is guest RAM). */
+void vm_describe_unmapped(char *buf, size_t size, const char *access, uint64_t gpa);
+
 /* A store of size bytes (1, 2, 4, 8) of value to the hardware at pa, as
  * the guest made it. */
 void vm_mmio_store(uint64_t pa, unsigned size, uint64_t value);

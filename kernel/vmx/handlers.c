@@ -751,26 +751,18 @@ static enum mmio_mode guest_code_mode(struct guest_paging *p, uint64_t *linear)
  */
 static void emulate_mmio_store(struct vmx_vcpu *v, const struct vm_mmio_trap *t, uint64_t gpa)
 {
-	uint8_t bytes[MMIO_INSN_MAX_LEN];
-	uint64_t regs[MMIO_INSN_REGS], linear, value;
+	uint64_t linear, value;
 	struct guest_paging paging;
 	enum mmio_mode mode = guest_code_mode(&paging, &linear);
-	size_t n = guest_fetch(&v->vcpu.vm->mem, &paging, linear, bytes, sizeof(bytes));
 	struct mmio_insn insn;
 	char detail[160];
 
-	if (mmio_insn_decode(bytes, n, mode, &insn) < 0 || !insn.write) {
-		fmt_snprintf(detail, sizeof(detail), "a store to 0x%lx, a page of registers skiff "
-			     "keeps, by an instruction it does not emulate (%zu bytes at linear 0x%lx: "
-			     "%02x %02x %02x %02x ...)", gpa, n, linear, n > 0 ? bytes[0] : 0,
-			     n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0, n > 3 ? bytes[3] : 0);
+	if (vm_mmio_decode_store(&v->vcpu, &paging, linear, mode, v->vcpu.regs.gpr[GUEST_REG_RAX],
+				 vmcs_read_natural(GUEST_RSP), gpa,
+				 &insn, &value, detail, sizeof(detail)) < 0) {
 		vmx_guest_crash(v, "EPT violation", detail);
 		return;
 	}
-	for (unsigned i = 0; i < MMIO_INSN_REGS; i++)
-		regs[i] = v->vcpu.regs.gpr[i];
-	regs[GUEST_REG_RSP] = vmcs_read_natural(GUEST_RSP);
-	value = mmio_insn_store_value(&insn, regs);
 	if (t->kind == VM_MMIO_XAPIC) {
 		if (finish_ipi(v, vm_xapic_write(&v->vcpu, gpa, insn.size, value)))
 			vmx_skip_emulated(insn.len);
@@ -790,8 +782,6 @@ void vmx_exit_ept_violation(struct vmx_vcpu *v)
 {
 	uint64_t qual = vmcs_read_natural(EXIT_QUALIFICATION);
 	uint64_t gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
-	enum mm_owner owner = mm_layout_owner(mm_layout(), gpa);
-	bool skiffs = owner != MM_OWNER_NONE && owner != MM_OWNER_GUEST;
 	const struct vm_mmio_trap *t = vm_platform_mmio_trap(&v->vcpu.vm->platform, gpa);
 	char detail[160];
 
@@ -799,12 +789,7 @@ void vmx_exit_ept_violation(struct vmx_vcpu *v)
 		emulate_mmio_store(v, t, gpa);
 		return;
 	}
-
-	fmt_snprintf(detail, sizeof(detail), "%s of guest-physical 0x%lx, which %s%s%s",
-		     ept_violation_access(qual), gpa,
-		     owner == MM_OWNER_NONE ? "is not RAM skiff maps for the guest" :
-		     owner == MM_OWNER_GUEST ? "is guest RAM (an EPT bug in skiff?)" :
-		     "belongs to skiff: ", skiffs ? mm_owner_name(owner) : "", "");
+	vm_describe_unmapped(detail, sizeof(detail), ept_violation_access(qual), gpa);
 	vmx_guest_crash(v, "EPT violation", detail);
 }
 

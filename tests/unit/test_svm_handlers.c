@@ -7,6 +7,7 @@
  */
 #include "support.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "svm/caps.h"
@@ -15,6 +16,8 @@
 #include "svm/svm.h"
 #include "vm/cpuid.h"
 #include "vm/guest_walk.h"
+#include "vm/mmio_insn.h"
+#include "vm/platform.h"
 #include "vm/vm.h"
 #include "x86.h"
 
@@ -88,6 +91,11 @@ void vm_fate_hold(struct vcpu *v)
 bool vm_take_kick(struct vcpu *v) { (void)v; return false; }
 void svm_ap_init(struct svm_vcpu *v) { (void)v; }
 bool svm_finish_ipi(struct svm_vcpu *v, enum vm_ipi_action act) { (void)v; return act == VM_IPI_DONE; }
+enum vm_ipi_action vm_xapic_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
+{
+	(void)v; (void)gpa; (void)size; (void)value;
+	return VM_IPI_DONE;
+}
 static unsigned refusals;
 void vm_refused(struct vcpu *v, const char *what, uint64_t value, const char *why)
 {
@@ -117,6 +125,48 @@ size_t guest_fetch(const struct guest_mem *m, const struct guest_paging *p, uint
 	guest_bytes = b_;							\
 	guest_bytes_len = sizeof(b_);						\
 } while (0)
+
+/* One page of registers skiff keeps, at TRAP_GPA; its store decoded as
+ * a 6-byte MOV of 4 bytes unless decode_fails. */
+#define TRAP_GPA	0x300000ull
+static const struct vm_mmio_trap trap = { .kind = VM_MMIO_EMULATE, .base = TRAP_GPA,
+					  .size = 4096, .name = "trap_page" };
+const struct vm_mmio_trap *vm_platform_mmio_trap(const struct vm_platform *p, uint64_t gpa)
+{
+	(void)p;
+	return gpa >= TRAP_GPA && gpa < TRAP_GPA + 4096 ? &trap : NULL;
+}
+static bool decode_fails;
+static uint64_t decoded_rax, decoded_rsp;
+int vm_mmio_decode_store(struct vcpu *vc, const struct guest_paging *p, uint64_t linear,
+			 enum mmio_mode mode, uint64_t rax, uint64_t rsp, uint64_t gpa,
+			 struct mmio_insn *insn, uint64_t *value, char *detail, size_t size)
+{
+	(void)vc; (void)p; (void)linear; (void)mode; (void)gpa; (void)detail; (void)size;
+	decoded_rax = rax;
+	decoded_rsp = rsp;
+	if (decode_fails)
+		return -1;
+	*insn = (struct mmio_insn){ .len = 6, .size = 4, .write = true };
+	*value = 0x12345678;
+	return 0;
+}
+static uint64_t stored_gpa, stored_value;
+static unsigned stored_size;
+int vm_mmio_write(struct vcpu *vc, uint64_t gpa, unsigned size, uint64_t value)
+{
+	(void)vc;
+	stored_gpa = gpa;
+	stored_size = size;
+	stored_value = value;
+	return 0;
+}
+static char unmapped_access[32];
+void vm_describe_unmapped(char *buf, size_t size, const char *access, uint64_t gpa)
+{
+	snprintf(unmapped_access, sizeof(unmapped_access), "%s", access);
+	snprintf(buf, size, "%s of 0x%lx", access, (unsigned long)gpa);
+}
 
 /* The host's MSRs are not the test's to touch: every one is absent. */
 int rdmsr_safe(uint32_t msr, uint64_t *value)
@@ -291,6 +341,68 @@ static void skip_ends_shadow_and_owes_single_step(void **state)
 	assert_true(vmcb.save.dr6 & (1ull << 14));
 }
 
+/* A nested page fault (APM Vol. 2 15.25.6): a write to a mapped page of
+ * registers skiff keeps, in the final translation, is done for the guest
+ * and skipped by the decoded length (no next RIP on this exit); anything
+ * else is the guest's crash, named by its access. */
+#define NPF_P		(1ull << 0)
+#define NPF_W		(1ull << 1)
+#define NPF_ID		(1ull << 4)
+#define NPF_FINAL	(1ull << 32)
+#define NPF_WALK	(1ull << 33)
+
+static bool npf_crashes(uint64_t info, uint64_t gpa)
+{
+	fresh(true);
+	vmcb.control.exitinfo1 = info;
+	vmcb.control.exitinfo2 = gpa;
+	unmapped_access[0] = 0;
+	stored_size = 0;
+	if (setjmp(ended) == 0) {
+		svm_exit_npf(&v);
+		return false;
+	}
+	return true;
+}
+
+static void npf_emulates_trapped_stores_only(void **state)
+{
+	(void)state;
+	decode_fails = false;
+	assert_false(npf_crashes(NPF_P | NPF_W | NPF_FINAL, TRAP_GPA + 8));
+	assert_int_equal(stored_gpa, TRAP_GPA + 8);
+	assert_int_equal(stored_size, 4);
+	assert_int_equal(stored_value, 0x12345678);
+	assert_int_equal(vmcb.save.rip, 0x1006);	/* not next_rip's 0x1002 */
+
+	/* RAX and RSP come from the VMCB, where the guest's are. */
+	fresh(true);
+	vmcb.save.rax = 0xaa;
+	vmcb.save.rsp = 0xbb;
+	vmcb.control.exitinfo1 = NPF_P | NPF_W | NPF_FINAL;
+	vmcb.control.exitinfo2 = TRAP_GPA;
+	svm_exit_npf(&v);
+	assert_int_equal(decoded_rax, 0xaa);
+	assert_int_equal(decoded_rsp, 0xbb);
+
+	assert_true(npf_crashes(NPF_P | NPF_W | NPF_FINAL, 0x1fd80000));	/* skiff's */
+	assert_string_equal(unmapped_access, "write");
+	assert_true(npf_crashes(NPF_W | NPF_FINAL, TRAP_GPA));		/* not present */
+	assert_string_equal(unmapped_access, "write");
+	assert_true(npf_crashes(NPF_P | NPF_W | NPF_WALK, TRAP_GPA));	/* the guest's walk */
+	assert_true(npf_crashes(NPF_P | NPF_FINAL, TRAP_GPA));		/* a read */
+	assert_string_equal(unmapped_access, "read");
+	assert_true(npf_crashes(NPF_P | NPF_ID | NPF_FINAL, 0x1fd80000));
+	assert_string_equal(unmapped_access, "instruction fetch");
+	assert_int_equal(stored_size, 0);
+
+	/* An instruction skiff does not emulate: the guest's crash. */
+	decode_fails = true;
+	assert_true(npf_crashes(NPF_P | NPF_W | NPF_FINAL, TRAP_GPA));
+	assert_int_equal(stored_size, 0);
+	decode_fails = false;
+}
+
 static void floods_of_db_and_ac_end_as_hangs(void **state)
 {
 	volatile unsigned n = 0;	/* kept across longjmp() */
@@ -444,6 +556,7 @@ int main(void)
 		cmocka_unit_test(msr_keeps_svme_and_pat_in_the_vmcb),
 		cmocka_unit_test(skip_ends_shadow_and_owes_single_step),
 		cmocka_unit_test(floods_of_db_and_ac_end_as_hangs),
+		cmocka_unit_test(npf_emulates_trapped_stores_only),
 		cmocka_unit_test(cr4_write_by_the_rules),
 		cmocka_unit_test(cr0_write_by_the_rules),
 		cmocka_unit_test(vmmcall_fast_path_takes_the_common_case),

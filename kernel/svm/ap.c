@@ -15,6 +15,7 @@
  */
 #include "cpu.h"
 #include "lib/string.h"
+#include "mm/mm.h"
 #include "svm/caps.h"
 #include "svm/exit.h"
 #include "svm/svm.h"
@@ -129,6 +130,26 @@ void svm_ap_wait_sipi(struct svm_vcpu *v)
 	vm_vcpu_started(&v->vcpu);	/* held instead while the guest's end is decided */
 	reset_state(v, vector);
 	reset_events(v);
+}
+
+/*
+ * Real-mode code runs below 1 MiB, which skiff never counts as guest RAM
+ * (mm/layout.c leaves it to the firmware and the guest's boot path), yet
+ * the NPT maps it, skiff's pages aside: an AP's first instructions after
+ * its SIPI are there.  With paging off such bytes are read where they
+ * are, unless skiff owns them (no decoder needs more than one page here).
+ */
+#define FIRST_MIB	0x100000ull
+
+size_t svm_fetch_below_1mib(uint64_t linear, uint8_t *buf, size_t n)
+{
+	if (linear >= FIRST_MIB || n > FIRST_MIB - linear)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (mm_layout_owner(mm_layout(), linear + i) != MM_OWNER_NONE)
+			return i;
+	memcpy(buf, (const void *)(uintptr_t)linear, n);
+	return n;
 }
 
 bool svm_finish_ipi(struct svm_vcpu *v, enum vm_ipi_action act)

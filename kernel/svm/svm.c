@@ -352,6 +352,7 @@ static void svm_print_exit_stats(const struct vm *vm)
 		}
 	}
 	vm_print_exit_stats(sum, SVM_EXIT_INDEX_COUNT + 1, slot_name, vm->restarts + 1);
+	vm_print_vcpu_shares(vm);
 }
 
 const struct vm_arch svm_arch = {

@@ -389,6 +389,26 @@ static void check_skiff(struct vm *vm)
 		kprintf("skiff: mtrr: CHANGED: the CPU's MTRRs are not as skiff found them\n");
 }
 
+void vm_print_vcpu_shares(const struct vm *vm)
+{
+	for (unsigned c = 0; c < vm->vcpu_count && vm->vcpu_count > 1; c++) {
+		const struct vcpu *w = vm->vcpus[c];
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < w->exit_stats_count; i++)
+			total += w->exit_stats[i].count;
+		kprintf("skiff: vCPU %u (APIC ID %u): %lu VM exits\n", c, w->apic_id, total);
+	}
+	for (unsigned c = 0; c < vm->vcpu_count; c++) {
+		const struct vcpu *w = vm->vcpus[c];
+
+		if (w->kicks_in_root + w->kicks_in_guest)
+			kprintf("skiff: vCPU %u: %lu of skiff's own NMIs (to stop it, or for an INIT) "
+				"taken, none passed to the guest\n", w->index,
+				w->kicks_in_root + w->kicks_in_guest);
+	}
+}
+
 void vm_guest_finished(struct vcpu *v, int status)
 {
 	struct vm *vm = v->vm;

@@ -335,6 +335,10 @@ void vm_vcpu_started(struct vcpu *v);
 /* An AP's vCPU goes back to wait-for-SIPI (an INIT, as on hardware). */
 void vm_vcpu_parked(struct vcpu *v);
 
+/* After the backend's exit table (print_exit_stats): with more than one
+ * vCPU each one's share of the exits, and skiff's own NMIs each took. */
+void vm_print_vcpu_shares(const struct vm *vm);
+
 /* ---- provided by the backend (kernel/vmx, kernel/svm) ---- */
 
 /* The backend that runs the guest's vCPUs (main.c sets vm->arch before

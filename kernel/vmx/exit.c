@@ -296,20 +296,7 @@ void vmx_print_exit_stats(const struct vm *vm)
 		}
 	}
 	vm_print_exit_stats(sum, EXIT_REASON_COUNT + 1, exit_reason_name, vm->restarts + 1);
-	if (vm->vcpu_count > 1) {
-		for (unsigned c = 0; c < vm->vcpu_count; c++)
-			kprintf("skiff: vCPU %u (APIC ID %u): %lu VM exits\n", c, vm->vcpus[c]->apic_id,
-				vmx_exits_other_than((const struct vmx_vcpu *)vm->vcpus[c],
-						     EXIT_REASON_COUNT + 1));
-	}
-	for (unsigned c = 0; c < vm->vcpu_count; c++) {
-		const struct vcpu *w = vm->vcpus[c];
-
-		if (w->kicks_in_root + w->kicks_in_guest)
-			kprintf("skiff: vCPU %u: %lu of skiff's own NMIs (to stop it, or for an INIT) "
-				"taken, none passed to the guest\n", w->index,
-				w->kicks_in_root + w->kicks_in_guest);
-	}
+	vm_print_vcpu_shares(vm);
 	for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++) {
 		uint64_t n = __atomic_load_n(&cpu_nmis_in_root[i], __ATOMIC_RELAXED);
 		uint64_t parked = __atomic_load_n(&cpu_nmis_parked[i], __ATOMIC_RELAXED);

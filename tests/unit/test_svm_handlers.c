@@ -90,6 +90,11 @@ void vm_fate_hold(struct vcpu *v)
 }
 bool vm_take_kick(struct vcpu *v) { (void)v; return false; }
 void svm_ap_init(struct svm_vcpu *v) { (void)v; }
+size_t svm_fetch_below_1mib(uint64_t linear, uint8_t *buf, size_t n)
+{
+	(void)linear; (void)buf; (void)n;
+	return 0;
+}
 bool svm_finish_ipi(struct svm_vcpu *v, enum vm_ipi_action act) { (void)v; return act == VM_IPI_DONE; }
 enum vm_ipi_action vm_xapic_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
 {

@@ -114,20 +114,32 @@ void svm_ap_init(struct svm_vcpu *v)
  * Until the guest's SIPI: nothing runs, no event is taken (an NMI that
  * comes meanwhile is dropped as a CPU waiting for a SIPI drops it), and a
  * stop of the guest halts the CPU.  A decision on the guest's fate passes
- * it by: a restart leaves an AP waiting for its SIPI, where it is.
+ * it by: a restart leaves an AP waiting for its SIPI, where it is.  No
+ * SIPI is taken while a decision is made, and one taken as a decision
+ * came and went was the old guest's (vm_fate_release() drops the rest):
+ * the vCPU waits on.
  */
 void svm_ap_wait_sipi(struct svm_vcpu *v)
 {
+	struct vm *vm = v->vcpu.vm;
 	uint8_t vector;
 
-	while (!vm_take_sipi(&v->vcpu, &vector)) {
-		if (__atomic_load_n(&v->vcpu.vm->stopped, __ATOMIC_SEQ_CST))
+	for (;;) {
+		unsigned fate = __atomic_load_n(&vm->fate, __ATOMIC_SEQ_CST);
+
+		if (__atomic_load_n(&vm->stopped, __ATOMIC_SEQ_CST))
 			halt_forever();
-		pause();
+		if ((fate & 1) || !vm_take_sipi(&v->vcpu, &vector)) {
+			pause();
+			continue;
+		}
+		vm_vcpu_started(&v->vcpu);	/* held instead while the guest's end is decided */
+		if (__atomic_load_n(&vm->fate, __ATOMIC_SEQ_CST) == fate)
+			break;
+		vm_vcpu_parked(&v->vcpu);
 	}
 	svm_take_held_nmi(v);
 	v->wait_sipi = false;
-	vm_vcpu_started(&v->vcpu);	/* held instead while the guest's end is decided */
 	reset_state(v, vector);
 	reset_events(v);
 }

@@ -252,6 +252,9 @@ void vm_fate_hold(struct vcpu *v)
 
 void vm_fate_release(struct vm *vm)
 {
+	/* A SIPI the old guest sent is not the new guest's. */
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		__atomic_store_n(&vm->vcpus[i]->sipi, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&vm->leader, NULL, __ATOMIC_SEQ_CST);
 	__atomic_add_fetch(&vm->fate, 1, __ATOMIC_SEQ_CST);
 }

@@ -41,7 +41,8 @@ declare -A budget=(
 	# The AP's CPUID takes the BSP's path.  On Bochs 2.7 it also pays the
 	# 5 instructions of vmx_exit_stub_smi_quirk (exit_stub.S), which undo
 	# an emulator quirk after wait-for-SIPI (docs/emulators.md); hardware
-	# never takes that entry.
+	# never takes that entry.  On AMD-V (ryzen) the AP takes the BSP's
+	# fast path in kernel/svm/run.S unchanged.
 	[cpuid-ap]=85
 	[vmcall-console-1]=150
 	[boot]=2000000

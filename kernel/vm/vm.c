@@ -198,6 +198,12 @@ void vm_describe_unmapped(char *buf, size_t size, const char *access, uint64_t g
 			     access, gpa, mm_owner_name(owner));
 }
 
+void vm_describe_delivery_store(char *buf, size_t size, uint64_t gpa)
+{
+	fmt_snprintf(buf, size, "a store to 0x%lx, a page of registers skiff keeps, while the CPU "
+		     "delivered an event (the guest's stack or IDT is there)", gpa);
+}
+
 void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
 {
 	struct vm *vm = v->vm;

@@ -152,8 +152,8 @@ int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
 	if (r.verdict == PCI_FILTER_REBOOT)
 		vm_guest_rebooted(v, r.why);
 	if (r.verdict == PCI_FILTER_REFUSE) {
-		fmt_snprintf(what, sizeof(what), "PCI configuration write (%u bytes, ECAM) to "
-			     "%02x:%02x.%x offset 0x%x", size, e.bus, e.dev, e.fn, e.reg);
+		fmt_snprintf(what, sizeof(what), "PCI configuration write (%u byte%s, ECAM) to "
+			     "%02x:%02x.%x offset 0x%x", size, size == 1 ? "" : "s", e.bus, e.dev, e.fn, e.reg);
 		vm_refused(v, what, value, r.why);
 	}
 	return 0;

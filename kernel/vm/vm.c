@@ -363,12 +363,15 @@ int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 }
 
 /* A restart starts with the MTRRs of the first start, and an EPT as many
- * pages as that start's: made again from nothing if the guest retyped it. */
+ * pages as that start's: made again from nothing if the guest retyped it.
+ * Without an EPT (AMD-V) only the view is put back. */
 static void restart_mtrrs(struct vm *vm)
 {
 	if (vm_mtrr_view_equal(&vm->mtrrs, &vm->mtrrs_at_boot))
 		return;
 	vm->mtrrs = vm->mtrrs_at_boot;
+	if (!vm->ept)
+		return;		/* AMD-V: the guest's MTRRs are a view, never applied */
 	if (integrity_verify_tree(vm->ept) < 0)
 		return;		/* reported; the final check will say it again */
 	if (mm_ept_retype(vm->ept, &vm->mtrrs, true) < 0)

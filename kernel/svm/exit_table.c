@@ -88,8 +88,9 @@ const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT] = {
 	FATAL(SVM_EXIT_EXCP0 + 30,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_EXCP0 + 31,			NOT_INTERCEPTED),
 	/* Physical interrupts and NMIs are the guest's (V_INTR_MASKING clear:
-	 * its RFLAGS.IF governs them, APM 15.21.1); SMIs the firmware's. */
-	FATAL(SVM_EXIT_INTR,				NOT_INTERCEPTED),
+	 * its RFLAGS.IF governs them, APM 15.21.1); SMIs the firmware's.  INTR
+	 * is intercepted only while the guest runs an HLT again (handlers.c). */
+	HANDLE(SVM_EXIT_INTR,				svm_exit_intr),
 	FATAL(SVM_EXIT_NMI,				NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_SMI,				NOT_INTERCEPTED),
 	/* An INIT the guest does not see would reset skiff's CPU. */

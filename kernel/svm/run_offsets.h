@@ -19,7 +19,7 @@
 
 #define SVM_EXITCODE_CPUID	0x72	/* appendix C; also its slot in exit_stats */
 #define SVM_EXITCODE_VMMCALL	0x81
-#define SVM_INTERCEPT_HLT_BIT	24	/* intercept_misc1 */
+#define SVM_MISC1_INTERCEPTS_VALUE	0x9d440008	/* exit.h: SVM_MISC1_INTERCEPTS */
 #define RFLAGS_TF_BIT		8
 
 /* From &vcpu->regs: the CPUID slot of exit_stats (count, then cycles),

@@ -585,6 +585,55 @@ static void vmmcall_fast_path_takes_the_common_case(void **state)
 	assert_int_equal(v.exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)].count, 0);
 }
 
+/*
+ * HLT with interrupts on: the guest runs it again with INTR intercepted
+ * instead of HLT, and an interrupt reaches it just past the HLT whether it
+ * was recognized before the HLT ran (QEMU 7.2: VMRUN forgets STI's shadow,
+ * RIP still at the HLT) or ended the halt (RIP past it).  The next RIP is
+ * the HLT exit's: an INTR exit saves none.  Every exit after puts the
+ * usual intercepts back.
+ */
+static void hlt_is_woken_by_the_interrupt_past_it(void **state)
+{
+	static const struct { bool nrips; uint64_t rip_at_intr; } ways[] = {
+		{ false, 0x1000 }, { false, 0x1001 }, { true, 0x1000 }, { true, 0x1001 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
+		fresh(ways[i].nrips);
+		GUEST_BYTES(0xf4);
+		vmcb.control.next_rip = 0x1001;
+		vmcb.control.intercept_misc1 = SVM_MISC1_INTERCEPTS;
+		vmcb.control.interrupt_shadow = 1;	/* sti; hlt */
+		vmcb.save.rflags = 0x202;		/* IF */
+		vmcb.control.exitcode = SVM_EXIT_HLT;
+		svm_exit_dispatch(&v);
+		assert_int_equal(vmcb.save.rip, 0x1000);
+		assert_int_equal(vmcb.control.intercept_misc1,
+				 (SVM_MISC1_INTERCEPTS & ~SVM_INTERCEPT_HLT) | SVM_INTERCEPT_INTR);
+		vmcb.control.exitcode = SVM_EXIT_INTR;
+		vmcb.control.next_rip = 0;
+		vmcb.save.rip = ways[i].rip_at_intr;
+		if (ways[i].rip_at_intr == 0x1001)
+			vmcb.control.interrupt_shadow = 0;
+		svm_exit_dispatch(&v);
+		assert_int_equal(vmcb.save.rip, 0x1001);
+		assert_int_equal(vmcb.control.interrupt_shadow, 0);
+		assert_int_equal(vmcb.control.eventinj, 0);
+		assert_int_equal(vmcb.control.intercept_misc1, SVM_MISC1_INTERCEPTS);
+		assert_int_equal(incidents, 0);
+	}
+	fresh(false);		/* HLT with interrupts off on the BSP: a hang */
+	GUEST_BYTES(0xf4);
+	vmcb.save.rflags = 0x2;
+	if (setjmp(ended) == 0) {
+		svm_exit_hlt(&v);
+		fail_msg("HLT with interrupts off went on");
+	}
+	assert_int_equal(incidents, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +649,7 @@ int main(void)
 		cmocka_unit_test(cr4_write_by_the_rules),
 		cmocka_unit_test(cr0_write_by_the_rules),
 		cmocka_unit_test(vmmcall_fast_path_takes_the_common_case),
+		cmocka_unit_test(hlt_is_woken_by_the_interrupt_past_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

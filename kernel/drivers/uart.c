@@ -8,9 +8,7 @@
  * could start.  Output goes into a queue instead, and the transmitter is
  * fed whenever skiff passes by: after each write, on VM exits and on the
  * watchdog's short ticks while output is queued (kernel/vmx), in delays,
- * and all of it, waiting, before an AMD-V guest starts (no timer brings
- * skiff back there, kernel/svm/svm.c) and before skiff stops
- * (console_flush).  Only a full
+ * and all of it, waiting, before skiff stops (console_flush).  Only a full
  * queue makes a writer wait: nothing is ever dropped.
  */
 #include <stdbool.h>

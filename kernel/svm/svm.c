@@ -5,7 +5,6 @@
  * (nested paging), appendix B (the VMCB).
  */
 #include "cpu.h"
-#include "drivers/console.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -243,17 +242,6 @@ struct vcpu *svm_cpu_init(const struct svm_caps *caps, struct vm *vm, const stru
  * start and every restart), checked in software, then VMRUN and the exit
  * table, for good.  skiff's GS base is the vCPU (vm/vcpu.h); VMSAVE and
  * VMLOAD in run.S keep it across the guest's.
- *
- * skiff's queued console output goes out first, whole.  Once the guest
- * runs, only its #VMEXITs bring skiff back to feed the UART, and AMD-V
- * has no preemption timer to force one (VT-x's drain ticks, vmx.c).  A
- * guest that makes no exits, or makes them in bursts shorter than the
- * line takes for a FIFO's worth (16 bytes, 1.4 ms at 115200 baud), would
- * keep the end of the boot log, "starting the guest" included, off the
- * wire until it ends, and for good if it stops making exits (Linux in
- * Bochs ryzen's MWAITX, docs/emulators.md).  The wait is for what is
- * still queued here: before Linux in Bochs 2.2 KiB, about 0.2 s at
- * 115200 baud, which the line takes anyway.
  */
 static __attribute__((noreturn)) void svm_arch_start(struct vcpu *vcpu)
 {
@@ -268,7 +256,6 @@ static __attribute__((noreturn)) void svm_arch_start(struct vcpu *vcpu)
 	wrmsr(MSR_IA32_GS_BASE, (uint64_t)vcpu);
 	if (svm_explain_vmcb(v->vmcb))
 		kprintf("skiff: svm: the VMCB breaks VMRUN's checks; VMRUN will refuse it\n");
-	console_flush();
 	svm_loop_from(vcpu->exit_stack_top, v);
 }
 

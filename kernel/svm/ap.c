@@ -96,9 +96,10 @@ static void reset_events(struct svm_vcpu *v)
 
 	k->eventinj = 0;
 	k->interrupt_shadow = 0;
-	k->intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+	k->intercept_misc1 = svm_misc1_usual(k->intercept_misc1) & ~SVM_INTERCEPT_IRET;
 	k->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	v->nmi_masked = false;
+	v->hlt_again = false;		/* the HLT it ran again is gone */
 	v->vcpu.nmi_pending = false;
 	v->vcpu.streak.count = 0;
 }

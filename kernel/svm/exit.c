@@ -20,6 +20,8 @@
 #define DEBUGCTL_BTF	(1ull << 1)
 #define DR6_BS		(1ull << 14)
 #define VECTOR_DB	1
+#define VECTOR_BP	3
+#define VECTOR_OF	4
 #define VECTOR_GP	13
 
 bool svm_guest_64bit(const struct svm_vcpu *v)
@@ -78,23 +80,31 @@ static uint64_t rip_after(const struct svm_vcpu *v, unsigned len)
 	return svm_guest_64bit(v) ? rip : (uint32_t)rip;
 }
 
-void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
+uint64_t svm_insn_end(struct svm_vcpu *v, enum svm_insn insn)
 {
 	uint8_t bytes[X86_INSN_MAX];
 	size_t n;
 	int len;
 
-	if (v->nrips) {
-		complete(v, v->vmcb->control.next_rip);
-		return;
-	}
+	if (v->nrips)
+		return v->vmcb->control.next_rip;
 	n = svm_fetch_insn(v, bytes, sizeof(bytes));
 	len = svm_insn_length(bytes, n, insn, svm_guest_64bit(v));
 	if (len < 0)
 		svm_guest_crash(v, "an intercepted instruction skiff cannot measure",
 				"no NRIP save, and the bytes at RIP are not the instruction "
 				"the exit names");
-	complete(v, rip_after(v, (unsigned)len));
+	return rip_after(v, (unsigned)len);
+}
+
+void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
+{
+	complete(v, svm_insn_end(v, insn));
+}
+
+void svm_complete_at(struct svm_vcpu *v, uint64_t rip)
+{
+	complete(v, rip);
 }
 
 void svm_skip_emulated(struct svm_vcpu *v, unsigned len)
@@ -160,9 +170,9 @@ void svm_guest_hang(struct svm_vcpu *v, const char *what)
  * step owed (RFLAGS.TF), no NRIP save (the length from the bytes), or a
  * call vm_handle_hypercall_fast() does not take.  What it keeps as
  * svm_exit_dispatch() and svm_skip() do: the count and cycles, the end of
- * an exception streak, no shadow, event or TLB flush left over, the HLT
- * intercept set.  The fast calls' results are the same in 32 and 64 bits
- * (vm/hypercall.h), so RAX needs no truncation.
+ * an exception streak, no shadow, event or TLB flush left over, the usual
+ * intercepts (svm_misc1_usual()).  The fast calls' results are the same
+ * in 32 and 64 bits (vm/hypercall.h), so RAX needs no truncation.
  */
 SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct guest_regs *regs)
 {
@@ -182,7 +192,7 @@ SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct g
 	k->interrupt_shadow = 0;
 	k->eventinj = 0;
 	k->tlb_control = SVM_TLB_CONTROL_NOTHING;
-	k->intercept_misc1 |= SVM_INTERCEPT_HLT;
+	k->intercept_misc1 = svm_misc1_usual(k->intercept_misc1);
 	v->vcpu.streak.count = 0;	/* vm_streak_end() */
 	stat = &v->exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)];
 	stat->count++;
@@ -197,6 +207,29 @@ SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct g
  */
 #define EXITCODE_INVALID_32	0xffffffffull
 
+/*
+ * EXITINTINFO (APM Vol. 2 15.7.2): an event whose delivery the #VMEXIT
+ * interrupted (a nested page fault on the guest's stack or IDT, an
+ * intercepted exception).  The guest never got it, so unless the handler
+ * injected an event in its place or ended the guest, it goes in again:
+ * EVENTINJ has EXITINTINFO's format (15.20).  An INTn, INT3 or INTO has
+ * not completed either, and its RIP is still the instruction's: it runs
+ * again and raises its event itself, so it is not injected.
+ */
+static void redeliver(struct svm_vcpu *v)
+{
+	struct vmcb_control *k = &v->vmcb->control;
+	unsigned type = (unsigned)((k->exitintinfo & SVM_EVENTINJ_TYPE_MASK) >> SVM_EVENTINJ_TYPE_SHIFT);
+	unsigned vector = (unsigned)(k->exitintinfo & SVM_EVENTINJ_VECTOR_MASK);
+
+	if (!(k->exitintinfo & SVM_EVENTINJ_VALID) || (k->eventinj & SVM_EVENTINJ_VALID))
+		return;
+	if (type == SVM_EVENTINJ_TYPE_SOFT_INT ||
+	    (type == SVM_EVENTINJ_TYPE_EXCEPTION && (vector == VECTOR_BP || vector == VECTOR_OF)))
+		return;
+	k->eventinj = k->exitintinfo;
+}
+
 void svm_exit_dispatch(struct svm_vcpu *v)
 {
 	uint64_t start = rdtsc();
@@ -208,7 +241,8 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 	i = svm_exit_index(v->vmcb->control.exitcode);
 	v->vmcb->control.tlb_control = SVM_TLB_CONTROL_NOTHING;
 	v->vmcb->control.eventinj = 0;
-	v->vmcb->control.intercept_misc1 |= SVM_INTERCEPT_HLT;	/* svm_exit_hlt() may lift it */
+	/* svm_exit_hlt() may swap HLT's for INTR's */
+	v->vmcb->control.intercept_misc1 = svm_misc1_usual(v->vmcb->control.intercept_misc1);
 	if (i >= SVM_EXIT_INDEX_COUNT) {
 		v->exit_stats[SVM_EXIT_INDEX_COUNT].count++;
 		svm_guest_crash(v, "an exit code this skiff does not know", NULL);
@@ -229,6 +263,7 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 	case SVM_EXIT_UNSET:
 		svm_guest_crash(v, "unhandled #VMEXIT", e->why ? e->why : "no entry in the exit table");
 	}
+	redeliver(v);			/* first: INIT below forgets it */
 	svm_take_held_nmi(v);		/* first: it may be skiff's own, the one below */
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
 	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)

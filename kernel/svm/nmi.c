@@ -43,15 +43,11 @@ void svm_deliver_nmi(struct svm_vcpu *v)
 	v->vcpu.nmi_pending = false;
 }
 
-/* The NMI itself is taken once run.S sets GIF (above).  What the exit
- * interrupted, an event on its way into the guest (EXITINTINFO, 15.7.2),
- * goes in again. */
+/* The NMI itself is taken once run.S sets GIF (above); an event the exit
+ * cut short goes in again as after any exit (exit.c, redeliver()). */
 void svm_exit_nmi(struct svm_vcpu *v)
 {
-	uint64_t info = v->vmcb->control.exitintinfo;
-
-	if (info & SVM_EVENTINJ_VALID)
-		v->vmcb->control.eventinj = info;
+	(void)v;
 }
 
 /* The guest ends its NMI handler: NMIs may go in again. */

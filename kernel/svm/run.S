@@ -113,8 +113,9 @@ svm_exit_slow:
  * guest's view edits (svm_cpuid_fast_leaves, below 32 only).  What it
  * keeps, as svm_exit_dispatch() and svm_skip() would: RIP past the
  * instruction, no interrupt shadow, no event and no TLB flush left over,
- * the HLT intercept set, the exception streak ended, the count and the
- * cycles (32 bits of the TSC) in exit_stats[CPUID].
+ * the usual intercepts (svm_misc1_usual(): HLT's set, INTR's clear),
+ * the exception streak ended, the count and the cycles (32 bits of the
+ * TSC) in exit_stats[CPUID].
  */
 svm_cpuid_fast:
 	cmpb $0, console_output_queued(%rip)
@@ -133,6 +134,7 @@ svm_cpuid_fast:
 	movq $0, VMCB_INTERRUPT_SHADOW(%rax)
 	movq $0, VMCB_EVENTINJ(%rax)
 	movb $0, VMCB_TLB_CONTROL(%rax)
+	andl $~(1 << SVM_INTERCEPT_INTR_BIT), VMCB_INTERCEPT_MISC1(%rax)
 	orl $(1 << SVM_INTERCEPT_HLT_BIT), VMCB_INTERCEPT_MISC1(%rax)
 	rdtsc
 	push %rax			/* the start, low 32 bits */

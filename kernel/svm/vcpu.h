@@ -28,6 +28,11 @@ struct svm_vcpu {
 	int64_t tsc_adjust_delta;
 	/* [svm_exit_index(code)], and one for codes the APM does not define */
 	struct hc_exit_stat exit_stats[SVM_EXIT_INDEX_COUNT + 1];
+	/* The HLT svm_exit_hlt() last let the guest run again, for the INTR
+	 * exit that can end only that VMRUN (svm_exit_intr()): set, its RIP,
+	 * the RIP past it. */
+	bool hlt_again;
+	uint64_t hlt_rip, hlt_next_rip;
 	/* After the counts, whose offset run.S knows (run_offsets.h). */
 	uint32_t asid;			/* its own: index + 1 where the CPU has enough */
 	bool started;			/* vm->arch->start has run once */

@@ -16,6 +16,7 @@
 #include "cpu.h"
 #include "lib/string.h"
 #include "mm/mm.h"
+#include "vm/guest_walk.h"
 #include "svm/caps.h"
 #include "svm/exit.h"
 #include "svm/svm.h"
@@ -33,10 +34,13 @@
 #define PAT_POWER_ON	0x0007040600070406ull	/* APM Vol. 2 7.8.2 */
 /* Real-mode segments as reset leaves them (VMCB attribute form, vmcb.h):
  * present, read/write data and execute/read code, both accessed; TR a
- * busy 16-bit TSS, LDTR an LDT. */
+ * busy 32-bit TSS (type 11), as VT-x's AP state has it, since a CPU
+ * refuses to activate long mode with a 16-bit one in TR (Bochs resets:
+ * the guest's switch to long mode from this state is Linux's AP start),
+ * LDTR an LDT. */
 #define ATTR_CODE16	(VMCB_ATTR_P | VMCB_ATTR_S | 0xb)
 #define ATTR_DATA16	(VMCB_ATTR_P | VMCB_ATTR_S | 0x3)
-#define ATTR_TSS16_BUSY	(VMCB_ATTR_P | 0x3)
+#define ATTR_TSS_BUSY	(VMCB_ATTR_P | 0xb)
 #define ATTR_LDT	(VMCB_ATTR_P | 0x2)
 
 int svm_ap_enter_root(const struct svm_caps *caps, uint64_t hsave)
@@ -71,7 +75,7 @@ static void reset_state(struct svm_vcpu *v, uint8_t vector)
 	segment(&s->cs, (uint16_t)(vector << 8), (uint64_t)vector << 12, ATTR_CODE16);
 	segment(&s->ds, 0, 0, ATTR_DATA16);
 	s->es = s->ss = s->fs = s->gs = s->ds;
-	segment(&s->tr, 0, 0, ATTR_TSS16_BUSY);
+	segment(&s->tr, 0, 0, ATTR_TSS_BUSY);
 	segment(&s->ldtr, 0, 0, ATTR_LDT);
 	segment(&s->gdtr, 0, 0, 0);
 	segment(&s->idtr, 0, 0, 0);
@@ -146,23 +150,34 @@ void svm_ap_wait_sipi(struct svm_vcpu *v)
 }
 
 /*
- * Real-mode code runs below 1 MiB, which skiff never counts as guest RAM
- * (mm/layout.c leaves it to the firmware and the guest's boot path), yet
- * the NPT maps it, skiff's pages aside: an AP's first instructions after
- * its SIPI are there.  With paging off such bytes are read where they
- * are, unless skiff owns them (no decoder needs more than one page here).
+ * An AP's first instructions run below 1 MiB, which skiff never counts as
+ * guest RAM (mm/layout.c leaves it to the firmware and the guest's boot
+ * path), yet the NPT maps it, skiff's pages aside: the real-mode code
+ * after the SIPI, and the page tables of the guest's trampoline (Linux's
+ * are there) that its first 64-bit instructions are fetched through.  To
+ * decode an intercepted instruction there, guest RAM is read as the guest
+ * sees it: with the conventional memory below 640 KiB, where skiff keeps
+ * nothing (checked), and read only.
  */
-#define FIRST_MIB	0x100000ull
+#define CONVENTIONAL_END	0xa0000ull
+#define LOW_VIEW_RANGES		16	/* guest RAM in more pieces is not looked at */
 
-size_t svm_fetch_below_1mib(uint64_t linear, uint8_t *buf, size_t n)
+size_t svm_fetch_with_low_memory(const struct guest_mem *m, const struct guest_paging *p,
+				 uint64_t linear, uint8_t *buf, size_t n)
 {
-	if (linear >= FIRST_MIB || n > FIRST_MIB - linear)
+	struct phys_range r[LOW_VIEW_RANGES];
+	struct guest_mem low = *m;
+
+	if (m->count >= LOW_VIEW_RANGES || (m->count && m->ranges[0].base < CONVENTIONAL_END))
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (mm_layout_owner(mm_layout(), linear + i) != MM_OWNER_NONE)
-			return i;
-	memcpy(buf, (const void *)(uintptr_t)linear, n);
-	return n;
+	for (uint64_t pa = 0; pa < CONVENTIONAL_END; pa += PAGE_SIZE)
+		if (mm_layout_owner(mm_layout(), pa) != MM_OWNER_NONE)
+			return 0;
+	r[0] = (struct phys_range){ 0, CONVENTIONAL_END };
+	memcpy(&r[1], m->ranges, m->count * sizeof(r[0]));
+	low.ranges = r;
+	low.count = m->count + 1;
+	return guest_fetch(&low, p, linear, buf, n);
 }
 
 bool svm_finish_ipi(struct svm_vcpu *v, enum vm_ipi_action act)

@@ -42,8 +42,6 @@ enum mmio_mode svm_code_mode(const struct svm_vcpu *v, struct guest_paging *p, u
 	return (s->cs.attrib & VMCB_ATTR_DB) ? MMIO_MODE_32 : MMIO_MODE_16;
 }
 
-#define CR0_PG		(1ull << 31)
-
 size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n)
 {
 	struct guest_paging p;
@@ -52,8 +50,8 @@ size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n)
 
 	svm_code_mode(v, &p, &linear);
 	got = guest_fetch(&v->vcpu.vm->mem, &p, linear, buf, n);
-	if (got == 0 && !(p.cr0 & CR0_PG))
-		got = svm_fetch_below_1mib(linear, buf, n);	/* ap.c */
+	if (got == 0)
+		got = svm_fetch_with_low_memory(&v->vcpu.vm->mem, &p, linear, buf, n);
 	return got;
 }
 

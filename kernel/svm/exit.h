@@ -11,6 +11,7 @@
 
 #include "svm/insn_len.h"
 #include "svm/vcpu.h"
+#include "vm/guest_walk.h"
 #include "vm/vm.h"
 
 /*
@@ -108,10 +109,11 @@ void svm_ap_init(struct svm_vcpu *v);
  * vector in real mode (or is held, or halts, as the guest's fate says). */
 void svm_ap_wait_sipi(struct svm_vcpu *v);
 
-/* Up to n bytes at linear below 1 MiB, read where they are (the
- * guest's real-mode code, outside guest RAM as skiff counts it); how
- * many: 0 at or above 1 MiB, fewer where skiff's own pages begin. */
-size_t svm_fetch_below_1mib(uint64_t linear, uint8_t *buf, size_t n);
+/* guest_fetch() through m with the conventional memory below 640 KiB
+ * added, where an AP's first instructions and its trampoline's page
+ * tables lie (ap.c); 0 if skiff keeps any of it. */
+size_t svm_fetch_with_low_memory(const struct guest_mem *m, const struct guest_paging *p,
+				 uint64_t linear, uint8_t *buf, size_t n);
 
 /* What is left of an IPI once vm_guest_icr_write() or vm_xapic_write()
  * has done its part, VM_IPI_PASS aside: an INIT to the bootstrap

@@ -90,9 +90,10 @@ void vm_fate_hold(struct vcpu *v)
 }
 bool vm_take_kick(struct vcpu *v) { (void)v; return false; }
 void svm_ap_init(struct svm_vcpu *v) { (void)v; }
-size_t svm_fetch_below_1mib(uint64_t linear, uint8_t *buf, size_t n)
+size_t svm_fetch_with_low_memory(const struct guest_mem *m, const struct guest_paging *p,
+				 uint64_t linear, uint8_t *buf, size_t n)
 {
-	(void)linear; (void)buf; (void)n;
+	(void)m; (void)p; (void)linear; (void)buf; (void)n;
 	return 0;
 }
 bool svm_finish_ipi(struct svm_vcpu *v, enum vm_ipi_action act) { (void)v; return act == VM_IPI_DONE; }

@@ -21,7 +21,8 @@ static const char *const com1_choices[] = { "guest", NULL };
 /* main.c guard_dma(). */
 static const char *const iommu_choices[] = { "required", NULL };
 /* debug.c debug_fault() and main.c guest_debug_requests(). */
-static const char *const fault_choices[] = { "ud", "pf", "gp", "stack", "guest-state", NULL };
+static const char *const fault_choices[] = { "ud", "pf", "gp", "stack", "guest-state", "svm-locked",
+					      NULL };
 /* iommu_test.c iommu_test_run(). */
 static const char *const iommu_test_choices[] = { "1", NULL };
 

@@ -1,13 +1,15 @@
 /*
  * Faults on request ("fault=ud", "fault=pf", "fault=gp", "fault=stack" on
  * the command line), so the exception reporter can be seen and tested: in a lab, this
- * is how a student checks that a mistake in skiff is explained.
+ * is how a student checks that a mistake in skiff is explained.  Also
+ * "fault=svm-locked": AMD-V as locked off by the firmware (svm/probe.h).
  */
 #include <stdint.h>
 
 #include "debug.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "svm/probe.h"
 
 /* Near the top of the canonical lower half: no PC has memory there, so
  * skiff's page tables never map it. */
@@ -36,9 +38,12 @@ void debug_fault(const char *kind)
 		(void)*(volatile uint64_t *)NON_CANONICAL_ADDRESS;
 	else if (strcmp(kind, "stack") == 0)
 		overflow_stack(0);
+	else if (strcmp(kind, "svm-locked") == 0)
+		svm_probe_pretend_vm_cr(VM_CR_SVMDIS | VM_CR_LOCK);
 	else if (strcmp(kind, "guest-state") == 0)
 		kprintf("skiff: the guest's state will be broken just before its VM entry\n");
 	else
-		kprintf("skiff: unknown fault kind \"%s\" (ud, pf, gp, stack or guest-state); ignored\n",
+		kprintf("skiff: unknown fault kind \"%s\" (ud, pf, gp, stack, guest-state or "
+			"svm-locked); ignored\n",
 			kind);
 }

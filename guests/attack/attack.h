@@ -90,6 +90,7 @@ int attack_ap_mtrr(void);	/* 0 when both CPUs got through */
 void attack_mmio_rmw(void);
 int attack_pci_bar(void);	/* pci.c: the number of failed checks */
 int attack_pci_host_bridge(void);
+int attack_pci_ecam(void);	/* ecam.c */
 
 /* The checks of nonfatal, by subject (nonfatal_*.c); each prints one
  * report() line per check. */

@@ -96,6 +96,8 @@ static const struct attack attacks[] = {
 	  "then read skiff's memory, and finish on the restart", .check = attack_pci_bar },
 	{ "pci-host-bridge", "write the i440FX's PAM, SMRAM and DRB registers and the PIIX4's "
 	  "PMBA; then SLP_EN at the FADT's PM1a_CNT", .check = attack_pci_host_bridge },
+	{ "pci-ecam", "through the MCFG's ECAM window: move the PCI VGA's memory BAR over "
+	  "skiff's memory, size it, close the window (Q35's PCIEXBAR)", .check = attack_pci_ecam },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 	{ "mtrr-crash", "a 4 KiB write-combining MTRR range, then a triple fault (for the "

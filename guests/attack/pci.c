@@ -18,25 +18,12 @@
  */
 #include "acpi.h"
 #include "attack.h"
+#include "pci_regs.h"
 #include "mb2.h"
 #include "printf.h"
 #include "report.h"
 #include "x86.h"
 
-#define CONFIG_ADDRESS		0xcf8
-#define CONFIG_DATA		0xcfc
-#define CONFIG_ENABLE		0x80000000u
-#define DEVS			32
-#define REG_ID			0x00
-#define REG_COMMAND		0x04
-#define COMMAND_MEMORY		0x2u
-#define REG_CLASS		0x08
-#define REG_BAR0		0x10
-#define BAR_MEM_FLAGS		0xfu
-#define BAR_IO			0x1u
-#define CLASS_DISPLAY		0x03
-#define NO_DEVICE		0xffff
-#define SIXTEEN_MIB		0x1000000u
 
 /* i440FX (82441FX datasheet) registers of 00:00.0, PIIX4 function 3's. */
 #define I440FX_ID		0x12378086u

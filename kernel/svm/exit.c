@@ -20,6 +20,8 @@
 #define DEBUGCTL_BTF	(1ull << 1)
 #define DR6_BS		(1ull << 14)
 #define VECTOR_DB	1
+#define VECTOR_BP	3
+#define VECTOR_OF	4
 #define VECTOR_GP	13
 
 bool svm_guest_64bit(const struct svm_vcpu *v)
@@ -197,6 +199,29 @@ SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct g
  */
 #define EXITCODE_INVALID_32	0xffffffffull
 
+/*
+ * EXITINTINFO (APM Vol. 2 15.7.2): an event whose delivery the #VMEXIT
+ * interrupted (a nested page fault on the guest's stack or IDT, an
+ * intercepted exception).  The guest never got it, so unless the handler
+ * injected an event in its place or ended the guest, it goes in again:
+ * EVENTINJ has EXITINTINFO's format (15.20).  An INTn, INT3 or INTO has
+ * not completed either, and its RIP is still the instruction's: it runs
+ * again and raises its event itself, so it is not injected.
+ */
+static void redeliver(struct svm_vcpu *v)
+{
+	struct vmcb_control *k = &v->vmcb->control;
+	unsigned type = (unsigned)((k->exitintinfo & SVM_EVENTINJ_TYPE_MASK) >> SVM_EVENTINJ_TYPE_SHIFT);
+	unsigned vector = (unsigned)(k->exitintinfo & SVM_EVENTINJ_VECTOR_MASK);
+
+	if (!(k->exitintinfo & SVM_EVENTINJ_VALID) || (k->eventinj & SVM_EVENTINJ_VALID))
+		return;
+	if (type == SVM_EVENTINJ_TYPE_SOFT_INT ||
+	    (type == SVM_EVENTINJ_TYPE_EXCEPTION && (vector == VECTOR_BP || vector == VECTOR_OF)))
+		return;
+	k->eventinj = k->exitintinfo;
+}
+
 void svm_exit_dispatch(struct svm_vcpu *v)
 {
 	uint64_t start = rdtsc();
@@ -229,6 +254,7 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 	case SVM_EXIT_UNSET:
 		svm_guest_crash(v, "unhandled #VMEXIT", e->why ? e->why : "no entry in the exit table");
 	}
+	redeliver(v);
 	svm_take_held_nmi(v);		/* first: it may be skiff's own, the one below */
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
 	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)

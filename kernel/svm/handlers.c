@@ -38,7 +38,8 @@
  * came.  A #DB or #AC during delivery of another #DB or #AC is handled
  * serially, the new one delivered (two benign exceptions, APM Vol. 2
  * 8.2.9): reflecting it is what the CPU would do.  Anything else would
- * need redelivery, which skiff does not do on AMD-V yet.
+ * need both events delivered, one after the other; skiff injects one
+ * event per VMRUN and does not queue a second on AMD-V.
  */
 static bool during_delivery_not_benign(uint64_t info)
 {
@@ -57,7 +58,7 @@ void svm_exit_exception(struct svm_vcpu *v)
 
 	if (during_delivery_not_benign(v->vmcb->control.exitintinfo))
 		svm_guest_crash(v, "an exception while an event was delivered",
-				"skiff does not redeliver events on AMD-V yet");
+				"skiff cannot deliver both on AMD-V");
 	if (vm_streak_exception(streak, vector, v->vmcb->save.rip, CONFIG_EXCEPTION_FLOOD)) {
 		char what[64];
 
@@ -277,7 +278,12 @@ void svm_exit_npf(struct svm_vcpu *v)
 
 	if ((info & (NPF_PRESENT | NPF_WRITE | NPF_FINAL)) == (NPF_PRESENT | NPF_WRITE | NPF_FINAL) &&
 	    !(info & NPF_FETCH) && t) {
-		emulate_mmio_store(v, t, gpa);
+		if (!(v->vmcb->control.exitintinfo & SVM_EVENTINJ_VALID)) {
+			emulate_mmio_store(v, t, gpa);
+			return;
+		}
+		vm_describe_delivery_store(detail, sizeof(detail), gpa);
+		svm_guest_crash(v, "nested page fault", detail);
 		return;
 	}
 	vm_describe_unmapped(detail, sizeof(detail),

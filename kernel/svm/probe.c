@@ -15,6 +15,15 @@
  * the one effect of SVMDIS is tried instead: setting EFER.SVME, which
  * SVMDIS makes must-be-zero (#GP).  EFER is put back at once.
  */
+static bool pretend;
+static uint64_t pretend_vm_cr;
+
+void svm_probe_pretend_vm_cr(uint64_t value)
+{
+	pretend = true;
+	pretend_vm_cr = value;
+}
+
 static void read_facts(struct svm_facts *f)
 {
 	*f = (struct svm_facts){ 0 };
@@ -29,6 +38,11 @@ static void read_facts(struct svm_facts *f)
 		f->svm_eax = r.eax;
 		f->svm_ebx = r.ebx;
 		f->svm_edx = r.edx;
+	}
+	if (pretend) {
+		kprintf("skiff: svm: VM_CR taken as 0x%lx (fault=svm-locked), not read\n", pretend_vm_cr);
+		f->vm_cr = pretend_vm_cr;
+		return;
 	}
 	f->vm_cr_gp = rdmsr_safe(MSR_VM_CR, &f->vm_cr) < 0;
 	if (f->vm_cr_gp) {

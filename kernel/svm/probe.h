@@ -15,4 +15,12 @@
  */
 int svm_probe(struct svm_caps *caps);
 
+/*
+ * fault=svm-locked (debug.c): VM_CR reads as value, as if the firmware
+ * had left it so.  Neither emulator here has a VM_CR to lock, so this is
+ * how the firmware-lock path, message and stop are seen in a real boot;
+ * only the MSR read is replaced.
+ */
+void svm_probe_pretend_vm_cr(uint64_t value);
+
 #endif

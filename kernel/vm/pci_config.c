@@ -93,8 +93,8 @@ static void data_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint3
 		vm_guest_rebooted(v, r.why);
 	if (r.verdict != PCI_FILTER_REFUSE)
 		return;
-	fmt_snprintf(what, sizeof(what), "PCI configuration write (%u bytes) to %02x:%02x.%x offset 0x%x",
-		     size, pci_address_bus(address), pci_address_dev(address), pci_address_fn(address),
+	fmt_snprintf(what, sizeof(what), "PCI configuration write (%u byte%s) to %02x:%02x.%x offset 0x%x",
+		     size, size == 1 ? "" : "s", pci_address_bus(address), pci_address_dev(address), pci_address_fn(address),
 		     pci_address_reg(address) + (port - PCI_CONFIG_DATA));
 	vm_refused(v, what, *value, r.why);
 }

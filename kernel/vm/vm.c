@@ -152,8 +152,8 @@ int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
 	if (r.verdict == PCI_FILTER_REBOOT)
 		vm_guest_rebooted(v, r.why);
 	if (r.verdict == PCI_FILTER_REFUSE) {
-		fmt_snprintf(what, sizeof(what), "PCI configuration write (%u bytes, ECAM) to "
-			     "%02x:%02x.%x offset 0x%x", size, e.bus, e.dev, e.fn, e.reg);
+		fmt_snprintf(what, sizeof(what), "PCI configuration write (%u byte%s, ECAM) to "
+			     "%02x:%02x.%x offset 0x%x", size, size == 1 ? "" : "s", e.bus, e.dev, e.fn, e.reg);
 		vm_refused(v, what, value, r.why);
 	}
 	return 0;
@@ -196,6 +196,12 @@ void vm_describe_unmapped(char *buf, size_t size, const char *access, uint64_t g
 	else
 		fmt_snprintf(buf, size, "%s of guest-physical 0x%lx, which belongs to skiff: %s",
 			     access, gpa, mm_owner_name(owner));
+}
+
+void vm_describe_delivery_store(char *buf, size_t size, uint64_t gpa)
+{
+	fmt_snprintf(buf, size, "a store to 0x%lx, a page of registers skiff keeps, while the CPU "
+		     "delivered an event (the guest's stack or IDT is there)", gpa);
 }
 
 void vm_handle_port_io(struct vcpu *v, uint16_t port, unsigned size, bool in, uint32_t *value)
@@ -357,12 +363,15 @@ int vm_guest_mtrr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 }
 
 /* A restart starts with the MTRRs of the first start, and an EPT as many
- * pages as that start's: made again from nothing if the guest retyped it. */
+ * pages as that start's: made again from nothing if the guest retyped it.
+ * Without an EPT (AMD-V) only the view is put back. */
 static void restart_mtrrs(struct vm *vm)
 {
 	if (vm_mtrr_view_equal(&vm->mtrrs, &vm->mtrrs_at_boot))
 		return;
 	vm->mtrrs = vm->mtrrs_at_boot;
+	if (!vm->ept)
+		return;		/* AMD-V: the guest's MTRRs are a view, never applied */
 	if (integrity_verify_tree(vm->ept) < 0)
 		return;		/* reported; the final check will say it again */
 	if (mm_ept_retype(vm->ept, &vm->mtrrs, true) < 0)

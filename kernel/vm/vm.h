@@ -247,6 +247,11 @@ int vm_mmio_decode_store(struct vcpu *v, const struct guest_paging *p, uint64_t 
  * <owner>" (or is not RAM skiff maps for the guest, or is guest RAM). */
 void vm_describe_unmapped(char *buf, size_t size, const char *access, uint64_t gpa);
 
+/* A store to gpa, a page of registers skiff keeps, made by the CPU
+ * delivering an event (the guest's stack or IDT there), not by an
+ * instruction skiff could decode: for the guest's crash report. */
+void vm_describe_delivery_store(char *buf, size_t size, uint64_t gpa);
+
 /* A store of size bytes (1, 2, 4, 8) of value to the hardware at pa, as
  * the guest made it. */
 void vm_mmio_store(uint64_t pa, unsigned size, uint64_t value);

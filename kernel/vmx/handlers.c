@@ -786,7 +786,12 @@ void vmx_exit_ept_violation(struct vmx_vcpu *v)
 	char detail[160];
 
 	if ((qual & EPT_VIOL_WRITE) && (qual & EPT_VIOL_TRANSLATED) && (qual & EPT_VIOL_READABLE) && t) {
-		emulate_mmio_store(v, t, gpa);
+		if (!(vmcs_read32(IDT_VECTORING_INFO) & INTR_INFO_VALID)) {
+			emulate_mmio_store(v, t, gpa);
+			return;
+		}
+		vm_describe_delivery_store(detail, sizeof(detail), gpa);
+		vmx_guest_crash(v, "EPT violation", detail);
 		return;
 	}
 	vm_describe_unmapped(detail, sizeof(detail), ept_violation_access(qual), gpa);

@@ -203,7 +203,7 @@ static void test_malformed_entry_check_and_fault(void **state)
 	      "ignored\n");
 	check("entry_check", 1, "entry_check without a value is not one of first; ignored");
 	check("fault=segv", 1, "skiff: command line: fault=segv is not one of ud, pf, gp, stack, "
-	      "guest-state; ignored\n");
+	      "guest-state, svm-locked; ignored\n");
 	check("fault=guest", 1, "fault=guest is not one of");
 	check("fault=", 1, "fault= is not one of");
 }

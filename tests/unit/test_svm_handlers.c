@@ -173,6 +173,11 @@ void vm_describe_unmapped(char *buf, size_t size, const char *access, uint64_t g
 	snprintf(buf, size, "%s of 0x%lx", access, (unsigned long)gpa);
 }
 
+void vm_describe_delivery_store(char *buf, size_t size, uint64_t gpa)
+{
+	snprintf(buf, size, "delivery store to 0x%lx", (unsigned long)gpa);
+}
+
 /* The host's MSRs are not the test's to touch: every one is absent. */
 int rdmsr_safe(uint32_t msr, uint64_t *value)
 {
@@ -408,6 +413,56 @@ static void npf_emulates_trapped_stores_only(void **state)
 	decode_fails = false;
 }
 
+/* An event whose delivery an exit interrupted goes in again, unless the
+ * handler injected one; an INTn or INT3 runs again instead.  A trapped
+ * store made by a delivery is not decoded: the guest's crash. */
+#define EXITINTINFO(type, vector)	((1ull << 31) | ((uint64_t)(type) << 8) | (vector))
+
+static void interrupted_delivery_goes_in_again(void **state)
+{
+	(void)state;
+	fresh(true);
+	vmcb.control.exitcode = SVM_EXIT_CPUID;
+	vmcb.control.exitintinfo = EXITINTINFO(0, 0x30);		/* an interrupt */
+	svm_exit_dispatch(&v);
+	assert_int_equal(vmcb.control.eventinj, EXITINTINFO(0, 0x30));
+
+	fresh(true);
+	vmcb.control.exitcode = SVM_EXIT_CPUID;
+	vmcb.control.exitintinfo = EXITINTINFO(3, 14) | (1ull << 11) | (6ull << 32);	/* #PF(6) */
+	svm_exit_dispatch(&v);
+	assert_int_equal(vmcb.control.eventinj, EXITINTINFO(3, 14) | (1ull << 11) | (6ull << 32));
+
+	fresh(true);
+	vmcb.control.exitcode = SVM_EXIT_CPUID;
+	vmcb.control.exitintinfo = EXITINTINFO(4, 0x80);		/* INT 80h */
+	svm_exit_dispatch(&v);
+	assert_int_equal(vmcb.control.eventinj, 0);
+	vmcb.control.exitintinfo = EXITINTINFO(3, 3);			/* INT3 */
+	svm_exit_dispatch(&v);
+	assert_int_equal(vmcb.control.eventinj, 0);
+
+	/* The handler's own event stands: #DB reflected during a #DB. */
+	fresh(true);
+	vmcb.control.exitcode = SVM_EXIT_EXCP0 + 1;
+	vmcb.control.exitintinfo = EXITINTINFO(3, 1);
+	svm_exit_dispatch(&v);
+	assert_int_equal(vmcb.control.eventinj & 0xfff, (3u << 8) | 1);
+
+	/* A store to a trapped page by the delivery itself. */
+	decode_fails = false;
+	fresh(true);
+	vmcb.control.exitinfo1 = NPF_P | NPF_W | NPF_FINAL;
+	vmcb.control.exitinfo2 = TRAP_GPA;
+	vmcb.control.exitintinfo = EXITINTINFO(0, 0x30);
+	stored_size = 0;
+	if (setjmp(ended) == 0) {
+		svm_exit_npf(&v);
+		fail_msg("a delivery's store was emulated");
+	}
+	assert_int_equal(stored_size, 0);
+}
+
 static void floods_of_db_and_ac_end_as_hangs(void **state)
 {
 	volatile unsigned n = 0;	/* kept across longjmp() */
@@ -562,6 +617,7 @@ int main(void)
 		cmocka_unit_test(skip_ends_shadow_and_owes_single_step),
 		cmocka_unit_test(floods_of_db_and_ac_end_as_hangs),
 		cmocka_unit_test(npf_emulates_trapped_stores_only),
+		cmocka_unit_test(interrupted_delivery_goes_in_again),
 		cmocka_unit_test(cr4_write_by_the_rules),
 		cmocka_unit_test(cr0_write_by_the_rules),
 		cmocka_unit_test(vmmcall_fast_path_takes_the_common_case),

@@ -33,6 +33,7 @@
 #include "vm/vm.h"
 #include "svm/probe.h"
 #include "svm/svm.h"
+#include "svm/watchdog.h"
 #include "vmx/probe.h"
 #include "vmx/vmx.h"
 
@@ -526,6 +527,7 @@ static __attribute__((noreturn)) void run_on_svm(void)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	give_cpus(&guest, bsp, cpus_wanted(boot_info.cmdline));
+	svm_watchdog_describe(&guest);
 	watch_integrity(&guest, NULL, &guest_npt);
 	vm_start(&guest);
 	enter_ap_vcpus(&guest);

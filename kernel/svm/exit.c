@@ -8,6 +8,7 @@
 #include "lib/printf.h"
 #include "svm/exit.h"
 #include "svm/exit_table.h"
+#include "svm/watchdog.h"
 #include <stddef.h>
 
 #include "vm/guest_regs.h"
@@ -159,7 +160,8 @@ void svm_guest_hang(struct svm_vcpu *v, const char *what)
  * use the GS base, which is still the guest's, and nothing is called).  It declines, having changed nothing, where
  * svm_exit_vmmcall() would do more than a new RIP and RAX: skiff's console
  * output queued (the generic path feeds the UART), CPL > 0 (#UD), a single
- * step owed (RFLAGS.TF), no NRIP save (the length from the bytes), or a
+ * step owed (RFLAGS.TF), no NRIP save (the length from the bytes), every
+ * SVM_WATCH_FAST_EVERY-th call (for the watchdog's look, watchdog.h), or a
  * call vm_handle_hypercall_fast() does not take.  What it keeps as
  * svm_exit_dispatch() and svm_skip() do: the count and cycles, the end of
  * an exception streak, no shadow, event or TLB flush left over, the HLT
@@ -175,7 +177,9 @@ SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct g
 	struct hc_exit_stat *stat;
 	int64_t ret;
 
-	if (console_output_queued || s->cpl != 0 || (s->rflags & RFLAGS_TF) || !k->next_rip)
+	stat = &v->exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)];
+	if (console_output_queued || s->cpl != 0 || (s->rflags & RFLAGS_TF) || !k->next_rip ||
+	    (stat->count & (SVM_WATCH_FAST_EVERY - 1)) == SVM_WATCH_FAST_EVERY - 1)
 		return false;
 	if (!vm_handle_hypercall_fast(v->vcpu.vm, s->rax, a0, a1, &ret))
 		return false;
@@ -186,7 +190,6 @@ SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct g
 	k->tlb_control = SVM_TLB_CONTROL_NOTHING;
 	k->intercept_misc1 |= SVM_INTERCEPT_HLT;
 	v->vcpu.streak.count = 0;	/* vm_streak_end() */
-	stat = &v->exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)];
 	stat->count++;
 	stat->cycles += (uint32_t)((uint32_t)rdtsc() - start);
 	return true;
@@ -256,11 +259,13 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 	}
 	redeliver(v);
 	svm_take_held_nmi(v);		/* first: it may be skiff's own, the one below */
+	svm_watchdog_judge(v, start);	/* a kick for a period without exits */
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
 	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)
 		svm_ap_init(v);		/* another vCPU's INIT (vm/ipi.h) */
 	if (v->vcpu.nmi_pending && v->vcpu.run_state == VCPU_RUNNING)
 		svm_deliver_nmi(v);
+	svm_watchdog_look(v, start);
 	console_poll();
 	v->exit_stats[i].cycles += rdtsc() - start;
 }

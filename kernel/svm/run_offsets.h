@@ -28,4 +28,9 @@
 #define REGS_TO_CPUID_CYCLES	(REGS_TO_CPUID_COUNT + 8)
 #define REGS_TO_STREAK_COUNT	160
 
+/* Every how many fast-path exits (CPUID, VMMCALL) one takes the generic
+ * path, where the watchdog looks (watchdog.h).  A power of two below 256:
+ * run.S tests the low byte of the count. */
+#define SVM_WATCH_FAST_EVERY	64
+
 #endif

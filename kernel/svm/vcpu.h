@@ -37,6 +37,11 @@ struct svm_vcpu {
 	/* skiff injected an NMI the guest handles: no other until its IRET,
 	 * which is intercepted meanwhile (APM Vol. 2 15.20, 15.13). */
 	bool nmi_masked;
+	/* The watchdog (watchdog.h): another vCPU sent this one an NMI for
+	 * a period without exits (atomic); this one's next look at the
+	 * others, in TSC ticks. */
+	bool watch_kicked;
+	uint64_t watch_next_look;
 };
 
 _Static_assert(__builtin_offsetof(struct svm_vcpu, vcpu) == 0, "a struct vcpu * is a struct svm_vcpu *");

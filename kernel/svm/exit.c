@@ -161,7 +161,8 @@ void svm_guest_hang(struct svm_vcpu *v, const char *what)
  * svm_exit_vmmcall() would do more than a new RIP and RAX: skiff's console
  * output queued (the generic path feeds the UART), CPL > 0 (#UD), a single
  * step owed (RFLAGS.TF), no NRIP save (the length from the bytes), every
- * SVM_WATCH_FAST_EVERY-th call (for the watchdog's look, watchdog.h), or a
+ * SVM_WATCH_FAST_EVERY-th call while the vCPUs watch each other (for the
+ * watchdog's look, watchdog.h), or a
  * call vm_handle_hypercall_fast() does not take.  What it keeps as
  * svm_exit_dispatch() and svm_skip() do: the count and cycles, the end of
  * an exception streak, no shadow, event or TLB flush left over, the HLT
@@ -179,7 +180,7 @@ SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct g
 
 	stat = &v->exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)];
 	if (console_output_queued || s->cpl != 0 || (s->rflags & RFLAGS_TF) || !k->next_rip ||
-	    (stat->count & (SVM_WATCH_FAST_EVERY - 1)) == SVM_WATCH_FAST_EVERY - 1)
+	    (svm_watch_active && (stat->count & (SVM_WATCH_FAST_EVERY - 1)) == SVM_WATCH_FAST_EVERY - 1))
 		return false;
 	if (!vm_handle_hypercall_fast(v->vcpu.vm, s->rax, a0, a1, &ret))
 		return false;

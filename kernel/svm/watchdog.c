@@ -40,8 +40,11 @@ static bool watching(const struct vm *vm)
 	return vm->policy.watchdog_ms && vm->vcpu_count > 1;
 }
 
+bool svm_watch_active;
+
 void svm_watchdog_describe(const struct vm *vm)
 {
+	svm_watch_active = watching(vm);
 	if (!vm->policy.watchdog_ms)
 		return;
 	if (watching(vm))

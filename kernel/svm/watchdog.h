@@ -6,6 +6,7 @@
 #ifndef SKIFF_SVM_WATCHDOG_H
 #define SKIFF_SVM_WATCHDOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "svm/vcpu.h"
@@ -17,7 +18,13 @@ struct vm;
  * svm_watchdog_look() runs. */
 #include "svm/run_offsets.h"
 
-/* The boot line: the period and who watches, or why nothing does. */
+/* The vCPUs watch each other (watchdog= and more than one vCPU): the fast
+ * paths then leave every SVM_WATCH_FAST_EVERY-th exit to the generic path.
+ * Set once, by svm_watchdog_describe(). */
+extern bool svm_watch_active;
+
+/* The boot line: the period and who watches, or why nothing does; sets
+ * svm_watch_active. */
 void svm_watchdog_describe(const struct vm *vm);
 
 /* On an exit of v at TSC now, at most every quarter period: the other

@@ -135,6 +135,7 @@ static void no_watch_with_one_vcpu_or_none_asked(void **state)
 	fresh(1, PERIOD_MS);
 	svm_watchdog_describe(&vm);
 	assert_log_contains("skiff: watchdog: off: AMD-V has no preemption timer, and with one vCPU");
+	assert_false(svm_watch_active);		/* the fast paths stay whole */
 	for (uint64_t t = 0; t < 10 * PERIOD; t += PERIOD / 4)
 		svm_watchdog_look(&cpus[0], t);
 	assert_int_equal(kicks, 0);
@@ -149,6 +150,7 @@ static void no_watch_with_one_vcpu_or_none_asked(void **state)
 	fresh(3, PERIOD_MS);
 	svm_watchdog_describe(&vm);
 	assert_log_contains("the 3 vCPUs watch each other, by NMI");
+	assert_true(svm_watch_active);
 }
 
 /* A vCPU that is not the guest's to spend (waiting for a SIPI, held) is

@@ -20,6 +20,7 @@
 #include "svm/exit.h"
 #include "svm/svm.h"
 #include "svm/vmcb.h"
+#include "svm/watchdog.h"
 #include "vm/cpuid.h"
 #include "vm/vm.h"
 #include "x86.h"
@@ -130,6 +131,7 @@ void svm_ap_wait_sipi(struct svm_vcpu *v)
 		if (__atomic_load_n(&vm->stopped, __ATOMIC_SEQ_CST))
 			halt_forever();
 		if ((fate & 1) || !vm_take_sipi(&v->vcpu, &vector)) {
+			svm_watchdog_look(v, rdtsc());	/* it waits: it can watch */
 			pause();
 			continue;
 		}

@@ -12,8 +12,10 @@
  * ever stop it: the hang VT-x's watchdog finds (vm_watchdog_tick_is_hang(),
  * the same rule).  With interrupts on it is only computing, as on VT-x.
  *
- * What it does not catch, and says at boot: a guest with one vCPU (no one
- * to watch it), and every vCPU spinning at once.  A vCPU that exits only
+ * An AP's vCPU that waits for the guest's SIPI in skiff (ap.c) looks too,
+ * so a guest that never starts its APs is still watched.  What it does not
+ * catch, and says at boot: a guest with one vCPU (no one to watch it); and
+ * every vCPU spinning at once.  A vCPU that exits only
  * through the CPUID and VMMCALL fast paths (run.S, exit.c) still looks:
  * every SVM_WATCH_FAST_EVERY-th of those exits takes the generic path.
  */
@@ -55,6 +57,17 @@ void svm_watchdog_describe(const struct vm *vm)
 		kprintf("skiff: watchdog: off: AMD-V has no preemption timer, and with one vCPU no "
 			"other CPU can watch it; a guest that spins with interrupts off is not "
 			"caught\n");
+}
+
+void svm_watchdog_start(struct svm_vcpu *v)
+{
+	struct vm *vm = v->vcpu.vm;
+
+	spin_lock(&vm->lock);
+	v->vcpu.watchdog.quiet_exits = UINT64_MAX;	/* the next look starts the count */
+	__atomic_store_n(&v->watch_kicked, false, __ATOMIC_SEQ_CST);
+	spin_unlock(&vm->lock);
+	v->watch_next_look = 0;
 }
 
 void svm_watchdog_look(struct svm_vcpu *v, uint64_t now)

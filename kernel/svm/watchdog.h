@@ -27,6 +27,10 @@ extern bool svm_watch_active;
  * svm_watch_active. */
 void svm_watchdog_describe(const struct vm *vm);
 
+/* Before v's first VMRUN of a start (restarts too): no kick owed, and a
+ * whole period from its first look on, not from TSC 0. */
+void svm_watchdog_start(struct svm_vcpu *v);
+
 /* On an exit of v at TSC now, at most every quarter period: the other
  * running vCPUs' exit counts; one with none for a whole period is sent an
  * NMI (a kick) and marked. */

@@ -51,9 +51,9 @@ static void fresh(unsigned n, unsigned watchdog_ms)
 		cpus[i].vcpu.vm = &vm;
 		cpus[i].vcpu.index = i;
 		cpus[i].vcpu.run_state = VCPU_RUNNING;
-		cpus[i].vcpu.watchdog.quiet_exits = UINT64_MAX;
 		cpus[i].vmcb = &vmcbs[i];
 		vm.vcpus[i] = &cpus[i].vcpu;
+		svm_watchdog_start(&cpus[i]);
 	}
 	kicks = 0;
 	hang_what[0] = 0;
@@ -100,6 +100,25 @@ static void a_spinning_vcpu_is_kicked_then_hung(void **state)
 	assert_string_equal(hang_what, "no VM exit for 100 ms with interrupts disabled (watchdog)");
 	/* The vCPU that looked was never a suspect. */
 	assert_false(cpus[0].watch_kicked);
+}
+
+/* A vCPU just started, with no exit yet, owes a whole period from the
+ * first look, however late on the TSC's clock that comes. */
+static void a_fresh_start_is_not_a_period_of_quiet(void **state)
+{
+	uint64_t t0 = 50 * PERIOD, t;
+
+	(void)state;
+	fresh(2, PERIOD_MS);
+	for (t = t0; t < t0 + PERIOD; t += PERIOD / 4)
+		svm_watchdog_look(&cpus[0], t);
+	assert_int_equal(kicks, 0);
+	for (; t <= t0 + PERIOD; t += PERIOD / 4)
+		svm_watchdog_look(&cpus[0], t);
+	assert_int_equal(kicks, 1);
+	/* A restart starts it afresh: the kick it was owed is forgotten. */
+	svm_watchdog_start(&cpus[1]);
+	assert_false(cpus[1].watch_kicked);
 }
 
 /* With interrupts on, or with an exit in between, a kicked vCPU is not
@@ -179,6 +198,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_spinning_vcpu_is_kicked_then_hung),
+		cmocka_unit_test(a_fresh_start_is_not_a_period_of_quiet),
 		cmocka_unit_test(a_kick_is_not_a_hang_with_interrupts_on_or_an_exit),
 		cmocka_unit_test(no_watch_with_one_vcpu_or_none_asked),
 		cmocka_unit_test(only_running_vcpus_are_watched),

@@ -81,23 +81,31 @@ static uint64_t rip_after(const struct svm_vcpu *v, unsigned len)
 	return svm_guest_64bit(v) ? rip : (uint32_t)rip;
 }
 
-void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
+uint64_t svm_insn_end(struct svm_vcpu *v, enum svm_insn insn)
 {
 	uint8_t bytes[X86_INSN_MAX];
 	size_t n;
 	int len;
 
-	if (v->nrips) {
-		complete(v, v->vmcb->control.next_rip);
-		return;
-	}
+	if (v->nrips)
+		return v->vmcb->control.next_rip;
 	n = svm_fetch_insn(v, bytes, sizeof(bytes));
 	len = svm_insn_length(bytes, n, insn, svm_guest_64bit(v));
 	if (len < 0)
 		svm_guest_crash(v, "an intercepted instruction skiff cannot measure",
 				"no NRIP save, and the bytes at RIP are not the instruction "
 				"the exit names");
-	complete(v, rip_after(v, (unsigned)len));
+	return rip_after(v, (unsigned)len);
+}
+
+void svm_skip(struct svm_vcpu *v, enum svm_insn insn)
+{
+	complete(v, svm_insn_end(v, insn));
+}
+
+void svm_complete_at(struct svm_vcpu *v, uint64_t rip)
+{
+	complete(v, rip);
 }
 
 void svm_skip_emulated(struct svm_vcpu *v, unsigned len)
@@ -165,9 +173,9 @@ void svm_guest_hang(struct svm_vcpu *v, const char *what)
  * watchdog's look, watchdog.h), or a
  * call vm_handle_hypercall_fast() does not take.  What it keeps as
  * svm_exit_dispatch() and svm_skip() do: the count and cycles, the end of
- * an exception streak, no shadow, event or TLB flush left over, the HLT
- * intercept set.  The fast calls' results are the same in 32 and 64 bits
- * (vm/hypercall.h), so RAX needs no truncation.
+ * an exception streak, no shadow, event or TLB flush left over, the usual
+ * intercepts (SVM_MISC1_AFTER_EXIT).  The fast calls' results are the same
+ * in 32 and 64 bits (vm/hypercall.h), so RAX needs no truncation.
  */
 SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct guest_regs *regs)
 {
@@ -189,7 +197,7 @@ SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct g
 	k->interrupt_shadow = 0;
 	k->eventinj = 0;
 	k->tlb_control = SVM_TLB_CONTROL_NOTHING;
-	k->intercept_misc1 |= SVM_INTERCEPT_HLT;
+	k->intercept_misc1 = SVM_MISC1_AFTER_EXIT(k->intercept_misc1);
 	v->vcpu.streak.count = 0;	/* vm_streak_end() */
 	stat->count++;
 	stat->cycles += (uint32_t)((uint32_t)rdtsc() - start);
@@ -237,7 +245,8 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 	i = svm_exit_index(v->vmcb->control.exitcode);
 	v->vmcb->control.tlb_control = SVM_TLB_CONTROL_NOTHING;
 	v->vmcb->control.eventinj = 0;
-	v->vmcb->control.intercept_misc1 |= SVM_INTERCEPT_HLT;	/* svm_exit_hlt() may lift it */
+	/* svm_exit_hlt() may swap HLT for INTR again */
+	v->vmcb->control.intercept_misc1 = SVM_MISC1_AFTER_EXIT(v->vmcb->control.intercept_misc1);
 	if (i >= SVM_EXIT_INDEX_COUNT) {
 		v->exit_stats[SVM_EXIT_INDEX_COUNT].count++;
 		svm_guest_crash(v, "an exit code this skiff does not know", NULL);

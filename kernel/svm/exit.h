@@ -13,6 +13,20 @@
 #include "svm/vcpu.h"
 #include "vm/vm.h"
 
+/*
+ * The misc-1 intercepts (APM Vol. 2 appendix B, offset 00Ch) of every
+ * VMRUN but one: after an intercepted HLT with interrupts on, the VMRUN
+ * that runs it again swaps the HLT intercept for INTR's (svm_exit_hlt()).
+ * Every exit puts HLT's back and takes INTR's away, the fast paths too
+ * (run_offsets.h), and leaves the ones a vCPU adds for itself alone: NMI's
+ * with more than one vCPU, IRET's while the guest handles an NMI (nmi.c).
+ */
+#define SVM_MISC1_INTERCEPTS	(SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |		\
+				 SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |		\
+				 SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |	\
+				 SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN)
+#define SVM_MISC1_AFTER_EXIT(m)	(((m) & ~SVM_INTERCEPT_INTR) | SVM_INTERCEPT_HLT)
+
 /* Handles the #VMEXIT in v->vmcb through the table (returns to VMRUN). */
 void svm_exit_dispatch(struct svm_vcpu *v);
 
@@ -30,10 +44,18 @@ void svm_exit_dispatch(struct svm_vcpu *v);
  * done; false, having changed nothing, for svm_exit_dispatch() to do. */
 SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct guest_regs *regs);
 
-/* Past the intercepted instruction insn: the CPU's next RIP where it
- * saves one, else its length found in the guest's bytes (insn_len.h);
- * bytes that are not insn are the guest's crash, never a guess. */
+/* The RIP past the intercepted instruction insn: the CPU's next RIP
+ * where it saves one, else from its length found in the guest's bytes
+ * (insn_len.h); bytes that are not insn are the guest's crash, never a
+ * guess.  Valid only at insn's own intercept (NEXT_RIP is the exit's). */
+uint64_t svm_insn_end(struct svm_vcpu *v, enum svm_insn insn);
+
+/* Past the intercepted instruction insn (svm_insn_end()), completed. */
 void svm_skip(struct svm_vcpu *v, enum svm_insn insn);
+
+/* An instruction completed for the guest, RIP now rip: its interrupt
+ * shadow ended and a single step's #DB owed, as svm_skip() does. */
+void svm_complete_at(struct svm_vcpu *v, uint64_t rip);
 
 /* Past an instruction skiff decoded itself, len bytes long: the CPU's
  * next RIP where it saves one, else len. */

@@ -88,8 +88,9 @@ const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT] = {
 	FATAL(SVM_EXIT_EXCP0 + 30,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_EXCP0 + 31,			NOT_INTERCEPTED),
 	/* Physical interrupts are the guest's (V_INTR_MASKING clear: its
-	 * RFLAGS.IF governs them, APM 15.21.1); SMIs the firmware's. */
-	FATAL(SVM_EXIT_INTR,				NOT_INTERCEPTED),
+	 * RFLAGS.IF governs them, APM 15.21.1); SMIs the firmware's.  INTR
+	 * is intercepted only while the guest runs an HLT again (handlers.c). */
+	HANDLE(SVM_EXIT_INTR,				svm_exit_intr),
 	/* NMIs are intercepted with more than one vCPU, for skiff's own
 	 * (nmi.c); the guest's are injected, and its IRET ends the masking. */
 	HANDLE(SVM_EXIT_NMI,				svm_exit_nmi),

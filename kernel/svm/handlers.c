@@ -175,20 +175,56 @@ void svm_exit_ioio(struct svm_vcpu *v)
 	v->vmcb->save.rip = v->vmcb->control.exitinfo2;	/* the next RIP, NRIP save or not */
 }
 
-/* ---- HLT, INVD, WBINVD ---- */
+/* ---- HLT and INTR, INVD, WBINVD ---- */
 
 /*
  * HLT with interrupts off on the BSP is the guest's hang, as on VT-x.
- * With interrupts on, the guest waits for its own interrupt: the HLT runs
- * again, in the guest, with the intercept lifted for that one VMRUN
- * (svm_exit_dispatch() sets it again at the next exit), and the guest's
- * interrupt, which is not intercepted, wakes it as on bare metal.
+ * With interrupts on, the guest waits for an interrupt of its own: skiff
+ * owns none (V_INTR_MASKING is clear, so the guest's RFLAGS.IF governs
+ * physical interrupts, APM Vol. 2 15.21.1).  The intercept came before the
+ * HLT ran (15.9), so an interrupt that arrives from here on, held pending
+ * while skiff runs with GIF clear (15.17), must wake the HLT, never be
+ * taken before it: after `sti; hlt` it is the wakeup the guest waits for.
+ * The guest runs the HLT again, for one VMRUN with the HLT intercept
+ * swapped for INTR's (15.13.1: the #VMEXIT leaves the interrupt pending):
+ * - the HLT halts; the interrupt ends the halt with an INTR #VMEXIT past
+ *   the HLT, and the next VMRUN, with the usual intercepts, delivers it
+ *   there, as on bare metal;
+ * - or the interrupt is recognized before the HLT runs, an INTR #VMEXIT
+ *   with RIP still at the HLT: svm_exit_intr() completes the HLT, woken at
+ *   once, and the interrupt is delivered past it all the same.
+ * A CPU that loads the guest's INTERRUPT_SHADOW at VMRUN (15.21.5) takes
+ * the second way only for an HLT outside STI's shadow.  QEMU 7.2 never
+ * loads it (docs/emulators.md); there, re-running the HLT with no
+ * intercept at all lost the wakeup of `sti; hlt` whenever the interrupt
+ * came during the exit: the guest took it before the HLT, which then slept
+ * for good.  Not intercepting HLT would be right by the APM too, but skiff
+ * would lose its verdict on HLT with interrupts off, which on AMD-V,
+ * without a watchdog, is the only end a `cli; hlt` guest gets.
  */
 void svm_exit_hlt(struct svm_vcpu *v)
 {
+	struct vmcb_control *k = &v->vmcb->control;
+
 	if (vm_hlt_is_hang(v->vmcb->save.rflags & RFLAGS_IF, v->vcpu.index == 0))
 		svm_guest_hang(v, "HLT with interrupts disabled");
-	v->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_HLT;
+	v->hlt_next_rip = svm_insn_end(v, SVM_INSN_HLT);
+	v->hlt_rip = v->vmcb->save.rip;
+	v->hlt_again = true;
+	k->intercept_misc1 = (k->intercept_misc1 & ~SVM_INTERCEPT_HLT) | SVM_INTERCEPT_INTR;
+}
+
+/*
+ * INTR, intercepted only in the VMRUN that runs an HLT again (above).  The
+ * interrupt stays pending for the next VMRUN to deliver.  With the guest
+ * still at that HLT, it came before the HLT ran: the HLT is completed
+ * first, as the interrupt would have ended it.
+ */
+void svm_exit_intr(struct svm_vcpu *v)
+{
+	if (v->hlt_again && v->vmcb->save.rip == v->hlt_rip)
+		svm_complete_at(v, v->hlt_next_rip);
+	v->hlt_again = false;
 }
 
 /* INVD would throw away skiff's dirty lines too: WBINVD for both. */

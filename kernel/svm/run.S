@@ -116,8 +116,9 @@ svm_exit_slow:
  * vCPU still looks at the others for the watchdog (watchdog.h).  What it
  * keeps, as svm_exit_dispatch() and svm_skip() would: RIP past the
  * instruction, no interrupt shadow, no event and no TLB flush left over,
- * the HLT intercept set, the exception streak ended, the count and the
- * cycles (32 bits of the TSC) in exit_stats[CPUID].
+ * the usual intercepts (SVM_MISC1_AFTER_EXIT: HLT's set, INTR's clear),
+ * the exception streak ended, the count and the cycles (32 bits of the
+ * TSC) in exit_stats[CPUID].
  */
 svm_cpuid_fast:
 	cmpb $0, console_output_queued(%rip)
@@ -142,6 +143,7 @@ svm_cpuid_fast:
 	movq $0, VMCB_INTERRUPT_SHADOW(%rax)
 	movq $0, VMCB_EVENTINJ(%rax)
 	movb $0, VMCB_TLB_CONTROL(%rax)
+	andl $~(1 << SVM_INTERCEPT_INTR_BIT), VMCB_INTERCEPT_MISC1(%rax)
 	orl $(1 << SVM_INTERCEPT_HLT_BIT), VMCB_INTERCEPT_MISC1(%rax)
 	rdtsc
 	push %rax			/* the start, low 32 bits */

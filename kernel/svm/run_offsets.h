@@ -19,7 +19,8 @@
 
 #define SVM_EXITCODE_CPUID	0x72	/* appendix C; also its slot in exit_stats */
 #define SVM_EXITCODE_VMMCALL	0x81
-#define SVM_INTERCEPT_HLT_BIT	24	/* intercept_misc1 */
+#define SVM_INTERCEPT_INTR_BIT	0	/* vmcb.h; exit.h: SVM_MISC1_AFTER_EXIT */
+#define SVM_INTERCEPT_HLT_BIT	24
 #define RFLAGS_TF_BIT		8
 
 /* From &vcpu->regs: the CPUID slot of exit_stats (count, then cycles),

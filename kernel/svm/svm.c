@@ -59,7 +59,8 @@ _Static_assert(offsetof(struct svm_vcpu, vcpu.streak.count) -
 _Static_assert(SVM_EXIT_INDEX(SVM_EXIT_CPUID) == SVM_EXITCODE_CPUID &&
 	       SVM_EXIT_CPUID == SVM_EXITCODE_CPUID,
 	       "run.S counts CPUID in exit_stats[SVM_EXITCODE_CPUID]");
-_Static_assert(SVM_INTERCEPT_HLT == 1u << SVM_INTERCEPT_HLT_BIT, "run_offsets.h");
+_Static_assert(SVM_INTERCEPT_INTR == 1u << SVM_INTERCEPT_INTR_BIT &&
+	       SVM_INTERCEPT_HLT == 1u << SVM_INTERCEPT_HLT_BIT, "run_offsets.h");
 _Static_assert(SVM_EXIT_VMMCALL == SVM_EXITCODE_VMMCALL, "run_offsets.h");
 _Static_assert(sizeof(((struct vm_streak *)0)->count) == 4, "run.S clears 32 bits");
 #undef RUN_CHECK
@@ -163,9 +164,7 @@ static void guest_state(struct vmcb_save *s, const struct vm_entry *e)
 static void controls(struct vmcb_control *k, const struct svm_vcpu *v)
 {
 	k->intercept_cr = SVM_INTERCEPT_CR_WRITE(0) | SVM_INTERCEPT_CR_WRITE(4);	/* cr.c */
-	k->intercept_misc1 = SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
-			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |
-			     SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN;
+	k->intercept_misc1 = SVM_MISC1_INTERCEPTS;
 	k->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
 			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD;

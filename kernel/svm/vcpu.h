@@ -42,6 +42,11 @@ struct svm_vcpu {
 	 * others, in TSC ticks. */
 	bool watch_kicked;
 	uint64_t watch_next_look;
+	/* The HLT svm_exit_hlt() last let the guest run again, for the INTR
+	 * exit that can end only that VMRUN (svm_exit_intr()): set, its RIP,
+	 * the RIP past it. */
+	bool hlt_again;
+	uint64_t hlt_rip, hlt_next_rip;
 };
 
 _Static_assert(__builtin_offsetof(struct svm_vcpu, vcpu) == 0, "a struct vcpu * is a struct svm_vcpu *");

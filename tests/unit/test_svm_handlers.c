@@ -468,6 +468,21 @@ static void interrupted_delivery_goes_in_again(void **state)
 	assert_int_equal(stored_size, 0);
 }
 
+/* An exit puts HLT's intercept back and takes INTR's away, and leaves the
+ * vCPU's own alone: NMI's (more than one vCPU), IRET's (an NMI handled). */
+static void an_exit_keeps_the_vcpus_own_intercepts(void **state)
+{
+	const uint32_t own = SVM_INTERCEPT_NMI | SVM_INTERCEPT_IRET;
+
+	(void)state;
+	fresh(true);
+	vmcb.control.exitcode = SVM_EXIT_CPUID;
+	vmcb.control.intercept_misc1 = (SVM_MISC1_INTERCEPTS & ~SVM_INTERCEPT_HLT) |
+				       SVM_INTERCEPT_INTR | own;
+	svm_exit_dispatch(&v);
+	assert_int_equal(vmcb.control.intercept_misc1, SVM_MISC1_INTERCEPTS | own);
+}
+
 static void floods_of_db_and_ac_end_as_hangs(void **state)
 {
 	volatile unsigned n = 0;	/* kept across longjmp() */
@@ -611,6 +626,55 @@ static void vmmcall_fast_path_takes_the_common_case(void **state)
 	assert_int_equal(v.exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)].count, 0);
 }
 
+/*
+ * HLT with interrupts on: the guest runs it again with INTR intercepted
+ * instead of HLT, and an interrupt reaches it just past the HLT whether it
+ * was recognized before the HLT ran (QEMU 7.2: VMRUN forgets STI's shadow,
+ * RIP still at the HLT) or ended the halt (RIP past it).  The next RIP is
+ * the HLT exit's: an INTR exit saves none.  Every exit after puts the
+ * usual intercepts back.
+ */
+static void hlt_is_woken_by_the_interrupt_past_it(void **state)
+{
+	static const struct { bool nrips; uint64_t rip_at_intr; } ways[] = {
+		{ false, 0x1000 }, { false, 0x1001 }, { true, 0x1000 }, { true, 0x1001 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ways) / sizeof(ways[0]); i++) {
+		fresh(ways[i].nrips);
+		GUEST_BYTES(0xf4);
+		vmcb.control.next_rip = 0x1001;
+		vmcb.control.intercept_misc1 = SVM_MISC1_INTERCEPTS;
+		vmcb.control.interrupt_shadow = 1;	/* sti; hlt */
+		vmcb.save.rflags = 0x202;		/* IF */
+		vmcb.control.exitcode = SVM_EXIT_HLT;
+		svm_exit_dispatch(&v);
+		assert_int_equal(vmcb.save.rip, 0x1000);
+		assert_int_equal(vmcb.control.intercept_misc1,
+				 (SVM_MISC1_INTERCEPTS & ~SVM_INTERCEPT_HLT) | SVM_INTERCEPT_INTR);
+		vmcb.control.exitcode = SVM_EXIT_INTR;
+		vmcb.control.next_rip = 0;
+		vmcb.save.rip = ways[i].rip_at_intr;
+		if (ways[i].rip_at_intr == 0x1001)
+			vmcb.control.interrupt_shadow = 0;
+		svm_exit_dispatch(&v);
+		assert_int_equal(vmcb.save.rip, 0x1001);
+		assert_int_equal(vmcb.control.interrupt_shadow, 0);
+		assert_int_equal(vmcb.control.eventinj, 0);
+		assert_int_equal(vmcb.control.intercept_misc1, SVM_MISC1_INTERCEPTS);
+		assert_int_equal(incidents, 0);
+	}
+	fresh(false);		/* HLT with interrupts off on the BSP: a hang */
+	GUEST_BYTES(0xf4);
+	vmcb.save.rflags = 0x2;
+	if (setjmp(ended) == 0) {
+		svm_exit_hlt(&v);
+		fail_msg("HLT with interrupts off went on");
+	}
+	assert_int_equal(incidents, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,11 +685,13 @@ int main(void)
 		cmocka_unit_test(msr_keeps_svme_and_pat_in_the_vmcb),
 		cmocka_unit_test(skip_ends_shadow_and_owes_single_step),
 		cmocka_unit_test(floods_of_db_and_ac_end_as_hangs),
+		cmocka_unit_test(an_exit_keeps_the_vcpus_own_intercepts),
 		cmocka_unit_test(npf_emulates_trapped_stores_only),
 		cmocka_unit_test(interrupted_delivery_goes_in_again),
 		cmocka_unit_test(cr4_write_by_the_rules),
 		cmocka_unit_test(cr0_write_by_the_rules),
 		cmocka_unit_test(vmmcall_fast_path_takes_the_common_case),
+		cmocka_unit_test(hlt_is_woken_by_the_interrupt_past_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,11 @@ set -euo pipefail
 iso=$1 cpu=$2 megs=$3 serial=$4 log=$5 cpus=${6:-1} vga=${7:-isa} com1_tty=${8:-}
 count=""
 [[ $cpus -gt 1 ]] && count=" count=$cpus,"
+# ryzen: Bochs 2.7 never ends an MWAITX on its timer (set_mwaitx_timer()
+# arms the wrong timer), which hangs Linux's first udelay() with interrupts
+# off; MWAIT and MWAITX return at once instead, an early end the APM allows.
+nop=""
+[[ $cpu == ryzen ]] && nop=" mwait_is_nop=1,"
 case $vga in
 isa) ;;
 pci) printf '%s\n' "vga: extension=vbe" "pci: enabled=1, chipset=i440fx, slot1=pcivga" ;;
@@ -23,7 +28,7 @@ com1="com1: enabled=1, mode=file, dev=$serial"
 [[ -n $com1_tty ]] && com1="com1: enabled=1, mode=term, dev=$com1_tty"
 cat <<RC
 megs: $megs
-cpu: model=$cpu,$count ips=100000000
+cpu: model=$cpu,$count$nop ips=100000000
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 ata0-master: type=cdrom, path=$iso, status=inserted

@@ -352,9 +352,10 @@ static void ap_run_vcpu(void *vcpu)
 
 /*
  * The guest's CPUs: the BSP's vCPU, and one for each AP skiff holds, up
- * to cpus=N; the rest stay parked in VMX root.  Each AP enters its vCPU
- * (wait-for-SIPI) before the guest's first instruction, so that the
- * guest's first INIT-SIPI-SIPI finds it there.
+ * to cpus=N; the rest stay parked (VMX root, or GIF clear).  Each AP
+ * enters its vCPU (wait-for-SIPI; on AMD-V waiting in skiff) before the
+ * guest's first instruction, so that the guest's first INIT-SIPI-SIPI
+ * finds it there.
  */
 static struct vcpu *vcpu_create_ap(struct vm *vm, struct vcpu *bsp, const struct smp_cpu *c)
 {
@@ -406,7 +407,8 @@ static void give_cpus(struct vm *vm, struct vcpu *bsp, unsigned wanted)
 		give < n ? " (cpus=N)" : "");
 }
 
-/* The APs' vCPUs into wait-for-SIPI; skiff stops if one does not get there. */
+/* The APs' vCPUs into wait-for-SIPI (on AMD-V: to their wait in skiff);
+ * skiff stops if one does not get there. */
 static void enter_ap_vcpus(struct vm *vm)
 {
 	for (unsigned k = 1; k < vm->vcpu_count; k++)

@@ -7,18 +7,23 @@
  * INIT on its VM exit (docs/emulators.md), would leave a vCPU unable to
  * run.  So skiff delivers INIT itself, to the guest's vCPUs only, with
  * the hardware's effect: an AP goes back to wait-for-SIPI; the bootstrap
- * processor's reset ends the guest (an incident).  SIPIs need nothing:
- * one exits only on a vCPU waiting for it, and skiff's CPUs in VMX root
- * ignore it.
+ * processor's reset ends the guest (an incident).  On VT-x SIPIs need
+ * nothing: one exits only on a vCPU waiting for it, and skiff's CPUs in
+ * VMX root ignore it.  AMD-V has no wait-for-SIPI state for guests
+ * (vm->arch->sipi_by_skiff): an AP's vCPU waits in skiff, and skiff
+ * delivers the SIPI too, to a waiting vCPU of the guest's only; neither
+ * INIT nor SIPI ever reaches the hardware there.
  *
  * A guest in xAPIC mode writes the ICR in memory, as two 32-bit registers
  * (SDM 11.6.1: the destination in ICR_HIGH bits 31:24, written first; the
- * write of ICR_LOW sends).  When the guest has more than one CPU, skiff
- * write-protects that page in the EPT and does each store for it
- * (vm_xapic_write()), so INIT takes the same path as in x2APIC mode.  An
- * xAPIC INIT to a logical destination (flat or cluster, which the guest
- * programs in each CPU's LDR and DFR, out of skiff's view) is still sent
- * as the guest wrote it and arrives as an INIT exit (vmx/handlers.c).
+ * write of ICR_LOW sends).  When the guest has more than one CPU, and
+ * always on AMD-V, skiff write-protects that page in the EPT or NPT and
+ * does each store for it (vm_xapic_write()), so INIT takes the same path
+ * as in x2APIC mode.  An xAPIC INIT to a logical destination (flat or
+ * cluster, which the guest programs in each CPU's LDR and DFR, out of
+ * skiff's view) is still sent as the guest wrote it on VT-x and arrives
+ * as an INIT exit (vmx/handlers.c); on AMD-V it, and a logical SIPI, are
+ * refused and reported.
  */
 #ifndef SKIFF_VM_IPI_H
 #define SKIFF_VM_IPI_H

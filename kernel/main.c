@@ -503,8 +503,9 @@ static void set_up_guest(const struct vm_arch *arch, struct ept *ept,
  * skiff keeps (its local APIC page, ECAM, trap_page=, MMIO reset
  * registers) write-protected in the NPT as in the EPT, so the NPT is built
  * once they are known; a vCPU for the BSP and for each AP the guest gets
- * (kernel/svm/), and the guest started.  Not yet on AMD-V (issue 17): the
- * watchdog.
+ * (kernel/svm/), its watchdog described (kernel/svm/watchdog.c: the
+ * vCPUs watch each other, there being no preemption timer), and the guest
+ * started.
  */
 static __attribute__((noreturn)) void run_on_svm(void)
 {

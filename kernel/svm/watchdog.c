@@ -10,7 +10,9 @@
  * whose #VMEXIT (the NMI intercept, nmi.c) shows where it is.  If it made
  * no exit in between and runs with RFLAGS.IF clear, nothing but skiff could
  * ever stop it: the hang VT-x's watchdog finds (vm_watchdog_tick_is_hang(),
- * the same rule).  With interrupts on it is only computing, as on VT-x.
+ * the same rule).  With interrupts on it is only computing, as on VT-x;
+ * and one the NMI woke from an HLT skiff let it run (an AP parked with
+ * interrupts off, vm_hlt_is_hang()) was asleep, not spinning.
  *
  * An AP's vCPU that waits for the guest's SIPI in skiff (ap.c) looks too,
  * so a guest that never starts its APs is still watched.  What it does not
@@ -106,6 +108,10 @@ void svm_watchdog_judge(struct svm_vcpu *v, uint64_t now)
 	char what[96];
 
 	if (!__atomic_exchange_n(&v->watch_kicked, false, __ATOMIC_SEQ_CST))
+		return;
+	/* Woken from the HLT skiff let it run again (svm_exit_hlt()): asleep,
+	 * not spinning, as an AP parked by HLT with interrupts off is. */
+	if (v->hlt_again && v->vmcb->save.rip == v->hlt_next_rip)
 		return;
 	spin_lock(&vm->lock);
 	/* This exit is counted already: the question is the ones before it. */

@@ -147,6 +147,31 @@ static void a_kick_is_not_a_hang_with_interrupts_on_or_an_exit(void **state)
 	assert_false(judged_hang(1, t + 10 * PERIOD));
 }
 
+/* An AP parked by cli; hlt sleeps in the guest: the kick wakes it just
+ * past the HLT skiff let it run again, which is no hang. */
+static void a_vcpu_asleep_in_hlt_is_not_hung(void **state)
+{
+	uint64_t t;
+
+	(void)state;
+	fresh(2, PERIOD_MS);
+	for (t = 0; kicks == 0 && t < 10 * PERIOD; t += PERIOD / 4)
+		svm_watchdog_look(&cpus[0], t);
+	assert_int_equal(kicks, 1);
+	cpus[1].hlt_again = true;
+	cpus[1].hlt_rip = 0x1000;
+	cpus[1].hlt_next_rip = 0x1001;
+	vmcbs[1].save.rip = 0x1001;
+	vmcbs[1].save.rflags = 0x2;
+	assert_false(judged_hang(1, t));
+	/* The same, woken anywhere else: it was spinning after all. */
+	for (; kicks == 1 && t < 20 * PERIOD; t += PERIOD / 4)
+		svm_watchdog_look(&cpus[0], t);
+	assert_int_equal(kicks, 2);
+	vmcbs[1].save.rip = 0x2000;
+	assert_true(judged_hang(1, t));
+}
+
 /* One vCPU, or watchdog=0: no look, no kick; the boot line says which. */
 static void no_watch_with_one_vcpu_or_none_asked(void **state)
 {
@@ -200,6 +225,7 @@ int main(void)
 		cmocka_unit_test(a_spinning_vcpu_is_kicked_then_hung),
 		cmocka_unit_test(a_fresh_start_is_not_a_period_of_quiet),
 		cmocka_unit_test(a_kick_is_not_a_hang_with_interrupts_on_or_an_exit),
+		cmocka_unit_test(a_vcpu_asleep_in_hlt_is_not_hung),
 		cmocka_unit_test(no_watch_with_one_vcpu_or_none_asked),
 		cmocka_unit_test(only_running_vcpus_are_watched),
 	};

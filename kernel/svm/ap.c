@@ -140,7 +140,7 @@ void svm_ap_wait_sipi(struct svm_vcpu *v)
 			break;
 		vm_vcpu_parked(&v->vcpu);
 	}
-	svm_take_held_nmi(v);
+	vm_take_held_nmi(&v->vcpu);
 	v->wait_sipi = false;
 	reset_state(v, vector);
 	reset_events(v);

@@ -268,7 +268,7 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 		svm_guest_crash(v, "unhandled #VMEXIT", e->why ? e->why : "no entry in the exit table");
 	}
 	redeliver(v);
-	svm_take_held_nmi(v);		/* first: it may be skiff's own, the one below */
+	vm_take_held_nmi(&v->vcpu);	/* first: it may be skiff's own, the one below */
 	svm_watchdog_judge(v, start);	/* a kick for a period without exits */
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
 	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)

@@ -85,11 +85,6 @@ size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n);
 
 /* ---- NMIs (svm/nmi.c) ---- */
 
-/* An NMI that reached v's CPU while skiff ran (every NMI does, once the
- * NMI exit has set GIF again): one of skiff's kicks is counted, the
- * guest's own becomes v's pending NMI. */
-void svm_take_held_nmi(struct svm_vcpu *v);
-
 /* v's pending NMI into the guest at its next VMRUN, where nothing stands
  * in the way (an NMI it still handles, another event); otherwise later. */
 void svm_deliver_nmi(struct svm_vcpu *v);

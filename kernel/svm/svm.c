@@ -122,13 +122,7 @@ static struct svm_vcpu *vcpu_make(struct vm *vm, unsigned index, uint32_t apic_i
 	 * CPU has enough, else the one every vCPU shares with the same
 	 * nested page tables, each on its own CPU. */
 	v->asid = index + 1 < shared.caps->asids ? index + 1 : SVM_GUEST_ASID;
-	v->vcpu.self = &v->vcpu;
-	v->vcpu.vm = vm;
-	v->vcpu.index = index;
-	v->vcpu.apic_id = apic_id;
-	v->vcpu.exit_stats = v->exit_stats;
-	v->vcpu.exit_stats_count = SVM_EXIT_INDEX_COUNT + 1;
-	v->vcpu.run_state = index == 0 ? VCPU_RUNNING : VCPU_WAIT_SIPI;
+	vm_vcpu_init(&v->vcpu, vm, index, apic_id, v->exit_stats, SVM_EXIT_INDEX_COUNT + 1);
 	v->vcpu.exit_stack_top = exit_stack_top;
 	v->wait_sipi = index != 0;
 	return v;
@@ -308,7 +302,7 @@ static __attribute__((noreturn)) void svm_arch_start(struct vcpu *vcpu)
 	if (v->started)
 		vcpu->nmi_pending = false;
 	v->nmi_masked = false;
-	svm_take_held_nmi(v);
+	vm_take_held_nmi(&v->vcpu);
 	v->started = true;
 	if (vcpu->index == 0) {
 		guest_state(&v->vmcb->save, &vcpu->vm->entry);

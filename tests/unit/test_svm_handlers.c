@@ -88,7 +88,14 @@ void vm_fate_hold(struct vcpu *v)
 	for (;;)
 		;
 }
-bool vm_take_kick(struct vcpu *v) { (void)v; return false; }
+/* No kicks here: a held NMI is the guest's (vm/fate.c's rule). */
+void vm_take_held_nmi(struct vcpu *v)
+{
+	if (v->nmi_held) {
+		v->nmi_held = false;
+		v->nmi_pending = true;
+	}
+}
 void svm_ap_init(struct svm_vcpu *v) { (void)v; }
 size_t svm_fetch_below_1mib(uint64_t linear, uint8_t *buf, size_t n)
 {

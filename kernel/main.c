@@ -33,6 +33,7 @@
 #include "vm/vm.h"
 #include "svm/probe.h"
 #include "svm/svm.h"
+#include "svm/watchdog.h"
 #include "vmx/probe.h"
 #include "vmx/vmx.h"
 
@@ -502,8 +503,9 @@ static void set_up_guest(const struct vm_arch *arch, struct ept *ept,
  * skiff keeps (its local APIC page, ECAM, trap_page=, MMIO reset
  * registers) write-protected in the NPT as in the EPT, so the NPT is built
  * once they are known; a vCPU for the BSP and for each AP the guest gets
- * (kernel/svm/), and the guest started.  Not yet on AMD-V (issue 17): the
- * watchdog.
+ * (kernel/svm/), its watchdog described (kernel/svm/watchdog.c: the
+ * vCPUs watch each other, there being no preemption timer), and the guest
+ * started.
  */
 static __attribute__((noreturn)) void run_on_svm(void)
 {
@@ -528,6 +530,7 @@ static __attribute__((noreturn)) void run_on_svm(void)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	give_cpus(&guest, bsp, cpus_wanted(boot_info.cmdline));
+	svm_watchdog_describe(&guest);
 	watch_integrity(&guest, NULL, &guest_npt);
 	vm_start(&guest);
 	enter_ap_vcpus(&guest);

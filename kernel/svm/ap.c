@@ -21,6 +21,7 @@
 #include "svm/exit.h"
 #include "svm/svm.h"
 #include "svm/vmcb.h"
+#include "svm/watchdog.h"
 #include "vm/cpuid.h"
 #include "vm/vm.h"
 #include "x86.h"
@@ -100,7 +101,7 @@ static void reset_events(struct svm_vcpu *v)
 
 	k->eventinj = 0;
 	k->interrupt_shadow = 0;
-	k->intercept_misc1 = svm_misc1_usual(k->intercept_misc1) & ~SVM_INTERCEPT_IRET;
+	k->intercept_misc1 = SVM_MISC1_AFTER_EXIT(k->intercept_misc1) & ~SVM_INTERCEPT_IRET;
 	k->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	v->nmi_masked = false;
 	v->hlt_again = false;		/* the HLT it ran again is gone */
@@ -135,6 +136,7 @@ void svm_ap_wait_sipi(struct svm_vcpu *v)
 		if (__atomic_load_n(&vm->stopped, __ATOMIC_SEQ_CST))
 			halt_forever();
 		if ((fate & 1) || !vm_take_sipi(&v->vcpu, &vector)) {
+			svm_watchdog_look(v, rdtsc());	/* it waits: it can watch */
 			pause();
 			continue;
 		}
@@ -143,7 +145,7 @@ void svm_ap_wait_sipi(struct svm_vcpu *v)
 			break;
 		vm_vcpu_parked(&v->vcpu);
 	}
-	svm_take_held_nmi(v);
+	vm_take_held_nmi(&v->vcpu);
 	v->wait_sipi = false;
 	reset_state(v, vector);
 	reset_events(v);

@@ -8,6 +8,7 @@
 #include "lib/printf.h"
 #include "svm/exit.h"
 #include "svm/exit_table.h"
+#include "svm/watchdog.h"
 #include <stddef.h>
 
 #include "vm/guest_regs.h"
@@ -165,11 +166,13 @@ void svm_guest_hang(struct svm_vcpu *v, const char *what)
  * use the GS base, which is still the guest's, and nothing is called).  It declines, having changed nothing, where
  * svm_exit_vmmcall() would do more than a new RIP and RAX: skiff's console
  * output queued (the generic path feeds the UART), CPL > 0 (#UD), a single
- * step owed (RFLAGS.TF), no NRIP save (the length from the bytes), or a
+ * step owed (RFLAGS.TF), no NRIP save (the length from the bytes), every
+ * SVM_WATCH_FAST_EVERY-th call while the vCPUs watch each other (for the
+ * watchdog's look, watchdog.h), or a
  * call vm_handle_hypercall_fast() does not take.  What it keeps as
  * svm_exit_dispatch() and svm_skip() do: the count and cycles, the end of
  * an exception streak, no shadow, event or TLB flush left over, the usual
- * intercepts (svm_misc1_usual()).  The fast calls' results are the same
+ * intercepts (SVM_MISC1_AFTER_EXIT).  The fast calls' results are the same
  * in 32 and 64 bits (vm/hypercall.h), so RAX needs no truncation.
  */
 SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct guest_regs *regs)
@@ -181,7 +184,9 @@ SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct g
 	struct hc_exit_stat *stat;
 	int64_t ret;
 
-	if (console_output_queued || s->cpl != 0 || (s->rflags & RFLAGS_TF) || !k->next_rip)
+	stat = &v->exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)];
+	if (console_output_queued || s->cpl != 0 || (s->rflags & RFLAGS_TF) || !k->next_rip ||
+	    (svm_watch_active && (stat->count & (SVM_WATCH_FAST_EVERY - 1)) == SVM_WATCH_FAST_EVERY - 1))
 		return false;
 	if (!vm_handle_hypercall_fast(v->vcpu.vm, s->rax, a0, a1, &ret))
 		return false;
@@ -190,9 +195,8 @@ SVM_EXIT_FAST_PATH bool svm_exit_vmmcall_fast(uint64_t a0, uint64_t a1, struct g
 	k->interrupt_shadow = 0;
 	k->eventinj = 0;
 	k->tlb_control = SVM_TLB_CONTROL_NOTHING;
-	k->intercept_misc1 = svm_misc1_usual(k->intercept_misc1);
+	k->intercept_misc1 = SVM_MISC1_AFTER_EXIT(k->intercept_misc1);
 	v->vcpu.streak.count = 0;	/* vm_streak_end() */
-	stat = &v->exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VMMCALL)];
 	stat->count++;
 	stat->cycles += (uint32_t)((uint32_t)rdtsc() - start);
 	return true;
@@ -239,8 +243,8 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 	i = svm_exit_index(v->vmcb->control.exitcode);
 	v->vmcb->control.tlb_control = SVM_TLB_CONTROL_NOTHING;
 	v->vmcb->control.eventinj = 0;
-	/* svm_exit_hlt() may swap HLT's for INTR's */
-	v->vmcb->control.intercept_misc1 = svm_misc1_usual(v->vmcb->control.intercept_misc1);
+	/* svm_exit_hlt() may swap HLT for INTR again */
+	v->vmcb->control.intercept_misc1 = SVM_MISC1_AFTER_EXIT(v->vmcb->control.intercept_misc1);
 	if (i >= SVM_EXIT_INDEX_COUNT) {
 		v->exit_stats[SVM_EXIT_INDEX_COUNT].count++;
 		svm_guest_crash(v, "an exit code this skiff does not know", NULL);
@@ -261,13 +265,15 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 	case SVM_EXIT_UNSET:
 		svm_guest_crash(v, "unhandled #VMEXIT", e->why ? e->why : "no entry in the exit table");
 	}
-	redeliver(v);			/* first: INIT below forgets it */
-	svm_take_held_nmi(v);		/* first: it may be skiff's own, the one below */
+	redeliver(v);
+	vm_take_held_nmi(&v->vcpu);	/* first: it may be skiff's own, the one below */
+	svm_watchdog_judge(v, start);	/* a kick for a period without exits */
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
 	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)
 		svm_ap_init(v);		/* another vCPU's INIT (vm/ipi.h) */
 	if (v->vcpu.nmi_pending && v->vcpu.run_state == VCPU_RUNNING)
 		svm_deliver_nmi(v);
+	svm_watchdog_look(v, start);
 	console_poll();
 	v->exit_stats[i].cycles += rdtsc() - start;
 }

@@ -18,20 +18,15 @@
  * The misc-1 intercepts (APM Vol. 2 appendix B, offset 00Ch) of every
  * VMRUN but one: after an intercepted HLT with interrupts on, the VMRUN
  * that runs it again swaps the HLT intercept for INTR's (svm_exit_hlt()).
- * Every exit puts those two back (svm_misc1_usual()), the fast paths too
- * (run.S, run_offsets.h).  A vCPU adds its own, which stay: NMI with more
- * than one vCPU (svm.c), IRET while the guest handles an NMI (nmi.c).
+ * Every exit puts HLT's back and takes INTR's away, the fast paths too
+ * (run_offsets.h), and leaves the ones a vCPU adds for itself alone: NMI's
+ * with more than one vCPU, IRET's while the guest handles an NMI (nmi.c).
  */
 #define SVM_MISC1_INTERCEPTS	(SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |		\
 				 SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |		\
 				 SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |	\
 				 SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN)
-
-/* misc1 with HLT's intercept set and INTR's clear, the rest as it was. */
-static inline uint32_t svm_misc1_usual(uint32_t misc1)
-{
-	return (misc1 & ~SVM_INTERCEPT_INTR) | SVM_INTERCEPT_HLT;
-}
+#define SVM_MISC1_AFTER_EXIT(m)	(((m) & ~SVM_INTERCEPT_INTR) | SVM_INTERCEPT_HLT)
 
 /* Handles the #VMEXIT in v->vmcb through the table (returns to VMRUN). */
 void svm_exit_dispatch(struct svm_vcpu *v);
@@ -90,11 +85,6 @@ enum mmio_mode svm_code_mode(const struct svm_vcpu *v, struct guest_paging *p, u
 size_t svm_fetch_insn(const struct svm_vcpu *v, uint8_t *buf, size_t n);
 
 /* ---- NMIs (svm/nmi.c) ---- */
-
-/* An NMI that reached v's CPU while skiff ran (every NMI does, once the
- * NMI exit has set GIF again): one of skiff's kicks is counted, the
- * guest's own becomes v's pending NMI. */
-void svm_take_held_nmi(struct svm_vcpu *v);
 
 /* v's pending NMI into the guest at its next VMRUN, where nothing stands
  * in the way (an NMI it still handles, another event); otherwise later. */

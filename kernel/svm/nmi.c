@@ -20,16 +20,6 @@
 
 #define VECTOR_NMI	2
 
-void svm_take_held_nmi(struct svm_vcpu *v)
-{
-	if (!__atomic_exchange_n(&v->vcpu.nmi_held, false, __ATOMIC_SEQ_CST))
-		return;
-	if (vm_take_kick(&v->vcpu))
-		v->vcpu.kicks_in_root++;
-	else
-		v->vcpu.nmi_pending = true;
-}
-
 void svm_deliver_nmi(struct svm_vcpu *v)
 {
 	struct vmcb_control *k = &v->vmcb->control;

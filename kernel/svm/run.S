@@ -109,11 +109,14 @@ svm_exit_slow:
  * RBX and RDX, which the generic handler overwrites too (CPUID writes
  * them, and the exit is CPUID's): with skiff's console output queued (the
  * generic path feeds the UART), a single step owed (RFLAGS.TF), no NRIP
- * save (NEXT_RIP 0: the length must come from the bytes), or a leaf the
- * guest's view edits (svm_cpuid_fast_leaves, below 32 only).  What it
+ * save (NEXT_RIP 0: the length must come from the bytes), a leaf the
+ * guest's view edits (svm_cpuid_fast_leaves, below 32 only), or, while
+ * the vCPUs watch each other (svm_watch_active), every
+ * SVM_WATCH_FAST_EVERY-th CPUID, which the generic path takes so that its
+ * vCPU still looks at the others for the watchdog (watchdog.h).  What it
  * keeps, as svm_exit_dispatch() and svm_skip() would: RIP past the
  * instruction, no interrupt shadow, no event and no TLB flush left over,
- * the usual intercepts (svm_misc1_usual(): HLT's set, INTR's clear),
+ * the usual intercepts (SVM_MISC1_AFTER_EXIT: HLT's set, INTR's clear),
  * the exception streak ended, the count and the cycles (32 bits of the
  * TSC) in exit_stats[CPUID].
  */
@@ -130,6 +133,12 @@ svm_cpuid_fast:
 	jae svm_exit_slow
 	btl %ebx, svm_cpuid_fast_leaves(%rip)
 	jnc svm_exit_slow
+	cmpb $0, svm_watch_active(%rip)
+	je 1f
+	mov 16(%rsp), %rbx		/* regs */
+	testb $(SVM_WATCH_FAST_EVERY - 1), REGS_TO_CPUID_COUNT(%rbx)
+	jz svm_exit_slow		/* every 64th: the watchdog looks there */
+1:
 	mov %rdx, VMCB_RIP(%rax)
 	movq $0, VMCB_INTERRUPT_SHADOW(%rax)
 	movq $0, VMCB_EVENTINJ(%rax)

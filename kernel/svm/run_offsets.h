@@ -19,7 +19,7 @@
 
 #define SVM_EXITCODE_CPUID	0x72	/* appendix C; also its slot in exit_stats */
 #define SVM_EXITCODE_VMMCALL	0x81
-#define SVM_INTERCEPT_INTR_BIT	0	/* intercept_misc1: exit.h, svm_misc1_usual() */
+#define SVM_INTERCEPT_INTR_BIT	0	/* vmcb.h; exit.h: SVM_MISC1_AFTER_EXIT */
 #define SVM_INTERCEPT_HLT_BIT	24
 #define RFLAGS_TF_BIT		8
 
@@ -28,5 +28,10 @@
 #define REGS_TO_CPUID_COUNT	2144
 #define REGS_TO_CPUID_CYCLES	(REGS_TO_CPUID_COUNT + 8)
 #define REGS_TO_STREAK_COUNT	160
+
+/* Every how many fast-path exits (CPUID, VMMCALL) one takes the generic
+ * path, where the watchdog looks (watchdog.h).  A power of two below 256:
+ * run.S tests the low byte of the count. */
+#define SVM_WATCH_FAST_EVERY	64
 
 #endif

@@ -18,6 +18,7 @@
 #include "svm/perm_maps.h"
 #include "svm/run_offsets.h"
 #include "svm/svm.h"
+#include "svm/watchdog.h"
 #include "svm/vmcb.h"
 #include "x86.h"
 
@@ -121,13 +122,7 @@ static struct svm_vcpu *vcpu_make(struct vm *vm, unsigned index, uint32_t apic_i
 	 * CPU has enough, else the one every vCPU shares with the same
 	 * nested page tables, each on its own CPU. */
 	v->asid = index + 1 < shared.caps->asids ? index + 1 : SVM_GUEST_ASID;
-	v->vcpu.self = &v->vcpu;
-	v->vcpu.vm = vm;
-	v->vcpu.index = index;
-	v->vcpu.apic_id = apic_id;
-	v->vcpu.exit_stats = v->exit_stats;
-	v->vcpu.exit_stats_count = SVM_EXIT_INDEX_COUNT + 1;
-	v->vcpu.run_state = index == 0 ? VCPU_RUNNING : VCPU_WAIT_SIPI;
+	vm_vcpu_init(&v->vcpu, vm, index, apic_id, v->exit_stats, SVM_EXIT_INDEX_COUNT + 1);
 	v->vcpu.exit_stack_top = exit_stack_top;
 	v->wait_sipi = index != 0;
 	return v;
@@ -297,6 +292,7 @@ static __attribute__((noreturn)) void svm_arch_start(struct vcpu *vcpu)
 
 	memset(v->vmcb, 0, sizeof(*v->vmcb));
 	controls(&v->vmcb->control, v);
+	svm_watchdog_start(v);
 	wrmsr(MSR_IA32_GS_BASE, (uint64_t)vcpu);
 	if (!v->started)
 		cpu_nmi_attach(vcpu->index, &vcpu->nmi_held);
@@ -306,7 +302,7 @@ static __attribute__((noreturn)) void svm_arch_start(struct vcpu *vcpu)
 	if (v->started)
 		vcpu->nmi_pending = false;
 	v->nmi_masked = false;
-	svm_take_held_nmi(v);
+	vm_take_held_nmi(&v->vcpu);
 	v->started = true;
 	if (vcpu->index == 0) {
 		guest_state(&v->vmcb->save, &vcpu->vm->entry);

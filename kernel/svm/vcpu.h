@@ -28,11 +28,6 @@ struct svm_vcpu {
 	int64_t tsc_adjust_delta;
 	/* [svm_exit_index(code)], and one for codes the APM does not define */
 	struct hc_exit_stat exit_stats[SVM_EXIT_INDEX_COUNT + 1];
-	/* The HLT svm_exit_hlt() last let the guest run again, for the INTR
-	 * exit that can end only that VMRUN (svm_exit_intr()): set, its RIP,
-	 * the RIP past it. */
-	bool hlt_again;
-	uint64_t hlt_rip, hlt_next_rip;
 	/* After the counts, whose offset run.S knows (run_offsets.h). */
 	uint32_t asid;			/* its own: index + 1 where the CPU has enough */
 	bool started;			/* vm->arch->start has run once */
@@ -42,6 +37,16 @@ struct svm_vcpu {
 	/* skiff injected an NMI the guest handles: no other until its IRET,
 	 * which is intercepted meanwhile (APM Vol. 2 15.20, 15.13). */
 	bool nmi_masked;
+	/* The watchdog (watchdog.h): another vCPU sent this one an NMI for
+	 * a period without exits (atomic); this one's next look at the
+	 * others, in TSC ticks. */
+	bool watch_kicked;
+	uint64_t watch_next_look;
+	/* The HLT svm_exit_hlt() last let the guest run again, for the INTR
+	 * exit that can end only that VMRUN (svm_exit_intr()): set, its RIP,
+	 * the RIP past it. */
+	bool hlt_again;
+	uint64_t hlt_rip, hlt_next_rip;
 };
 
 _Static_assert(__builtin_offsetof(struct svm_vcpu, vcpu) == 0, "a struct vcpu * is a struct svm_vcpu *");

@@ -72,6 +72,28 @@ bool vm_kick(struct vcpu *w)
 	return false;
 }
 
+void vm_vcpu_init(struct vcpu *v, struct vm *vm, unsigned index, uint32_t apic_id,
+		  const struct hc_exit_stat *exit_stats, size_t count)
+{
+	v->self = v;
+	v->vm = vm;
+	v->index = index;
+	v->apic_id = apic_id;
+	v->exit_stats = exit_stats;
+	v->exit_stats_count = count;
+	v->run_state = index == 0 ? VCPU_RUNNING : VCPU_WAIT_SIPI;
+}
+
+void vm_take_held_nmi(struct vcpu *v)
+{
+	if (!__atomic_exchange_n(&v->nmi_held, false, __ATOMIC_SEQ_CST))
+		return;
+	if (vm_take_kick(v))
+		v->kicks_in_root++;
+	else
+		v->nmi_pending = true;
+}
+
 bool vm_take_kick(struct vcpu *v)
 {
 	unsigned n = __atomic_load_n(&v->skiff_nmis, __ATOMIC_SEQ_CST);

@@ -412,8 +412,8 @@ void vm_print_vcpu_shares(const struct vm *vm)
 		const struct vcpu *w = vm->vcpus[c];
 
 		if (w->kicks_in_root + w->kicks_in_guest)
-			kprintf("skiff: vCPU %u: %lu of skiff's own NMIs (to stop it, or for an INIT) "
-				"taken, none passed to the guest\n", w->index,
+			kprintf("skiff: vCPU %u: %lu of skiff's own NMIs (to stop it, for an INIT, or "
+				"from the watchdog) taken, none passed to the guest\n", w->index,
 				w->kicks_in_root + w->kicks_in_guest);
 	}
 }

@@ -304,6 +304,17 @@ bool vm_kick(struct vcpu *w);
  * of skiff's kicks, which the guest must not see. */
 bool vm_take_kick(struct vcpu *v);
 
+/* An NMI that reached v's CPU while skiff ran there (v->nmi_held, idt.c;
+ * on AMD-V every NMI of the guest's too, once its exit sets GIF): one of
+ * skiff's kicks is counted, the guest's own becomes v's pending NMI. */
+void vm_take_held_nmi(struct vcpu *v);
+
+/* The vendor-neutral part of a new vCPU: who it is, where it runs, its
+ * backend's exit counts (count of them), and how it starts: the BSP's
+ * running, an AP's waiting for the guest's SIPI. */
+void vm_vcpu_init(struct vcpu *v, struct vm *vm, unsigned index, uint32_t apic_id,
+		  const struct hc_exit_stat *exit_stats, size_t count);
+
 /* What the guest's write of its x2APIC ICR (vm/ipi.h) asks of v's backend. */
 enum vm_ipi_action {
 	VM_IPI_PASS,		/* write the real ICR with it */

@@ -129,16 +129,6 @@ void vmx_deliver_nmi(struct vmx_vcpu *v, bool window)
 	}
 }
 
-void vmx_take_held_nmi(struct vmx_vcpu *v)
-{
-	if (!__atomic_exchange_n(&v->vcpu.nmi_held, false, __ATOMIC_SEQ_CST))
-		return;
-	if (vm_take_kick(&v->vcpu))
-		v->vcpu.kicks_in_root++;
-	else
-		v->vcpu.nmi_pending = true;
-}
-
 /* CR0 or CR4 as the guest reads it: the read shadow for the bits skiff
  * owns (the mask), the real register for the rest (SDM Vol. 3C 26.3). */
 uint64_t vmx_guest_cr0(const struct vmx_vcpu *v)
@@ -239,7 +229,7 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 		redeliver_interrupted_event(v);
 	if (iommu_watching)
 		check_dma(v);
-	vmx_take_held_nmi(v);		/* first: it may be skiff's own, the one below */
+	vm_take_held_nmi(&v->vcpu);	/* first: it may be skiff's own, the one below */
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
 	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)
 		vmx_ap_init(v);		/* another vCPU's INIT (vm/ipi.h) */

@@ -89,9 +89,6 @@ void vmx_inject_gp(struct vmx_vcpu *v);		/* #GP(0) */
  * the NMI-window exit, where the CPU has found the guest ready. */
 void vmx_deliver_nmi(struct vmx_vcpu *v, bool window);
 
-/* An NMI that arrived on the vCPU's CPU while skiff ran (its nmi_held)
- * becomes the vCPU's to deliver. */
-void vmx_take_held_nmi(struct vmx_vcpu *v);
 
 /* CR0/CR4 as the guest reads them (shadow for skiff's bits). */
 uint64_t vmx_guest_cr0(const struct vmx_vcpu *v);

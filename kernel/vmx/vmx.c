@@ -356,13 +356,7 @@ static int vmx_setup(struct vmx_vcpu *v, struct vm *vm, const struct ept *ept)
 
 static void vcpu_init_common(struct vmx_vcpu *v, struct vm *vm, unsigned index, uint32_t apic_id)
 {
-	v->vcpu.self = &v->vcpu;
-	v->vcpu.vm = vm;
-	v->vcpu.index = index;
-	v->vcpu.apic_id = apic_id;
-	v->vcpu.exit_stats = v->exit_stats;
-	v->vcpu.exit_stats_count = EXIT_REASON_COUNT + 1;
-	v->vcpu.run_state = index == 0 ? VCPU_RUNNING : VCPU_WAIT_SIPI;
+	vm_vcpu_init(&v->vcpu, vm, index, apic_id, v->exit_stats, EXIT_REASON_COUNT + 1);
 }
 
 struct vcpu *vmx_cpu_init(const struct vmx_features *f, struct vm *vm, const struct ept *ept,
@@ -502,7 +496,7 @@ static __attribute__((noreturn)) void vmx_arch_start(struct vcpu *vcpu)
 	v->injected = false;
 	__atomic_store_n(&vcpu->run_state, vcpu->index == 0 ? VCPU_RUNNING : VCPU_WAIT_SIPI,
 			 __ATOMIC_SEQ_CST);
-	vmx_take_held_nmi(v);
+	vm_take_held_nmi(&v->vcpu);
 	if (vcpu->nmi_pending && vcpu->index == 0)
 		vmx_deliver_nmi(v, false);
 	v->started = true;

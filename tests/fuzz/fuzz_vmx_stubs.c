@@ -15,6 +15,7 @@
 #include "drivers/tsc.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
+#include "vm/mmio_insn.h"
 #include "vm/vm.h"
 #include "vmx/diag/entry_check.h"
 #include "vmx/exit_stub.h"
@@ -104,11 +105,16 @@ void vm_refused_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value, const char *
 	vm_refused(v, "WRMSR", value, why);
 }
 
-/* No other vCPU sends a harness's vCPU an NMI. */
+/* No other vCPU sends a harness's vCPU an NMI, and none comes. */
 bool vm_take_kick(struct vcpu *v)
 {
 	(void)v;
 	return false;
+}
+
+void vm_take_held_nmi(struct vcpu *v)
+{
+	(void)v;
 }
 
 enum vm_ipi_action vm_guest_icr_write(struct vcpu *v, uint64_t icr)
@@ -150,6 +156,33 @@ int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
 	(void)size;
 	(void)value;
 	UNEXPECTED("vm_mmio_write");
+}
+
+int vm_mmio_decode_store(struct vcpu *v, const struct guest_paging *p, uint64_t linear,
+			 enum mmio_mode mode, uint64_t rax, uint64_t rsp, uint64_t gpa,
+			 struct mmio_insn *insn, uint64_t *value, char *detail, size_t size)
+{
+	(void)v; (void)p; (void)linear; (void)mode; (void)rax; (void)rsp; (void)gpa;
+	(void)insn; (void)value; (void)detail; (void)size;
+	UNEXPECTED("vm_mmio_decode_store");
+}
+
+void vm_describe_unmapped(char *buf, size_t size, const char *access, uint64_t gpa)
+{
+	(void)buf; (void)size; (void)access; (void)gpa;
+	UNEXPECTED("vm_describe_unmapped");
+}
+
+void vm_describe_delivery_store(char *buf, size_t size, uint64_t gpa)
+{
+	(void)buf; (void)size; (void)gpa;
+	UNEXPECTED("vm_describe_delivery_store");
+}
+
+void vm_print_vcpu_shares(const struct vm *vm)
+{
+	(void)vm;
+	UNEXPECTED("vm_print_vcpu_shares");
 }
 
 int integrity_verify_tree(const void *tree)

@@ -88,7 +88,14 @@ void vm_fate_hold(struct vcpu *v)
 	for (;;)
 		;
 }
-bool vm_take_kick(struct vcpu *v) { (void)v; return false; }
+/* No kicks here: a held NMI is the guest's (vm/fate.c's rule). */
+void vm_take_held_nmi(struct vcpu *v)
+{
+	if (v->nmi_held) {
+		v->nmi_held = false;
+		v->nmi_pending = true;
+	}
+}
 void svm_ap_init(struct svm_vcpu *v) { (void)v; }
 size_t svm_fetch_with_low_memory(const struct guest_mem *m, const struct guest_paging *p,
 				 uint64_t linear, uint8_t *buf, size_t n)
@@ -178,6 +185,11 @@ void vm_describe_delivery_store(char *buf, size_t size, uint64_t gpa)
 {
 	snprintf(buf, size, "delivery store to 0x%lx", (unsigned long)gpa);
 }
+
+/* The watchdog has its own test (test_svm_watchdog.c); here it is off. */
+bool svm_watch_active;
+void svm_watchdog_look(struct svm_vcpu *vc, uint64_t now) { (void)vc; (void)now; }
+void svm_watchdog_judge(struct svm_vcpu *vc, uint64_t now) { (void)vc; (void)now; }
 
 /* The host's MSRs are not the test's to touch: every one is absent. */
 int rdmsr_safe(uint32_t msr, uint64_t *value)
@@ -464,6 +476,21 @@ static void interrupted_delivery_goes_in_again(void **state)
 	assert_int_equal(stored_size, 0);
 }
 
+/* An exit puts HLT's intercept back and takes INTR's away, and leaves the
+ * vCPU's own alone: NMI's (more than one vCPU), IRET's (an NMI handled). */
+static void an_exit_keeps_the_vcpus_own_intercepts(void **state)
+{
+	const uint32_t own = SVM_INTERCEPT_NMI | SVM_INTERCEPT_IRET;
+
+	(void)state;
+	fresh(true);
+	vmcb.control.exitcode = SVM_EXIT_CPUID;
+	vmcb.control.intercept_misc1 = (SVM_MISC1_INTERCEPTS & ~SVM_INTERCEPT_HLT) |
+				       SVM_INTERCEPT_INTR | own;
+	svm_exit_dispatch(&v);
+	assert_int_equal(vmcb.control.intercept_misc1, SVM_MISC1_INTERCEPTS | own);
+}
+
 static void floods_of_db_and_ac_end_as_hangs(void **state)
 {
 	volatile unsigned n = 0;	/* kept across longjmp() */
@@ -666,6 +693,7 @@ int main(void)
 		cmocka_unit_test(msr_keeps_svme_and_pat_in_the_vmcb),
 		cmocka_unit_test(skip_ends_shadow_and_owes_single_step),
 		cmocka_unit_test(floods_of_db_and_ac_end_as_hangs),
+		cmocka_unit_test(an_exit_keeps_the_vcpus_own_intercepts),
 		cmocka_unit_test(npf_emulates_trapped_stores_only),
 		cmocka_unit_test(interrupted_delivery_goes_in_again),
 		cmocka_unit_test(cr4_write_by_the_rules),

@@ -336,16 +336,9 @@ static const char *slot_name(uint32_t i)
 
 static void svm_print_exit_stats(const struct vm *vm)
 {
-	struct hc_exit_stat sum[SVM_EXIT_INDEX_COUNT + 1] = { 0 };
+	struct hc_exit_stat sum[SVM_EXIT_INDEX_COUNT + 1];
 
-	for (unsigned c = 0; c < vm->vcpu_count; c++) {
-		const struct svm_vcpu *v = (const struct svm_vcpu *)vm->vcpus[c];
-
-		for (unsigned i = 0; i <= SVM_EXIT_INDEX_COUNT; i++) {
-			sum[i].count += v->exit_stats[i].count;
-			sum[i].cycles += v->exit_stats[i].cycles;
-		}
-	}
+	vm_sum_exit_stats(vm, sum, SVM_EXIT_INDEX_COUNT + 1);
 	vm_print_exit_stats(sum, SVM_EXIT_INDEX_COUNT + 1, slot_name, vm->restarts + 1);
 	vm_print_vcpu_shares(vm);
 }

@@ -1,6 +1,7 @@
 /* See exit_stats.h. */
 #include "lib/printf.h"
 #include "vm/exit_stats.h"
+#include "vm/vm.h"
 
 static void print_stat(const char *name, const struct hc_exit_stat *s)
 {
@@ -25,4 +26,18 @@ void vm_print_exit_stats(const struct hc_exit_stat *st, size_t count,
 			print_stat(name((uint32_t)i), &st[i]);
 	if (count && st[count - 1].count)
 		print_stat("(beyond the known list)", &st[count - 1]);
+}
+
+void vm_sum_exit_stats(const struct vm *vm, struct hc_exit_stat *sum, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		sum[i] = (struct hc_exit_stat){ 0 };
+	for (unsigned c = 0; c < vm->vcpu_count; c++) {
+		const struct vcpu *v = vm->vcpus[c];
+
+		for (size_t i = 0; i < count && i < v->exit_stats_count; i++) {
+			sum[i].count += v->exit_stats[i].count;
+			sum[i].cycles += v->exit_stats[i].cycles;
+		}
+	}
 }

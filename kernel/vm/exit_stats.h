@@ -17,4 +17,9 @@
 void vm_print_exit_stats(const struct hc_exit_stat *st, size_t count,
 			 const char *(*name)(uint32_t reason), unsigned runs);
 
+/* Every vCPU's counts (its exit_stats, vm/vcpu.h) added up, slot by slot,
+ * into sum[0 .. count - 1], which starts at zero. */
+struct vm;
+void vm_sum_exit_stats(const struct vm *vm, struct hc_exit_stat *sum, size_t count);
+
 #endif

@@ -275,16 +275,9 @@ uint64_t vmx_exits_other_than(const struct vmx_vcpu *v, uint16_t basic)
  * the table is their sum, followed by each vCPU's share. */
 void vmx_print_exit_stats(const struct vm *vm)
 {
-	struct hc_exit_stat sum[EXIT_REASON_COUNT + 1] = { 0 };
+	struct hc_exit_stat sum[EXIT_REASON_COUNT + 1];
 
-	for (unsigned c = 0; c < vm->vcpu_count; c++) {
-		const struct vmx_vcpu *v = (const struct vmx_vcpu *)vm->vcpus[c];
-
-		for (unsigned i = 0; i <= EXIT_REASON_COUNT; i++) {
-			sum[i].count += v->exit_stats[i].count;
-			sum[i].cycles += v->exit_stats[i].cycles;
-		}
-	}
+	vm_sum_exit_stats(vm, sum, EXIT_REASON_COUNT + 1);
 	vm_print_exit_stats(sum, EXIT_REASON_COUNT + 1, exit_reason_name, vm->restarts + 1);
 	vm_print_vcpu_shares(vm);
 	for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vm/exit_stats.h"
+#include "vm/vm.h"
 
 static const char *reason_name(uint32_t r)
 {
@@ -58,12 +59,40 @@ static void test_reasons_beyond_the_list_have_their_row(void **state)
 	assert_false(log_contains("  ? "));
 }
 
+/* The table of a guest with several vCPUs is their sum, slot by slot,
+ * each vCPU's counts as long as its backend's list (no further). */
+static void test_vcpus_are_summed_slot_by_slot(void **state)
+{
+	static struct vm vm;
+	static struct vcpu a, b;
+	const struct hc_exit_stat sa[3] = { { 1, 10 }, { 2, 20 }, { 3, 30 } };
+	const struct hc_exit_stat sb[2] = { { 5, 50 }, { 7, 70 } };
+	struct hc_exit_stat sum[3] = { { 99, 99 }, { 99, 99 }, { 99, 99 } };
+
+	(void)state;
+	a.exit_stats = sa;
+	a.exit_stats_count = 3;
+	b.exit_stats = sb;
+	b.exit_stats_count = 2;
+	vm.vcpus[0] = &a;
+	vm.vcpus[1] = &b;
+	vm.vcpu_count = 2;
+	vm_sum_exit_stats(&vm, sum, 3);
+	assert_int_equal(sum[0].count, 6);
+	assert_int_equal(sum[0].cycles, 60);
+	assert_int_equal(sum[1].count, 9);
+	assert_int_equal(sum[1].cycles, 90);
+	assert_int_equal(sum[2].count, 3);
+	assert_int_equal(sum[2].cycles, 30);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_run_has_the_plain_heading),
 		cmocka_unit_test(test_after_restarts_the_heading_says_all_runs),
 		cmocka_unit_test(test_reasons_beyond_the_list_have_their_row),
+		cmocka_unit_test(test_vcpus_are_summed_slot_by_slot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

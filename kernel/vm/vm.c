@@ -159,28 +159,46 @@ int vm_mmio_write(struct vcpu *v, uint64_t gpa, unsigned size, uint64_t value)
 	return 0;
 }
 
-int vm_mmio_decode_store(struct vcpu *v, const struct guest_paging *p, uint64_t linear,
-			 enum mmio_mode mode, uint64_t rax, uint64_t rsp, uint64_t gpa,
-			 struct mmio_insn *insn,
-			 uint64_t *value, char *detail, size_t size)
+static int mmio_decode(struct vcpu *v, const struct guest_paging *p, uint64_t linear,
+		       enum mmio_mode mode, uint64_t rax, uint64_t rsp, uint64_t gpa,
+		       struct mmio_insn *insn, bool loads, uint64_t *value, char *detail,
+		       size_t size)
 {
 	uint8_t bytes[MMIO_INSN_MAX_LEN];
 	uint64_t regs[MMIO_INSN_REGS];
 	size_t n = guest_fetch(&v->vm->mem, p, linear, bytes, sizeof(bytes));
 
-	if (mmio_insn_decode(bytes, n, mode, insn) < 0 || !insn->write) {
-		fmt_snprintf(detail, size, "a store to 0x%lx, a page of registers skiff keeps, by "
+	if (mmio_insn_decode(bytes, n, mode, insn) < 0 || (!insn->write && !loads)) {
+		fmt_snprintf(detail, size, "a%s to 0x%lx, a page of registers skiff keeps, by "
 			     "an instruction it does not emulate (%zu bytes at linear 0x%lx: %02x "
-			     "%02x %02x %02x ...)", gpa, n, linear, n > 0 ? bytes[0] : 0,
-			     n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0, n > 3 ? bytes[3] : 0);
+			     "%02x %02x %02x ...)", loads ? "n access" : " store", gpa, n, linear,
+			     n > 0 ? bytes[0] : 0, n > 1 ? bytes[1] : 0, n > 2 ? bytes[2] : 0,
+			     n > 3 ? bytes[3] : 0);
 		return -1;
 	}
+	if (!insn->write)
+		return 0;
 	for (unsigned i = 0; i < MMIO_INSN_REGS; i++)
 		regs[i] = v->regs.gpr[i];
 	regs[GUEST_REG_RAX] = rax;
 	regs[GUEST_REG_RSP] = rsp;
 	*value = mmio_insn_store_value(insn, regs);
 	return 0;
+}
+
+int vm_mmio_decode_store(struct vcpu *v, const struct guest_paging *p, uint64_t linear,
+			 enum mmio_mode mode, uint64_t rax, uint64_t rsp, uint64_t gpa,
+			 struct mmio_insn *insn,
+			 uint64_t *value, char *detail, size_t size)
+{
+	return mmio_decode(v, p, linear, mode, rax, rsp, gpa, insn, false, value, detail, size);
+}
+
+int vm_mmio_decode_access(struct vcpu *v, const struct guest_paging *p, uint64_t linear,
+			  enum mmio_mode mode, uint64_t rax, uint64_t rsp, uint64_t gpa,
+			  struct mmio_insn *insn, uint64_t *value, char *detail, size_t size)
+{
+	return mmio_decode(v, p, linear, mode, rax, rsp, gpa, insn, true, value, detail, size);
 }
 
 void vm_describe_unmapped(char *buf, size_t size, const char *access, uint64_t gpa)

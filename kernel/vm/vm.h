@@ -241,6 +241,11 @@ int vm_mmio_decode_store(struct vcpu *v, const struct guest_paging *p, uint64_t 
 			 enum mmio_mode mode, uint64_t rax, uint64_t rsp, uint64_t gpa,
 			 struct mmio_insn *insn,
 			 uint64_t *value, char *detail, size_t size);
+/* The same for a page whose loads skiff answers too: a load is decoded
+ * (insn->write false, *value untouched) as well as a store. */
+int vm_mmio_decode_access(struct vcpu *v, const struct guest_paging *p, uint64_t linear,
+			  enum mmio_mode mode, uint64_t rax, uint64_t rsp, uint64_t gpa,
+			  struct mmio_insn *insn, uint64_t *value, char *detail, size_t size);
 
 /* What the guest touched that its EPT or NPT does not map, for its crash
  * report: "<access> of guest-physical <gpa>, which belongs to skiff:

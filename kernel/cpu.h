@@ -62,6 +62,12 @@ struct trap_frame {
 };
 
 void trap_handler(struct trap_frame *tf);
+/* Who takes an external interrupt (vector 32 and up) in skiff, when
+ * anyone does: skiff's own timer on AMD-V (svm/own_timer.h).  True when
+ * taken; NULL or false: the interrupt is a stray one, reported. */
+extern bool (*cpu_interrupt_taker)(unsigned vector);
+/* Lets the interrupts the APIC holds in, to cpu_interrupt_taker (idt.c). */
+void idt_accept_interrupts(void);
 
 /*
  * An NMI that arrives while skiff itself runs (root mode) is held for the

@@ -2,7 +2,8 @@
  * The IDT and the exception reporter.  skiff runs with interrupts off, so
  * every vector that arrives is either a CPU exception (a bug in skiff,
  * except the #GP that kernel/safe_insn.S expects and fixes up),
- * an NMI, a machine check, or a stray interrupt.  An NMI is the guest's
+ * an NMI, a machine check, or a stray interrupt; except where skiff takes
+ * a guest's interrupts itself (cpu_interrupt_taker, svm/own_timer.c).  An NMI is the guest's
  * (the guest owns the devices and interrupt controllers that raise them):
  * it is held for the guest's next VM entry.  Every other vector is
  * explained on every console, then skiff stops: never a silent
@@ -47,8 +48,12 @@ _Static_assert(sizeof(struct idt_gate) == 16, "64-bit gate is 16 bytes");
 
 #define GATE_INTERRUPT_PRESENT	0x8e	/* P=1, DPL=0, type 0xE */
 
-extern const uint8_t trap_stubs[];
+extern const uint8_t trap_stubs[], irq_low_stubs[];
 static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
+/* The same, but vectors 0-31 external interrupts (NMI and #MC excepted):
+ * in force only in idt_accept_interrupts(). */
+static struct idt_gate irq_idt[IDT_VECTORS] __attribute__((aligned(16)));
+#define IRQ_LOW_FLAG	256	/* trap.S: irq_low_stubs push vector + 256 */
 
 static uint8_t ist_for(int vector)
 {
@@ -67,20 +72,42 @@ void idt_load(void)
 	lidt(&ptr);
 }
 
+static struct idt_gate gate(uint64_t addr, uint8_t ist)
+{
+	return (struct idt_gate){
+		.offset_lo = addr & 0xffff,
+		.selector = SEL_KERNEL_CS,
+		.ist = ist,
+		.type_attr = GATE_INTERRUPT_PRESENT,
+		.offset_mid = (addr >> 16) & 0xffff,
+		.offset_hi = addr >> 32,
+	};
+}
+
 void idt_init(void)
 {
 	for (int v = 0; v < IDT_VECTORS; v++) {
-		uint64_t addr = (uint64_t)&trap_stubs[v * TRAP_STUB_SIZE];
-
-		idt[v] = (struct idt_gate){
-			.offset_lo = addr & 0xffff,
-			.selector = SEL_KERNEL_CS,
-			.ist = ist_for(v),
-			.type_attr = GATE_INTERRUPT_PRESENT,
-			.offset_mid = (addr >> 16) & 0xffff,
-			.offset_hi = addr >> 32,
-		};
+		idt[v] = gate((uint64_t)&trap_stubs[v * TRAP_STUB_SIZE], ist_for(v));
+		irq_idt[v] = v < 32 && v != EXC_NMI && v != EXC_MC ?
+			     gate((uint64_t)&irq_low_stubs[v * TRAP_STUB_SIZE], 0) : idt[v];
 	}
+	idt_load();
+}
+
+/*
+ * skiff's window for the interrupts its APIC holds (own_timer.c): the
+ * instruction after STI (SDM Vol. 2B "STI"), and after each handler's
+ * IRET the next one, until CLI.  GIF must be set.  A vector below 32
+ * here is an interrupt, not an exception: an 8259 PIC at a low base
+ * (the BIOS leaves 8) sends those through the APIC's ExtINT, with no
+ * error code, so irq_idt is in force meanwhile.
+ */
+void idt_accept_interrupts(void)
+{
+	struct desc_ptr irq = { .limit = sizeof(irq_idt) - 1, .base = (uint64_t)irq_idt };
+
+	lidt(&irq);
+	__asm__ volatile("sti; nop; cli" ::: "memory");
 	idt_load();
 }
 
@@ -212,6 +239,8 @@ static bool gp_fixup(struct trap_frame *tf)
 	return false;
 }
 
+bool (*cpu_interrupt_taker)(unsigned vector);
+
 /* kernel/svm/run.S: the instruction after VMRUN. */
 extern const char svm_vmrun_exit[];
 
@@ -229,6 +258,13 @@ void trap_handler(struct trap_frame *tf)
 		nmi_in_root(me);
 		return;
 	}
+	if (tf->vector >= IRQ_LOW_FLAG)
+		tf->vector -= IRQ_LOW_FLAG;	/* an interrupt, not the exception */
+	else if (tf->vector < 32)
+		goto report;
+	if (cpu_interrupt_taker && cpu_interrupt_taker((unsigned)tf->vector))
+		return;
+report:
 	report_lock(me);
 	if (++trap_depth > 1) {
 		/* Faulted while reporting a fault: say the least and stop. */

@@ -23,6 +23,23 @@ trap_stubs:
 	.endr
 	.org trap_stubs + 256 * TRAP_STUB_SIZE
 
+/*
+ * Vectors 0-31 as external interrupts (idt_accept_interrupts()): an 8259
+ * PIC programmed at a base below 32 (the BIOS's is 8) delivers them, and
+ * no CPU error code comes with them.  The vector is pushed plus 256.
+ */
+	.globl irq_low_stubs
+irq_low_stubs:
+	vector = 0
+	.rept 32
+	.org irq_low_stubs + vector * TRAP_STUB_SIZE
+	pushq $0
+	pushq $(vector + 256)
+	jmp trap_common
+	vector = vector + 1
+	.endr
+	.org irq_low_stubs + 32 * TRAP_STUB_SIZE
+
 trap_common:
 	pushq %rax
 	pushq %rbx

@@ -32,6 +32,7 @@
 #include "vm/msr.h"
 #include "vm/vm.h"
 #include "svm/probe.h"
+#include "svm/own_timer.h"
 #include "svm/svm.h"
 #include "svm/watchdog.h"
 #include "vmx/probe.h"
@@ -229,13 +230,18 @@ static void trap_test_page(const struct boot_info *bi, struct vm *vm)
  */
 static unsigned cpus_wanted(const char *cmdline);
 
-static void trap_xapic(const struct boot_info *bi, struct vm *vm)
+static unsigned guest_cpus(const struct boot_info *bi)
 {
 	const struct smp_cpu *cpus;
 	size_t n = smp_cpus(&cpus);
 	unsigned wanted = cpus_wanted(bi->cmdline);
 
-	if (!use_svm && (wanted && wanted < n ? wanted : n) < 2)
+	return wanted && wanted < n ? wanted : (unsigned)n;
+}
+
+static void trap_xapic(const struct boot_info *bi, struct vm *vm)
+{
+	if (!use_svm && guest_cpus(bi) < 2)
 		return;
 	add_mmio(&vm->platform, (struct vm_mmio_trap){ .kind = VM_MMIO_XAPIC,
 						       .base = VM_APIC_BASE_ARCH,
@@ -511,6 +517,7 @@ static __attribute__((noreturn)) void run_on_svm(void)
 {
 	struct pci_reset_reg pci_reset;
 	struct vcpu *bsp;
+	const char *own_timer_off = NULL;
 
 	tsc_calibrate();
 	if (smp_start_aps(&boot_info, &svm_root, cpus_wanted(boot_info.cmdline)) < 0)
@@ -520,6 +527,11 @@ static __attribute__((noreturn)) void run_on_svm(void)
 	trap_ecam(&guest);
 	trap_test_page(&boot_info, &guest);
 	protect_mmio(&guest);	/* recorded: mm_build_npt() applies them */
+	/* One vCPU: skiff's own timer for the watchdog (svm/own_timer.h),
+	 * and the guest's APIC page not mapped at all. */
+	if (svm_own_timer_choose(guest.policy.watchdog_ms, guest_cpus(&boot_info), &own_timer_off) &&
+	    mm_ept_hide(VM_APIC_BASE_ARCH, XAPIC_REGS_SIZE) < 0)
+		system_stop(STOP_STATUS_BOOT_ERROR);
 	if (mm_build_npt(&guest_npt) < 0) {
 		kprintf("skiff: cannot build the guest's nested page tables; stopping\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
@@ -530,7 +542,7 @@ static __attribute__((noreturn)) void run_on_svm(void)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}
 	give_cpus(&guest, bsp, cpus_wanted(boot_info.cmdline));
-	svm_watchdog_describe(&guest);
+	svm_watchdog_describe(&guest, own_timer_off);
 	watch_integrity(&guest, NULL, &guest_npt);
 	vm_start(&guest);
 	enter_ap_vcpus(&guest);

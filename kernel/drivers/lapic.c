@@ -37,6 +37,16 @@ static void xapic_write(uint32_t reg, uint32_t v)
 	*(volatile uint32_t *)(xapic_base + reg) = v;
 }
 
+uint32_t lapic_xapic_read(uint32_t reg)
+{
+	return xapic_read(reg);
+}
+
+void lapic_xapic_write(uint32_t reg, uint32_t value)
+{
+	xapic_write(reg, value);
+}
+
 uint32_t lapic_id(void)
 {
 	if (x2apic)

@@ -70,6 +70,10 @@ void lapic_init(void);
 bool lapic_x2apic(void);
 /* This CPU's APIC ID. */
 uint32_t lapic_id(void);
+/* A register of this CPU's APIC in xAPIC mode (offsets: SDM table 11-1),
+ * for skiff's own timer on AMD-V (svm/own_timer.h). */
+uint32_t lapic_xapic_read(uint32_t reg);
+void lapic_xapic_write(uint32_t reg, uint32_t value);
 /* Sends one IPI; false when dest cannot be named in this mode (an x2APIC
  * ID above 255 in xAPIC mode) or the xAPIC never reports it sent. */
 bool lapic_send_ipi(uint32_t dest, uint32_t icr_low);

@@ -8,6 +8,7 @@
 #include "lib/printf.h"
 #include "svm/exit.h"
 #include "svm/exit_table.h"
+#include "svm/own_timer.h"
 #include "svm/watchdog.h"
 #include <stddef.h>
 
@@ -238,6 +239,7 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 	unsigned i;
 	const struct svm_exit_entry *e;
 
+	svm_own_timer_accept(v);
 	if (v->vmcb->control.exitcode == EXITCODE_INVALID_32)
 		v->vmcb->control.exitcode = (uint64_t)SVM_EXIT_INVALID;
 	i = svm_exit_index(v->vmcb->control.exitcode);
@@ -273,6 +275,7 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 		svm_ap_init(v);		/* another vCPU's INIT (vm/ipi.h) */
 	if (v->vcpu.nmi_pending && v->vcpu.run_state == VCPU_RUNNING)
 		svm_deliver_nmi(v);
+	svm_own_timer_exit(v);		/* skiff's timer, the guest's interrupts */
 	svm_watchdog_look(v, start);
 	console_poll();
 	v->exit_stats[i].cycles += rdtsc() - start;

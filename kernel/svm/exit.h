@@ -21,12 +21,15 @@
  * Every exit puts HLT's back and takes INTR's away, the fast paths too
  * (run_offsets.h), and leaves the ones a vCPU adds for itself alone: NMI's
  * with more than one vCPU, IRET's while the guest handles an NMI (nmi.c).
+ * While skiff owns the guest's interrupts (own_timer.h), INTR's stays:
+ * svm_intr_always.
  */
 #define SVM_MISC1_INTERCEPTS	(SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |		\
 				 SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |		\
 				 SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |	\
 				 SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN)
-#define SVM_MISC1_AFTER_EXIT(m)	(((m) & ~SVM_INTERCEPT_INTR) | SVM_INTERCEPT_HLT)
+extern uint32_t svm_intr_always;	/* own_timer.h */
+#define SVM_MISC1_AFTER_EXIT(m)	(((m) & ~SVM_INTERCEPT_INTR) | SVM_INTERCEPT_HLT | svm_intr_always)
 
 /* Handles the #VMEXIT in v->vmcb through the table (returns to VMRUN). */
 void svm_exit_dispatch(struct svm_vcpu *v);

@@ -88,8 +88,11 @@ const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT] = {
 	FATAL(SVM_EXIT_EXCP0 + 30,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_EXCP0 + 31,			NOT_INTERCEPTED),
 	/* Physical interrupts are the guest's (V_INTR_MASKING clear: its
-	 * RFLAGS.IF governs them, APM 15.21.1); SMIs the firmware's.  INTR
-	 * is intercepted only while the guest runs an HLT again (handlers.c). */
+	 * RFLAGS.IF governs them, APM 15.21.1), and INTR is intercepted only
+	 * while the guest runs an HLT again (handlers.c); except with one
+	 * vCPU and the watchdog, where they are skiff's, each an INTR exit,
+	 * and VINTR says when the guest can take one (own_timer.h).  SMIs
+	 * are the firmware's. */
 	HANDLE(SVM_EXIT_INTR,				svm_exit_intr),
 	/* NMIs are intercepted with more than one vCPU, for skiff's own
 	 * (nmi.c); the guest's are injected, and its IRET ends the masking. */
@@ -97,7 +100,7 @@ const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT] = {
 	FATAL(SVM_EXIT_SMI,				NOT_INTERCEPTED),
 	/* An INIT the guest does not see would reset skiff's CPU. */
 	HANDLE(SVM_EXIT_INIT,				svm_exit_init),
-	FATAL(SVM_EXIT_VINTR,				"skiff injects no virtual interrupts"),
+	HANDLE(SVM_EXIT_VINTR,				svm_exit_vintr),
 	FATAL(SVM_EXIT_CR0_SEL_WRITE,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_IDTR_READ,			NOT_INTERCEPTED),
 	FATAL(SVM_EXIT_GDTR_READ,			NOT_INTERCEPTED),

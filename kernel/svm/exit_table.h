@@ -42,6 +42,7 @@ extern const struct svm_exit_entry svm_exit_table[SVM_EXIT_INDEX_COUNT];
 	X(svm_exit_invd)	\
 	X(svm_exit_hlt)		\
 	X(svm_exit_intr)	\
+	X(svm_exit_vintr)	\
 	X(svm_exit_ioio)	\
 	X(svm_exit_msr)		\
 	X(svm_exit_shutdown)	\

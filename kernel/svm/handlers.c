@@ -10,6 +10,7 @@
 #include "svm/caps.h"
 #include "svm/exit.h"
 #include "svm/exit_table.h"
+#include "svm/own_timer.h"
 #include "svm/svm.h"
 #include "vm/guest_walk.h"
 #include "vm/mmio_insn.h"
@@ -98,6 +99,8 @@ void svm_exit_cpuid(struct svm_vcpu *v)
 		r = vm_cpuid_edit(leaf, sub, cpuid(leaf, sub), &ctx);
 		if (leaf == CPUID_EXT_FEATURES)
 			r.ecx &= ~CPUID_80000001_ECX_SVM;
+		else if (leaf == 1 && svm_own_interrupts)	/* own_timer.h: xAPIC, one-shot or periodic */
+			r.ecx &= ~(CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
 		else if (leaf == CPUID_SVM_FEATURES)
 			r = (struct cpuid_regs){ 0 };
 	}
@@ -208,6 +211,10 @@ void svm_exit_hlt(struct svm_vcpu *v)
 
 	if (vm_hlt_is_hang(v->vmcb->save.rflags & RFLAGS_IF, v->vcpu.index == 0))
 		svm_guest_hang(v, "HLT with interrupts disabled");
+	if (svm_own_timer_wakes(v)) {	/* skiff holds the interrupt that wakes it */
+		svm_skip(v, SVM_INSN_HLT);
+		return;
+	}
 	v->hlt_next_rip = svm_insn_end(v, SVM_INSN_HLT);
 	v->hlt_rip = v->vmcb->save.rip;
 	v->hlt_again = true;
@@ -215,8 +222,10 @@ void svm_exit_hlt(struct svm_vcpu *v)
 }
 
 /*
- * INTR, intercepted only in the VMRUN that runs an HLT again (above).  The
- * interrupt stays pending for the next VMRUN to deliver.  With the guest
+ * INTR, intercepted only in the VMRUN that runs an HLT again (above), or
+ * always while skiff owns the guest's interrupts (own_timer.h, which has
+ * taken it already).  The interrupt stays pending for the next VMRUN to
+ * deliver.  With the guest
  * still at that HLT, it came before the HLT ran: the HLT is completed
  * first, as the interrupt would have ended it.
  */
@@ -225,6 +234,19 @@ void svm_exit_intr(struct svm_vcpu *v)
 	if (v->hlt_again && v->vmcb->save.rip == v->hlt_rip)
 		svm_complete_at(v, v->hlt_next_rip);
 	v->hlt_again = false;
+}
+
+/*
+ * VINTR: own_timer.c asked for the exit at the moment the guest can take
+ * the interrupt skiff holds for it (a virtual interrupt of its class,
+ * APM Vol. 2 15.21.3); the end of this exit injects it
+ * (svm_own_timer_exit()).
+ */
+void svm_exit_vintr(struct svm_vcpu *v)
+{
+	v->vmcb->control.vintr &= ~SVM_VINTR_IRQ;
+	v->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	svm_exit_intr(v);	/* at the HLT it runs again: woken, as by INTR */
 }
 
 /* INVD would throw away skiff's dirty lines too: WBINVD for both. */
@@ -311,6 +333,14 @@ void svm_exit_npf(struct svm_vcpu *v)
 	uint64_t info = v->vmcb->control.exitinfo1, gpa = v->vmcb->control.exitinfo2;
 	const struct vm_mmio_trap *t = vm_platform_mmio_trap(&v->vcpu.vm->platform, gpa);
 	char detail[160];
+
+	/* While skiff's timer runs in it, the guest's APIC page is not
+	 * mapped at all: its loads are skiff's to answer too. */
+	if (svm_own_interrupts && t && t->kind == VM_MMIO_XAPIC && (info & NPF_FINAL) &&
+	    !(info & NPF_FETCH) && !(v->vmcb->control.exitintinfo & SVM_EVENTINJ_VALID)) {
+		svm_own_timer_xapic(v, gpa);
+		return;
+	}
 
 	if ((info & (NPF_PRESENT | NPF_WRITE | NPF_FINAL)) == (NPF_PRESENT | NPF_WRITE | NPF_FINAL) &&
 	    !(info & NPF_FETCH) && t) {

@@ -9,6 +9,7 @@
 #include "svm/caps.h"
 #include "svm/exit.h"
 #include "svm/exit_table.h"
+#include "svm/own_timer.h"
 #include "vm/cpuid.h"
 #include "vm/cr_rules.h"
 #include "vm/ipi.h"
@@ -151,6 +152,11 @@ static int write_msr(struct svm_vcpu *v, uint32_t msr, uint64_t value)
 		if (!vm_apic_base_write_ok(value)) {
 			refuse(v, msr, value, "the local APIC stays at 0xfee00000 (it would cover "
 			       "memory skiff uses)");
+			return 1;
+		}
+		if (!svm_own_timer_apic_base_ok(value)) {
+			refuse(v, msr, value, "the local APIC stays enabled in xAPIC mode: skiff's "
+			       "watchdog timer runs in it (one vCPU on AMD-V)");
 			return 1;
 		}
 		return wrmsr_safe(msr, value);

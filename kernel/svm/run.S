@@ -30,6 +30,14 @@ svm_vmrun:
 	push %rsi			/* 8(%rsp): skiff's save area */
 	push %rdi			/* 0(%rsp): the guest's VMCB */
 	clgi
+	/* With the guest's interrupts skiff's (own_timer.h), RFLAGS.IF set at
+	 * VMRUN lets them exit (V_INTR_MASKING, APM Vol. 2 15.21.1); GIF
+	 * keeps them from skiff, and the exit path clears IF before it sets
+	 * GIF: own_timer.c takes them, at a moment of its choosing. */
+	cmpb $0, svm_own_interrupts(%rip)
+	je 1f
+	sti
+1:
 	mov %rsi, %rax
 	vmsave %rax
 	mov %rdx, %rax
@@ -87,6 +95,7 @@ svm_exit_slow:
 	mov %r15, REG(15)(%rax)
 	mov 8(%rsp), %rax
 	vmload %rax
+	cli			/* set at VMRUN for the guest's interrupts: skiff takes them later */
 	stgi
 	add $24, %rsp
 	pop %r15
@@ -116,7 +125,8 @@ svm_exit_slow:
  * vCPU still looks at the others for the watchdog (watchdog.h).  What it
  * keeps, as svm_exit_dispatch() and svm_skip() would: RIP past the
  * instruction, no interrupt shadow, no event and no TLB flush left over,
- * the usual intercepts (SVM_MISC1_AFTER_EXIT: HLT's set, INTR's clear),
+ * the usual intercepts (SVM_MISC1_AFTER_EXIT: HLT's set, INTR's clear
+ * unless svm_intr_always),
  * the exception streak ended, the count and the cycles (32 bits of the
  * TSC) in exit_stats[CPUID].
  */
@@ -145,6 +155,8 @@ svm_cpuid_fast:
 	movb $0, VMCB_TLB_CONTROL(%rax)
 	andl $~(1 << SVM_INTERCEPT_INTR_BIT), VMCB_INTERCEPT_MISC1(%rax)
 	orl $(1 << SVM_INTERCEPT_HLT_BIT), VMCB_INTERCEPT_MISC1(%rax)
+	movl svm_intr_always(%rip), %edx	/* RDX is free until CPUID's */
+	orl %edx, VMCB_INTERCEPT_MISC1(%rax)
 	rdtsc
 	push %rax			/* the start, low 32 bits */
 	mov 8(%rsp), %rax

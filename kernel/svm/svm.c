@@ -18,6 +18,7 @@
 #include "svm/perm_maps.h"
 #include "svm/run_offsets.h"
 #include "svm/svm.h"
+#include "svm/own_timer.h"
 #include "svm/watchdog.h"
 #include "svm/vmcb.h"
 #include "x86.h"
@@ -293,6 +294,7 @@ static __attribute__((noreturn)) void svm_arch_start(struct vcpu *vcpu)
 	memset(v->vmcb, 0, sizeof(*v->vmcb));
 	controls(&v->vmcb->control, v);
 	svm_watchdog_start(v);
+	svm_own_timer_start(v);
 	wrmsr(MSR_IA32_GS_BASE, (uint64_t)vcpu);
 	if (!v->started)
 		cpu_nmi_attach(vcpu->index, &vcpu->nmi_held);

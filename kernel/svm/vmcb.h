@@ -21,6 +21,7 @@
 #define SVM_INTERCEPT_NMI		(1u << 1)
 #define SVM_INTERCEPT_SMI		(1u << 2)
 #define SVM_INTERCEPT_INIT		(1u << 3)
+#define SVM_INTERCEPT_VINTR		(1u << 4)
 #define SVM_INTERCEPT_CPUID		(1u << 18)
 #define SVM_INTERCEPT_IRET		(1u << 20)
 #define SVM_INTERCEPT_INVD		(1u << 22)
@@ -42,6 +43,15 @@
 /* Offset 058h: TLB_CONTROL (bits 39:32 of the quadword), 15.16.1 */
 #define SVM_TLB_CONTROL_NOTHING		0
 #define SVM_TLB_CONTROL_FLUSH_ALL	1
+/* Offset 060h: the virtual interrupt controls, 15.21 and Table B-1 */
+#define SVM_VINTR_TPR_MASK		0xfull		/* V_TPR: the guest's CR8 */
+#define SVM_VINTR_IRQ			(1ull << 8)	/* V_IRQ: one virtual interrupt pending */
+#define SVM_VINTR_PRIO_SHIFT		16		/* V_INTR_PRIO, bits 19:16 */
+#define SVM_VINTR_PRIO_MASK		(0xfull << 16)
+#define SVM_VINTR_IGN_TPR		(1ull << 20)	/* V_IGN_TPR */
+#define SVM_VINTR_MASKING		(1ull << 24)	/* V_INTR_MASKING */
+#define SVM_VINTR_VECTOR_SHIFT		32		/* V_INTR_VECTOR, bits 39:32 */
+#define SVM_VINTR_VECTOR_MASK		(0xffull << 32)
 /* Offset 090h */
 #define SVM_NP_ENABLE			(1ull << 0)
 /* Offset 0A8h: EVENTINJ, 15.20 */
@@ -71,7 +81,7 @@ struct vmcb_control {
 	uint32_t guest_asid;		/* 058h */
 	uint8_t tlb_control;		/* 05Ch */
 	uint8_t reserved_05d[3];
-	uint64_t vintr;			/* 060h: V_TPR, V_IRQ, V_INTR_MASKING, ... */
+	uint64_t vintr;			/* 060h: V_TPR, V_IRQ, V_INTR_MASKING, ... (SVM_VINTR_*) */
 	uint64_t interrupt_shadow;	/* 068h */
 	uint64_t exitcode;		/* 070h */
 	uint64_t exitinfo1;		/* 078h */

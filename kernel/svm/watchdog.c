@@ -25,6 +25,7 @@
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "svm/exit.h"
+#include "svm/own_timer.h"
 #include "svm/watchdog.h"
 #include "vm/vm.h"
 
@@ -46,7 +47,7 @@ static bool watching(const struct vm *vm)
 
 bool svm_watch_active;
 
-void svm_watchdog_describe(const struct vm *vm)
+void svm_watchdog_describe(const struct vm *vm, const char *own_timer_off)
 {
 	svm_watch_active = watching(vm);
 	if (!vm->policy.watchdog_ms)
@@ -55,10 +56,14 @@ void svm_watchdog_describe(const struct vm *vm)
 		kprintf("skiff: watchdog: %u ms without a VM exit and with interrupts off is a hang "
 			"(AMD-V has no preemption timer: the %u vCPUs watch each other, by NMI)\n",
 			vm->policy.watchdog_ms, vm->vcpu_count);
+	else if (svm_own_interrupts)
+		kprintf("skiff: watchdog: %u ms without a VM exit and with interrupts off is a hang "
+			"(AMD-V has no preemption timer: with one vCPU skiff keeps the local APIC "
+			"timer and passes the guest's interrupts on)\n", vm->policy.watchdog_ms);
 	else
-		kprintf("skiff: watchdog: off: AMD-V has no preemption timer, and with one vCPU no "
-			"other CPU can watch it; a guest that spins with interrupts off is not "
-			"caught\n");
+		kprintf("skiff: watchdog: off: AMD-V has no preemption timer, with one vCPU no "
+			"other CPU can watch it, and %s; a guest that spins with interrupts off is "
+			"not caught\n", own_timer_off ? own_timer_off : "skiff could not keep a timer");
 }
 
 void svm_watchdog_start(struct svm_vcpu *v)

@@ -23,9 +23,10 @@ struct vm;
  * Set once, by svm_watchdog_describe(). */
 extern bool svm_watch_active;
 
-/* The boot line: the period and who watches, or why nothing does; sets
- * svm_watch_active. */
-void svm_watchdog_describe(const struct vm *vm);
+/* The boot line: the period and who watches (the other vCPUs, or with one
+ * skiff's own timer, own_timer.h), or why nothing does (own_timer_off: why
+ * skiff could not take the timer, or NULL); sets svm_watch_active. */
+void svm_watchdog_describe(const struct vm *vm, const char *own_timer_off);
 
 /* Before v's first VMRUN of a start (restarts too): no kick owed, and a
  * whole period from its first look on, not from TSC 0. */

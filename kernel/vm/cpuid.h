@@ -26,6 +26,8 @@
 #define CPUID_1_ECX_SMX			(1u << 6)
 #define CPUID_1_ECX_TM2			(1u << 8)
 #define CPUID_1_ECX_PDCM		(1u << 15)
+#define CPUID_1_ECX_X2APIC		(1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE	(1u << 24)
 #define CPUID_1_ECX_XSAVE		(1u << 26)
 #define CPUID_1_ECX_OSXSAVE		(1u << 27)
 #define CPUID_1_ECX_HYPERVISOR		(1u << 31)

@@ -186,6 +186,17 @@ void vm_describe_delivery_store(char *buf, size_t size, uint64_t gpa)
 	snprintf(buf, size, "delivery store to 0x%lx", (unsigned long)gpa);
 }
 
+/* skiff's own timer (kernel/svm/own_timer.c, booted in
+ * qemu-svm-attack-cli-loop) is off unless a test turns svm_intr_always on;
+ * it holds no interrupt for the guest. */
+bool svm_own_interrupts;
+uint32_t svm_intr_always;
+void svm_own_timer_accept(struct svm_vcpu *vc) { (void)vc; }
+void svm_own_timer_exit(struct svm_vcpu *vc) { (void)vc; }
+bool svm_own_timer_wakes(const struct svm_vcpu *vc) { (void)vc; return false; }
+void svm_own_timer_xapic(struct svm_vcpu *vc, uint64_t gpa) { (void)vc; (void)gpa; }
+bool svm_own_timer_apic_base_ok(uint64_t value) { (void)value; return true; }
+
 /* The watchdog has its own test (test_svm_watchdog.c); here it is off. */
 bool svm_watch_active;
 void svm_watchdog_look(struct svm_vcpu *vc, uint64_t now) { (void)vc; (void)now; }
@@ -491,6 +502,37 @@ static void an_exit_keeps_the_vcpus_own_intercepts(void **state)
 	assert_int_equal(vmcb.control.intercept_misc1, SVM_MISC1_INTERCEPTS | own);
 }
 
+/* While skiff owns the guest's interrupts, an exit leaves INTR's intercept
+ * on, and a VINTR exit at the HLT run again completes it as INTR's does. */
+static void with_its_own_timer_intr_stays_and_vintr_wakes_hlt(void **state)
+{
+	(void)state;
+	fresh(true);
+	svm_intr_always = SVM_INTERCEPT_INTR;
+	vmcb.control.exitcode = SVM_EXIT_CPUID;
+	vmcb.control.intercept_misc1 = SVM_MISC1_INTERCEPTS | SVM_INTERCEPT_INTR;
+	svm_exit_dispatch(&v);
+	assert_int_equal(vmcb.control.intercept_misc1, SVM_MISC1_INTERCEPTS | SVM_INTERCEPT_INTR);
+	fresh(true);
+	GUEST_BYTES(0xf4);
+	vmcb.control.next_rip = 0x1001;
+	vmcb.control.intercept_misc1 = SVM_MISC1_INTERCEPTS | SVM_INTERCEPT_INTR;
+	vmcb.save.rflags = 0x202;
+	vmcb.control.exitcode = SVM_EXIT_HLT;
+	svm_exit_dispatch(&v);
+	assert_int_equal(vmcb.save.rip, 0x1000);
+	vmcb.control.exitcode = SVM_EXIT_VINTR;
+	vmcb.control.vintr = SVM_VINTR_IRQ;
+	vmcb.control.intercept_misc1 |= SVM_INTERCEPT_VINTR;
+	svm_exit_dispatch(&v);
+	assert_int_equal(vmcb.save.rip, 0x1001);
+	assert_int_equal(vmcb.control.vintr & SVM_VINTR_IRQ, 0);
+	assert_int_equal(vmcb.control.intercept_misc1 & SVM_INTERCEPT_VINTR, 0);
+	assert_int_equal(vmcb.control.intercept_misc1, SVM_MISC1_INTERCEPTS | SVM_INTERCEPT_INTR);
+	svm_intr_always = 0;
+	assert_int_equal(incidents, 0);
+}
+
 static void floods_of_db_and_ac_end_as_hangs(void **state)
 {
 	volatile unsigned n = 0;	/* kept across longjmp() */
@@ -694,6 +736,7 @@ int main(void)
 		cmocka_unit_test(skip_ends_shadow_and_owes_single_step),
 		cmocka_unit_test(floods_of_db_and_ac_end_as_hangs),
 		cmocka_unit_test(an_exit_keeps_the_vcpus_own_intercepts),
+		cmocka_unit_test(with_its_own_timer_intr_stays_and_vintr_wakes_hlt),
 		cmocka_unit_test(npf_emulates_trapped_stores_only),
 		cmocka_unit_test(interrupted_delivery_goes_in_again),
 		cmocka_unit_test(cr4_write_by_the_rules),

@@ -21,6 +21,9 @@ uint64_t tsc_ticks_for_ms(uint64_t ms) { return ms * TICKS_PER_MS; }
 
 static struct vcpu *kicked[4];
 static unsigned kicks;
+/* skiff's own timer for one vCPU (own_timer.c): off unless a test says. */
+bool svm_own_interrupts;
+
 bool vm_kick(struct vcpu *w)
 {
 	kicked[kicks++ % 4] = w;
@@ -172,27 +175,37 @@ static void a_vcpu_asleep_in_hlt_is_not_hung(void **state)
 	assert_true(judged_hang(1, t));
 }
 
-/* One vCPU, or watchdog=0: no look, no kick; the boot line says which. */
+/* One vCPU, or watchdog=0: no look, no kick; the boot line says which:
+ * skiff's own timer watches one vCPU (own_timer.c), or says why it cannot. */
 static void no_watch_with_one_vcpu_or_none_asked(void **state)
 {
 	(void)state;
 	fresh(1, PERIOD_MS);
-	svm_watchdog_describe(&vm);
-	assert_log_contains("skiff: watchdog: off: AMD-V has no preemption timer, and with one vCPU");
+	svm_watchdog_describe(&vm, "the firmware left the local APIC in x2APIC mode");
+	assert_log_contains("skiff: watchdog: off: AMD-V has no preemption timer, with one vCPU no "
+			    "other CPU can watch it, and the firmware left the local APIC in x2APIC "
+			    "mode; a guest that spins");
 	assert_false(svm_watch_active);		/* the fast paths stay whole */
+	log_reset();
+	svm_own_interrupts = true;
+	svm_watchdog_describe(&vm, NULL);
+	assert_log_contains("with one vCPU skiff keeps the local APIC timer and passes the guest's "
+			    "interrupts on)\n");
+	assert_false(svm_watch_active);		/* its ticks are INTR exits, not looks */
+	svm_own_interrupts = false;
 	for (uint64_t t = 0; t < 10 * PERIOD; t += PERIOD / 4)
 		svm_watchdog_look(&cpus[0], t);
 	assert_int_equal(kicks, 0);
 
 	fresh(2, 0);
-	svm_watchdog_describe(&vm);
+	svm_watchdog_describe(&vm, NULL);
 	assert_int_equal(unit_log[0], 0);
 	for (uint64_t t = 0; t < 10 * PERIOD; t += PERIOD / 4)
 		svm_watchdog_look(&cpus[0], t);
 	assert_int_equal(kicks, 0);
 
 	fresh(3, PERIOD_MS);
-	svm_watchdog_describe(&vm);
+	svm_watchdog_describe(&vm, NULL);
 	assert_log_contains("the 3 vCPUs watch each other, by NMI");
 	assert_true(svm_watch_active);
 }

@@ -13,6 +13,7 @@
 #include "start_ap.h"
 #include "fault.h"
 #include "printf.h"
+#include "trap.h"
 #include "x86.h"
 
 #define APIC_ID_SHIFT		24		/* the ID's bits in APIC_ID */
@@ -194,4 +195,64 @@ int attack_start_ap(void)
 	spin(SIPI_WAIT_SPINS);
 	printf("attack: start-ap: skiff still runs after the NMI to APIC ID %u\n", START_AP_FIRST_ID);
 	return ran ? 1 : 0;
+}
+
+/*
+ * timer-off: all a guest can do to keep a timer of skiff's from ever
+ * interrupting it, then CLI and a jump to itself.  On AMD-V with one vCPU
+ * skiff's watchdog runs on the local APIC timer (kernel/svm/own_timer.c);
+ * on VT-x on the preemption timer, which none of this reaches.  The
+ * guest masks its APIC timer and stops it, takes a self-IPI of class 15
+ * (the highest) and never ends it, raises its TPR to 15, software-disables
+ * its APIC, masks the 8259's lines, and tries to move its APIC to x2APIC
+ * mode and to disable it in IA32_APIC_BASE.  The loop must still end as
+ * the guest's hang.
+ */
+#define APIC_TPR		0x080
+#define APIC_LVT_MASKED		(1u << 16)
+#define APIC_BASE_EXTD		(1ull << 10)
+#define APIC_BASE_ENABLE	(1ull << 11)
+#define MSR_APIC_BASE		0x1b
+#define HELD_VECTOR		0xfe	/* class 15 */
+#define SELF_IPI_SPINS		100000
+
+static volatile uint32_t held_arrived;
+
+static void held_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	held_arrived++;		/* and no EOI: it stays in service */
+}
+
+void attack_timer_off(void)
+{
+	uint32_t self;
+	uint64_t base;
+	int vec;
+
+	if (!apic_ready("timer-off", &self))
+		return;
+	mmio_write32(apic + APIC_LVT_TIMER, APIC_LVT_MASKED);
+	mmio_write32(apic + APIC_TIMER_INITIAL, 0);
+	trap_set_handler(HELD_VECTOR, held_interrupt);
+	mmio_write32(apic + APIC_ICR_HIGH, self << ICR_DEST_SHIFT);
+	asm volatile("sti" ::: "memory");
+	mmio_write32(apic + APIC_ICR_LOW, HELD_VECTOR);	/* fixed, physical, edge */
+	for (unsigned i = 0; i < SELF_IPI_SPINS && !held_arrived; i++)
+		;
+	asm volatile("cli" ::: "memory");
+	printf("attack: timer-off: vector 0x%x %s, and not ended\n", HELD_VECTOR,
+	       held_arrived ? "taken" : "never came");
+	mmio_write32(apic + APIC_TPR, 0xf0);
+	mmio_write32(apic + APIC_SVR, 0);
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	base = rdmsr(MSR_APIC_BASE);
+	vec = wrmsr_safe(MSR_APIC_BASE, base | APIC_BASE_EXTD);
+	printf("attack: timer-off: x2APIC mode: %s\n", vec == FAULT_NONE ? "on" : fault_name(vec));
+	vec = wrmsr_safe(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) & ~(APIC_BASE_ENABLE | APIC_BASE_EXTD));
+	printf("attack: timer-off: APIC disabled: %s\n", vec == FAULT_NONE ? "yes" : fault_name(vec));
+	printf("attack: timer-off: TPR 0xf0, APIC software-disabled, 8259 masked; now CLI and a "
+	       "jump to itself\n");
+	attack_cli_loop();
 }

@@ -63,6 +63,7 @@ void attack_paging_write_skiff(void);
 void attack_triple(void);
 void attack_mtrr_crash(void);
 void attack_cli_loop(void);
+void attack_timer_off(void);
 void attack_ac_flood(void);
 void attack_db_flood(void);
 void attack_init_self(void);

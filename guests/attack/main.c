@@ -43,6 +43,8 @@ static const struct attack attacks[] = {
 	{ "triple", "IDT of not-present gates, then UD2: #UD, #NP, #DF, shutdown: a triple fault",
 	  .run = attack_triple },
 	{ "cli-loop", "CLI, then a jump to itself: no VM exit ever again", .run = attack_cli_loop },
+	{ "timer-off", "mask, stop and out-prioritize every timer the guest can reach, disable "
+	  "its APIC; then CLI and a jump to itself", .run = attack_timer_off },
 	{ "ac-flood", "CVE-2015-5307: ring-3 #AC handler, misaligned ring-3 stack: "
 	  "#AC recurs in its own delivery", .run = attack_ac_flood },
 	{ "db-flood", "CVE-2015-8104: data breakpoint on the #DB gate of the IDT: "

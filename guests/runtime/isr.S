@@ -66,9 +66,11 @@ isr_table:
 	STUB 29, 1
 	STUB 30, 1
 	STUB 31, 0
-	/* Extra vectors: 0x40 for a local APIC timer, 0xff for the APIC's
-	 * spurious interrupt (its SVR names it). */
+	/* Extra vectors: 0x40 for a local APIC timer, 0xfe for one of the
+	 * highest priority class (the attack guest's timer-off), 0xff for the
+	 * APIC's spurious interrupt (its SVR names it). */
 	STUB 64, 0
+	STUB 254, 0
 	STUB 255, 0
 
 	.section .rodata

@@ -1,13 +1,45 @@
 #!/usr/bin/env bash
 # make run: boot skiff's image in the best machine this host offers.
 # QEMU with KVM when /dev/kvm works and the CPU offers nested VT-x, or
-# nested AMD-V (kvm_amd's nested, on by default in Linux; skiff runs one
-# vCPU on AMD-V so far, and QEMU gives it one); otherwise Bochs with a VT-x
-# CPU model (slower, but exact).
+# nested AMD-V (kvm_amd's nested, on by default in Linux; QEMU gives skiff
+# one CPU, whose vCPU runs on skiff's own timer on AMD-V); otherwise Bochs
+# with a VT-x CPU model (slower, but exact).
 # Environment: ISO (the image, default iso/skiff.iso, which make writes),
 # BUILD (default build: Bochs's logs go to $BUILD/run), MEGS, BOCHS_CPU, VNC;
 # GUEST, APPEND, INITRD and SKIFF (below) to boot another guest.
+# --choose only prints the choice and why ("kvm: ..." or "bochs: ..."),
+# reading RUN_CPUINFO, RUN_SYSFS and RUN_KVM in place of /proc/cpuinfo,
+# /sys and /dev/kvm when set (tests/unit/test_run_choice.c).
 set -uo pipefail
+
+cpuinfo=${RUN_CPUINFO:-/proc/cpuinfo}
+sysfs=${RUN_SYSFS:-/sys}
+kvm_dev=${RUN_KVM:-/dev/kvm}
+
+# $1: kvm_intel or kvm_amd; true when that module offers nested guests.
+kvm_nested() {
+	local nested=$sysfs/module/$1/parameters/nested
+	[[ -r $nested ]] && grep -qE '^(Y|1)$' "$nested"
+}
+
+kvm_reason() {
+	[[ -r $kvm_dev && -w $kvm_dev ]] || { echo "/dev/kvm is missing or not accessible"; return 1; }
+	if grep -qw vmx "$cpuinfo"; then
+		kvm_nested kvm_intel || { echo "kvm_intel is not loaded with nested=1"; return 1; }
+		echo "/dev/kvm works and kvm_intel offers nested VT-x"
+	elif grep -qw svm "$cpuinfo"; then
+		kvm_nested kvm_amd || { echo "kvm_amd is not loaded with nested=1"; return 1; }
+		echo "/dev/kvm works and kvm_amd offers nested AMD-V (SVM)"
+	else
+		echo "the CPU offers neither VT-x nor AMD-V (no vmx or svm flag in /proc/cpuinfo)"
+		return 1
+	fi
+}
+
+if [[ ${1:-} == --choose ]]; then
+	if why=$(kvm_reason); then echo "kvm: $why"; else echo "bochs: $why"; fi
+	exit 0
+fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -51,26 +83,6 @@ if [[ -n ${GUEST:-} || -n ${SKIFF:-} ]]; then
 	echo "skiff: GUEST=${GUEST:-(built-in)} APPEND=\"${APPEND:-}\" INITRD=${INITRD:-(none)}" \
 		"SKIFF=\"${SKIFF:-}\": image $iso"
 fi
-
-# $1: kvm_intel or kvm_amd; true when that module offers nested guests.
-kvm_nested() {
-	local nested=/sys/module/$1/parameters/nested
-	[[ -r $nested ]] && grep -qE '^(Y|1)$' "$nested"
-}
-
-kvm_reason() {
-	[[ -r /dev/kvm && -w /dev/kvm ]] || { echo "/dev/kvm is missing or not accessible"; return 1; }
-	if grep -qw vmx /proc/cpuinfo; then
-		kvm_nested kvm_intel || { echo "kvm_intel is not loaded with nested=1"; return 1; }
-		echo "/dev/kvm works and kvm_intel offers nested VT-x"
-	elif grep -qw svm /proc/cpuinfo; then
-		kvm_nested kvm_amd || { echo "kvm_amd is not loaded with nested=1"; return 1; }
-		echo "/dev/kvm works and kvm_amd offers nested AMD-V (SVM)"
-	else
-		echo "the CPU offers neither VT-x nor AMD-V (no vmx or svm flag in /proc/cpuinfo)"
-		return 1
-	fi
-}
 
 if why=$(kvm_reason); then
 	echo "skiff: running in QEMU with -enable-kvm -cpu host: $why"

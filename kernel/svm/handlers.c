@@ -359,10 +359,21 @@ void svm_exit_npf(struct svm_vcpu *v)
 }
 
 /* VMRUN refused the VMCB: skiff's fault, not the guest's.  The software
- * checks say which rule (svm_vmrun_check(), APM 15.5.1). */
+ * checks say which rule (svm_vmrun_check(), APM 15.5.1).  Except a CR3
+ * with a bit above the physical-address width, which only the guest's MOV
+ * can have loaded: a CPU raises #GP for that MOV (APM Vol. 2 3.1.2), but
+ * QEMU 7.2 ends it in VMEXIT_INVALID (docs/emulators.md); the guest's
+ * crash either way. */
 void svm_exit_invalid(struct svm_vcpu *v)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
+
+	if (svm_vmcb_fails_on_guest_cr3(v->vmcb)) {
+		svm_guest_crash(v, "CR3 with a bit above the physical-address width",
+				"the guest's MOV to CR3 (a CPU raises #GP; QEMU 7.2 refuses VMRUN "
+				"with VMEXIT_INVALID instead)");
+		return;
+	}
 
 	vm_console_flush(v->vcpu.vm);
 	kprintf("skiff: svm: VMRUN refused the VMCB (VMEXIT_INVALID)\n");

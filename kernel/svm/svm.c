@@ -230,6 +230,21 @@ static void print_failed_check(void *arg, const char *rule)
 	kprintf("skiff: svm: VMRUN check failed: %s\n", rule);
 }
 
+static void count_only(void *arg, const char *rule)
+{
+	(void)arg;
+	(void)rule;
+}
+
+bool svm_vmcb_fails_on_guest_cr3(const struct vmcb *vmcb)
+{
+	struct svm_vmrun_limits lim;
+
+	svm_vmrun_limits_read(&lim);
+	return svm_vmrun_cr3_mbz(&vmcb->save, &lim) &&
+	       svm_vmrun_check(vmcb, &lim, count_only, NULL) == 1;
+}
+
 unsigned svm_explain_vmcb(const struct vmcb *vmcb)
 {
 	struct svm_vmrun_limits lim;

@@ -64,5 +64,9 @@ void svm_vmrun_limits_read(struct svm_vmrun_limits *l);
 
 /* Prints every VMRUN check vmcb fails (svm_vmrun_check()); how many. */
 unsigned svm_explain_vmcb(const struct vmcb *vmcb);
+/* Whether CR3's MBZ check is the only one the VMCB fails: a value only the
+ * guest can have put there (skiff starts it with CR3 0 and does not
+ * intercept its CR3 writes). */
+bool svm_vmcb_fails_on_guest_cr3(const struct vmcb *vmcb);
 
 #endif

@@ -43,6 +43,8 @@ void vm_entry_failed(struct vcpu *v, uint64_t rip)
 	longjmp(ended, 2);
 }
 unsigned svm_explain_vmcb(const struct vmcb *vmcb) { (void)vmcb; return 0; }
+static bool cr3_only_fault;	/* what svm_vmcb_fails_on_guest_cr3() answers */
+bool svm_vmcb_fails_on_guest_cr3(const struct vmcb *vmcb) { (void)vmcb; return cr3_only_fault; }
 static uint64_t hc_nr, hc_a0;
 int64_t vm_handle_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 			    bool wide)
@@ -533,6 +535,37 @@ static void with_its_own_timer_intr_stays_and_vintr_wakes_hlt(void **state)
 	assert_int_equal(incidents, 0);
 }
 
+/* VMEXIT_INVALID is skiff's failure, unless CR3's MBZ check alone fails:
+ * then the guest loaded that CR3 itself (QEMU 7.2 refuses VMRUN where a
+ * CPU would raise #GP for the MOV), and it is the guest's crash. */
+static void invalid_is_skiffs_unless_the_guest_loaded_cr3(void **state)
+{
+	(void)state;
+	fresh(true);
+	vmcb.control.exitcode = (uint64_t)SVM_EXIT_INVALID;
+	cr3_only_fault = false;
+	switch (setjmp(ended)) {
+	case 0:
+		svm_exit_dispatch(&v);
+		fail_msg("VMEXIT_INVALID went on");
+		break;
+	case 2:			/* vm_entry_failed(): skiff's */
+		break;
+	default:
+		fail_msg("VMEXIT_INVALID was the guest's");
+	}
+	assert_int_equal(incidents, 0);
+	fresh(true);
+	vmcb.control.exitcode = (uint64_t)SVM_EXIT_INVALID;
+	cr3_only_fault = true;
+	if (setjmp(ended) == 0) {
+		svm_exit_dispatch(&v);
+		fail_msg("VMEXIT_INVALID went on");
+	}
+	assert_int_equal(incidents, 1);
+	cr3_only_fault = false;
+}
+
 static void floods_of_db_and_ac_end_as_hangs(void **state)
 {
 	volatile unsigned n = 0;	/* kept across longjmp() */
@@ -737,6 +770,7 @@ int main(void)
 		cmocka_unit_test(floods_of_db_and_ac_end_as_hangs),
 		cmocka_unit_test(an_exit_keeps_the_vcpus_own_intercepts),
 		cmocka_unit_test(with_its_own_timer_intr_stays_and_vintr_wakes_hlt),
+		cmocka_unit_test(invalid_is_skiffs_unless_the_guest_loaded_cr3),
 		cmocka_unit_test(npf_emulates_trapped_stores_only),
 		cmocka_unit_test(interrupted_delivery_goes_in_again),
 		cmocka_unit_test(cr4_write_by_the_rules),

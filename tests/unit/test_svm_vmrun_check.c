@@ -170,8 +170,10 @@ static void long_mode_rules(void **state)
 	vmcb.save.cs.attrib = 0xa9b;
 	vmcb.save.cr3 = 1ull << 39;
 	assert_int_equal(svm_vmrun_check(&vmcb, &limits, collect, NULL), 0);
+	assert_false(svm_vmrun_cr3_mbz(&vmcb.save, &limits));
 	vmcb.save.cr3 = 1ull << 40;
 	expect_only("CR3");
+	assert_true(svm_vmrun_cr3_mbz(&vmcb.save, &limits));	/* the check alone, for the handler */
 }
 
 static void control_area_rules(void **state)

@@ -32,6 +32,11 @@ static uint64_t beyond(const struct svm_vmrun_limits *l)
 	return l->phys_addr_width >= 64 ? 0 : ~0ull << l->phys_addr_width;
 }
 
+bool svm_vmrun_cr3_mbz(const struct vmcb_save *s, const struct svm_vmrun_limits *l)
+{
+	return s->cr3 & ((s->efer & EFER_LME) ? beyond(l) : HIGH32);
+}
+
 static void check_control_registers(struct checker *c, const struct vmcb_save *s,
 				    const struct svm_vmrun_limits *l)
 {
@@ -40,7 +45,7 @@ static void check_control_registers(struct checker *c, const struct vmcb_save *s
 	rule(c, !(s->efer & EFER_SVME), "EFER.SVME is zero");
 	rule(c, !(s->cr0 & CR0_CD) && (s->cr0 & CR0_NW), "CR0.CD is zero and CR0.NW is set");
 	rule(c, s->cr0 & HIGH32, "CR0[63:32] are not zero");
-	rule(c, s->cr3 & (lme ? beyond(l) : HIGH32), "an MBZ bit of CR3 is set");
+	rule(c, svm_vmrun_cr3_mbz(s, l), "an MBZ bit of CR3 is set");
 	rule(c, s->cr4 & ~l->cr4_defined, "an MBZ bit of CR4 is set");
 	rule(c, s->dr6 & HIGH32, "DR6[63:32] are not zero");
 	rule(c, s->dr7 & HIGH32, "DR7[63:32] are not zero");

@@ -21,6 +21,10 @@ struct svm_vmrun_limits {
 	uint64_t cr4_defined;		/* CR4 bits this CPU has */
 };
 
+/* CR3's MBZ check alone: a bit above the physical-address width in long
+ * mode, above bit 31 otherwise. */
+bool svm_vmrun_cr3_mbz(const struct vmcb_save *s, const struct svm_vmrun_limits *l);
+
 /* Called once per failed check with the rule in one line. */
 typedef void (*svm_check_fail_fn)(void *arg, const char *rule);
 

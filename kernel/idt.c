@@ -247,6 +247,7 @@ extern const char svm_vmrun_exit[];
 void trap_handler(struct trap_frame *tf)
 {
 	unsigned me = cpu_index_from_tr(str());
+	bool external = true;	/* an interrupt, for cpu_interrupt_taker */
 
 	if (tf->vector == EXC_GP && gp_fixup(tf))
 		return;
@@ -261,10 +262,9 @@ void trap_handler(struct trap_frame *tf)
 	if (tf->vector >= IRQ_LOW_FLAG)
 		tf->vector -= IRQ_LOW_FLAG;	/* an interrupt, not the exception */
 	else if (tf->vector < 32)
-		goto report;
-	if (cpu_interrupt_taker && cpu_interrupt_taker((unsigned)tf->vector))
+		external = false;
+	if (external && cpu_interrupt_taker && cpu_interrupt_taker((unsigned)tf->vector))
 		return;
-report:
 	report_lock(me);
 	if (++trap_depth > 1) {
 		/* Faulted while reporting a fault: say the least and stop. */

@@ -16,7 +16,7 @@
  *
  * Interrupts: the guest runs with V_INTR_MASKING and the INTR intercept,
  * and skiff's RFLAGS.IF set at VMRUN (run.S), so a physical interrupt
- * exits whatever the guest's RFLAGS.IF.  At the start of the exit skiff
+ * exits whatever the guest's RFLAGS.IF.  At the start of each exit skiff
  * lets the interrupts the APIC holds in (idt_accept_interrupts()), each
  * through skiff's IDT to take(): skiff's tick is ended (EOI) at once; any
  * other vector is the guest's, held in `pending`.  An edge-triggered one
@@ -63,6 +63,7 @@
 #define SKIFF_TICK_VECTOR	0xf5u
 #define ICR_SHORTHAND_SELF	(1u << 18)
 #define CALIBRATE_MS		2
+#define DRAIN_MS		1	/* see tick() */
 
 bool svm_own_interrupts;
 uint32_t svm_intr_always;
@@ -72,7 +73,9 @@ static struct {
 	uint32_t svr;			/* the guest's SVR as it wrote it */
 	uint32_t firmware_svr;		/* the SVR as skiff found it: each start's */
 	uint64_t tsc_per_tick_fp;	/* the real timer at divide 1 */
-	uint64_t tick_period;		/* TSC ticks between skiff's ticks */
+	uint64_t period;		/* the watchdog's period, in TSC ticks */
+	uint64_t tick_period;		/* TSC ticks between skiff's ticks: a quarter */
+	uint64_t drain_budget;		/* TSC ticks a tick may feed the serial line */
 	uint64_t next_tick;		/* TSC of skiff's next tick */
 	uint64_t armed_for;		/* TSC the real timer ends at; 0: not armed */
 	bool tick_due;			/* the real timer's interrupt came */
@@ -158,11 +161,6 @@ static bool take(unsigned vector)
 	return true;
 }
 
-static void accept_interrupts(void)
-{
-	idt_accept_interrupts();
-}
-
 static bool interruptible(const struct svm_vcpu *v)
 {
 	return (v->vmcb->save.rflags & RFLAGS_IF) && !(v->vmcb->control.interrupt_shadow & 1);
@@ -185,7 +183,12 @@ static bool apic_has_vector(void)
 }
 
 /*
- * The interrupts that made the exit, taken (take()).  An 8259's is not
+ * The interrupts that made the exit, or came during the last one, taken
+ * (take()), at every exit the generic path takes: two LIDTs and an
+ * STI-NOP-CLI, against the INTR exit at the next VMRUN an interrupt held
+ * meanwhile would make; and Bochs 2.7 makes none while the guest's
+ * RFLAGS.IF is clear (docs/emulators.md), so only here would it be taken.
+ * An 8259's is not
  * taken while the guest cannot take it: on a CPU it waits in the 8259,
  * which the guest may still mask or program anew, and would not be
  * delivered then; taken, skiff would deliver it stale.  So LINT0 is masked
@@ -207,7 +210,7 @@ void svm_own_timer_accept(struct svm_vcpu *v)
 		 * below, a #GP in skiff (docs/emulators.md). */
 		lapic_xapic_write(APIC_REG_TPR, 0);
 	}
-	accept_interrupts();
+	idt_accept_interrupts();
 }
 
 static uint64_t timer_ticks(uint64_t tsc);
@@ -252,9 +255,9 @@ bool svm_own_timer_choose(unsigned watchdog_ms, unsigned vcpus, const char **why
 	kprintf("skiff: watchdog: the local APIC timer counts at %lu kHz (measured against the "
 		"TSC over %u ms)\n", timer_ticks(tsc_ticks_for_ms(CALIBRATE_MS)) / CALIBRATE_MS,
 		CALIBRATE_MS);
-	own.tick_period = tsc_ticks_for_ms(watchdog_ms) / 4;
-	if (!own.tick_period)
-		own.tick_period = 1;
+	own.period = tsc_ticks_for_ms(watchdog_ms);
+	own.tick_period = own.period / 4 ? own.period / 4 : 1;
+	own.drain_budget = tsc_ticks_for_ms(DRAIN_MS);
 	cpu_interrupt_taker = take;
 	svm_own_interrupts = true;
 	svm_intr_always = SVM_INTERCEPT_INTR;
@@ -334,8 +337,6 @@ static uint64_t guest_exits(const struct svm_vcpu *v)
 	       v->exit_stats[SVM_EXIT_INDEX(SVM_EXIT_VINTR)].count;
 }
 
-#define DRAIN_MS	1
-
 /* skiff's tick: its own log, which otherwise only exits feed
  * (console_poll()), for at most DRAIN_MS, so that a guest that makes none
  * does not hold it back; and the watchdog's look, by VT-x's rule
@@ -343,15 +344,14 @@ static uint64_t guest_exits(const struct svm_vcpu *v)
 static void tick(struct svm_vcpu *v, uint64_t now)
 {
 	struct vm *vm = v->vcpu.vm;
-	uint64_t drained_by = now + tsc_ticks_for_ms(DRAIN_MS);
+	uint64_t drained_by = now + own.drain_budget;
 	char what[96];
 
 	own.next_tick = now + own.tick_period;
 	while (console_output_queued && rdtsc() < drained_by)
 		console_poll();
 	if (!vm_watchdog_tick_is_hang(&v->vcpu.watchdog, now, guest_exits(v),
-				      v->vmcb->save.rflags & RFLAGS_IF,
-				      tsc_ticks_for_ms(vm->policy.watchdog_ms)))
+				      v->vmcb->save.rflags & RFLAGS_IF, own.period))
 		return;
 	fmt_snprintf(what, sizeof(what), "no VM exit for %u ms with interrupts disabled (watchdog)",
 		     vm->policy.watchdog_ms);
@@ -366,7 +366,7 @@ static void guest_timer_fires(void)
 	    (own.guest.lvt & APIC_LVT_VECTOR) < 16)
 		return;
 	lapic_xapic_write(APIC_REG_ICR_LOW, ICR_SHORTHAND_SELF | (own.guest.lvt & APIC_LVT_VECTOR));
-	accept_interrupts();
+	idt_accept_interrupts();	/* taken now, not by an INTR exit at VMRUN */
 }
 
 static bool from_8259(unsigned vector)
@@ -389,12 +389,6 @@ static bool above_in_service(unsigned vector)
 static bool above_tpr(const struct svm_vcpu *v, unsigned vector)
 {
 	return from_8259(vector) || (vector >> 4) > (v->vmcb->control.vintr & SVM_VINTR_TPR_MASK);
-}
-
-static bool can_take(const struct svm_vcpu *v, unsigned vector)
-{
-	return (v->vmcb->save.rflags & RFLAGS_IF) && !(v->vmcb->control.interrupt_shadow & 1) &&
-	       above_tpr(v, vector) && above_in_service(vector);
 }
 
 #define OPCODE_HLT	0xf4
@@ -442,7 +436,7 @@ static void inject(struct svm_vcpu *v)
 		return;		/* the guest's EOI, a store to its APIC page, comes first */
 	if (k->interrupt_shadow & 1)
 		hlt_in_shadow(v);
-	if (!(k->eventinj & SVM_EVENTINJ_VALID) && can_take(v, (unsigned)vector)) {
+	if (!(k->eventinj & SVM_EVENTINJ_VALID) && interruptible(v) && above_tpr(v, (unsigned)vector)) {
 		k->eventinj = SVM_EVENTINJ_VALID |
 			      ((uint64_t)SVM_EVENTINJ_TYPE_INTR << SVM_EVENTINJ_TYPE_SHIFT) |
 			      (unsigned)vector;

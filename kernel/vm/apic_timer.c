@@ -23,7 +23,7 @@ uint64_t apic_timer_tsc_for(const struct apic_timer *t, uint64_t count)
 
 void apic_timer_write_lvt(struct apic_timer *t, uint32_t value)
 {
-	t->lvt = value & APIC_LVT_TIMER_BITS & ~(1u << 12);	/* delivery status reads 0 */
+	t->lvt = value & APIC_LVT_TIMER_BITS;
 }
 
 void apic_timer_write_tdcr(struct apic_timer *t, uint32_t value)

@@ -33,7 +33,8 @@
 #define APIC_LVT_MASKED		(1u << 16)
 #define APIC_LVT_MODE_MASK	(3u << 17)
 #define APIC_LVT_PERIODIC	(1u << 17)
-#define APIC_LVT_TIMER_BITS	(APIC_LVT_VECTOR | (1u << 12) | APIC_LVT_MASKED | APIC_LVT_MODE_MASK)
+/* What a write keeps: no delivery status (bit 12, read-only and 0 here). */
+#define APIC_LVT_TIMER_BITS	(APIC_LVT_VECTOR | APIC_LVT_MASKED | APIC_LVT_MODE_MASK)
 #define APIC_TDCR_BITS		0xbu	/* bits 0, 1, 3 (figure 11-10) */
 #define APIC_TDCR_DIV1		0xbu
 #define APIC_SVR_ENABLE		(1u << 8)

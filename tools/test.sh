@@ -6,6 +6,25 @@
 set -uo pipefail
 make_q() { make --no-print-directory "$@"; }
 
+# Room first: a full disk otherwise shows as a wall of compiler and tar
+# errors, every stage failing for the same reason.  The most make test
+# holds at once is the Linux build (source and objects, removed when the
+# kernel is cached) beside the unit and fuzz builds; NEED_MB is that peak
+# as measured (docs/hacking.md) with room to spare.  The compiler's
+# temporary files go to TMPDIR, which may be another file system.
+NEED_MB=${NEED_MB:-3000}
+build_dir=${BUILD:-build}
+mkdir -p "$build_dir"
+for d in "$build_dir" "${TMPDIR:-/tmp}"; do
+	free_mb=$(df -Pm "$d" | awk 'NR == 2 { print $4 }')
+	if [[ -n $free_mb && $free_mb -lt $NEED_MB ]]; then
+		echo "test: only $free_mb MB free on $(df -P "$d" | awk 'NR == 2 { print $6 }') (for $d);" \
+			"make test needs $NEED_MB MB. Nothing was run."
+		echo "total: 0 passed, 1 failed"
+		exit 1
+	fi
+done
+
 # The Linux the boot tests run takes minutes to build the first time
 # (tools/linux.sh; cached after): it builds beside the unit tests and the
 # fuzzing pass, which run one program at a time, and the boot tests wait

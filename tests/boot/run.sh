@@ -290,6 +290,9 @@ run_case() {
 		missing=$(match_in_order "$dir/screen.txt" "${SCREEN[@]}") || why="screen lacks /$missing/"
 	fi
 	if [[ -z $why ]]; then
+		# A passing case keeps its logs, not its image (tens of MB each,
+		# gigabytes over every case); a failing one keeps both.
+		rm -rf "$dir/iso" "$dir/skiff.iso"
 		echo "PASS $name ($((SECONDS - start))s, $EMULATOR)"
 		return 0
 	fi

@@ -160,7 +160,7 @@ enum iommu_state iommu_init(const struct mm_layout *l)
 			return failed("the remapping units share no walk length");
 	if (io.unit_count == 0)
 		return none("the DMAR lists no remapping unit");
-	if (iommu_pt_init(&io.tables, mm_pool_pages(), leaf_levels()) < 0 ||
+	if (iommu_pt_init(&io.tables, &iommu_pt_format, mm_pool_pages(), leaf_levels()) < 0 ||
 	    iommu_pt_identity(&io.tables, view, (size_t)n, limit) < 0 ||
 	    build_entries(iommu_pt_root(&io.tables, io.levels)) < 0)
 		return failed("out of memory for the remapping tables");

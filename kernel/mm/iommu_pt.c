@@ -19,9 +19,28 @@ const struct pt_format iommu_pt_format = {
 	.addr_mask = IOMMU_PT_ADDR_MASK,
 };
 
-int iommu_pt_init(struct pt_tree *t, const struct pt_pages *pages, unsigned leaf_levels)
+/* No memory-type bits either (the memory type is the CPU's); the engine's
+ * memory-type bits are put where AMD-Vi ignores them, and stay 0. */
+const struct pt_format amdvi_pt_format = {
+	.name = "amd-vi",
+	.present = AMDVI_PT_PRESENT,
+	.valid = AMDVI_PT_PRESENT,
+	.read = AMDVI_PT_READ,
+	.write = AMDVI_PT_WRITE,
+	.table = AMDVI_PT_READ | AMDVI_PT_WRITE,
+	.large_page = AMDVI_PT_MARK_LARGE,
+	.next_level_shift = AMDVI_PT_NEXT_LEVEL_SHIFT,
+	.leaf_levels = PT_LEVEL_BIT(PT_LEVEL_PT) | PT_LEVEL_BIT(PT_LEVEL_PD) |
+		       PT_LEVEL_BIT(PT_LEVEL_PDPT),
+	.memtype_bit = { { 1, 2, 3 }, { 1, 2, 3 } },
+	.split_copies = AMDVI_PT_PRESENT | AMDVI_PT_READ | AMDVI_PT_WRITE,
+	.addr_mask = IOMMU_PT_ADDR_MASK,
+};
+
+int iommu_pt_init(struct pt_tree *t, const struct pt_format *fmt, const struct pt_pages *pages,
+		  unsigned leaf_levels)
 {
-	return pt_init(t, &iommu_pt_format, pages, leaf_levels, 0);
+	return pt_init(t, fmt, pages, leaf_levels, 0);
 }
 
 struct identity {
@@ -58,7 +77,7 @@ uint64_t iommu_pt_root(const struct pt_tree *t, unsigned levels)
 	if (levels == 4)
 		return t->root;
 	pml4 = t->pages.to_virt(t->pages.ctx, t->root);
-	if (!pml4 || !(pml4[0] & iommu_pt_format.present))
+	if (!pml4 || !(pml4[0] & t->fmt->present))
 		return 0;
 	return pml4[0] & t->addr_mask;
 }

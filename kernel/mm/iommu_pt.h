@@ -1,6 +1,7 @@
 /*
- * The IOMMU's second-level translation tables (Intel VT-d 3.x, 9.8
- * "Second-Level Paging Entries"): what a device's DMA may reach.  Built
+ * The IOMMU's translation tables (Intel VT-d 3.x, 9.8 "Second-Level
+ * Paging Entries"; AMD-Vi's host page tables): what a device's DMA may
+ * reach.  Built
  * by the same page-table engine as the EPT (pt.c), with skiff's policy:
  * the guest's memory identity-mapped read-write, skiff's pages and
  * everything else absent.  Every page is exactly one of: mapped for the
@@ -32,9 +33,24 @@
 
 extern const struct pt_format iommu_pt_format;
 
-/* Starts an empty tree; leaf_levels as pt_init() takes them (2 MiB and
- * 1 GiB pages where the unit's SLLPS allows). */
-int iommu_pt_init(struct pt_tree *t, const struct pt_pages *pages, unsigned leaf_levels);
+/* AMD I/O Virtualization Technology (IOMMU) Specification (48882), "I/O
+ * Page Tables for Host Translations": bit 0 PR, bits 11:9 NextLevel (the
+ * referenced table's level; 0 in a page, whose size its level gives),
+ * bits 51:12 the address, bit 61 IR, bit 62 IW.  Bit 7 is ignored by the
+ * IOMMU in both kinds of entry: skiff sets it in a 2 MiB or 1 GiB page,
+ * as the engine's large-page mark, so that one walk reads both formats. */
+#define AMDVI_PT_PRESENT	(1ull << 0)
+#define AMDVI_PT_MARK_LARGE	(1ull << 7)
+#define AMDVI_PT_NEXT_LEVEL_SHIFT 9
+#define AMDVI_PT_READ		(1ull << 61)
+#define AMDVI_PT_WRITE		(1ull << 62)
+
+extern const struct pt_format amdvi_pt_format;
+
+/* Starts an empty tree in format fmt (one of the two above); leaf_levels
+ * as pt_init() takes them (2 MiB and 1 GiB pages where the unit allows). */
+int iommu_pt_init(struct pt_tree *t, const struct pt_format *fmt, const struct pt_pages *pages,
+		  unsigned leaf_levels);
 
 /* Maps every page of the normalised set map read-write to itself, below
  * limit, and nothing else.  0 or a negative errno (-ENOMEM). */

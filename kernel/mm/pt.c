@@ -98,8 +98,16 @@ static uint64_t leaf_bits(const struct pt_format *f, const struct pt_attrs *a, i
 {
 	if (!a->rights)
 		return 0;
-	return rights_bits(f, a->rights) | memtype_bits(f, a->memtype, level) |
+	return f->valid | rights_bits(f, a->rights) | memtype_bits(f, a->memtype, level) |
 	       (level > PT_LEVEL_PT ? f->large_page : 0);
+}
+
+/* An entry at this level that references the table at pa (one level
+ * down). */
+static uint64_t table_entry(const struct pt_format *f, uint64_t pa, int level)
+{
+	return pa | f->table | f->valid |
+	       (f->next_level_shift ? (uint64_t)(level - 1) << f->next_level_shift : 0);
 }
 
 /* The bits that tell two leaves at this level apart, the address aside. */
@@ -116,7 +124,7 @@ static int check_attrs(const struct pt_tree *t, const struct pt_attrs *a)
 	const struct pt_format *f = t->fmt;
 
 	if ((a->rights & ~PT_RWX) || a->memtype >= PT_MEMTYPES ||
-	    (a->rights && !(rights_bits(f, a->rights) & f->present))) {
+	    (a->rights && !((f->valid | rights_bits(f, a->rights)) & f->present))) {
 		kprintf("skiff: %s: rights 0x%x with memory type %u cannot be said in its entries\n",
 			f->name, a->rights, a->memtype);
 		return -EINVAL;
@@ -210,7 +218,7 @@ static int split_page(struct pt_tree *t, uint64_t *entry, int level)
 		child[i] = leaf;
 	t->leaves[level]--;
 	t->leaves[level - 1] += PT_ENTRIES;
-	*entry = pa | f->table;
+	*entry = table_entry(f, pa, level);
 	return 0;
 }
 
@@ -228,7 +236,7 @@ static int child_of(struct pt_tree *t, uint64_t *entry, int level, uint64_t **ch
 
 			if (!pa)
 				return -ENOMEM;
-			*entry = pa | t->fmt->table;
+			*entry = table_entry(t->fmt, pa, level);
 		}
 	}
 	*child = pt_table(t, *entry & t->addr_mask);

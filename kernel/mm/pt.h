@@ -75,6 +75,13 @@ struct pt_format {
 	 * type is moved by memtype_bit, the address made anew). */
 	uint64_t split_copies;
 	uint64_t addr_mask;		/* widest: bits 51:12 */
+	/* Set in every present entry beside its rights: a present bit that
+	 * grants nothing by itself (AMD-Vi's PR, whose rights are IR, IW). */
+	uint64_t valid;
+	/* Nonzero: a table entry also says the level of the table it
+	 * references, at this bit (AMD-Vi's NextLevel, bits 11:9); a leaf has
+	 * 0 there, whatever its level. */
+	unsigned next_level_shift;
 };
 
 /* What a range is mapped with; rights 0 is absent. */

@@ -1,9 +1,10 @@
 /*
- * The IOMMU's second-level tables (mm/iommu_pt.h) on the host, tables in an
- * arena: every page below the limit is exactly one of mapped read-write to
- * itself (in the set given: the guest's memory) or absent (skiff's, or
- * nothing), walked leaf by leaf; large pages only where the unit has them;
- * the 3-level root is the 4-level tree's first level-3 table.
+ * The IOMMU's tables (mm/iommu_pt.h) on the host, tables in an arena, in
+ * VT-d's format and in AMD-Vi's: every page below the limit is exactly one
+ * of mapped read-write to itself (in the set given: the guest's memory) or
+ * absent (skiff's, or nothing), walked leaf by leaf; large pages only
+ * where the unit has them; the 3-level root is the 4-level tree's first
+ * level-3 table; AMD-Vi's entries carry PR and the right NextLevel.
  */
 #include "support.h"
 
@@ -55,7 +56,12 @@ static void check_every_page(const struct phys_range *map, size_t n, uint64_t li
 			continue;
 		}
 		assert_int_equal(l.pa, pa);
-		assert_int_equal(l.entry & 7, IOMMU_PT_READ | IOMMU_PT_WRITE);	/* no X (bit 2) */
+		if (tree.fmt == &amdvi_pt_format)	/* PR, IR, IW; NextLevel 0: a page */
+			assert_int_equal(l.entry & (AMDVI_PT_PRESENT | AMDVI_PT_READ | AMDVI_PT_WRITE |
+						    (7ull << AMDVI_PT_NEXT_LEVEL_SHIFT)),
+					 AMDVI_PT_PRESENT | AMDVI_PT_READ | AMDVI_PT_WRITE);
+		else	/* R and W, no X (bit 2) */
+			assert_int_equal(l.entry & 7, IOMMU_PT_READ | IOMMU_PT_WRITE);
 		/* A large leaf only where all of it is the guest's. */
 		assert_int_equal(ranges_overlap_bytes(map, n, (struct phys_range){
 			align_down(pa, l.page_size), align_down(pa, l.page_size) + l.page_size }), l.page_size);
@@ -76,7 +82,7 @@ static const struct phys_range pc_guest[] = {
 static void test_identity_with_large_pages(void **state)
 {
 	(void)state;
-	assert_int_equal(iommu_pt_init(&tree, &pages, ALL_LEAVES), 0);
+	assert_int_equal(iommu_pt_init(&tree, &iommu_pt_format, &pages, ALL_LEAVES), 0);
 	assert_int_equal(iommu_pt_identity(&tree, pc_guest, 6, 8 * GiB), 0);
 	check_every_page(pc_guest, 6, 8 * GiB);
 	assert_true(tree.leaves[PT_LEVEL_PDPT] >= 1);	/* 1 GiB at 1-2 GiB and 4-5 GiB */
@@ -89,7 +95,7 @@ static void test_identity_without_large_pages(void **state)
 	static const struct phys_range small[] = { { 0x100000, 0x600000 }, { 0x800000, 0x801000 } };
 
 	(void)state;
-	assert_int_equal(iommu_pt_init(&tree, &pages, PT_LEVEL_BIT(1)), 0);
+	assert_int_equal(iommu_pt_init(&tree, &iommu_pt_format, &pages, PT_LEVEL_BIT(1)), 0);
 	assert_int_equal(iommu_pt_identity(&tree, small, 2, 16 * MiB), 0);
 	check_every_page(small, 2, 16 * MiB);
 	assert_int_equal(tree.leaves[PT_LEVEL_PD], 0);
@@ -102,7 +108,7 @@ static void test_roots(void **state)
 	const uint64_t *pml4;
 
 	(void)state;
-	assert_int_equal(iommu_pt_init(&tree, &pages, ALL_LEAVES), 0);
+	assert_int_equal(iommu_pt_init(&tree, &iommu_pt_format, &pages, ALL_LEAVES), 0);
 	assert_int_equal(iommu_pt_root(&tree, 3), 0);	/* nothing mapped yet */
 	assert_int_equal(iommu_pt_identity(&tree, pc_guest, 6, 8 * GiB), 0);
 	pml4 = arena_to_virt(&arena, tree.root);
@@ -113,12 +119,68 @@ static void test_roots(void **state)
 	assert_int_equal(iommu_pt_identity(&tree, pc_guest, 6, 4095), -EINVAL);
 }
 
+/* Every table entry of the table at pa (of this level) says its child's
+ * level in NextLevel and carries PR, IR, IW; a page says 0 and, above
+ * level 1, carries skiff's large-page mark.  Returns the pages seen. */
+static size_t check_amdvi_tables(uint64_t pa, int level)
+{
+	const uint64_t *t = arena_to_virt(&arena, pa);
+	const uint64_t rights = AMDVI_PT_PRESENT | AMDVI_PT_READ | AMDVI_PT_WRITE;
+	size_t seen = 0;
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t e = t[i], next = (e >> AMDVI_PT_NEXT_LEVEL_SHIFT) & 7;
+
+		if (!(e & AMDVI_PT_PRESENT)) {
+			assert_int_equal(e, 0);
+			continue;
+		}
+		assert_int_equal(e & rights, rights);
+		if (level > PT_LEVEL_PT && !(e & AMDVI_PT_MARK_LARGE)) {
+			assert_int_equal(next, (uint64_t)level - 1);
+			seen += check_amdvi_tables(e & IOMMU_PT_ADDR_MASK, level - 1);
+		} else {
+			assert_int_equal(next, 0);
+			seen++;
+		}
+	}
+	return seen;
+}
+
+/* The PC layout in AMD-Vi's format: the same pages, and entries the
+ * IOMMU reads as tables and pages where the engine made them so; a page
+ * taken back splits its 2 MiB page into a table of level 1. */
+static void test_amdvi_format(void **state)
+{
+	struct pt_leaf l;
+	const uint64_t *pml4;
+
+	(void)state;
+	assert_int_equal(iommu_pt_init(&tree, &amdvi_pt_format, &pages, ALL_LEAVES), 0);
+	assert_int_equal(iommu_pt_identity(&tree, pc_guest, 6, 8 * GiB), 0);
+	check_every_page(pc_guest, 6, 8 * GiB);
+	pml4 = arena_to_virt(&arena, tree.root);
+	assert_int_equal(iommu_pt_root(&tree, 3), pml4[0] & IOMMU_PT_ADDR_MASK);
+	assert_int_equal(check_amdvi_tables(tree.root, PT_LEVELS),
+			 tree.leaves[1] + tree.leaves[2] + tree.leaves[3]);
+	pt_lookup(&tree, 0x1400000, &l);
+	assert_int_equal(l.page_size, 2 * MiB);
+	assert_int_equal(pt_unmap(&tree, 0x1401000, PAGE_SIZE), 0);
+	pt_lookup(&tree, 0x1401000, &l);
+	assert_false(l.present);
+	pt_lookup(&tree, 0x1400000, &l);
+	assert_int_equal(l.page_size, PAGE_SIZE);
+	assert_true(l.present);
+	check_amdvi_tables(tree.root, PT_LEVELS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_identity_with_large_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_without_large_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roots, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_amdvi_format, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

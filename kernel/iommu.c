@@ -1,7 +1,10 @@
 /* See iommu.h. */
 #include "iommu.h"
 
+#include "drivers/acpi.h"
+#include "drivers/amdvi.h"
 #include "drivers/dmar.h"
+#include "drivers/ivrs.h"
 #include "drivers/vtd.h"
 #include "integrity.h"
 #include "lib/errno.h"
@@ -12,20 +15,32 @@
 #include "x86.h"
 
 #define LOW_MEMORY_END	0x100000ull	/* the first MiB: legacy DMA, firmware areas */
-#define MAP_MAX		(MM_LAYOUT_MAX_RANGES + DMAR_RMRRS_MAX + 1)
+#define RESERVED_MAX	(DMAR_RMRRS_MAX > IVRS_RANGES_MAX ? DMAR_RMRRS_MAX : IVRS_RANGES_MAX)
+#define MAP_MAX		(MM_LAYOUT_MAX_RANGES + RESERVED_MAX + 1)
+#define AMDVI_LEVELS	4
 #define ROOT_ENTRIES	256
 #define CONTEXT_ENTRIES	256
+
+_Static_assert(IOMMU_UNITS_MAX >= DMAR_UNITS_MAX && IOMMU_UNITS_MAX >= IVRS_UNITS_MAX,
+	       "iommu_register_ranges() callers hold every unit");
 
 bool iommu_watching;
 
 static struct {
 	enum iommu_state state;
+	bool amd;			/* AMD-Vi units (IVRS), else VT-d units (DMAR) */
 	struct dmar_info dmar;
 	struct vtd_unit units[DMAR_UNITS_MAX];
+	struct ivrs_info ivrs;
+	struct amdvi_unit amd_units[IVRS_UNITS_MAX];
 	size_t unit_count;
 	struct pt_tree tables;
 	unsigned levels;
-	uint64_t root, context;		/* the root table, the one context table */
+	uint64_t root, context;		/* VT-d: the root table, the one context table */
+	uint64_t dev_table;		/* AMD-Vi: the device table, every device ID */
+	/* The ranges the firmware says devices keep using (RMRRs, IVMDs). */
+	struct phys_range reserved[RESERVED_MAX];
+	size_t reserved_count;
 	unsigned lost;			/* faults the units could not record */
 } io;
 
@@ -38,7 +53,12 @@ size_t iommu_register_ranges(struct phys_range *out, size_t max)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < io.dmar.unit_count && n < max; i++) {
+	for (size_t i = 0; io.amd && i < io.ivrs.unit_count && n < max; i++) {
+		const struct ivrs_unit *u = &io.ivrs.units[i];
+
+		out[n++] = (struct phys_range){ u->base, u->base + amdvi_register_bytes(u->efr) };
+	}
+	for (size_t i = 0; !io.amd && i < io.dmar.unit_count && n < max; i++) {
 		const struct dmar_unit *u = &io.dmar.units[i];
 		uint64_t bytes = u->size;
 
@@ -49,9 +69,10 @@ size_t iommu_register_ranges(struct phys_range *out, size_t max)
 	return n;
 }
 
-/* What devices may reach: the first MiB, the guest's RAM and the RMRRs,
- * minus every range skiff keeps.  A reserved region that overlaps skiff's
- * memory is reported: its device's DMA there is blocked. */
+/* What devices may reach: the first MiB, the guest's RAM and the ranges
+ * the firmware reserved for them (RMRRs, IVMDs), minus every range skiff
+ * keeps.  A reserved region that overlaps skiff's memory is reported: its
+ * device's DMA there is blocked. */
 static int device_view(const struct mm_layout *l, struct phys_range *out, size_t cap)
 {
 	struct phys_range want[MAP_MAX], keep[MM_OWNED_MAX];
@@ -60,8 +81,8 @@ static int device_view(const struct mm_layout *l, struct phys_range *out, size_t
 	ranges_append(want, &n, MAP_MAX, (struct phys_range){ 0, LOW_MEMORY_END });
 	for (size_t i = 0; i < l->guest_count; i++)
 		ranges_append(want, &n, MAP_MAX, l->guest[i]);
-	for (size_t i = 0; i < io.dmar.rmrr_count; i++) {
-		struct phys_range r = { io.dmar.rmrrs[i].base, io.dmar.rmrrs[i].limit + 1 };
+	for (size_t i = 0; i < io.reserved_count; i++) {
+		struct phys_range r = io.reserved[i];
 
 		for (size_t k = 0; k < l->skiff_count; k++)
 			if (range_overlaps(r, l->skiff[k].range))
@@ -127,16 +148,16 @@ static enum iommu_state failed(const char *what)
 	return io.state;
 }
 
-enum iommu_state iommu_init(const struct mm_layout *l)
+/* VT-d: the DMAR's units, one root and one context table for all. */
+static enum iommu_state vtd_init(const struct mm_layout *l)
 {
 	struct phys_range view[MAP_MAX];
 	uint64_t limit;
-	int n, err = dmar_find(&io.dmar);
+	int n;
 
-	if (err == -ENOENT)
-		return none("no DMAR table");
-	if (err < 0)
-		return none("the DMAR table is unusable");
+	for (size_t i = 0; i < io.dmar.rmrr_count; i++)
+		ranges_append(io.reserved, &io.reserved_count, RESERVED_MAX,
+			      (struct phys_range){ io.dmar.rmrrs[i].base, io.dmar.rmrrs[i].limit + 1 });
 	n = device_view(l, view, MAP_MAX);
 	if (n <= 0)
 		return failed("cannot describe the guest's memory for its devices");
@@ -179,8 +200,127 @@ enum iommu_state iommu_init(const struct mm_layout *l)
 	return io.state;
 }
 
+/* AMD-Vi: the IVRS's units, one device table for all, every entry the
+ * same; the IVMD ranges stay reachable (an exclusion range too: through
+ * the tables, skiff does not use the units' exclusion registers). */
+static enum iommu_state amd_init(const struct mm_layout *l)
+{
+	struct phys_range view[MAP_MAX];
+	uint64_t limit, dte[4];
+	uint64_t *table;
+	int n;
+
+	for (size_t i = 0; i < io.ivrs.range_count; i++)
+		ranges_append(io.reserved, &io.reserved_count, RESERVED_MAX,
+			      (struct phys_range){ io.ivrs.ranges[i].base, io.ivrs.ranges[i].end });
+	n = device_view(l, view, MAP_MAX);
+	if (n <= 0)
+		return failed("cannot describe the guest's memory for its devices");
+	limit = align_up(view[n - 1].end, SIZE_2M);
+	for (size_t i = 0; i < io.ivrs.unit_count; i++) {
+		if (io.ivrs.units[i].segment != 0)
+			kprintf("skiff: iommu: the unit at 0x%lx serves PCI segment %u\n",
+				io.ivrs.units[i].base, io.ivrs.units[i].segment);
+		if (amdvi_probe(&io.amd_units[i], io.ivrs.units[i].base) < 0)
+			return failed("a remapping unit cannot be used");
+		io.unit_count++;
+	}
+	if (io.unit_count == 0)
+		return none("the IVRS lists no IOMMU");
+	io.levels = AMDVI_LEVELS;
+	io.dev_table = mm_alloc_pages(AMDVI_DEV_TABLE_PAGES);
+	if (!io.dev_table ||
+	    iommu_pt_init(&io.tables, &amdvi_pt_format, mm_pool_pages(),
+			  PT_LEVEL_BIT(PT_LEVEL_PT) | PT_LEVEL_BIT(PT_LEVEL_PD) |
+			  PT_LEVEL_BIT(PT_LEVEL_PDPT)) < 0 ||
+	    iommu_pt_identity(&io.tables, view, (size_t)n, limit) < 0)
+		return failed("out of memory for the remapping tables");
+	amdvi_dte(dte, iommu_pt_root(&io.tables, io.levels), io.levels, AMDVI_GUEST_DOMAIN);
+	table = (uint64_t *)io.dev_table;
+	for (size_t id = 0; id < AMDVI_DEVICE_IDS; id++)
+		memcpy(&table[id * 4], dte, sizeof(dte));
+	for (size_t i = 0; i < io.unit_count; i++) {
+		if (!(io.ivrs.units[i].flags & IVRS_IVHD_COHERENT))
+			wbinvd();	/* the unit does not snoop its table walks */
+		if (amdvi_enable(&io.amd_units[i], io.dev_table) < 0)
+			return failed("a remapping unit did not turn translation on");
+	}
+	io.state = IOMMU_ON;
+	iommu_watching = true;
+	kprintf("skiff: iommu: %zu AMD-Vi unit%s at 0x%lx%s, translation on: %d-level tables over "
+		"%lu MiB of guest memory, %zu table pages; no interrupt remapping\n", io.unit_count,
+		io.unit_count == 1 ? "" : "s", io.amd_units[0].base, io.unit_count > 1 ? " and on" : "",
+		(int)io.levels, (unsigned long)(ranges_total(view, (size_t)n) >> 20),
+		io.tables.table_pages + AMDVI_DEV_TABLE_PAGES);
+	return io.state;
+}
+
+/* The IVRS, read before the memory layout: its device table comes from
+ * the pool (iommu.h). */
+static int ivrs_err = -ENOENT;
+static bool ivrs_read;
+
+size_t iommu_pool_pages(void)
+{
+	const void *dmar;
+	size_t avail;
+
+	if (acpi_table(DMAR_SIGNATURE, &dmar, &avail) != -ENOENT &&
+	    acpi_table(DMAR_SIGNATURE, &dmar, &avail) != -ENODEV)
+		return 0;	/* a DMAR is read as VT-d's: its tables fit the pool's base */
+	ivrs_err = ivrs_find(&io.ivrs);
+	ivrs_read = true;
+	if (ivrs_err < 0)
+		return 0;
+	/* The device table, and each unit's command buffer, event log and
+	 * completion store. */
+	return AMDVI_DEV_TABLE_PAGES + 3 * io.ivrs.unit_count;
+}
+
+enum iommu_state iommu_init(const struct mm_layout *l)
+{
+	int err = dmar_find(&io.dmar);
+
+	if (err == -ENOENT) {
+		if (!ivrs_read)
+			iommu_pool_pages();
+		if (ivrs_err == -ENOENT)
+			return none("no DMAR or IVRS table");
+		if (ivrs_err < 0)
+			return none("the IVRS table is unusable");
+		io.amd = true;
+		return amd_init(l);
+	}
+	if (err < 0)
+		return none("the DMAR table is unusable");
+	return vtd_init(l);
+}
+
+/* A blocked DMA (or another event of an AMD-Vi unit) as a report. */
+static bool amd_take_fault(char *what, size_t size)
+{
+	for (size_t i = 0; i < io.unit_count; i++) {
+		struct amdvi_event e;
+
+		if (amdvi_take_events(&io.amd_units[i], &e, 1, &io.lost) == 0)
+			continue;
+		if (e.code == AMDVI_EVENT_IO_PAGE_FAULT)
+			fmt_snprintf(what, size, "%s of 0x%lx by %02x:%02x.%x blocked by the IOMMU "
+				     "(%s)", e.write ? "write" : "read", e.addr, e.devid >> 8,
+				     (e.devid >> 3) & 0x1f, e.devid & 7, amdvi_event_text(&e));
+		else
+			fmt_snprintf(what, size, "AMD-Vi event 0x%x for %02x:%02x.%x at 0x%lx (%s)",
+				     e.code, e.devid >> 8, (e.devid >> 3) & 0x1f, e.devid & 7,
+				     e.addr, amdvi_event_text(&e));
+		return true;
+	}
+	return false;
+}
+
 bool iommu_take_fault(char *what, size_t size)
 {
+	if (io.amd)
+		return amd_take_fault(what, size);
 	for (size_t i = 0; i < io.unit_count; i++) {
 		struct vtd_fault f;
 
@@ -194,6 +334,11 @@ bool iommu_take_fault(char *what, size_t size)
 	return false;
 }
 
+bool iommu_fault_record_required(void)
+{
+	return !io.amd;
+}
+
 int iommu_unmap_page(uint64_t pa)
 {
 	int rc;
@@ -202,6 +347,12 @@ int iommu_unmap_page(uint64_t pa)
 		return -ENODEV;
 	rc = pt_unmap(&io.tables, align_down(pa, PAGE_SIZE), PAGE_SIZE);
 	for (size_t i = 0; rc == 0 && i < io.unit_count; i++) {
+		if (io.amd) {
+			if (!(io.ivrs.units[i].flags & IVRS_IVHD_COHERENT))
+				wbinvd();
+			rc = amdvi_invalidate(&io.amd_units[i]);
+			continue;
+		}
 		if (!io.units[i].caps.coherent)
 			wbinvd();
 		rc = vtd_invalidate(&io.units[i]);
@@ -213,7 +364,12 @@ void iommu_watch_integrity(void)
 {
 	if (io.state != IOMMU_ON)
 		return;
-	integrity_watch("the IOMMU's root table", (const void *)io.root, PAGE_SIZE);
-	integrity_watch("the IOMMU's context table", (const void *)io.context, PAGE_SIZE);
+	if (io.amd) {
+		integrity_watch("the IOMMU's device table", (const void *)io.dev_table,
+				AMDVI_DEV_TABLE_PAGES * PAGE_SIZE);
+	} else {
+		integrity_watch("the IOMMU's root table", (const void *)io.root, PAGE_SIZE);
+		integrity_watch("the IOMMU's context table", (const void *)io.context, PAGE_SIZE);
+	}
 	integrity_watch_pt("the IOMMU's tables", &io.tables);
 }

@@ -12,7 +12,11 @@
  * them by DMA too.  An AHCI command completes "successfully" even when
  * its DMA was blocked, so each step checks the memory and the fault
  * record, not the device.  Without an IOMMU step 1 shows the sector in
- * skiff's page: what the "no IOMMU" line warns of.
+ * skiff's page: what the "no IOMMU" line warns of.  An AMD-Vi unit's
+ * record (an IO_PAGE_FAULT event) is shown when there is one but not
+ * required: QEMU 7.2's amd-iommu logs none for a page that is not mapped
+ * (docs/emulators.md), where a real unit logs one unless the device
+ * table entry suppresses it, which skiff's does not.
  */
 #include "iommu_test.h"
 
@@ -70,7 +74,8 @@ static bool step(struct ahci_dev *d, const char *what, uint64_t buf, bool want_b
 	recorded = iommu_take_fault(fault, sizeof(fault));
 	kprintf("skiff: iommu test: %s at 0x%lx: %s; %s\n", what, buf,
 		blocked ? "blocked" : "the sector arrived", fault);
-	return blocked == want_blocked && recorded == want_blocked;
+	return blocked == want_blocked &&
+	       (recorded == want_blocked || (!recorded && !iommu_fault_record_required()));
 }
 
 void iommu_test_run(const char *cmdline, const struct mm_layout *l)

@@ -300,9 +300,9 @@ static void protect_mmio(struct vm *vm)
  * guest's devices could write skiff's memory. */
 static void guard_dma(const struct boot_info *bi)
 {
-	struct phys_range regs[DMAR_UNITS_MAX];
+	struct phys_range regs[IOMMU_UNITS_MAX];
 	enum iommu_state st = iommu_init(mm_layout());
-	size_t n = iommu_register_ranges(regs, DMAR_UNITS_MAX);
+	size_t n = iommu_register_ranges(regs, IOMMU_UNITS_MAX);
 
 	for (size_t i = 0; i < n; i++)
 		if (mm_ept_hide(regs[i].base, regs[i].end - regs[i].base) < 0)
@@ -577,7 +577,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	print_memory_summary(&boot_info);
 	tsc_calibrate_start();	/* measures while skiff boots; read below */
-	if (mm_init(&boot_info, madt_cpus()->cpu_count) < 0) {
+	if (mm_init(&boot_info, madt_cpus()->cpu_count, iommu_pool_pages()) < 0) {
 		kprintf("skiff: cannot continue without memory for skiff and its guest\n");
 		system_stop(STOP_STATUS_BOOT_ERROR);
 	}

@@ -76,6 +76,7 @@ static inline uint32_t pci_config_address(uint8_t bus, uint8_t dev, uint8_t fn, 
 #define PCI_ROM_ADDR_MASK	0xfffff800u
 
 #define PCI_CLASS_BRIDGE_HOST	0x0600	/* class 06, subclass 00 */
+#define PCI_CLASS_IOMMU		0x0806	/* class 08, subclass 06: an AMD IOMMU's function */
 
 /* ---- the inventory ---- */
 

@@ -126,6 +126,11 @@ uint64_t mm_alloc_page(void)
 	return pmm_alloc_page(pmm_global());
 }
 
+uint64_t mm_alloc_pages(size_t pages)
+{
+	return pmm_alloc_pages(pmm_global(), pages, PAGE_SIZE);
+}
+
 uint64_t mm_alloc_guarded_stack(size_t pages)
 {
 	uint64_t base = pmm_alloc_pages(pmm_global(), pages + 1, PAGE_SIZE);
@@ -171,7 +176,7 @@ static void move_modules(struct boot_info *bi, const struct phys_range *image)
 	}
 }
 
-int mm_init(struct boot_info *bi, unsigned cpus)
+int mm_init(struct boot_info *bi, unsigned cpus, size_t extra_pages)
 {
 	struct phys_range image = {
 		.base = (uint64_t)__image_start,
@@ -179,7 +184,8 @@ int mm_init(struct boot_info *bi, unsigned cpus)
 	};
 	int err;
 
-	err = mm_layout_build(bi, &image, mm_pool_size(bi, cpus), &layout);
+	err = mm_layout_build(bi, &image, mm_pool_size(bi, cpus) + extra_pages * PAGE_SIZE,
+			      &layout);
 	if (err < 0) {
 		kprintf("skiff: mm: cannot lay out memory (error %d)\n", err);
 		return err;

@@ -17,13 +17,14 @@
 #include "mm/npt.h"
 #include "mm/paging.h"
 
-/* Computes the layout, with a pool sized for cpus CPUs (mm_pool_size()),
+/* Computes the layout, with a pool sized for cpus CPUs (mm_pool_size())
+ * and extra_pages more (an AMD IOMMU's device table, iommu_pool_pages()),
  * moves GRUB's modules to the places it gives them (bi's module addresses
  * follow), starts the pool and switches to skiff's own page tables.  To be
  * called while the boot page tables map the first 4 GiB.  Returns a
  * negative error (already reported) when memory cannot be laid out: then
  * skiff must not start a guest, and nothing was moved. */
-int mm_init(struct boot_info *bi, unsigned cpus);
+int mm_init(struct boot_info *bi, unsigned cpus, size_t extra_pages);
 
 const struct mm_layout *mm_layout(void);
 
@@ -33,6 +34,9 @@ const struct paging *mm_host_paging(void);
 
 /* A zeroed page from skiff's pool, or 0 (reported) when the pool is empty. */
 uint64_t mm_alloc_page(void);
+
+/* pages zeroed contiguous pages from the pool, or 0 (reported). */
+uint64_t mm_alloc_pages(size_t pages);
 
 /* A stack of pages zeroed pool pages above a guard page that skiff's page
  * tables leave unmapped, so an overflow faults.  Returns the stack's top,

@@ -186,6 +186,9 @@ static struct pci_filter_result ecam_extended(const struct vm_pci *pci,
 	if (f && pci_function_class(f) == PCI_CLASS_BRIDGE_HOST) {
 		r.verdict = PCI_FILTER_REFUSE;
 		fmt_snprintf(r.why, sizeof(r.why), "the host bridge's registers are the chipset's");
+	} else if (f && pci_function_class(f) == PCI_CLASS_IOMMU) {
+		r.verdict = PCI_FILTER_REFUSE;
+		fmt_snprintf(r.why, sizeof(r.why), "the IOMMU's configuration space is skiff's");
 	}
 	return r;
 }

@@ -323,6 +323,11 @@ static struct pci_filter_result check_function(const struct pci_filter_config *c
 	if (pci_function_class(f) == PCI_CLASS_BRIDGE_HOST && first + w->size > PCI_HEADER_END)
 		return refuse("a host bridge's registers from 0x40 on (memory decoding, SMRAM, "
 			      "PAM, PCIEXBAR) are skiff's");
+	/* Its capability block moves and enables the registers that say what
+	 * every device may reach by DMA; its command register is its own bus
+	 * mastering, the table walks' path. */
+	if (pci_function_class(f) == PCI_CLASS_IOMMU)
+		return refuse("the IOMMU's configuration space is skiff's");
 	r = check_chipset(f, first, w->size);
 	if (r.verdict != PCI_FILTER_PASS)
 		return r;

@@ -20,6 +20,10 @@
  *   - it writes a host bridge's (class 06/00) device-specific registers,
  *     offset 0x40 and up (i440FX PAM, SMRAM, DRB; Q35 PCIEXBAR, PAM,
  *     SMRAM, TOLUD/TOUUD/TOM/REMAP, MCHBAR ...): all of them, refused;
+ *   - it writes an IOMMU's function (class 08/06, an AMD IOMMU): its
+ *     capability block places and enables the registers skiff drives,
+ *     its command register gates the unit's own table walks: refused,
+ *     every register;
  *   - it writes the ACPI PM base, ACPI control, GPIO base, SMBus base or
  *     root complex base of a chipset function skiff knows (a table by
  *     vendor:device, with the datasheets' register names);

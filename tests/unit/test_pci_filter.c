@@ -303,6 +303,27 @@ static void test_host_bridge(void **state)
 	assert_int_equal(wr(BRIDGE, 0x40, 4, 0, 0), PCI_FILTER_PASS);
 }
 
+/* An AMD IOMMU's function (class 08/06, QEMU's amd-iommu at 00:03.0 with
+ * its capability at 0x40): every register refused, its header and its
+ * capability block (base address, enable) alike. */
+static void test_iommu_function(void **state)
+{
+	struct pci_filter_result r;
+
+	(void)state;
+	inv.fn[4].class_rev = 0x08060000;	/* the NIC's slot becomes the IOMMU */
+	inv.fn[4].bar_count = 0;
+	r = wr_x(NIC, 0x44, 4, 0x00c00001, 0xfed80001, 0, 0);	/* base low, enable */
+	assert_int_equal(r.verdict, PCI_FILTER_REFUSE);
+	assert_string_equal(r.why, "the IOMMU's configuration space is skiff's");
+	assert_int_equal(wr(NIC, 0x48, 4, 0, 0), PCI_FILTER_REFUSE);		/* base high */
+	assert_int_equal(wr(NIC, 0x04, 2, 0x0000, 0x0006), PCI_FILTER_REFUSE);	/* bus master off */
+	assert_int_equal(wr(NIC, 0x3c, 1, 0x0b, 0), PCI_FILTER_REFUSE);
+	/* The same write to a function of another class is the guest's. */
+	inv.fn[4].class_rev = 0x08800000;
+	assert_int_equal(wr(NIC, 0x44, 4, 0x00c00001, 0xfed80001), PCI_FILTER_PASS);
+}
+
 static void test_chipset_registers(void **state)
 {
 	struct pci_filter_result r;
@@ -480,6 +501,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_merge, setup),
+		cmocka_unit_test_setup(test_iommu_function, setup),
 		cmocka_unit_test_setup(test_mem32_bar, setup),
 		cmocka_unit_test_setup(test_edges, setup),
 		cmocka_unit_test_setup(test_sizing_passes, setup),

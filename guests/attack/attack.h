@@ -92,6 +92,7 @@ void attack_mmio_rmw(void);
 int attack_pci_bar(void);	/* pci.c: the number of failed checks */
 int attack_pci_host_bridge(void);
 int attack_pci_ecam(void);	/* ecam.c */
+int attack_iommu_dma(void);	/* dma.c: the number of failed checks */
 
 /* The checks of nonfatal, by subject (nonfatal_*.c); each prints one
  * report() line per check. */

@@ -100,6 +100,8 @@ static const struct attack attacks[] = {
 	  "PMBA; then SLP_EN at the FADT's PM1a_CNT", .check = attack_pci_host_bridge },
 	{ "pci-ecam", "through the MCFG's ECAM window: move the PCI VGA's memory BAR over "
 	  "skiff's memory, size it, close the window (Q35's PCIEXBAR)", .check = attack_pci_ecam },
+	{ "iommu-dma", "aim the AHCI disk's DMA at skiff's memory; move or switch off the "
+	  "IOMMU through its PCI function", .check = attack_iommu_dma },
 	{ "crash-loop", "write to skiff's memory at once (for the restart policy)",
 	  .run = attack_crash_loop },
 	{ "mtrr-crash", "a 4 KiB write-combining MTRR range, then a triple fault (for the "

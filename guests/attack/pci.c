@@ -65,7 +65,7 @@ static uint32_t address(uint8_t dev, uint8_t fn, uint8_t reg)
 	return CONFIG_ENABLE | (uint32_t)dev << 11 | (uint32_t)fn << 8 | (reg & 0xfc);
 }
 
-static uint32_t cfg_read32(uint8_t dev, uint8_t fn, uint8_t reg)
+uint32_t cfg_read32(uint8_t dev, uint8_t fn, uint8_t reg)
 {
 	outl(CONFIG_ADDRESS, address(dev, fn, reg));
 	return inl(CONFIG_DATA);
@@ -77,7 +77,7 @@ static uint8_t cfg_read8(uint8_t dev, uint8_t fn, uint8_t reg)
 	return inb(CONFIG_DATA + (reg & 3));
 }
 
-static void cfg_write32(uint8_t dev, uint8_t fn, uint8_t reg, uint32_t v)
+void cfg_write32(uint8_t dev, uint8_t fn, uint8_t reg, uint32_t v)
 {
 	outl(CONFIG_ADDRESS, address(dev, fn, reg));
 	outl(CONFIG_DATA, v);

@@ -21,4 +21,12 @@
 #define NO_DEVICE		0xffff
 #define SIXTEEN_MIB		0x1000000u	/* the VGA BAR's alignment */
 
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+
+/* A dword of 00:dev.fn's configuration space through 0xcf8/0xcfc (pci.c). */
+uint32_t cfg_read32(uint8_t dev, uint8_t fn, uint8_t reg);
+void cfg_write32(uint8_t dev, uint8_t fn, uint8_t reg, uint32_t v);
+#endif
+
 #endif

@@ -10,6 +10,7 @@
 #include "drivers/uart.h"
 #include "drivers/tsc.h"
 #include "integrity.h"
+#include "iommu.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -403,17 +404,27 @@ static void restart_mtrrs(struct vm *vm)
 static void check_skiff(struct vm *vm)
 {
 	struct mtrr_regs cpu;
+	bool changed;
 
 	/* Not while another vCPU retypes the EPT for the guest's MTRRs
 	 * (vm_guest_mtrr_write()): it may be in skiff, not yet stopped. */
 	spin_lock(&vm->lock);
-	integrity_check();
+	changed = integrity_check() != 0;
 	spin_unlock(&vm->lock);
 	mtrr_regs_read(&cpu);
 	if (vm_mtrr_view_equal(&cpu, &vm->cpu_mtrrs))
 		kprintf("skiff: mtrr: the CPU's MTRRs are as skiff found them\n");
 	else
 		kprintf("skiff: mtrr: CHANGED: the CPU's MTRRs are not as skiff found them\n");
+	/* Code or tables that are not what skiff checked at boot: no policy
+	 * can be trusted to run on them, a restart least of all. */
+	if (changed) {
+		kprintf("skiff: integrity: skiff's own memory changed while the guest ran%s: "
+			"skiff stops rather than run on as changed\n",
+			iommu_state() == IOMMU_ON ? "" :
+			" (with no IOMMU on, a device the guest drives can write it by DMA)");
+		system_stop(STOP_STATUS_PANIC);
+	}
 }
 
 void vm_print_vcpu_shares(const struct vm *vm)

@@ -5,6 +5,7 @@
  * (svm_guest_crash(), svm_guest_hang(), or a vm_* finish); nothing else.
  */
 #include "drivers/console.h"
+#include "iommu.h"
 #include "lib/printf.h"
 #include "svm/exit.h"
 #include "svm/exit_table.h"
@@ -268,6 +269,8 @@ void svm_exit_dispatch(struct svm_vcpu *v)
 		svm_guest_crash(v, "unhandled #VMEXIT", e->why ? e->why : "no entry in the exit table");
 	}
 	redeliver(v);
+	if (iommu_watching)	/* a blocked DMA is the guest's incident */
+		vm_check_dma(&v->vcpu);
 	vm_take_held_nmi(&v->vcpu);	/* first: it may be skiff's own, the one below */
 	svm_watchdog_judge(v, start);	/* a kick for a period without exits */
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */

@@ -485,6 +485,14 @@ void vm_dma_blocked(struct vcpu *v, const char *what)
 	vm_incident(v, &inc);
 }
 
+void vm_check_dma(struct vcpu *v)
+{
+	char what[128];
+
+	if (iommu_take_fault(what, sizeof(what)))
+		vm_dma_blocked(v, what);
+}
+
 void vm_incident(struct vcpu *v, const struct vm_incident *inc)
 {
 	struct vm *vm = v->vm;

@@ -220,6 +220,12 @@ int vm_guest_mtrr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
  * return. */
 __attribute__((noreturn)) void vm_dma_blocked(struct vcpu *v, const char *what);
 
+/* Looks for a DMA the IOMMU blocked since the last look and makes it the
+ * guest's incident (vm_dma_blocked()).  For the exit paths, behind their
+ * cheap check of iommu_watching: every guest exits often enough (the
+ * watchdog's timer at the latest). */
+void vm_check_dma(struct vcpu *v);
+
 /* A guest store of size bytes of value at gpa, which the EPT trapped:
  * -ENOENT when gpa is in no page skiff keeps (vm/platform.h); else 0,
  * the store done for the guest, refused, or ending the guest (a reboot or

@@ -177,17 +177,6 @@ static void redeliver_interrupted_event(struct vmx_vcpu *v)
 		   vmcs_read32(IDT_VECTORING_ERROR_CODE), vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 }
 
-/* A DMA the IOMMU blocked since the last look is the guest's incident
- * (iommu.h); looked for on the generic path, which every guest reaches
- * often enough (the watchdog's timer at the latest). */
-static void check_dma(struct vmx_vcpu *v)
-{
-	char what[128];
-
-	if (iommu_take_fault(what, sizeof(what)))
-		vm_dma_blocked(&v->vcpu, what);
-}
-
 void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 {
 	uint64_t start = rdtsc();
@@ -227,8 +216,8 @@ void vmx_exit_handler(struct vmx_vcpu *v, uint32_t reason)
 	/* LAB 6 END */
 	if (!v->injected && exit_may_interrupt_delivery(basic))
 		redeliver_interrupted_event(v);
-	if (iommu_watching)
-		check_dma(v);
+	if (iommu_watching)	/* a blocked DMA is the guest's incident */
+		vm_check_dma(&v->vcpu);
 	vm_take_held_nmi(&v->vcpu);	/* first: it may be skiff's own, the one below */
 	vm_fate_check(&v->vcpu);	/* held while another vCPU decides the guest's end */
 	if (vm_init_taken(&v->vcpu) && v->vcpu.run_state == VCPU_RUNNING)

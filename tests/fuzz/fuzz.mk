@@ -14,8 +14,8 @@
 FUZZ_TIME ?= 60
 FUZZ_CC   ?= clang
 
-FUZZERS := bootinfo elf_load hypercall ports mb2_guest mb1_guest cmdline acpi madt dmar cr_access \
-           mmio_insn guest_walk pci_filter linux_boot pvh
+FUZZERS := bootinfo elf_load hypercall ports mb2_guest mb1_guest cmdline acpi madt dmar ivrs \
+           cr_access mmio_insn guest_walk pci_filter linux_boot pvh
 
 FUZZ_bootinfo_SRCS  := kernel/bootinfo.c
 FUZZ_elf_load_SRCS  := kernel/vm/elf_load.c kernel/vm/guest_mem.c
@@ -28,6 +28,7 @@ FUZZ_cmdline_SRCS   := kernel/cmdline.c kernel/cmdline_words.c kernel/lib/printf
 FUZZ_acpi_SRCS      := kernel/drivers/acpi.c
 FUZZ_madt_SRCS      := kernel/drivers/madt.c kernel/drivers/sdt.c kernel/lib/printf.c
 FUZZ_dmar_SRCS      := kernel/drivers/dmar.c kernel/drivers/sdt.c kernel/lib/printf.c
+FUZZ_ivrs_SRCS      := kernel/drivers/ivrs.c kernel/drivers/sdt.c kernel/lib/printf.c
 FUZZ_mmio_insn_SRCS := kernel/vm/mmio_insn.c
 FUZZ_guest_walk_SRCS := kernel/vm/guest_walk.c
 FUZZ_linux_boot_SRCS := kernel/vm/linux_boot.c kernel/vm/guest_mem.c

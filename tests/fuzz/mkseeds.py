@@ -614,6 +614,84 @@ def dmar_seeds():
           + bridges([(0, 0x1c, 0, 2, 4)]))
 
 
+# ---- IVRSs (fuzz_ivrs.c's format; AMD IOMMU spec 48882 5.2) ----
+
+QEMU_IVINFO = 1 | 40 << 8          # EFRSup, 40-bit physical addresses
+
+
+def ivrs(blocks, ivinfo=QEMU_IVINFO, revision=1):
+    return sdt(b"IVRS", u32(ivinfo) + b"\0" * 8 + b"".join(blocks), revision=revision)
+
+
+def ivhd_dev4(t, devid, data=0): return u8(t) + u16(devid) + u8(data)
+def ivhd_dev8(t, devid, more, data=0): return ivhd_dev4(t, devid, data) + u32(more)
+
+
+def ivhd_hid(devid, uid):
+    return ivhd_dev4(0xf0, devid) + b"AMDI0020" + u64(0) + u8(2) + u8(len(uid)) + uid
+
+
+def ivhd(typ, base, entries, devid=0x0018, cap=0x40, flags=0, segment=0, features=0, efr=0):
+    body = b"".join(entries)
+    size = 24 if typ == 0x10 else 40
+    h = (u8(typ) + u8(flags) + u16(size + len(body)) + u16(devid) + u16(cap) + u64(base)
+         + u16(segment) + u16(0) + u32(features))
+    if typ != 0x10:
+        h += u64(efr) + u64(0)
+    return h + body
+
+
+def ivmd(typ, flags, start, length, devid=0, aux=0):
+    return (u8(typ) + u8(flags) + u16(32) + u16(devid) + u16(aux) + u64(0) + u64(start)
+            + u64(length))
+
+
+# QEMU's amd-iommu: bus 0 as one range, its I/O APIC at 00:14.0 (handle 0).
+QEMU_ENTRIES = [ivhd_dev4(3, 0x0000), ivhd_dev4(4, 0x00ff),
+                ivhd_dev8(0x48, 0, 0x00a0 << 8 | 1 << 24)]
+
+
+def ivrs_seeds():
+    # QEMU's -device amd-iommu on q35 before 8.1: one IVHD of type 10h.
+    qemu10 = ivhd(0x10, 0xfed80000, QEMU_ENTRIES, flags=0xd1, features=0x44)
+    write("ivrs", "qemu", u8(0) + ivrs([qemu10]))
+    # QEMU 8.1 and later: the same IOMMU again in an 11h block.
+    write("ivrs", "qemu-10h-11h", u8(0) + ivrs(
+        [qemu10, ivhd(0x11, 0xfed80000, QEMU_ENTRIES, flags=0x11, efr=0x29d3)], revision=2))
+    # Two IOMMUs, each in 10h and 40h blocks; ACPI HID devices, aliases,
+    # a reserved entry; unity and exclusion ranges for all, one and a
+    # range of devices.
+    a = [ivhd_dev4(3, 0x0000), ivhd_dev4(4, 0x3fff), ivhd_dev8(0x48, 0x00a0, 0x00a0 << 8 | 1 << 24)]
+    b = [ivhd_dev8(0x43, 0x4100, 0x4000 << 8), ivhd_dev4(4, 0x41ff), ivhd_dev4(2, 0x4300),
+         ivhd_dev4(0x05, 0x4400)]
+    write("ivrs", "two-iommus-ivmd", u8(0) + ivrs([
+        ivhd(0x10, 0xfd200000, a, devid=0x0002),
+        ivhd(0x10, 0xfd300000, b, devid=0x4002),
+        ivhd(0x40, 0xfd200000, a + [ivhd_hid(0x00a5, b"0")], devid=0x0002, efr=0x246577efa2254afa),
+        ivhd(0x40, 0xfd300000, b, devid=0x4002, efr=0x246577efa2254afa),
+        ivmd(0x20, 0x7, 0x9d000000, 0x100000),
+        ivmd(0x21, 0x8, 0xa0000000, 0x2000, devid=0x00a0),
+        ivmd(0x22, 0x3, 0x7a000800, 0x1000, devid=0x0100, aux=0x01ff)], revision=2))
+    # An IVMD of no bytes: refused (length and checksum fixed by the
+    # harness, bits 1 and 2).
+    write("ivrs", "ivmd-empty", u8(6) + ivrs([qemu10, ivmd(0x21, 0x7, 0x9d000000, 0)]))
+    # Built by the harness (bit 0): one IOMMU in 10h and 11h blocks,
+    # another in 40h; an IVMD and a reserved block.
+    each = b"".join([
+        u8(0) + u8(0) + u8(3) + u8(0) + u8(0xd1) + u16(0x0205) + u32(0x44)
+        + u8(2) + u8(0) + u16(0) + u8(0xff)
+        + u8(1) + u8(3) + u16(0) + u32(0x00a0 << 8 | 1 << 24)
+        + u8(4) + u8(0) + u16(0x10),
+        u8(0) + u8(0) + u8(2) + u8(1) + u8(0x11) + u16(0) + u32(0) + u64(0x29d3) + u64(0)
+        + u8(3) + u8(0) + u16(0xa5) + u8(9) + b"AMDI0020" + u64(0) + u8(2) + b"012345678"
+        + u8(0) + u8(1) + u16(0),
+        u8(0) + u8(1) + u8(1) + u8(2) + u8(0) + u16(0) + u32(0) + u64(0) + u64(0)
+        + u8(2) + u8(2) + u16(0x100) + u8(0x10) + u32(0),
+        u8(1) + u8(2) + u8(0x7) + u16(0x10) + u16(0x20) + u64(0x9d000800) + u32(0x1000) + u64(0),
+        u8(2) + u8(0x50) + u8(4) + u8(0) + b"abcd"])
+    write("ivrs", "built-each-kind", u8(1) + u32(QEMU_IVINFO) + each)
+
+
 # ---- control-register exits (fuzz_cr_access.c's format) ----
 
 CR_SEL = {0: 0, 3: 1, 4: 2, 8: 3}
@@ -783,6 +861,7 @@ def main():
     acpi_seeds()
     madt_seeds()
     dmar_seeds()
+    ivrs_seeds()
     cr_access_seeds()
     mmio_insn_seeds()
     guest_walk_seeds()

@@ -193,18 +193,10 @@ int integrity_verify_tree(const void *tree)
 
 bool iommu_watching;	/* no IOMMU in the harness */
 
-bool iommu_take_fault(char *what, size_t size)
-{
-	(void)what;
-	(void)size;
-	UNEXPECTED("iommu_take_fault");
-}
-
-void vm_dma_blocked(struct vcpu *v, const char *what)
+void vm_check_dma(struct vcpu *v)
 {
 	(void)v;
-	(void)what;
-	UNEXPECTED("vm_dma_blocked");
+	UNEXPECTED("vm_check_dma");
 }
 
 uint64_t ept_pointer(const struct ept *e)

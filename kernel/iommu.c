@@ -55,8 +55,10 @@ size_t iommu_register_ranges(struct phys_range *out, size_t max)
 
 	for (size_t i = 0; io.amd && i < io.ivrs.unit_count && n < max; i++) {
 		const struct ivrs_unit *u = &io.ivrs.units[i];
+		/* The unit's own EFR once read: a 10h block carries none. */
+		uint64_t efr = i < io.unit_count ? io.amd_units[i].efr : u->efr;
 
-		out[n++] = (struct phys_range){ u->base, u->base + amdvi_register_bytes(u->efr) };
+		out[n++] = (struct phys_range){ u->base, u->base + amdvi_register_bytes(efr) };
 	}
 	for (size_t i = 0; !io.amd && i < io.dmar.unit_count && n < max; i++) {
 		const struct dmar_unit *u = &io.dmar.units[i];
@@ -264,9 +266,9 @@ size_t iommu_pool_pages(void)
 {
 	const void *dmar;
 	size_t avail;
+	int rc = acpi_table(DMAR_SIGNATURE, &dmar, &avail);
 
-	if (acpi_table(DMAR_SIGNATURE, &dmar, &avail) != -ENOENT &&
-	    acpi_table(DMAR_SIGNATURE, &dmar, &avail) != -ENODEV)
+	if (rc != -ENOENT && rc != -ENODEV)
 		return 0;	/* a DMAR is read as VT-d's: its tables fit the pool's base */
 	ivrs_err = ivrs_find(&io.ivrs);
 	ivrs_read = true;
@@ -296,23 +298,28 @@ enum iommu_state iommu_init(const struct mm_layout *l)
 	return vtd_init(l);
 }
 
-/* A blocked DMA (or another event of an AMD-Vi unit) as a report. */
+/* A blocked DMA as a report.  Events a device's request did not cause
+ * (a command or table error: skiff's or the unit's) are printed as they
+ * are found and are not the guest's. */
 static bool amd_take_fault(char *what, size_t size)
 {
 	for (size_t i = 0; i < io.unit_count; i++) {
 		struct amdvi_event e;
 
-		if (amdvi_take_events(&io.amd_units[i], &e, 1, &io.lost) == 0)
-			continue;
-		if (e.code == AMDVI_EVENT_IO_PAGE_FAULT)
+		while (amdvi_take_events(&io.amd_units[i], &e, 1, &io.lost) == 1) {
+			if (e.code != AMDVI_EVENT_IO_PAGE_FAULT &&
+			    e.code != AMDVI_EVENT_INVALID_DEVICE_REQUEST) {
+				kprintf("skiff: iommu: the AMD-Vi unit at 0x%lx reports event 0x%x "
+					"for %02x:%02x.%x at 0x%lx: %s\n", io.amd_units[i].base,
+					e.code, e.devid >> 8, (e.devid >> 3) & 0x1f, e.devid & 7,
+					e.addr, amdvi_event_text(&e));
+				continue;
+			}
 			fmt_snprintf(what, size, "%s of 0x%lx by %02x:%02x.%x blocked by the IOMMU "
 				     "(%s)", e.write ? "write" : "read", e.addr, e.devid >> 8,
 				     (e.devid >> 3) & 0x1f, e.devid & 7, amdvi_event_text(&e));
-		else
-			fmt_snprintf(what, size, "AMD-Vi event 0x%x for %02x:%02x.%x at 0x%lx (%s)",
-				     e.code, e.devid >> 8, (e.devid >> 3) & 0x1f, e.devid & 7,
-				     e.addr, amdvi_event_text(&e));
-		return true;
+			return true;
+		}
 	}
 	return false;
 }

@@ -94,6 +94,21 @@ const char *amdvi_event_text(const struct amdvi_event *e)
 	return "an event skiff does not name";
 }
 
+size_t amdvi_events_take(const volatile uint64_t *log, uint32_t *head, uint32_t tail,
+			 struct amdvi_event *out, size_t max)
+{
+	size_t n = 0;
+
+	tail %= AMDVI_EVENT_LOG_BYTES;
+	while (*head != tail && n < max) {
+		uint64_t raw[2] = { log[*head / 8], log[*head / 8 + 1] };
+
+		out[n++] = amdvi_event_decode(raw);
+		*head = (*head + AMDVI_EVENT_BYTES) % AMDVI_EVENT_LOG_BYTES;
+	}
+	return n;
+}
+
 const char *amdvi_efr_unusable(uint64_t efr)
 {
 	if (efr == ~0ull)
@@ -107,6 +122,8 @@ const char *amdvi_efr_unusable(uint64_t efr)
 #define RING_LEN_256		8ull		/* ComLen, EventLen: 2^8 entries, one page */
 #define RING_LEN_SHIFT		56
 #define RING_BYTES		4096u
+
+_Static_assert(AMDVI_EVENT_LOG_BYTES == RING_BYTES, "the event log is one ring page");
 /* What skiff turns off before it programs a unit the firmware (or an
  * earlier boot) left running, and never turns on. */
 #define CTRL_OFF		(AMDVI_CTRL_IOMMU_EN | AMDVI_CTRL_EVENT_LOG_EN | \
@@ -238,22 +255,15 @@ int amdvi_enable(struct amdvi_unit *u, uint64_t dev_table)
 size_t amdvi_take_events(struct amdvi_unit *u, struct amdvi_event *out, size_t max,
 			 unsigned *lost)
 {
-	uint32_t tail = (uint32_t)rd64(u, AMDVI_EVENT_TAIL) % RING_BYTES;
-	size_t n = 0;
+	uint32_t tail = (uint32_t)rd64(u, AMDVI_EVENT_TAIL) % AMDVI_EVENT_LOG_BYTES;
+	size_t n;
 
 	if (rd64(u, AMDVI_STATUS) & AMDVI_STATUS_EVENT_OVERFLOW) {
 		(*lost)++;
 		wr64(u, AMDVI_STATUS, AMDVI_STATUS_EVENT_OVERFLOW);
 	}
-	while (u->event_head != tail) {
-		const volatile uint64_t *e =
-			(const volatile uint64_t *)(uintptr_t)(u->event_log + u->event_head);
-		uint64_t raw[2] = { e[0], e[1] };
-
-		if (n < max)
-			out[n++] = amdvi_event_decode(raw);
-		u->event_head = (u->event_head + AMDVI_EVENT_BYTES) % RING_BYTES;
-	}
+	n = amdvi_events_take((const volatile uint64_t *)(uintptr_t)u->event_log, &u->event_head,
+			      tail, out, max);
 	wr64(u, AMDVI_EVENT_HEAD, u->event_head);
 	return n;
 }

@@ -101,6 +101,7 @@ void amdvi_cmd_invalidate_all(uint64_t out[2]);
 #define AMDVI_EVENT_BYTES	16u
 #define AMDVI_EVENT_ILLEGAL_DEV_TABLE_ENTRY	0x1
 #define AMDVI_EVENT_IO_PAGE_FAULT		0x2
+#define AMDVI_EVENT_INVALID_DEVICE_REQUEST	0x8	/* a request type the entry forbids */
 
 struct amdvi_event {
 	uint8_t code;
@@ -112,6 +113,15 @@ struct amdvi_event {
 };
 
 struct amdvi_event amdvi_event_decode(const uint64_t raw[2]);
+
+/* The event log skiff gives a unit: one page, 256 entries. */
+#define AMDVI_EVENT_LOG_BYTES	4096u
+
+/* Takes the entries of the ring log from *head up to tail (byte offsets,
+ * the unit's tail register), oldest first, at most max into out; *head
+ * moves past each, wrapping at the end.  The count. */
+size_t amdvi_events_take(const volatile uint64_t *log, uint32_t *head, uint32_t tail,
+			 struct amdvi_event *out, size_t max);
 
 /* The event in words, e.g. "the page is not mapped for writing". */
 const char *amdvi_event_text(const struct amdvi_event *e);
@@ -147,8 +157,9 @@ int amdvi_enable(struct amdvi_unit *u, uint64_t dev_table);
  * tables changed, and waits until the unit says it has. */
 int amdvi_invalidate(struct amdvi_unit *u);
 
-/* The unit's logged events, each consumed as read: up to max into out;
- * the count.  An overflow is cleared and counted in *lost. */
+/* The unit's logged events, oldest first, each consumed as read: up to
+ * max into out (the rest wait for the next call); the count.  An overflow
+ * is cleared and counted in *lost. */
 size_t amdvi_take_events(struct amdvi_unit *u, struct amdvi_event *out, size_t max,
 			 unsigned *lost);
 #endif

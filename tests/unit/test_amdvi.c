@@ -86,6 +86,34 @@ static void test_events(void **state)
 	assert_string_equal(amdvi_event_text(&e), "an event skiff does not name");
 }
 
+/* The ring: entries from head to tail, at most max a call, the rest left
+ * for the next; the head wraps from the last entry to the first. */
+static void test_event_ring(void **state)
+{
+	static uint64_t log[AMDVI_EVENT_LOG_BYTES / 8];
+	struct amdvi_event e[4];
+	uint32_t head = AMDVI_EVENT_LOG_BYTES - 2 * AMDVI_EVENT_BYTES;
+	const uint32_t last = AMDVI_EVENT_LOG_BYTES / 8 - 2;
+
+	(void)state;
+	log[last - 2] = 2ull << 60 | 0x0a;	/* the next-to-last entry */
+	log[last - 1] = 0x1000;
+	log[last] = 2ull << 60 | 0x0b;		/* the last */
+	log[last + 1] = 0x2000;
+	log[0] = 1ull << 60 | 0x0c;		/* wrapped to the first */
+	assert_int_equal(amdvi_events_take(log, &head, head, e, 4), 0);	/* empty */
+	assert_int_equal(amdvi_events_take(log, &head, AMDVI_EVENT_BYTES, e, 2), 2);
+	assert_int_equal(e[0].devid, 0x0a);
+	assert_int_equal(e[0].addr, 0x1000);
+	assert_int_equal(e[1].devid, 0x0b);
+	assert_int_equal(head, 0);
+	assert_int_equal(amdvi_events_take(log, &head, AMDVI_EVENT_BYTES, e, 4), 1);
+	assert_int_equal(e[0].code, AMDVI_EVENT_ILLEGAL_DEV_TABLE_ENTRY);
+	assert_int_equal(e[0].devid, 0x0c);
+	assert_int_equal(head, AMDVI_EVENT_BYTES);
+	assert_int_equal(amdvi_events_take(log, &head, AMDVI_EVENT_BYTES, e, 4), 0);
+}
+
 static void test_efr(void **state)
 {
 	(void)state;
@@ -102,6 +130,7 @@ int main(void)
 		cmocka_unit_test(test_dte),
 		cmocka_unit_test(test_commands),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_event_ring),
 		cmocka_unit_test(test_efr),
 	};
 

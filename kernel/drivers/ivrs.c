@@ -82,9 +82,9 @@ static int ivrs_entry_size(const uint8_t *t, uint32_t off, uint32_t end,
 	if (type == IVRS_DEV_ACPI_HID) {
 		need += t[off + IVRS_DEV_HID_UID_LEN];
 		if (need > end - off) {
-			kprintf("skiff: ivrs: %s type 0x%x at offset 0x%x: ACPI HID device entry at "
-				"offset 0x%x has a UID of %u bytes, which runs past the block's end "
-				"at 0x%x\n", w->what, w->type, w->off, off,
+			kprintf("skiff: ivrs: %s type 0x%x at offset 0x%x: ACPI HID device "
+				"entry at offset 0x%x has a UID of %u bytes, which runs past the "
+				"block's end at 0x%x\n", w->what, w->type, w->off, off,
 				t[off + IVRS_DEV_HID_UID_LEN], end);
 			return -EINVAL;
 		}
@@ -342,8 +342,8 @@ static int ivrs_ivmd(const uint8_t *t, uint32_t off, struct ivrs_info *out,
 	if (err)
 		return err;
 	if (out->range_count == IVRS_RANGES_MAX) {
-		kprintf("skiff: ivrs: more than %u IVMD blocks (IVRS_RANGES_MAX): the one at offset "
-			"0x%x is one too many\n", IVRS_RANGES_MAX, w->off);
+		kprintf("skiff: ivrs: more than %u IVMD blocks (IVRS_RANGES_MAX): the one at "
+			"offset 0x%x is one too many\n", IVRS_RANGES_MAX, w->off);
 		return -E2BIG;
 	}
 	out->ranges[out->range_count++] = r;

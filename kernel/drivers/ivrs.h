@@ -93,7 +93,7 @@
 #define IVRS_DEV_ALIAS_START	0x43	/* a range, requests arrive as another */
 #define IVRS_DEV_EXT_SELECT	0x46	/* one DeviceID, with extended settings */
 #define IVRS_DEV_EXT_START	0x47	/* a range, with extended settings */
-#define IVRS_DEV_SPECIAL	0x48	/* I/O APIC or HPET (variety @7: 1, 2), handle @4, DeviceID @5 */
+#define IVRS_DEV_SPECIAL	0x48	/* I/O APIC or HPET (variety @7: 1, 2); DeviceID @5 */
 #define IVRS_DEV_ACPI_HID	0xf0	/* a device ACPI names (HID, CID, UID) */
 #define IVRS_DEV_VARIABLE	0x80	/* types from here on carry their own length */
 #define IVRS_DEV_HID_SIZE	22	/* F0h without its UID */

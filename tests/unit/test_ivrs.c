@@ -476,13 +476,13 @@ static void test_bad_block_lengths_are_refused(void **state)
 		{ 0x50, 3, "block of type 0x50 at offset 0x58 has length 3, shorter than the 4 " },
 		{ 0x10, 23, "block of type 0x10 at offset 0x58 has length 23, shorter than the 24 "
 			    "its type needs" },
-		{ 0x11, 24, "block of type 0x11 at offset 0x58 has length 24, shorter than the 40" },
-		{ 0x40, 39, "block of type 0x40 at offset 0x58 has length 39, shorter than the 40" },
-		{ 0x20, 24, "block of type 0x20 at offset 0x58 has length 24, shorter than the 32" },
-		{ 0x22, 31, "block of type 0x22 at offset 0x58 has length 31, shorter than the 32" },
+		{ 0x11, 24, "type 0x11 at offset 0x58 has length 24, shorter than the 40 " },
+		{ 0x40, 39, "type 0x40 at offset 0x58 has length 39, shorter than the 40 " },
+		{ 0x20, 24, "type 0x20 at offset 0x58 has length 24, shorter than the 32 " },
+		{ 0x22, 31, "type 0x22 at offset 0x58 has length 31, shorter than the 32 " },
 		{ 0x21, 41, "block of type 0x21 at offset 0x58 has length 41 and runs past the "
 			    "table's end at 0x80" },
-		{ 0x10, 0xffff, "block of type 0x10 at offset 0x58 has length 65535 and runs past" },
+		{ 0x10, 0xffff, "type 0x10 at offset 0x58 has length 65535 and runs past" },
 	};
 
 	(void)state;
@@ -692,9 +692,9 @@ static void test_unpaired_ranges_are_refused(void **state)
 static void test_bad_ivmds_are_refused(void **state)
 {
 	static const struct { uint64_t start, len; const char *msg; } bad[] = {
-		{ 0x9d000000, 0, "skiff: ivrs: IVMD type 0x21 at offset 0x58: the memory block of "
-				 "0x0 bytes at 0x9d000000 is empty or runs past the 52-bit physical "
-				 "address space" },
+		{ 0x9d000000, 0, "skiff: ivrs: IVMD type 0x21 at offset 0x58: the memory block "
+				 "of 0x0 bytes at 0x9d000000 is empty or runs past the 52-bit "
+				 "physical address space" },
 		{ 0xfffffffffffff000ull, 0x2000, "the memory block of 0x2000 bytes at "
 						 "0xfffffffffffff000 is empty or runs past" },
 		{ IVRS_PHYS_LIMIT - 0x1000, 0x1001, "the memory block of 0x1001 bytes at "
@@ -753,8 +753,8 @@ static void test_more_than_skiff_keeps_is_refused(void **state)
 	for (unsigned i = 0; i <= IVRS_RANGES_MAX; i++)
 		ivmd(IVRS_TYPE_IVMD_ALL, IVRS_IVMD_UNITY, 0, 0, 0x9d000000 + i * 0x1000u, 0x1000);
 	finish();
-	assert_refused(-E2BIG, "skiff: ivrs: more than 16 IVMD blocks (IVRS_RANGES_MAX): the one at "
-		       "offset 0x258 is one too many");
+	assert_refused(-E2BIG, "skiff: ivrs: more than 16 IVMD blocks (IVRS_RANGES_MAX): the one "
+		       "at offset 0x258 is one too many");
 }
 
 /* A good table cut short anywhere, its length and checksum fixed to the

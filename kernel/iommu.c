@@ -213,8 +213,10 @@ static enum iommu_state amd_init(const struct mm_layout *l)
 	int n;
 
 	for (size_t i = 0; i < io.ivrs.range_count; i++)
-		ranges_append(io.reserved, &io.reserved_count, RESERVED_MAX,
-			      (struct phys_range){ io.ivrs.ranges[i].base, io.ivrs.ranges[i].end });
+		if (io.ivrs.ranges[i].unity || io.ivrs.ranges[i].exclusion)
+			ranges_append(io.reserved, &io.reserved_count, RESERVED_MAX,
+				      (struct phys_range){ io.ivrs.ranges[i].base,
+							   io.ivrs.ranges[i].end });
 	n = device_view(l, view, MAP_MAX);
 	if (n <= 0)
 		return failed("cannot describe the guest's memory for its devices");

@@ -150,6 +150,22 @@ static enum iommu_state failed(const char *what)
 	return io.state;
 }
 
+/* Every unit translates: the line that says so, with the first unit's
+ * registers, the guest memory devices reach (view) and the table pages,
+ * the tree's and the entries' pages (entry_pages) that lead to it. */
+static enum iommu_state turned_on(const char *kind, uint64_t first, const struct phys_range *view,
+				  size_t n, size_t entry_pages)
+{
+	io.state = IOMMU_ON;
+	iommu_watching = true;
+	kprintf("skiff: iommu: %zu %s unit%s at 0x%lx%s, translation on: %d-level tables over "
+		"%lu MiB of guest memory, %zu table pages; no interrupt remapping\n", io.unit_count,
+		kind, io.unit_count == 1 ? "" : "s", first, io.unit_count > 1 ? " and on" : "",
+		(int)io.levels, (unsigned long)(ranges_total(view, n) >> 20),
+		io.tables.table_pages + entry_pages);
+	return io.state;
+}
+
 /* VT-d: the DMAR's units, one root and one context table for all. */
 static enum iommu_state vtd_init(const struct mm_layout *l)
 {
@@ -192,14 +208,7 @@ static enum iommu_state vtd_init(const struct mm_layout *l)
 		if (vtd_enable(&io.units[i], io.root) < 0)
 			return failed("a remapping unit did not turn translation on");
 	}
-	io.state = IOMMU_ON;
-	iommu_watching = true;
-	kprintf("skiff: iommu: %zu VT-d unit%s at 0x%lx%s, translation on: %d-level tables over "
-		"%lu MiB of guest memory, %zu table pages; no interrupt remapping\n", io.unit_count,
-		io.unit_count == 1 ? "" : "s", io.units[0].base, io.unit_count > 1 ? " and on" : "",
-		(int)io.levels, (unsigned long)(ranges_total(view, (size_t)n) >> 20),
-		io.tables.table_pages + 2);
-	return io.state;
+	return turned_on("VT-d", io.units[0].base, view, (size_t)n, 2);
 }
 
 /* AMD-Vi: the IVRS's units, one device table for all, every entry the
@@ -249,14 +258,7 @@ static enum iommu_state amd_init(const struct mm_layout *l)
 		if (amdvi_enable(&io.amd_units[i], io.dev_table) < 0)
 			return failed("a remapping unit did not turn translation on");
 	}
-	io.state = IOMMU_ON;
-	iommu_watching = true;
-	kprintf("skiff: iommu: %zu AMD-Vi unit%s at 0x%lx%s, translation on: %d-level tables over "
-		"%lu MiB of guest memory, %zu table pages; no interrupt remapping\n", io.unit_count,
-		io.unit_count == 1 ? "" : "s", io.amd_units[0].base, io.unit_count > 1 ? " and on" : "",
-		(int)io.levels, (unsigned long)(ranges_total(view, (size_t)n) >> 20),
-		io.tables.table_pages + AMDVI_DEV_TABLE_PAGES);
-	return io.state;
+	return turned_on("AMD-Vi", io.amd_units[0].base, view, (size_t)n, AMDVI_DEV_TABLE_PAGES);
 }
 
 /* The IVRS, read before the memory layout: its device table comes from

@@ -44,6 +44,15 @@ int log_contains(const char *text)
 	return strstr(unit_log, text) != NULL;
 }
 
+unsigned log_count(const char *text)
+{
+	unsigned n = 0;
+
+	for (const char *p = unit_log; (p = strstr(p, text)) != NULL; p++)
+		n++;
+	return n;
+}
+
 /* Host builds of kernel code print through the C library's formatter, so a
  * test of kernel code never depends on skiff's own formatter being right. */
 int kvprintf(const char *fmt, va_list ap)

@@ -16,6 +16,8 @@ extern char unit_log[65536];
 void log_reset(void);
 /* True when the captured log contains the text. */
 int log_contains(const char *text);
+/* How many times it does. */
+unsigned log_count(const char *text);
 /* Asserts, with the whole log shown on failure. */
 #define assert_log_contains(text) \
 	do { if (!log_contains(text)) fail_msg("log lacks \"%s\"; log was:\n%s", (text), unit_log); } while (0)

@@ -169,15 +169,6 @@ static void assert_refused(int err, const char *message)
 	assert_log_contains(message);
 }
 
-static unsigned log_count(const char *text)
-{
-	unsigned n = 0;
-
-	for (const char *p = unit_log; (p = strstr(p, text)) != NULL; p++)
-		n++;
-	return n;
-}
-
 static int setup(void **state)
 {
 	(void)state;

@@ -194,16 +194,6 @@ static void check_coverage(const struct dmar_info *d, struct fuzz_in *in)
 	}
 }
 
-static void fix_checksum(uint8_t *t, size_t len)
-{
-	uint8_t sum = 0;
-
-	t[9] = 0;
-	for (size_t i = 0; i < len; i++)
-		sum += t[i];
-	t[9] = (uint8_t)-sum;
-}
-
 static void run_raw(const uint8_t *data, size_t size, uint8_t how)
 {
 	static struct dmar_info d;
@@ -218,7 +208,7 @@ static void run_raw(const uint8_t *data, size_t size, uint8_t how)
 		memcpy(t + 4, &len, 4);
 	}
 	if ((how & 4) && size >= 10)
-		fix_checksum(t, size);
+		fuzz_sdt_checksum(t, size);
 	rc = dmar_parse(t, size, &d);
 	check_result(&d, rc);
 	if (rc == 0)
@@ -439,7 +429,7 @@ static void run_built(struct fuzz_in *in)
 	for (n = 0; in->n > 0 && b.len + 128 <= sizeof(b.t); n++)
 		add_struct(&b, in);
 	memcpy(b.t + 4, &(uint32_t){ (uint32_t)b.len }, 4);
-	fix_checksum(b.t, b.len);
+	fuzz_sdt_checksum(b.t, b.len);
 
 	rc = dmar_parse(b.t, b.len, &d);
 	fuzz_check(rc == 0, "a valid table of %u structures refused (%d)", n, rc);

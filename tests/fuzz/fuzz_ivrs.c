@@ -125,16 +125,6 @@ static void check_result(const struct ivrs_info *v, int rc)
 		check_range(&v->ranges[i], i);
 }
 
-static void fix_checksum(uint8_t *t, size_t len)
-{
-	uint8_t sum = 0;
-
-	t[9] = 0;
-	for (size_t i = 0; i < len; i++)
-		sum += t[i];
-	t[9] = (uint8_t)-sum;
-}
-
 static void run_raw(const uint8_t *data, size_t size, uint8_t how)
 {
 	static struct ivrs_info v;
@@ -147,7 +137,7 @@ static void run_raw(const uint8_t *data, size_t size, uint8_t how)
 		memcpy(t + 4, &len, 4);
 	}
 	if ((how & 4) && size >= 10)
-		fix_checksum(t, size);
+		fuzz_sdt_checksum(t, size);
 	check_result(&v, ivrs_parse(t, size, &v));
 	free(t);
 }
@@ -441,7 +431,7 @@ static void run_built(struct fuzz_in *in)
 	for (n = 0; in->n > 0 && b.len + 256 <= sizeof(b.t); n++)
 		add_block(&b, in);
 	memcpy(b.t + 4, &(uint32_t){ (uint32_t)b.len }, 4);
-	fix_checksum(b.t, b.len);
+	fuzz_sdt_checksum(b.t, b.len);
 
 	rc = ivrs_parse(b.t, b.len, &v);
 	fuzz_check(rc == (b.x.unit_count ? 0 : -ENODEV),

@@ -55,16 +55,6 @@ static void put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
-static void fix_checksum(uint8_t *t, size_t len)
-{
-	uint8_t sum = 0;
-
-	t[9] = 0;
-	for (size_t i = 0; i < len; i++)
-		sum += t[i];
-	t[9] = (uint8_t)-sum;
-}
-
 /* Field by field: padding bytes are nobody's business. */
 static bool same_info(const struct madt_info *a, const struct madt_info *b)
 {
@@ -135,7 +125,7 @@ static void run_raw(const uint8_t *data, size_t size, uint8_t how)
 	if ((how & 2) && size >= 8)
 		put32(cur_table + 4, (uint32_t)size);
 	if ((how & 4) && size >= 10)
-		fix_checksum(cur_table, size);
+		fuzz_sdt_checksum(cur_table, size);
 	rc = madt_parse(cur_table, cur_len, &m);
 	check_result(&m, rc);
 	fuzz_check(madt_init() == rc, "madt_init() disagrees with madt_parse() (%d)", rc);
@@ -270,7 +260,7 @@ static void run_built(struct fuzz_in *in)
 	for (n = 0; in->n > 0 && x.len + 32 <= sizeof(t); n++)
 		add_entry(&x, t, in);
 	put32(t + 4, (uint32_t)x.len);
-	fix_checksum(t, x.len);
+	fuzz_sdt_checksum(t, x.len);
 
 	rc = madt_parse(t, x.len, &m);
 	fuzz_check(rc == 0, "a valid table of %u entries refused (%d)", n + 1, rc);

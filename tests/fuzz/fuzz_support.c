@@ -184,3 +184,13 @@ void fuzz_unpoison(const void *p, size_t n)
 {
 	ASAN_UNPOISON_MEMORY_REGION(p, n);
 }
+
+void fuzz_sdt_checksum(uint8_t *t, size_t len)
+{
+	uint8_t sum = 0;
+
+	t[9] = 0;
+	for (size_t i = 0; i < len; i++)
+		sum += t[i];
+	t[9] = (uint8_t)-sum;
+}

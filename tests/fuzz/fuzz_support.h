@@ -66,6 +66,10 @@ bool fuzz_bool(struct fuzz_in *in);
 /* Up to n bytes (fewer at the end of the input); returns how many. */
 size_t fuzz_bytes(struct fuzz_in *in, void *dst, size_t n);
 
+/* Makes the len bytes of the ACPI table at t sum to 0 (its checksum,
+ * byte 9 of the header), so that the parser under test reads on. */
+void fuzz_sdt_checksum(uint8_t *t, size_t len);
+
 /* ---- memory ---- */
 
 /* True when all n bytes at p equal c (true for n == 0). */

@@ -21,6 +21,10 @@ unsigned log_count(const char *text);
 /* Asserts, with the whole log shown on failure. */
 #define assert_log_contains(text) \
 	do { if (!log_contains(text)) fail_msg("log lacks \"%s\"; log was:\n%s", (text), unit_log); } while (0)
+/* A parser's call refused: it returns err, and what it printed since the
+ * log was reset here names why. */
+#define assert_refused_by(call, err, message) \
+	do { log_reset(); assert_int_equal((call), (err)); assert_log_contains(message); } while (0)
 
 
 /*
